@@ -1,0 +1,1 @@
+"""moderate: moderate the case judgements of an HMIP inspection, and run its ratings panel."""

@@ -1,0 +1,133 @@
+"""The `moderate` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .frameworks import PRESETS, template
+from .model import Case
+from .reading import InspectionError, load, parse_text
+from .report import as_json, as_text
+from .rules import rate_inspection
+from .storage import save, write_text
+from .writing import comment_lines, dumps
+
+REFUSED = 2  # the file (or the command) was refused; problems on stderr
+
+COMMANDS = ("report", "check", "format", "new")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="moderate",
+        description="Moderate the case judgements of an HMIP inspection, and run its ratings panel.",
+        epilog="moderate FILE.toml opens the inspection in the app; bare 'moderate' opens a copy of a bundled sample.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    report = commands.add_parser("report", help="print the ratings of an inspection")
+    report.add_argument("file", type=Path)
+    report.add_argument("--json", action="store_true", help="print the machine-readable report (format.md)")
+
+    check = commands.add_parser("check", help="validate inspection files (exit 0 when all are valid, 2 if not)")
+    check.add_argument("files", type=Path, nargs="+")
+
+    fmt = commands.add_parser("format", help="rewrite a file in the canonical layout")
+    fmt.add_argument("file", type=Path)
+    fmt.add_argument("--drop-comments", action="store_true",
+                     help="rewrite even though the file has comments, which the canonical layout drops")
+
+    new = commands.add_parser("new", help="start a new inspection from a framework's template")
+    new.add_argument("out", type=Path)
+    new.add_argument("--framework", required=True, choices=sorted(PRESETS))
+    new.add_argument("--cases", required=True, metavar="SAMPLE=N,...",
+                     help="blank cases to create in each sample, e.g. court=8,oocd=12")
+    new.add_argument("--title", default="New inspection")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        return _app(argv)
+    args = _parser().parse_args(argv)
+    try:
+        return {"report": _report, "check": _check, "format": _format, "new": _new}[args.command](args)
+    except InspectionError as error:
+        print(error, file=sys.stderr)
+        return REFUSED
+
+
+def _app(argv: list[str]) -> int:
+    print("moderate: the moderation app is not built yet; use 'moderate report FILE' meanwhile.", file=sys.stderr)
+    return REFUSED
+
+
+def _report(args) -> int:
+    loaded = load(args.file)
+    ratings = rate_inspection(loaded.inspection, loaded.framework)
+    if args.json:
+        print(json.dumps(as_json(loaded.inspection, loaded.framework, ratings), indent=2, ensure_ascii=False))
+    else:
+        print(as_text(loaded.inspection, loaded.framework, ratings), end="")
+    return 0
+
+
+def _check(args) -> int:
+    status = 0
+    for path in args.files:
+        try:
+            loaded = load(path)
+        except InspectionError as error:
+            print(error, file=sys.stderr)
+            status = REFUSED
+        else:
+            inspection = loaded.inspection
+            print(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)")
+    return status
+
+
+def _format(args) -> int:
+    loaded = load(args.file)
+    comments = comment_lines(loaded.text)
+    text = dumps(loaded.inspection)
+    if text == loaded.text:
+        print(f"{args.file}: already in the canonical layout")
+        return 0
+    if comments and not args.drop_comments:
+        lines = ", ".join(map(str, comments[:10])) + (", ..." if len(comments) > 10 else "")
+        print(f"{args.file}: has comments (lines {lines}) that the canonical layout drops; "
+              "nothing written. Run again with --drop-comments to rewrite it anyway.", file=sys.stderr)
+        return REFUSED
+    write_text(args.file, text)
+    print(f"{args.file}: rewritten in the canonical layout")
+    return 0
+
+
+def _new(args) -> int:
+    if args.out.exists():
+        print(f"{args.out}: already exists; nothing written", file=sys.stderr)
+        return REFUSED
+    loaded = parse_text(template(args.framework), f"the {args.framework} template")
+    base = loaded.inspection
+    counts = {}
+    for part in args.cases.split(","):
+        sample, _, number = part.partition("=")
+        if sample.strip() not in base.samples or not number.strip().isdigit():
+            print(f"moderate new: --cases {part!r}: give SAMPLE=N with SAMPLE one of {', '.join(base.samples)}",
+                  file=sys.stderr)
+            return REFUSED
+        counts[sample.strip()] = int(number)
+    cases = tuple(Case(id=f"{sample}-{i:02}", sample=sample) for sample, n in counts.items() for i in range(1, n + 1))
+    inspection = replace(base, title=args.title, cases=cases)
+    save(args.out, inspection)
+    print(f"{args.out}: new {args.framework} inspection with {len(cases)} blank cases")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Framework presets (`spec/rules.md` §6): bands, overall thresholds and discretion settings.
+
+A file's `[framework]` table may replace any of these values (`spec/format.md`), so that
+an inspection can carry rules we have no preset for. The standards themselves always
+come from the file; a preset's template (in `presets/`) is only where `moderate new`
+starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from importlib import resources
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    rating: str
+    lower: Fraction  # a percentage at or above this falls in the band (a threshold, for overall)
+    score: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DiscretionSettings:
+    within_points: Fraction = Fraction(5)  # (a) near a band boundary, inclusive
+    one_case: bool = True                  # (b) one case's answer would change the rating
+    small_sample: int = 5                  # (c) the lowest key question rests on this many cases or fewer
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    name: str
+    bands: tuple[Band, ...]    # ascending
+    overall: tuple[Band, ...]  # ascending thresholds on the overall score
+    discretion: DiscretionSettings = DiscretionSettings()
+    # False where HMIP publishes nothing and the values are our assumption.
+    verified: bool = True
+
+    def band(self, rating: str) -> Band | None:
+        return next((band for band in self.bands if band.rating == rating), None)
+
+    def band_for(self, percent: Fraction) -> Band:
+        """The band a percentage falls in; banding uses the exact fraction."""
+        found = self.bands[0]
+        for band in self.bands:
+            if percent >= band.lower:
+                found = band
+        return found
+
+    def overall_for(self, score: int) -> str:
+        found = self.overall[0]
+        for threshold in self.overall:
+            if score >= threshold.lower:
+                found = threshold
+        return found.rating
+
+    @property
+    def top_score(self) -> int:
+        return max(band.score for band in self.bands)
+
+    @property
+    def boundaries(self) -> tuple[Fraction, ...]:
+        return tuple(band.lower for band in self.bands[1:])
+
+
+HMIP_BANDS = (
+    Band("Inadequate", Fraction(0), 0),
+    Band("Requires improvement", Fraction(50), 1),
+    Band("Good", Fraction(65), 2),
+    Band("Outstanding", Fraction(80), 3),
+)
+
+_OVERALL_36 = (
+    Band("Inadequate", Fraction(0)),
+    Band("Requires improvement", Fraction(7)),
+    Band("Good", Fraction(19)),
+    Band("Outstanding", Fraction(31)),
+)
+
+# HMIP publishes no thresholds for the 0-12 scale of 2025. Assumption: the 0-36 table
+# scaled down (a published 6/12 is Requires improvement).
+_OVERALL_12_ASSUMED = (
+    Band("Inadequate", Fraction(0)),
+    Band("Requires improvement", Fraction(3)),
+    Band("Good", Fraction(7)),
+    Band("Outstanding", Fraction(11)),
+)
+
+PRESETS: Mapping[str, Framework] = {
+    "hmip-youth-2018": Framework("hmip-youth-2018", HMIP_BANDS, _OVERALL_36),
+    "hmip-youth-2021": Framework("hmip-youth-2021", HMIP_BANDS, _OVERALL_36),
+    "hmip-youth-2025": Framework("hmip-youth-2025", HMIP_BANDS, _OVERALL_12_ASSUMED, verified=False),
+}
+
+
+def number(value: int | float) -> Fraction:
+    """A TOML number as an exact fraction (49.5 is 99/2, not the nearest binary float)."""
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+def resolve(name: str, overrides: Mapping[str, Any]) -> Framework:
+    """The preset `name` with a file's already validated `[framework]` values applied."""
+    framework = PRESETS[name]
+    changes: dict[str, Any] = {}
+    if "bands" in overrides:
+        changes["bands"] = tuple(
+            Band(b["rating"], number(b["from"]), b.get("score", i)) for i, b in enumerate(overrides["bands"])
+        )
+    if "overall" in overrides:
+        changes["overall"] = tuple(Band(t["rating"], number(t["from"])) for t in overrides["overall"])
+    if "discretion" in overrides:
+        given = overrides["discretion"]
+        base = framework.discretion
+        changes["discretion"] = DiscretionSettings(
+            within_points=number(given.get("within_points", base.within_points)),
+            one_case=given.get("one_case", base.one_case),
+            small_sample=given.get("small_sample", base.small_sample),
+        )
+    return replace(framework, **changes) if changes else framework
+
+
+def template(name: str) -> str:
+    """The text of a preset's template inspection, from which `moderate new` starts."""
+    return resources.files("moderate.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")

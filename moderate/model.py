@@ -1,0 +1,153 @@
+"""The inspection as read from its file: immutable records named as in `spec/format.md`.
+
+Every record keeps the keys it does not know in `extra`, so that a save carries them
+through untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+FORMAT = 1
+NOT_RATED = "Not rated"
+UNANSWERED = "unanswered"  # only in the moderation log: an answer not (or no longer) given
+
+
+
+def _empty() -> Any:
+    return field(default_factory=dict)
+
+
+class Answer(str, Enum):
+    YES = "yes"
+    NO = "no"
+    NA = "n/a"
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    id: str
+    text: str
+    extra: Mapping[str, Any] = _empty()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyQuestion:
+    id: str
+    text: str
+    prompts: tuple[Prompt, ...] = ()
+    # A judgement key question (part of a mixed standard such as V1) is given its band
+    # directly; `judgement = true` marks one that has no rating yet.
+    judgement: bool = False
+    rating: str | None = None
+    extra: Mapping[str, Any] = _empty()
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    id: str
+    domain: str
+    title: str
+    sample: str | None = None
+    key_questions: tuple[KeyQuestion, ...] = ()
+    rating: str | None = None  # judgement standards only
+    counts: bool = True
+    extra: Mapping[str, Any] = _empty()
+
+    @property
+    def is_judgement(self) -> bool:
+        return not self.key_questions
+
+    @property
+    def is_case_based(self) -> bool:
+        """Case-based or mixed: has key questions answered case by case."""
+        return any(not kq.judgement for kq in self.key_questions)
+
+
+@dataclass(frozen=True, slots=True)
+class Moderated:
+    by: str
+    at: dt.datetime
+    extra: Mapping[str, Any] = _empty()
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    sample: str
+    label: str | None = None
+    inspector: str | None = None
+    moderated: Moderated | None = None
+    answers: Mapping[str, Answer] = _empty()  # question id -> answer; absent = unanswered
+    extra: Mapping[str, Any] = _empty()
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationEntry:
+    """One answer changed by moderation. `from_`/`to` are an answer or UNANSWERED."""
+
+    case: str
+    question: str
+    from_: str
+    to: str
+    by: str
+    at: dt.datetime
+    reason: str | None = None
+    extra: Mapping[str, Any] = _empty()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A ratings panel decision on one standard, tied to the computed rating it saw."""
+
+    standard: str
+    computed: str
+    rating: str
+    by: str
+    at: dt.datetime
+    reason: str | None = None
+    extra: Mapping[str, Any] = _empty()
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    title: str
+    framework: str
+    samples: Mapping[str, str]
+    standards: tuple[Standard, ...]
+    cases: tuple[Case, ...] = ()
+    moderation: tuple[ModerationEntry, ...] = ()
+    discretion: tuple[Decision, ...] = ()
+    fieldwork_start: dt.date | None = None
+    lead_inspector: str | None = None
+    # The file's own [framework] table, kept as written: it overrides the preset.
+    framework_overrides: Mapping[str, Any] = _empty()
+    inspection_extra: Mapping[str, Any] = _empty()
+    extra: Mapping[str, Any] = _empty()
+    format: int = FORMAT
+    _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def standard(self, standard_id: str) -> Standard:
+        return self._lookup("standards", lambda: {s.id: s for s in self.standards})[standard_id]
+
+    def case(self, case_id: str) -> Case:
+        return self._lookup("cases", lambda: {c.id: c for c in self.cases})[case_id]
+
+    def cases_in(self, sample: str) -> tuple[Case, ...]:
+        by_sample = self._lookup("samples", self._cases_by_sample)
+        return by_sample.get(sample, ())
+
+    def _cases_by_sample(self) -> dict[str, tuple[Case, ...]]:
+        groups: dict[str, list[Case]] = {}
+        for case in self.cases:
+            groups.setdefault(case.sample, []).append(case)
+        return {sample: tuple(cases) for sample, cases in groups.items()}
+
+    def _lookup(self, name: str, build):
+        # Lazily built indexes; the record itself never changes, so they never go stale.
+        if name not in self._index:
+            self._index[name] = build()
+        return self._index[name]

@@ -1,0 +1,450 @@
+"""Reading an inspection file (`spec/format.md`, format 1), refusing a broken one whole.
+
+A file that breaks a rule gives an `InspectionError` listing every problem at once, each
+located: line and column for TOML syntax, table, index and key for the rest. Nothing here
+raises anything else, whatever the bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .frameworks import PRESETS, Framework, resolve
+from .model import (
+    FORMAT,
+    NOT_RATED,
+    UNANSWERED,
+    Answer,
+    Case,
+    Decision,
+    Inspection,
+    KeyQuestion,
+    Moderated,
+    ModerationEntry,
+    Prompt,
+    Standard,
+)
+
+MAX_BYTES = 64 * 1024 * 1024  # far beyond any real inspection; refuses runaway files early
+ANSWERS = {answer.value: answer for answer in Answer}
+
+
+class InspectionError(Exception):
+    """A file that cannot be used, with every problem found, one per line."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    inspection: Inspection
+    framework: Framework
+    text: str
+
+
+def load(path: str | Path) -> Loaded:
+    """Read and validate one inspection file."""
+    path = Path(path)
+    name = str(path)
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InspectionError(name, ["no such file"]) from None
+    except IsADirectoryError:
+        raise InspectionError(name, ["is a directory, not an inspection file"]) from None
+    except PermissionError:
+        raise InspectionError(name, ["cannot be read: permission denied"]) from None
+    except OSError as e:
+        raise InspectionError(name, [f"cannot be read: {e.strerror or e}"]) from None
+    if len(data) > MAX_BYTES:
+        raise InspectionError(name, [f"is larger than {MAX_BYTES // (1024 * 1024)} MiB: not an inspection file"])
+    return parse_bytes(data, name)
+
+
+def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
+    if not data.strip():
+        raise InspectionError(name, ["is empty: an inspection file starts with 'format = 1'"])
+    if b"\0" in data:
+        raise InspectionError(name, ["is binary, not a TOML inspection file"])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InspectionError(name, [f"is not UTF-8 text (byte {e.start + 1}): not a TOML inspection file"]) from None
+    return parse_text(text, name)
+
+
+def parse_text(text: str, name: str = "<inspection>") -> Loaded:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InspectionError(name, [_syntax_message(text, e)]) from None
+    except RecursionError:
+        raise InspectionError(name, ["TOML syntax error: nested too deeply"]) from None
+    inspection, framework = from_document(document, name)
+    return Loaded(inspection, framework, text)
+
+
+def _syntax_message(text: str, error: tomllib.TOMLDecodeError) -> str:
+    # Python 3.11's messages end "(at line L, column C)"; 3.14 adds attributes.
+    message = str(error)
+    line = getattr(error, "lineno", None)
+    if line is not None:
+        return f"line {line}, column {error.colno}: TOML syntax error: {error.msg}"
+    if message.endswith(")") and "(at " in message:
+        head, _, where = message.rpartition(" (at ")
+        return f"{where[:-1]}: TOML syntax error: {head}"
+    return f"TOML syntax error: {message}"
+
+
+# ---------------------------------------------------------------- checking values
+
+_TYPE_NAMES = {
+    str: "a string", bool: "true or false", int: "an integer", float: "a number",
+    dict: "a table", list: "an array", dt.datetime: "a date-time", dt.date: "a date", dt.time: "a time",
+}
+
+
+def _type_name(value: Any) -> str:
+    for kind, name in _TYPE_NAMES.items():
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def _key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else f'"{key}"'
+
+
+class _Checker:
+    """Collects problems while turning TOML values into model records."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}" if where else message)
+
+    def value(self, table: dict, key: str, where: str, expected: str,
+              test: Callable[[Any], bool], required: bool = False) -> Any:
+        """`table[key]` if it passes `test`; else a problem (when present or required) and None."""
+        if key not in table:
+            if required:
+                self.problem(where, f"'{key}' is required ({expected})")
+            return None
+        value = table[key]
+        if not test(value):
+            self.problem(f"{where}.{_key(key)}" if where else _key(key),
+                         f"expected {expected}, found {_type_name(value)} ({_short(value)})")
+            return None
+        return value
+
+    def string(self, table: dict, key: str, where: str, required: bool = False) -> str | None:
+        value = self.value(table, key, where, "a string", lambda v: isinstance(v, str), required)
+        if value is not None and required and not value.strip():
+            self.problem(f"{where}.{key}", "must not be empty")
+        return value
+
+    def boolean(self, table: dict, key: str, where: str) -> bool | None:
+        return self.value(table, key, where, "true or false", lambda v: isinstance(v, bool))
+
+    def timestamp(self, table: dict, key: str, where: str, required: bool = False) -> dt.datetime | None:
+        return self.value(table, key, where, "a date-time such as 2026-11-20T14:05:00Z",
+                          lambda v: isinstance(v, dt.datetime), required)
+
+    def tables(self, table: dict, key: str, where: str, required: bool = False) -> list[dict]:
+        """An array of tables, skipping (and reporting) any element that is not a table."""
+        value = self.value(table, key, where, "an array of tables", lambda v: isinstance(v, list), required)
+        if value is None:
+            return []
+        prefix = f"{where}.{key}" if where else key
+        good = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                good.append(item)
+            else:
+                self.problem(f"{prefix}[{i}]", f"expected a table, found {_type_name(item)}")
+        return good
+
+    def table(self, table: dict, key: str, where: str, required: bool = False) -> dict:
+        return self.value(table, key, where, "a table", lambda v: isinstance(v, dict), required) or {}
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _extra(table: dict, known: frozenset[str]) -> dict[str, Any]:
+    return {k: v for k, v in table.items() if k not in known}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------- the document
+
+_TOP = frozenset({"format", "inspection", "samples", "framework", "standards", "cases", "moderation", "discretion"})
+_INSPECTION = frozenset({"title", "framework", "fieldwork_start", "lead_inspector"})
+_STANDARD = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts"})
+_KEY_QUESTION = frozenset({"id", "text", "prompts", "rating", "judgement"})
+_PROMPT = frozenset({"id", "text"})
+_CASE = frozenset({"id", "sample", "label", "inspector", "moderated", "answers"})
+_MODERATED = frozenset({"by", "at"})
+_MODERATION = frozenset({"case", "question", "from", "to", "by", "at", "reason"})
+_DECISION = frozenset({"standard", "computed", "rating", "by", "at", "reason"})
+
+
+def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Framework]:
+    """Validate a parsed TOML document and build the inspection and its framework."""
+    check = _Checker()
+    version = doc.get("format")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
+        raise InspectionError(name, [
+            f"is format {version}; this version of moderate reads format {FORMAT} only: upgrade moderate to open it"
+        ])
+    if "format" not in doc:
+        check.problem("", f"'format' is required: the file must start with 'format = {FORMAT}'")
+    elif version != FORMAT or isinstance(version, bool):
+        check.problem("format", f"expected {FORMAT}, found {_short(version)}")
+
+    meta = check.table(doc, "inspection", "", required=True)
+    present = "inspection" in doc  # a missing table is one problem, not three
+    title = check.string(meta, "title", "inspection", required=present)
+    framework_name = check.string(meta, "framework", "inspection", required=present)
+    if framework_name is not None and framework_name not in PRESETS:
+        check.problem("inspection.framework", f"unknown framework {framework_name!r}; known: {', '.join(PRESETS)}")
+        framework_name = None
+    fieldwork = check.value(meta, "fieldwork_start", "inspection", "a date such as 2026-11-20",
+                            lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
+    lead = check.string(meta, "lead_inspector", "inspection")
+
+    samples = check.table(doc, "samples", "")
+    for sample_id, description in samples.items():
+        if not isinstance(description, str):
+            check.problem(f"samples.{_key(sample_id)}", f"expected a string, found {_type_name(description)}")
+
+    overrides = check.table(doc, "framework", "")
+    _check_overrides(overrides, check)
+    framework = resolve(framework_name, overrides) if framework_name and not check.problems else None
+    band_names = [b.rating for b in framework.bands] if framework else None
+
+    standards = _standards(doc, samples, band_names, check)
+    questions = {q for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
+    cases = _cases(doc, samples, questions, check)
+    moderation = _moderation(doc, check)
+    decisions = _decisions(doc, {s.id: s for s in standards}, band_names, check)
+
+    if check.problems:
+        raise InspectionError(name, check.problems)
+    inspection = Inspection(
+        title=title,
+        framework=framework_name,
+        samples=samples,
+        standards=tuple(standards),
+        cases=tuple(cases),
+        moderation=tuple(moderation),
+        discretion=tuple(decisions),
+        fieldwork_start=fieldwork,
+        lead_inspector=lead,
+        framework_overrides=overrides,
+        inspection_extra=_extra(meta, _INSPECTION),
+        extra=_extra(doc, _TOP),
+    )
+    return inspection, framework
+
+
+def _check_overrides(overrides: dict, check: _Checker) -> None:
+    for key, fields in (("bands", ("rating", "from")), ("overall", ("rating", "from"))):
+        entries = check.tables(overrides, key, "framework")
+        if key in overrides and not entries:
+            check.problem(f"framework.{key}", "must list at least one band")
+        previous = None
+        for i, entry in enumerate(entries):
+            where = f"framework.{key}[{i}]"
+            check.string(entry, "rating", where, required=True)
+            start = check.value(entry, "from", where, "a number", _is_number, required=True)
+            if key == "bands":
+                check.value(entry, "score", where, "an integer", lambda v: isinstance(v, int) and not isinstance(v, bool))
+            if start is not None:
+                if previous is not None and start <= previous:
+                    check.problem(f"{where}.from", f"{start} does not rise above the band before it ({previous})")
+                if previous is None and start != 0:
+                    check.problem(f"{where}.from", f"the lowest band must start from 0, not {start}")
+                previous = start
+    rules = check.table(overrides, "discretion", "framework")
+    check.value(rules, "within_points", "framework.discretion", "a number of points, 0 or more",
+                lambda v: _is_number(v) and v >= 0)
+    check.boolean(rules, "one_case", "framework.discretion")
+    check.value(rules, "small_sample", "framework.discretion", "a whole number of cases, 0 or more",
+                lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+
+
+def _standards(doc: dict, samples: dict, band_names: list[str] | None, check: _Checker) -> list[Standard]:
+    entries = check.tables(doc, "standards", "", required=True)
+    if "standards" in doc and isinstance(doc["standards"], list) and not doc["standards"]:
+        check.problem("standards", "at least one standard is required")
+    seen_standards: set[str] = set()
+    seen_questions: dict[str, str] = {}
+    standards = []
+    for i, entry in enumerate(entries):
+        where = f"standards[{i}]"
+        sid = check.string(entry, "id", where, required=True)
+        if sid is not None:
+            where = f"standards[{i}] ({sid})"
+            if sid in seen_standards:
+                check.problem(f"{where}.id", f"duplicate standard id {sid!r}")
+            seen_standards.add(sid)
+        title = check.string(entry, "title", where, required=True)
+        domain = check.string(entry, "domain", where) or ""
+        sample = check.string(entry, "sample", where)
+        counts = check.boolean(entry, "counts", where)
+        rating = check.string(entry, "rating", where)
+        key_questions = _key_questions(entry, where, band_names, seen_questions, check)
+        case_based = any(not kq.judgement for kq in key_questions)
+        if case_based and sample is None and "sample" not in entry:
+            check.problem(where, "a case-based standard needs 'sample', one of [samples]")
+        if sample is not None and sample not in samples:
+            check.problem(f"{where}.sample", f"{sample!r} is not declared in [samples]")
+        if rating is not None:
+            if key_questions:
+                check.problem(f"{where}.rating", "a standard with key questions takes its rating from them")
+            elif band_names is not None and rating not in (*band_names, NOT_RATED):
+                check.problem(f"{where}.rating", f"{rating!r} is not one of {_choices([*band_names, NOT_RATED])}")
+        standards.append(Standard(
+            id=sid or "", domain=domain, title=title or "", sample=sample,
+            key_questions=tuple(key_questions), rating=rating,
+            counts=True if counts is None else counts, extra=_extra(entry, _STANDARD),
+        ))
+    return standards
+
+
+def _key_questions(entry: dict, where: str, band_names: list[str] | None,
+                   seen: dict[str, str], check: _Checker) -> list[KeyQuestion]:
+    result = []
+    for j, kq in enumerate(check.tables(entry, "key_questions", where)):
+        here = f"{where}.key_questions[{j}]"
+        qid = _question_id(kq, here, seen, check)
+        text = check.string(kq, "text", here, required=True)
+        rating = check.string(kq, "rating", here)
+        judgement = check.boolean(kq, "judgement", here)
+        if rating is not None and band_names is not None and rating not in band_names:
+            check.problem(f"{here}.rating", f"{rating!r} is not one of {_choices(band_names)}")
+        prompts = []
+        for k, prompt in enumerate(check.tables(kq, "prompts", here)):
+            there = f"{here}.prompts[{k}]"
+            pid = _question_id(prompt, there, seen, check)
+            ptext = check.string(prompt, "text", there, required=True)
+            prompts.append(Prompt(pid or "", ptext or "", _extra(prompt, _PROMPT)))
+        result.append(KeyQuestion(
+            id=qid or "", text=text or "", prompts=tuple(prompts),
+            judgement=bool(judgement) or rating is not None, rating=rating, extra=_extra(kq, _KEY_QUESTION),
+        ))
+    return result
+
+
+def _question_id(table: dict, where: str, seen: dict[str, str], check: _Checker) -> str | None:
+    qid = check.string(table, "id", where, required=True)
+    if qid is not None:
+        if qid in seen:
+            check.problem(f"{where}.id", f"duplicate question id {qid!r} (also at {seen[qid]})")
+        else:
+            seen[qid] = where
+    return qid
+
+
+def _cases(doc: dict, samples: dict, questions: set[str], check: _Checker) -> list[Case]:
+    seen: set[str] = set()
+    cases = []
+    for i, entry in enumerate(check.tables(doc, "cases", "")):
+        where = f"cases[{i}]"
+        cid = check.string(entry, "id", where, required=True)
+        if cid is not None:
+            where = f"cases[{i}] ({cid})"
+            if cid in seen:
+                check.problem(f"{where}.id", f"duplicate case id {cid!r}")
+            seen.add(cid)
+        sample = check.string(entry, "sample", where, required=True)
+        if sample is not None and sample not in samples:
+            check.problem(f"{where}.sample", f"{sample!r} is not declared in [samples]")
+        moderated = None
+        marked = check.table(entry, "moderated", where)
+        if marked:
+            by = check.string(marked, "by", f"{where}.moderated", required=True)
+            at = check.timestamp(marked, "at", f"{where}.moderated", required=True)
+            moderated = Moderated(by or "", at, _extra(marked, _MODERATED))
+        answers = {}
+        for question, value in check.table(entry, "answers", where).items():
+            answer = ANSWERS.get(value) if isinstance(value, str) else None
+            if question not in questions:
+                check.problem(f"{where}.answers.{_key(question)}", "no such question in this file")
+            elif answer is None:
+                check.problem(f"{where}.answers.{_key(question)}", f"{_short(value)} is not yes, no or n/a")
+            else:
+                answers[question] = answer
+        cases.append(Case(
+            id=cid or "", sample=sample or "",
+            label=check.string(entry, "label", where), inspector=check.string(entry, "inspector", where),
+            moderated=moderated, answers=answers, extra=_extra(entry, _CASE),
+        ))
+    return cases
+
+
+def _moderation(doc: dict, check: _Checker) -> list[ModerationEntry]:
+    entries = []
+    changes = (*ANSWERS, UNANSWERED)
+    for i, entry in enumerate(check.tables(doc, "moderation", "")):
+        where = f"moderation[{i}]"
+        values = {key: check.string(entry, key, where, required=True) for key in ("case", "question", "from", "to", "by")}
+        for key in ("from", "to"):
+            if values[key] is not None and values[key] not in changes:
+                check.problem(f"{where}.{key}", f"{values[key]!r} is not one of {_choices(changes)}")
+        entries.append(ModerationEntry(
+            case=values["case"] or "", question=values["question"] or "",
+            from_=values["from"] or "", to=values["to"] or "", by=values["by"] or "",
+            at=check.timestamp(entry, "at", where, required=True),
+            reason=check.string(entry, "reason", where), extra=_extra(entry, _MODERATION),
+        ))
+    return entries
+
+
+def _decisions(doc: dict, standards: dict[str, Standard], band_names: list[str] | None,
+               check: _Checker) -> list[Decision]:
+    decisions = []
+    for i, entry in enumerate(check.tables(doc, "discretion", "")):
+        where = f"discretion[{i}]"
+        values = {key: check.string(entry, key, where, required=True) for key in ("standard", "computed", "rating", "by")}
+        standard = standards.get(values["standard"])
+        if values["standard"] is not None and standard is None:
+            check.problem(f"{where}.standard", f"no standard {values['standard']!r} in this file")
+        elif standard is not None and not standard.is_case_based:
+            check.problem(f"{where}.standard", f"{standard.id} is a judgement standard: the panel rates it directly")
+        if band_names is not None:
+            positions = {}
+            for key in ("computed", "rating"):
+                if values[key] is not None:
+                    if values[key] in band_names:
+                        positions[key] = band_names.index(values[key])
+                    else:
+                        check.problem(f"{where}.{key}", f"{values[key]!r} is not one of {_choices(band_names)}")
+            if len(positions) == 2 and abs(positions["rating"] - positions["computed"]) > 1:
+                check.problem(f"{where}.rating",
+                              f"moves {values['computed']!r} to {values['rating']!r}: discretion moves one band at most")
+        decisions.append(Decision(
+            standard=values["standard"] or "", computed=values["computed"] or "", rating=values["rating"] or "",
+            by=values["by"] or "", at=check.timestamp(entry, "at", where, required=True),
+            reason=check.string(entry, "reason", where), extra=_extra(entry, _DECISION),
+        ))
+    return decisions
+
+
+def _choices(names) -> str:
+    return ", ".join(repr(n) for n in names)

@@ -1,0 +1,345 @@
+"""The rating engine: `spec/rules.md`, as pure functions over immutable data.
+
+§1 a key question's percentage  -> `Tally`, `percentage`, `whole_percent`, `rate_question`
+§2 bands                       -> `Framework.band_for`
+§3 a standard's rating          -> `rate_standard`
+§4 professional discretion      -> `discretion`, `standing_decision`
+§5 the overall rating           -> `rate_overall`
+
+Everything here works from per-question tallies, so that one changed answer costs one
+tally and one standard, whatever the number of cases (see `session.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable, Mapping, Sequence
+
+from .frameworks import Band, Framework
+from .model import NOT_RATED, Answer, Decision, Inspection, KeyQuestion, Standard
+
+# ---------------------------------------------------------------- §1 key questions
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How one question was answered across its sample's cases."""
+
+    yes: int = 0
+    no: int = 0
+    na: int = 0
+
+    @property
+    def relevant(self) -> int:
+        return self.yes + self.no
+
+    @property
+    def answered(self) -> int:
+        return self.yes + self.no + self.na
+
+    def moved(self, old: Answer | None, new: Answer | None) -> Tally:
+        """The tally after one case's answer changes from `old` to `new` (None: unanswered)."""
+        counts = {Answer.YES: self.yes, Answer.NO: self.no, Answer.NA: self.na}
+        if old is not None:
+            counts[old] -= 1
+        if new is not None:
+            counts[new] += 1
+        return Tally(counts[Answer.YES], counts[Answer.NO], counts[Answer.NA])
+
+
+def percentage(yes: int, relevant: int) -> Fraction | None:
+    """100 x yes / relevant, exact; None when no case is relevant."""
+    return Fraction(100 * yes, relevant) if relevant else None
+
+
+def whole_percent(percent: Fraction) -> int:
+    """Rounded half up, as HMIP prints percentages (62.5 -> 63), unlike round()."""
+    return int((percent + Fraction(1, 2)) // 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A key question's (or prompt's) figures. A judgement key question has only a band."""
+
+    id: str
+    yes: int = 0
+    relevant: int = 0
+    unanswered: int = 0
+    percent: Fraction | None = None
+    band: Band | None = None
+    judgement: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.band is not None if self.judgement else self.unanswered == 0
+
+
+def rate_question(question_id: str, tally: Tally, sample_size: int, framework: Framework) -> Figures:
+    percent = percentage(tally.yes, tally.relevant)
+    return Figures(
+        id=question_id,
+        yes=tally.yes,
+        relevant=tally.relevant,
+        unanswered=sample_size - tally.answered,
+        percent=percent,
+        band=None if percent is None else framework.band_for(percent),
+    )
+
+
+def rate_judgement_question(kq: KeyQuestion, framework: Framework) -> Figures:
+    return Figures(id=kq.id, band=framework.band(kq.rating) if kq.rating else None, judgement=True)
+
+
+# ---------------------------------------------------------------- §4 discretion
+
+NEAR_BOUNDARY, ONE_CASE, SMALL_SAMPLE = "near-boundary", "one-case", "small-sample"
+UP, DOWN = "up", "down"
+
+
+@dataclass(frozen=True, slots=True)
+class OneCaseChange:
+    """Changing one case's answer on `key_question` would move the rating to `band`."""
+
+    key_question: str
+    direction: str
+    band: Band
+
+
+@dataclass(frozen=True, slots=True)
+class Discretion:
+    reasons: tuple[str, ...] = ()
+    directions: tuple[str, ...] = ()
+    # (a): the boundaries within reach, with lowest percent minus boundary (negative: below)
+    near: tuple[tuple[Fraction, Fraction], ...] = ()
+    # (b): every single answer change that would move the rating
+    one_case: tuple[OneCaseChange, ...] = ()
+    # (c): the relevant cases the smallest of the lowest key questions rests on
+    sample: int | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return bool(self.reasons)
+
+
+def _lowest_band(figures: Iterable[Figures]) -> Band | None:
+    bands = [f.band for f in figures if f.band is not None]
+    return min(bands, key=lambda band: band.lower) if bands else None
+
+
+def discretion(figures: Sequence[Figures], computed: Band, framework: Framework) -> Discretion:
+    """Whether the ratings panel may move a case-based standard's rating, why, and which way."""
+    settings = framework.discretion
+    case_based = [f for f in figures if not f.judgement and f.percent is not None]
+    if not case_based:
+        return Discretion()
+    lowest_percent = min(f.percent for f in case_based)
+    lowest = [f for f in case_based if f.percent == lowest_percent]
+    reasons: list[str] = []
+    directions: set[str] = set()
+
+    near = tuple(
+        (boundary, lowest_percent - boundary)
+        for boundary in framework.boundaries
+        if abs(lowest_percent - boundary) <= settings.within_points
+    )
+    if near:
+        reasons.append(NEAR_BOUNDARY)
+        directions.update(UP if distance < 0 else DOWN for _, distance in near)
+
+    one_case: list[OneCaseChange] = []
+    if settings.one_case:
+        for i, f in enumerate(case_based):
+            for yes, direction in ((f.yes - 1, DOWN), (f.yes + 1, UP)):
+                if not 0 <= yes <= f.relevant:
+                    continue
+                changed = Figures(f.id, yes, f.relevant, percent=percentage(yes, f.relevant),
+                                  band=framework.band_for(percentage(yes, f.relevant)))
+                others = [g for g in figures if g.id != f.id]
+                band = _lowest_band([*others, changed])
+                if band != computed:
+                    one_case.append(OneCaseChange(f.id, direction, band))
+        if one_case:
+            reasons.append(ONE_CASE)
+            directions.update(change.direction for change in one_case)
+
+    sample = min(f.relevant for f in lowest)
+    if sample <= settings.small_sample:
+        reasons.append(SMALL_SAMPLE)
+        # A rating resting on so few cases is open to doubt either way, as far as the bands go.
+        if computed != framework.bands[-1]:
+            directions.add(UP)
+        if computed != framework.bands[0]:
+            directions.add(DOWN)
+
+    return Discretion(
+        reasons=tuple(reasons),
+        directions=tuple(d for d in (UP, DOWN) if d in directions),
+        near=near,
+        one_case=tuple(one_case),
+        sample=sample if SMALL_SAMPLE in reasons else None,
+    )
+
+
+def standing_decision(decisions: Iterable[Decision], standard_id: str) -> Decision | None:
+    """The panel's latest decision on a standard: the log is append-only, the last one stands."""
+    standing = None
+    for decision in decisions:
+        if decision.standard == standard_id:
+            standing = decision
+    return standing
+
+
+# ---------------------------------------------------------------- §3 standards
+
+JUDGEMENT, CASES, MIXED = "judgement", "cases", "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class StandardResult:
+    id: str
+    kind: str
+    counts: bool
+    key_questions: tuple[Figures, ...] = ()
+    computed: Band | None = None    # from the rules alone
+    not_rated: bool = False         # a judgement standard recorded as "Not rated"
+    provisional: bool = False       # some case unanswered, or a judgement key question unrated
+    lowest: tuple[str, ...] = ()    # ids of the lowest case-based key question(s)
+    discretion: Discretion = Discretion()
+    decision: Decision | None = None
+    stale: bool = False             # the decision was made against another computed rating
+    final: Band | None = None       # after a standing panel decision
+
+    @property
+    def rated(self) -> bool:
+        return self.final is not None or self.not_rated
+
+
+def kind_of(standard: Standard) -> str:
+    if standard.is_judgement:
+        return JUDGEMENT
+    return CASES if all(not kq.judgement for kq in standard.key_questions) else MIXED
+
+
+def rate_standard(
+    standard: Standard,
+    figures: Sequence[Figures],
+    decision: Decision | None,
+    framework: Framework,
+) -> StandardResult:
+    """A standard's rating: the band of its lowest key question, then any panel decision.
+
+    `figures` are its key questions' figures, in order (empty for a judgement standard).
+    """
+    kind = kind_of(standard)
+    if kind == JUDGEMENT:
+        band = framework.band(standard.rating) if standard.rating else None
+        return StandardResult(standard.id, kind, standard.counts, computed=band, final=band,
+                              not_rated=standard.rating == NOT_RATED)
+
+    computed = _lowest_band(figures)
+    case_based = [f for f in figures if not f.judgement and f.percent is not None]
+    lowest_percent = min((f.percent for f in case_based), default=None)
+    stale = decision is not None and (computed is None or decision.computed != computed.rating)
+    final = computed
+    if decision is not None and not stale:
+        final = framework.band(decision.rating)
+    return StandardResult(
+        id=standard.id,
+        kind=kind,
+        counts=standard.counts,
+        key_questions=tuple(figures),
+        computed=computed,
+        provisional=not all(f.complete for f in figures),
+        lowest=tuple(f.id for f in case_based if f.percent == lowest_percent),
+        discretion=discretion(figures, computed, framework) if computed else Discretion(),
+        decision=decision,
+        stale=stale,
+        final=final,
+    )
+
+
+# ---------------------------------------------------------------- §5 overall
+
+
+@dataclass(frozen=True, slots=True)
+class Overall:
+    score: int
+    max: int
+    rating: str | None          # None while a counting standard has no rating
+    complete: bool
+    unrated: tuple[str, ...]     # counting standards with no rating yet
+    provisional: tuple[str, ...]  # counting standards whose rating may still move with answers
+
+
+def rate_overall(results: Iterable[StandardResult], framework: Framework) -> Overall:
+    """The plain sum of the counting standards' final scores.
+
+    A counting standard recorded as "Not rated" is left out of the score and the maximum
+    (HMIP publishes no rule for it; Northumberland's unrated 4.1 does not count anyway).
+    """
+    counting = [r for r in results if r.counts and not r.not_rated]
+    score = sum(r.final.score for r in counting if r.final is not None)
+    unrated = tuple(r.id for r in counting if r.final is None)
+    provisional = tuple(r.id for r in counting if r.provisional)
+    return Overall(
+        score=score,
+        max=framework.top_score * len(counting),
+        rating=None if unrated else framework.overall_for(score),
+        complete=not unrated and not provisional,
+        unrated=unrated,
+        provisional=provisional,
+    )
+
+
+# ---------------------------------------------------------------- a whole inspection
+
+
+def tallies(inspection: Inspection) -> dict[str, Tally]:
+    """Every question's tally, over the cases of its standard's sample."""
+    sample_of = {
+        question: standard.sample
+        for standard in inspection.standards
+        for kq in standard.key_questions
+        for question in (kq.id, *(p.id for p in kq.prompts))
+    }
+    counts: dict[str, list[int]] = {q: [0, 0, 0] for q in sample_of}
+    slot = {Answer.YES: 0, Answer.NO: 1, Answer.NA: 2}
+    for case in inspection.cases:
+        for question, answer in case.answers.items():
+            if sample_of.get(question) == case.sample:
+                counts[question][slot[answer]] += 1
+    return {q: Tally(*c) for q, c in counts.items()}
+
+
+def rate_key_questions(
+    standard: Standard, tallies: Mapping[str, Tally], sample_size: int, framework: Framework
+) -> tuple[Figures, ...]:
+    return tuple(
+        rate_judgement_question(kq, framework) if kq.judgement
+        else rate_question(kq.id, tallies[kq.id], sample_size, framework)
+        for kq in standard.key_questions
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Ratings:
+    standards: Mapping[str, StandardResult]  # in file order
+    prompts: Mapping[str, Figures]
+    overall: Overall
+
+
+def rate_inspection(inspection: Inspection, framework: Framework) -> Ratings:
+    """Every rating of an inspection, computed from scratch."""
+    counts = tallies(inspection)
+    standards: dict[str, StandardResult] = {}
+    prompts: dict[str, Figures] = {}
+    for standard in inspection.standards:
+        size = len(inspection.cases_in(standard.sample)) if standard.sample else 0
+        figures = rate_key_questions(standard, counts, size, framework)
+        decision = standing_decision(inspection.discretion, standard.id)
+        standards[standard.id] = rate_standard(standard, figures, decision, framework)
+        for kq in standard.key_questions:
+            for prompt in kq.prompts:
+                prompts[prompt.id] = rate_question(prompt.id, counts[prompt.id], size, framework)
+    return Ratings(standards, prompts, rate_overall(standards.values(), framework))

@@ -1,0 +1,62 @@
+"""The engine's results in the words people use, shared by the reports and the screens."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .frameworks import Framework
+from .rules import DOWN, UP, Discretion, Figures, StandardResult, whole_percent
+
+
+def points(value: Fraction) -> str:
+    """A distance in percentage points, to one decimal place where it has one."""
+    tenths = whole_percent(abs(value) * 10)
+    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
+
+
+def percent(figures: Figures) -> str:
+    """'63%' (rounded half up); a key question with nothing relevant says why."""
+    if figures.percent is not None:
+        return f"{whole_percent(figures.percent)}%"
+    return "not answered" if figures.unanswered else "no relevant cases"
+
+
+def count(figures: Figures) -> str:
+    """'5/8', with what is still unanswered."""
+    text = f"{figures.yes}/{figures.relevant}"
+    return f"{text} ({figures.unanswered} unanswered)" if figures.unanswered else text
+
+
+def discretion_reasons(flag: Discretion, framework: Framework) -> list[str]:
+    """Why the panel may use discretion, e.g. '2.5 points below Good', 'one case from Good'."""
+    reasons = []
+    for boundary, distance in flag.near:
+        above = framework.band_for(boundary)
+        below = framework.band_for(boundary - Fraction(1, 10**6))
+        if distance < 0:
+            reasons.append(f"{points(distance)} points below {above.rating}")
+        elif distance == 0:
+            reasons.append(f"exactly on the {above.rating} boundary")
+        else:
+            reasons.append(f"{points(distance)} points from {below.rating}")
+    for band in dict.fromkeys(change.band for change in flag.one_case):
+        reasons.append(f"one case from {band.rating}")
+    if flag.sample is not None:
+        reasons.append(f"only {flag.sample} relevant case{'s' if flag.sample != 1 else ''}")
+    return reasons
+
+
+ARROWS = {UP: "↑", DOWN: "↓"}
+
+
+def directions(flag: Discretion) -> str:
+    return "".join(ARROWS[d] for d in flag.directions)
+
+
+def rating(result: StandardResult) -> str:
+    """The final rating as shown: a standard with no rating yet says so."""
+    if result.not_rated:
+        return "Not rated"
+    if result.final is None:
+        return "not yet rated"
+    return result.final.rating + (" (provisional)" if result.provisional else "")

@@ -1,0 +1,182 @@
+"""Writing an inspection back as TOML, in one canonical layout.
+
+The layout is `spec/format.md`'s order: format, [inspection], [samples], [framework],
+[[standards]], [[cases]], [[moderation]], [[discretion]], then any tables we do not know.
+Every array of tables is written as `[[...]]` sections (never inline, whatever its length)
+and every answer on its own line, so that changing one answer changes one line and
+appending to a log appends lines: clean `git diff`s. Values are formatted by tomli-w.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterable, Mapping
+
+import tomli_w
+
+from .model import Case, Decision, Inspection, KeyQuestion, ModerationEntry, Standard
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+class _Timestamp(dt.datetime):
+    """Written as 2026-11-20T14:05:00Z rather than tomli-w's '2026-11-20 14:05:00+00:00'."""
+
+    def __str__(self) -> str:
+        text = self.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _timestamp(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return _Timestamp(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                      value.microsecond, tzinfo=value.tzinfo, fold=value.fold)
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else tomli_w.dumps({"k": key})[4:-1]
+
+
+def _is_table_array(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def _section(name: str, table: Mapping[str, Any], array: bool = False) -> Iterable[str]:
+    """One table as `[name]` (or `[[name]]`), then its sub-tables, always as sections."""
+    values = {k: v for k, v in table.items()
+              if v is not None and not isinstance(v, Mapping) and not _is_table_array(v)}
+    yield f"[[{name}]]\n" if array else f"[{name}]\n"
+    yield tomli_w.dumps(values)
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            yield "\n"
+            yield from _section(f"{name}.{_key(key)}", value)
+        elif _is_table_array(value):
+            for item in value:
+                yield "\n"
+                yield from _section(f"{name}.{_key(key)}", item, array=True)
+
+
+def _standard(standard: Standard) -> dict[str, Any]:
+    return {
+        "id": standard.id,
+        "domain": standard.domain,
+        "title": standard.title,
+        "sample": standard.sample,
+        "rating": standard.rating,
+        "counts": None if standard.counts else False,
+        **standard.extra,
+        "key_questions": [_key_question(kq) for kq in standard.key_questions] or None,
+    }
+
+
+def _key_question(kq: KeyQuestion) -> dict[str, Any]:
+    return {
+        "id": kq.id,
+        "text": kq.text,
+        "rating": kq.rating,
+        "judgement": True if kq.judgement and kq.rating is None else None,
+        **kq.extra,
+        "prompts": [{"id": p.id, "text": p.text, **p.extra} for p in kq.prompts] or None,
+    }
+
+
+def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
+    moderated = None
+    if case.moderated is not None:
+        moderated = {"by": case.moderated.by, "at": _timestamp(case.moderated.at), **case.moderated.extra}
+    ordered = sorted(case.answers.items(), key=lambda item: question_order[item[0]])
+    return {
+        "id": case.id,
+        "sample": case.sample,
+        "label": case.label,
+        "inspector": case.inspector,
+        **case.extra,
+        "moderated": moderated,
+        "answers": {question: answer.value for question, answer in ordered},
+    }
+
+
+def _moderation(entry: ModerationEntry) -> dict[str, Any]:
+    return {
+        "case": entry.case, "question": entry.question, "from": entry.from_, "to": entry.to,
+        "by": entry.by, "at": _timestamp(entry.at), "reason": entry.reason, **entry.extra,
+    }
+
+
+def _decision(decision: Decision) -> dict[str, Any]:
+    return {
+        "standard": decision.standard, "computed": decision.computed, "rating": decision.rating,
+        "by": decision.by, "at": _timestamp(decision.at), "reason": decision.reason, **decision.extra,
+    }
+
+
+def question_order(inspection: Inspection) -> dict[str, int]:
+    ids = (q for s in inspection.standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts)))
+    return {question: i for i, question in enumerate(ids)}
+
+
+def dumps(inspection: Inspection) -> str:
+    """The whole file, canonical: loading it and writing it again gives the same text."""
+    order = question_order(inspection)
+    top_values = {k: v for k, v in inspection.extra.items()
+                  if not isinstance(v, Mapping) and not _is_table_array(v)}
+    top_tables = {k: v for k, v in inspection.extra.items() if k not in top_values}
+    meta = {
+        "title": inspection.title,
+        "framework": inspection.framework,
+        "fieldwork_start": inspection.fieldwork_start,
+        "lead_inspector": inspection.lead_inspector,
+        **inspection.inspection_extra,
+    }
+    chunks: list[Iterable[str]] = [
+        [tomli_w.dumps({"format": inspection.format, **top_values})],
+        _section("inspection", meta),
+        _section("samples", inspection.samples),
+    ]
+    if inspection.framework_overrides:
+        # Short and rarely edited: tomli-w's own layout (inline band lists) reads best.
+        chunks.append([tomli_w.dumps({"framework": inspection.framework_overrides})])
+    chunks += [_section("standards", _standard(s), array=True) for s in inspection.standards]
+    chunks += [_section("cases", _case(c, order), array=True) for c in inspection.cases]
+    chunks += [_section("moderation", _moderation(m), array=True) for m in inspection.moderation]
+    chunks += [_section("discretion", _decision(d), array=True) for d in inspection.discretion]
+    for key, value in top_tables.items():
+        if isinstance(value, Mapping):
+            chunks.append(_section(_key(key), value))
+        else:
+            chunks += [_section(_key(key), item, array=True) for item in value]
+    return "\n".join("".join(chunk) for chunk in chunks)
+
+
+def comment_lines(text: str) -> list[int]:
+    """The numbers of the lines that carry a TOML comment, which a rewrite will drop."""
+    lines = []
+    line, i, n = 1, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            lines.append(line)
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                if text[i] == "\\" and quote[0] == '"' and i + 1 < n:
+                    i += 1  # an escaped character, perhaps a quote
+                if text[i] == "\n":
+                    line += 1
+                i += 1
+            # a multi-line string may end with up to two extra quotes: """a""""
+            i += len(quote)
+            while len(quote) == 3 and i < n and text[i] == quote[0]:
+                i += 1
+            continue
+        i += 1
+    return lines
