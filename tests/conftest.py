@@ -1,0 +1,49 @@
+"""Shared test helpers: real inspection files built in temporary directories."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_data"
+FIGURES = REPO.parent / "shared" / "reports" / "published-figures.json"
+
+
+def published_reports() -> list[dict]:
+    if not FIGURES.exists():
+        pytest.skip(f"published figures not found at {FIGURES}")
+    return json.loads(FIGURES.read_text(encoding="utf-8"))["reports"]
+
+
+def moderate(*args: str, cwd: Path | None = None):
+    """Run the real command line, as a user would."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "moderate.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def inspection_text(answers: dict[str, list[str]], sample_size: int | None = None, extra: str = "",
+                    framework: str = "hmip-youth-2021") -> str:
+    """A small inspection: one judgement standard (1.1, Good) and one case-based standard 2.1
+    whose key questions are given as {question id: [answer per case, "" for unanswered]}."""
+    size = sample_size or max(len(v) for v in answers.values())
+    lines = [
+        "format = 1", "", "[inspection]", 'title = "Test"', f'framework = "{framework}"', "",
+        "[samples]", 'court = "Court disposals"', "",
+        "[[standards]]", 'id = "1.1"', 'domain = "Organisational delivery"', 'title = "Governance"',
+        'rating = "Good"', "",
+        "[[standards]]", 'id = "2.1"', 'domain = "Court disposals"', 'title = "Assessment"', 'sample = "court"', "",
+    ]
+    for question in answers:
+        lines += ["[[standards.key_questions]]", f'id = "{question}"', f'text = "Question {question}?"', ""]
+    for i in range(size):
+        lines += ["[[cases]]", f'id = "C{i + 1:02}"', 'sample = "court"', "", "[cases.answers]"]
+        for question, given in answers.items():
+            if i < len(given) and given[i]:
+                lines.append(f'"{question}" = "{given[i]}"')
+        lines.append("")
+    return "\n".join(lines) + extra

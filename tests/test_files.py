@@ -1,0 +1,150 @@
+"""Reading and writing inspection files, and the command line around them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import stat
+
+import pytest
+
+from conftest import SAMPLES, inspection_text, moderate
+from moderate.frameworks import PRESETS
+from moderate.model import Answer
+from moderate.reading import load
+from moderate.session import Session
+from moderate.storage import save
+from moderate.writing import comment_lines, dumps
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.toml")))
+def test_a_canonical_file_saves_to_the_same_bytes(sample, tmp_path):
+    path = tmp_path / sample
+    path.write_bytes((SAMPLES / sample).read_bytes())
+    loaded = load(path)
+    assert dumps(loaded.inspection) == loaded.text
+    save(path, loaded.inspection)
+    assert path.read_bytes() == (SAMPLES / sample).read_bytes()
+
+
+def test_changing_one_answer_changes_one_line_and_appends_the_log(tmp_path):
+    path = tmp_path / "stockton.toml"
+    path.write_bytes((SAMPLES / "stockton-on-tees-2021.toml").read_bytes())
+    before = path.read_text().splitlines()
+    loaded = load(path)
+    session = Session(loaded.inspection, loaded.framework, "jb")
+    session.set_answer("C03", "2.2.2", Answer.NO if session.answer("C03", "2.2.2") == Answer.YES else Answer.YES,
+                       reason="Contingency plan missing")
+    save(path, session.snapshot())
+    after = path.read_text().splitlines()
+    changes = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    removed = [line for line in changes if line.startswith("-")]
+    assert len(removed) == 1 and removed[0].startswith('-"2.2.2" = ')
+    added = [line[1:] for line in changes if line.startswith("+")]
+    assert added[0].startswith('"2.2.2" = ')
+    assert "[[moderation]]" in added and 'by = "jb"' in added and 'reason = "Contingency plan missing"' in added
+
+
+def test_keys_we_do_not_know_are_carried_through_a_save(tmp_path):
+    text = inspection_text({"2.1.1": ["yes", "no"]}).replace(
+        'title = "Test"', 'title = "Test"\nregion = "North East"'
+    ).replace('title = "Assessment"', 'title = "Assessment"\nweighting = 2\nnotes = { source = "spreadsheet" }')
+    text = "owner = \"hmip\"\n" + text + '\n[[visits]]\nday = 2026-11-02\nplace = "office"\n'
+    path = tmp_path / "extra.toml"
+    path.write_text(text)
+    save(path, load(path).inspection)
+    import tomllib
+
+    saved = tomllib.loads(path.read_text())
+    assert saved["owner"] == "hmip"
+    assert saved["inspection"]["region"] == "North East"
+    assert saved["standards"][1]["weighting"] == 2 and saved["standards"][1]["notes"] == {"source": "spreadsheet"}
+    assert saved["visits"][0]["place"] == "office"
+    assert dumps(load(path).inspection) == path.read_text()
+
+
+def test_comments_are_found_outside_strings_only():
+    text = 'a = "# not a comment" # one\n# two\nb = """\n#not\n""" \nc = \'#\'\n'
+    assert comment_lines(text) == [1, 2]
+
+
+def test_format_refuses_to_drop_comments_unless_told(tmp_path):
+    path = tmp_path / "commented.toml"
+    path.write_text("# moderation for the North East\n" + inspection_text({"2.1.1": ["yes"]}))
+    before = path.read_bytes()
+    done = moderate("format", str(path))
+    assert done.returncode == 2 and "comments (lines 1)" in done.stderr
+    assert path.read_bytes() == before
+    assert moderate("format", str(path), "--drop-comments").returncode == 0
+    assert not comment_lines(path.read_text())
+
+
+def test_format_twice_changes_nothing_the_second_time_and_never_a_rating(tmp_path):
+    path = tmp_path / "messy.toml"
+    path.write_text(inspection_text({"2.1.2": ["no", "yes", "n/a"], "2.1.1": ["yes", "", "yes"]}))
+    report_before = json.loads(moderate("report", str(path), "--json").stdout)
+    assert moderate("format", str(path)).returncode == 0
+    once = path.read_bytes()
+    done = moderate("format", str(path))
+    assert done.returncode == 0 and "already" in done.stdout
+    assert path.read_bytes() == once
+    assert json.loads(moderate("report", str(path), "--json").stdout) == report_before
+
+
+def test_a_save_keeps_the_files_permissions_and_a_new_file_is_private(tmp_path):
+    path = tmp_path / "shared.toml"
+    path.write_text(inspection_text({"2.1.1": ["yes"]}))
+    path.chmod(0o640)
+    save(path, load(path).inspection)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    new = tmp_path / "new.toml"
+    assert moderate("new", str(new), "--framework", "hmip-youth-2021", "--cases", "court=2").returncode == 0
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("framework", sorted(PRESETS))
+def test_new_writes_every_standard_of_the_framework_with_blank_cases(framework, tmp_path):
+    path = tmp_path / "new.toml"
+    samples = {"hmip-youth-2025": "children=3,victims=2"}.get(framework, "court=8,oocd=12")
+    done = moderate("new", str(path), "--framework", framework, "--cases", samples, "--title", "North East YJS")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(moderate("report", str(path), "--json").stdout)
+    assert report["title"] == "North East YJS"
+    assert report["overall"]["complete"] is False and report["overall"]["rating"] is None
+    loaded = load(path)
+    assert sum(len(s.key_questions) for s in loaded.inspection.standards) >= 8
+    assert all(not case.answers for case in loaded.inspection.cases)
+    assert moderate("new", str(path), "--framework", framework, "--cases", samples).returncode == 2  # no overwrite
+
+
+def test_the_2018_template_carries_every_stockton_prompt(tmp_path):
+    path = tmp_path / "new.toml"
+    moderate("new", str(path), "--framework", "hmip-youth-2018", "--cases", "court=1")
+    planning = load(path).inspection.standard("2.2")
+    assert [p.id for p in planning.key_questions[1].prompts] == ["2.2.2.a", "2.2.2.b", "2.2.2.c", "2.2.2.d"]
+    assert planning.key_questions[1].prompts[3].text.startswith("Does planning set out necessary and effective contingency")
+
+
+def test_new_refuses_an_unknown_sample(tmp_path):
+    done = moderate("new", str(tmp_path / "x.toml"), "--framework", "hmip-youth-2021", "--cases", "adults=3")
+    assert done.returncode == 2 and "court, oocd" in done.stderr
+
+
+def test_check_reports_each_file(tmp_path):
+    good = SAMPLES / "northumberland-2023.toml"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(inspection_text({"2.1.1": ["yes", "perhaps"]}))
+    done = moderate("check", str(good), str(bad))
+    assert done.returncode == 2
+    assert "northumberland-2023.toml: ok" in done.stdout
+    assert "cases[1] (C02).answers.\"2.1.1\": 'perhaps' is not yes, no or n/a" in done.stderr
+    assert moderate("check", str(good)).returncode == 0
+
+
+def test_a_future_format_is_refused_with_one_plain_line(tmp_path):
+    path = tmp_path / "future.toml"
+    path.write_text(inspection_text({"2.1.1": ["yes"]}).replace("format = 1", "format = 2"))
+    done = moderate("report", str(path))
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "format 2" in done.stderr and "upgrade" in done.stderr

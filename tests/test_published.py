@@ -1,0 +1,65 @@
+"""The bundled samples reproduce every published figure of their HMIP reports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SAMPLES, moderate, published_reports
+
+SAMPLE_OF_REPORT = {
+    "county-durham-2022.txt": "county-durham-2022.toml",
+    "stockton-on-tees-2021.txt": "stockton-on-tees-2021.toml",
+    "northumberland-2023.txt": "northumberland-2023.toml",
+}
+
+
+def _report(sample: str) -> dict:
+    done = moderate("report", str(SAMPLES / sample), "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("report_file", sorted(SAMPLE_OF_REPORT))
+def test_each_sample_gives_the_published_ratings_and_score(report_file):
+    published = next(r for r in published_reports() if r["file"] == report_file)
+    ours = _report(SAMPLE_OF_REPORT[report_file])
+    score, maximum = published["score"].split("/")
+    assert (ours["overall"]["score"], ours["overall"]["max"]) == (int(score), int(maximum))
+    assert ours["overall"]["rating"] == published["overall"]
+    assert ours["overall"]["complete"]
+    standards = {s["id"]: s for s in ours["standards"]}
+    for standard in published["standards"]:
+        mine = standards[standard["id"]]
+        assert mine["rating"] == standard["published_rating"], standard["id"]
+        assert mine["counts"] == standard["counts_toward_score"], standard["id"]
+        for index, kq in enumerate(standard["key_questions"]):
+            figures = mine["key_questions"][index]
+            assert (figures["yes"], figures["relevant"]) == (kq["effective"]["yes"], kq["effective"]["denominator"])
+            if kq.get("percent") is not None:  # printed as a whole percent
+                assert int(figures["percent"] + 0.5) == kq["percent"]
+            prompts = (kq.get("prompt_group") or {}).get("prompts", [])
+            for prompt, mine_p in zip(prompts, figures["prompts"], strict=True):
+                assert (mine_p["yes"], mine_p["relevant"]) == (prompt["yes"], prompt["relevant"]), mine_p["id"]
+
+
+def test_stockton_planning_shows_the_computed_rating_and_the_panels_uplift():
+    planning = next(s for s in _report("stockton-on-tees-2021.toml")["standards"] if s["id"] == "2.2")
+    assert planning["computed"] == "Requires improvement"
+    assert planning["rating"] == "Good"
+    assert planning["discretion"]["reasons"] == ["near-boundary", "one-case"]
+    assert planning["discretion"]["directions"] == ["up"]
+    assert planning["discretion"]["decision"]["rating"] == "Good"
+    assert planning["discretion"]["decision"]["stale"] is False
+    child_safe = planning["key_questions"][1]
+    assert (child_safe["id"], child_safe["yes"], child_safe["relevant"], child_safe["percent"]) == ("2.2.2", 5, 8, 62.5)
+
+
+def test_the_text_report_prints_the_published_tables():
+    done = moderate("report", str(SAMPLES / "stockton-on-tees-2021.toml"))
+    assert done.returncode == 0
+    assert "Of the 8 cases inspected" in done.stdout
+    assert "Score 32/36" in done.stdout and "Overall rating: Outstanding" in done.stdout
+    assert "2.5 points below Good; one case from Good" in done.stdout
+    assert " 63%" in done.stdout  # 5/8 printed half up

@@ -1,0 +1,240 @@
+"""The rules of spec/rules.md, pinned at their edges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+
+from moderate.frameworks import PRESETS, resolve
+from moderate.model import Decision, KeyQuestion, Standard
+from moderate.rules import (
+    DOWN,
+    NEAR_BOUNDARY,
+    ONE_CASE,
+    SMALL_SAMPLE,
+    UP,
+    Figures,
+    StandardResult,
+    Tally,
+    rate_judgement_question,
+    rate_overall,
+    rate_question,
+    rate_standard,
+    whole_percent,
+)
+from moderate.words import discretion_reasons
+
+HMIP = PRESETS["hmip-youth-2021"]
+AT = dt.datetime(2026, 11, 21, 10, 30, tzinfo=dt.timezone.utc)
+
+
+def figures(question: str, yes: int, relevant: int, unanswered: int = 0) -> Figures:
+    tally = Tally(yes=yes, no=relevant - yes)
+    return rate_question(question, tally, relevant + unanswered, HMIP)
+
+
+def standard(*questions: str, judgement: dict[str, str] | None = None) -> Standard:
+    kqs = [KeyQuestion(q, f"{q}?") for q in questions]
+    kqs += [KeyQuestion(q, f"{q}?", judgement=True, rating=r) for q, r in (judgement or {}).items()]
+    return Standard("2.2", "Court disposals", "Planning", sample="court", key_questions=tuple(kqs))
+
+
+def rate(*counts: tuple[int, int], decision: Decision | None = None) -> StandardResult:
+    ids = [f"2.2.{i + 1}" for i in range(len(counts))]
+    return rate_standard(standard(*ids), [figures(q, y, r) for q, (y, r) in zip(ids, counts)], decision, HMIP)
+
+
+# ---------------------------------------------------------------- §1 and §2
+
+
+@pytest.mark.parametrize("yes, relevant, band", [
+    (4999, 10000, "Inadequate"),
+    (5000, 10000, "Requires improvement"),
+    (6499, 10000, "Requires improvement"),
+    (6500, 10000, "Good"),
+    (7999, 10000, "Good"),
+    (8000, 10000, "Outstanding"),
+    (0, 3, "Inadequate"),
+    (3, 3, "Outstanding"),
+])
+def test_bands_at_their_boundaries(yes, relevant, band):
+    assert figures("q", yes, relevant).band.rating == band
+
+
+def test_banding_uses_the_exact_fraction_not_the_printed_percent():
+    # 64.7% prints as 65% but is Requires improvement
+    kq = figures("q", 647, 1000)
+    assert whole_percent(kq.percent) == 65
+    assert kq.band.rating == "Requires improvement"
+
+
+@pytest.mark.parametrize("yes, relevant, printed", [(5, 8, 63), (3, 8, 38), (1, 8, 13), (2, 3, 67), (1, 3, 33), (1, 2, 50)])
+def test_percentages_print_rounded_half_up(yes, relevant, printed):
+    assert whole_percent(figures("q", yes, relevant).percent) == printed
+
+
+def test_not_relevant_removes_a_case_from_that_question_only():
+    tally = Tally(yes=3, no=1, na=4)
+    kq = rate_question("q", tally, 8, HMIP)
+    assert (kq.yes, kq.relevant, kq.unanswered, kq.percent) == (3, 4, 0, Fraction(75))
+
+
+def test_unanswered_cases_are_not_counted_and_make_the_question_incomplete():
+    kq = rate_question("q", Tally(yes=5, no=2), 8, HMIP)
+    assert (kq.relevant, kq.unanswered, kq.complete) == (7, 1, False)
+    result = rate_standard(standard("q"), [kq], None, HMIP)
+    assert result.provisional and result.computed.rating == "Good"
+
+
+def test_a_key_question_with_no_relevant_cases_does_not_pull_the_standard_down():
+    nothing = rate_question("2.2.2", Tally(na=8), 8, HMIP)
+    assert nothing.percent is None and nothing.band is None
+    result = rate_standard(standard("2.2.1", "2.2.2"), [figures("2.2.1", 8, 8), nothing], None, HMIP)
+    assert result.computed.rating == "Outstanding"
+
+
+# ---------------------------------------------------------------- §3
+
+
+def test_a_standard_takes_the_band_of_its_lowest_key_question():
+    result = rate((8, 8), (5, 8), (6, 8))
+    assert result.computed.rating == "Requires improvement"
+    assert result.lowest == ("2.2.2",)
+
+
+def test_a_judgement_standard_is_rated_directly_and_may_be_not_rated():
+    rated = rate_standard(Standard("1.1", "Organisational delivery", "Governance", rating="Good"), [], None, HMIP)
+    assert rated.final.rating == "Good" and rated.kind == "judgement"
+    not_rated = rate_standard(Standard("4.1", "Resettlement", "Policy", rating="Not rated", counts=False), [], None, HMIP)
+    assert not_rated.not_rated and not_rated.final is None and not_rated.rated
+
+
+def test_a_mixed_standard_takes_the_lowest_band_over_all_its_key_questions():
+    v1 = standard("V1.1", judgement={"V1.2": "Requires improvement"})
+    case_based = figures("V1.1", 9, 10)
+    judged = rate_judgement_question(v1.key_questions[1], HMIP)
+    result = rate_standard(v1, [case_based, judged], None, HMIP)
+    assert result.kind == "mixed"
+    assert result.computed.rating == "Requires improvement"
+    unrated = standard("V1.1", judgement={"V1.2": None})
+    pending = rate_standard(unrated, [case_based, rate_judgement_question(unrated.key_questions[1], HMIP)], None, HMIP)
+    assert pending.computed.rating == "Outstanding" and pending.provisional
+
+
+# ---------------------------------------------------------------- §4
+
+
+def test_stockton_planning_is_eligible_near_the_boundary_and_on_one_case_upwards():
+    # Stockton-on-Tees 2.2: 5/8 = 62.5% on keeping the child safe; the panel uplifted it to Good.
+    result = rate((8, 8), (5, 8), (6, 8))
+    flag = result.discretion
+    assert flag.reasons == (NEAR_BOUNDARY, ONE_CASE)
+    assert flag.directions == (UP,)
+    assert discretion_reasons(flag, HMIP) == ["2.5 points below Good", "one case from Good"]
+
+
+def test_an_inadequate_three_of_eight_is_eligible_on_one_case_only():
+    # 3/8 = 37.5% is 12.5 points below 50, but 4/8 = 50% would be Requires improvement.
+    flag = rate((8, 8), (3, 8), (8, 8)).discretion
+    assert flag.reasons == (ONE_CASE,)
+    assert flag.directions == (UP,)
+    assert [(c.key_question, c.band.rating) for c in flag.one_case] == [("2.2.2", "Requires improvement")]
+
+
+def test_just_above_a_boundary_is_a_down_candidate():
+    flag = rate((4, 6), (6, 6)).discretion  # 66.7%: 1.7 points into Good
+    assert NEAR_BOUNDARY in flag.reasons and DOWN in flag.directions
+    assert discretion_reasons(flag, HMIP)[0] == "1.7 points from Requires improvement"
+
+
+def test_the_near_boundary_window_is_inclusive_at_five_points():
+    assert NEAR_BOUNDARY in rate((3, 4), (100, 100)).discretion.reasons  # 75% is 5 below 80
+    assert NEAR_BOUNDARY not in rate((141, 200), (100, 100)).discretion.reasons  # 70.5%
+
+
+def test_exactly_on_a_boundary_is_a_down_candidate():
+    flag = rate((4, 5), (5, 5)).discretion  # 80% exactly
+    assert flag.near == ((Fraction(80), Fraction(0)),)
+    assert DOWN in flag.directions
+
+
+def test_a_small_sample_flags_the_lowest_key_question_resting_on_five_cases_or_fewer():
+    flag = rate((4, 4), (19, 20)).discretion
+    assert SMALL_SAMPLE not in flag.reasons  # 4/4 is small but not the lowest: 19/20 is, on 20 cases
+    flag = rate((3, 4), (20, 20)).discretion
+    assert SMALL_SAMPLE in flag.reasons and flag.sample == 4
+
+
+def test_one_case_can_move_a_rating_both_ways():
+    flag = rate((13, 20), (20, 20)).discretion  # 65%: one no makes it 60%, one yes 70% (still Good)
+    assert [c.direction for c in flag.one_case] == [DOWN]
+    flag = rate((4, 6), (20, 20)).discretion  # 66.7%; 3/6 = 50% RI, 5/6 = 83.3% Outstanding
+    assert {c.direction for c in flag.one_case} == {UP, DOWN}
+
+
+def test_far_from_any_boundary_on_a_large_sample_is_not_eligible():
+    flag = rate((90, 100), (95, 100)).discretion
+    assert not flag.eligible and flag.directions == ()
+
+
+def test_a_standing_decision_sets_the_final_rating():
+    decision = Decision("2.2", "Requires improvement", "Good", "lead", AT, "uplift")
+    result = rate((8, 8), (5, 8), (6, 8), decision=decision)
+    assert result.computed.rating == "Requires improvement"
+    assert result.final.rating == "Good" and not result.stale
+
+
+def test_a_decision_goes_stale_when_the_computed_rating_moves():
+    decision = Decision("2.2", "Requires improvement", "Good", "lead", AT, "uplift")
+    result = rate((8, 8), (6, 8), (6, 8), decision=decision)  # moderation made it Good anyway
+    assert result.stale
+    assert result.final.rating == "Good"  # the computed rating, not the decision
+    lowered = rate((8, 8), (3, 8), (6, 8), decision=decision)
+    assert lowered.stale and lowered.final.rating == "Inadequate"
+
+
+# ---------------------------------------------------------------- §5
+
+
+def _judged(sid: str, rating: str | None, counts: bool = True) -> StandardResult:
+    return rate_standard(Standard(sid, "d", "t", rating=rating, counts=counts), [], None, HMIP)
+
+
+def test_the_overall_score_is_the_plain_sum_of_the_counting_standards():
+    results = [_judged("1.1", "Good"), _judged("1.2", "Outstanding"), _judged("4.1", "Outstanding", counts=False)]
+    overall = rate_overall(results, HMIP)
+    assert (overall.score, overall.max, overall.rating, overall.complete) == (5, 6, "Inadequate", True)
+
+
+@pytest.mark.parametrize("score, rating", [(6, "Inadequate"), (7, "Requires improvement"), (18, "Requires improvement"),
+                                           (19, "Good"), (30, "Good"), (31, "Outstanding"), (36, "Outstanding")])
+def test_overall_thresholds_on_the_0_to_36_scale(score, rating):
+    assert HMIP.overall_for(score) == rating
+
+
+def test_the_2025_thresholds_are_an_assumption_and_say_so():
+    framework = PRESETS["hmip-youth-2025"]
+    assert not framework.verified
+    assert framework.overall_for(6) == "Requires improvement"
+
+
+def test_the_overall_rating_is_incomplete_while_a_counting_standard_has_no_rating():
+    overall = rate_overall([_judged("1.1", "Good"), _judged("1.2", None)], HMIP)
+    assert overall.rating is None and not overall.complete and overall.unrated == ("1.2",)
+
+
+def test_a_provisional_standard_leaves_the_overall_incomplete_but_rated():
+    partly = rate_standard(standard("q"), [rate_question("q", Tally(yes=5, no=2), 8, HMIP)], None, HMIP)
+    overall = rate_overall([_judged("1.1", "Good"), partly], HMIP)
+    assert overall.rating is not None and not overall.complete and overall.provisional == ("2.2",)
+
+
+def test_a_files_framework_table_overrides_the_preset():
+    framework = resolve("hmip-youth-2021", {"discretion": {"within_points": 2.5, "small_sample": 3},
+                                            "bands": [{"rating": "Fail", "from": 0}, {"rating": "Pass", "from": 60.5}]})
+    assert framework.discretion.within_points == Fraction(5, 2)
+    assert framework.band_for(Fraction(605, 10)).rating == "Pass"
+    assert framework.band_for(Fraction(604, 10)).rating == "Fail"
+    assert framework.overall == HMIP.overall

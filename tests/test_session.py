@@ -1,0 +1,80 @@
+"""Commands on an open inspection: answers, undo and redo, reasons, panel decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import SAMPLES
+from moderate.model import UNANSWERED, Answer
+from moderate.reading import load, parse_text
+from moderate.session import Session
+from moderate.storage import save
+from moderate.writing import dumps
+
+
+@pytest.fixture
+def stockton():
+    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
+    times = iter(dt.datetime(2026, 11, 23, 9, minute, tzinfo=dt.timezone.utc) for minute in range(60))
+    return Session(loaded.inspection, loaded.framework, "jb", clock=lambda: next(times))
+
+
+def _a_no_on(session: Session, question: str) -> str:
+    return next(c for c, answers in session.answers.items() if answers.get(question) == Answer.NO)
+
+
+def test_one_more_yes_on_keeping_the_child_safe_moves_stockton_planning_to_good(stockton):
+    case = _a_no_on(stockton, "2.2.2")
+    stockton.set_answer(case, "2.2.2", Answer.YES)
+    planning = stockton.ratings.standards["2.2"]
+    assert stockton.figures("2.2.2").yes == 6
+    assert planning.computed.rating == "Good"
+    assert planning.stale  # the panel's uplift was made against Requires improvement
+    assert stockton.ratings.overall.score == 32
+    entry = stockton.moderation[-1]
+    assert (entry.case, entry.question, entry.from_, entry.to, entry.by) == (case, "2.2.2", "no", "yes", "jb")
+
+
+def test_undo_restores_the_figures_and_takes_back_the_log_entry(stockton):
+    before = stockton.ratings
+    case = _a_no_on(stockton, "2.2.2")
+    stockton.set_answer(case, "2.2.2", Answer.YES)
+    stockton.undo()
+    assert stockton.ratings == before and stockton.moderation == []
+    stockton.redo()
+    assert stockton.ratings.standards["2.2"].computed.rating == "Good" and len(stockton.moderation) == 1
+
+
+def test_undo_after_a_save_logs_the_reversal_instead(stockton, tmp_path):
+    case = _a_no_on(stockton, "2.2.2")
+    stockton.set_answer(case, "2.2.2", Answer.YES)
+    save(tmp_path / "s.toml", stockton.snapshot())
+    stockton.mark_saved()
+    stockton.undo()
+    assert [(e.from_, e.to) for e in stockton.moderation] == [("no", "yes"), ("yes", "no")]
+
+
+def test_a_reason_can_be_added_to_the_last_change(stockton):
+    case = _a_no_on(stockton, "2.2.2")
+    stockton.set_answer(case, "2.2.2", None)
+    stockton.give_reason("  Plan not on file  ")
+    assert stockton.moderation[-1].reason == "Plan not on file"
+    assert stockton.moderation[-1].to == UNANSWERED
+    assert stockton.figures("2.2.2").unanswered == 1 and stockton.ratings.standards["2.2"].provisional
+
+
+def test_a_panel_decision_counts_at_once_and_a_new_one_replaces_it(stockton):
+    planning = stockton.ratings.standards["2.2"]
+    assert planning.final.rating == "Good"
+    stockton.decide("2.2", "Requires improvement", "Withdrawn: keep the computed rating")
+    assert stockton.ratings.standards["2.2"].final.rating == "Requires improvement"
+    assert stockton.ratings.overall.score == 31
+    assert len(stockton.discretion) == 2  # appended, never rewritten
+
+
+def test_marking_a_case_moderated_is_saved(stockton, tmp_path):
+    stockton.mark_moderated("C03")
+    inspection = parse_text(dumps(stockton.snapshot())).inspection
+    assert inspection.case("C03").moderated.by == "jb"
