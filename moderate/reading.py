@@ -120,7 +120,9 @@ def _type_name(value: Any) -> str:
 
 
 def _key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else f'"{key}"'
+    if key.replace("_", "").replace("-", "").isalnum() and key.isascii():
+        return key
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class _Checker:
@@ -178,7 +180,12 @@ class _Checker:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (dt.date, dt.time)):
+        text = value.isoformat()
+    else:
+        text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -213,11 +220,11 @@ def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Fr
         ])
     if "format" not in doc:
         check.problem("", f"'format' is required: the file must start with 'format = {FORMAT}'")
-    elif version != FORMAT or isinstance(version, bool):
+    elif version != FORMAT or not isinstance(version, int) or isinstance(version, bool):
         check.problem("format", f"expected {FORMAT}, found {_short(version)}")
 
     meta = check.table(doc, "inspection", "", required=True)
-    present = "inspection" in doc  # a missing table is one problem, not three
+    present = isinstance(doc.get("inspection"), dict)  # a missing or wrong table is one problem, not three
     title = check.string(meta, "title", "inspection", required=present)
     framework_name = check.string(meta, "framework", "inspection", required=present)
     if framework_name is not None and framework_name not in PRESETS:
@@ -233,15 +240,20 @@ def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Fr
             check.problem(f"samples.{_key(sample_id)}", f"expected a string, found {_type_name(description)}")
 
     overrides = check.table(doc, "framework", "")
+    before = len(check.problems)
     _check_overrides(overrides, check)
-    framework = resolve(framework_name, overrides) if framework_name and not check.problems else None
+    overrides_ok = len(check.problems) == before and ("framework" not in doc or isinstance(doc["framework"], dict))
+    framework = resolve(framework_name, overrides) if framework_name and overrides_ok else None
     band_names = [b.rating for b in framework.bands] if framework else None
 
     standards = _standards(doc, samples, band_names, check)
     questions = {q for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
+    if not isinstance(doc.get("standards"), list) or not standards:
+        questions = None  # already reported; calling every answer unknown would only bury that
     cases = _cases(doc, samples, questions, check)
-    moderation = _moderation(doc, check)
-    decisions = _decisions(doc, {s.id: s for s in standards}, band_names, check)
+    by_id = {s.id: s for s in standards}
+    moderation = _moderation(doc, by_id, band_names, check)
+    decisions = _decisions(doc, by_id, band_names, check)
 
     if check.problems:
         raise InspectionError(name, check.problems)
@@ -265,7 +277,7 @@ def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Fr
 def _check_overrides(overrides: dict, check: _Checker) -> None:
     for key, fields in (("bands", ("rating", "from")), ("overall", ("rating", "from"))):
         entries = check.tables(overrides, key, "framework")
-        if key in overrides and not entries:
+        if overrides.get(key) == []:
             check.problem(f"framework.{key}", "must list at least one band")
         previous = None
         for i, entry in enumerate(entries):
@@ -361,7 +373,7 @@ def _question_id(table: dict, where: str, seen: dict[str, str], check: _Checker)
     return qid
 
 
-def _cases(doc: dict, samples: dict, questions: set[str], check: _Checker) -> list[Case]:
+def _cases(doc: dict, samples: dict, questions: set[str] | None, check: _Checker) -> list[Case]:
     seen: set[str] = set()
     cases = []
     for i, entry in enumerate(check.tables(doc, "cases", "")):
@@ -377,14 +389,14 @@ def _cases(doc: dict, samples: dict, questions: set[str], check: _Checker) -> li
             check.problem(f"{where}.sample", f"{sample!r} is not declared in [samples]")
         moderated = None
         marked = check.table(entry, "moderated", where)
-        if marked:
+        if isinstance(entry.get("moderated"), dict):
             by = check.string(marked, "by", f"{where}.moderated", required=True)
             at = check.timestamp(marked, "at", f"{where}.moderated", required=True)
             moderated = Moderated(by or "", at, _extra(marked, _MODERATED))
         answers = {}
         for question, value in check.table(entry, "answers", where).items():
             answer = ANSWERS.get(value) if isinstance(value, str) else None
-            if question not in questions:
+            if questions is not None and question not in questions:
                 check.problem(f"{where}.answers.{_key(question)}", "no such question in this file")
             elif answer is None:
                 check.problem(f"{where}.answers.{_key(question)}", f"{_short(value)} is not yes, no or n/a")
@@ -398,15 +410,27 @@ def _cases(doc: dict, samples: dict, questions: set[str], check: _Checker) -> li
     return cases
 
 
-def _moderation(doc: dict, check: _Checker) -> list[ModerationEntry]:
+def _moderation(doc: dict, standards: dict[str, Standard], band_names: list[str] | None,
+                check: _Checker) -> list[ModerationEntry]:
     entries = []
-    changes = (*ANSWERS, UNANSWERED)
     for i, entry in enumerate(check.tables(doc, "moderation", "")):
         where = f"moderation[{i}]"
-        values = {key: check.string(entry, key, where, required=True) for key in ("case", "question", "from", "to", "by")}
-        for key in ("from", "to"):
-            if values[key] is not None and values[key] not in changes:
-                check.problem(f"{where}.{key}", f"{values[key]!r} is not one of {_choices(changes)}")
+        # A judgement standard's rating is logged with no case, the standard's id for the
+        # question, and ratings for from/to.
+        question = entry.get("question")
+        rating = entry.get("case") == "" and isinstance(question, str) and question in standards \
+            and standards[question].is_judgement
+        values = {key: check.string(entry, key, where, required=not (rating and key == "case"))
+                  for key in ("case", "question", "from", "to", "by")}
+        if not rating:
+            allowed = {"from": (*ANSWERS, UNANSWERED), "to": (*ANSWERS, UNANSWERED)}
+        elif band_names is not None:
+            allowed = {"from": (*band_names, NOT_RATED, UNANSWERED), "to": (*band_names, NOT_RATED)}
+        else:
+            allowed = {}  # the framework is unknown, and already reported
+        for key, choices in allowed.items():
+            if values[key] is not None and values[key] not in choices:
+                check.problem(f"{where}.{key}", f"{values[key]!r} is not one of {_choices(choices)}")
         entries.append(ModerationEntry(
             case=values["case"] or "", question=values["question"] or "",
             from_=values["from"] or "", to=values["to"] or "", by=values["by"] or "",
