@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 from .frameworks import PRESETS, template
@@ -63,8 +66,35 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _app(argv: list[str]) -> int:
-    print("moderate: the moderation app is not built yet; use 'moderate report FILE' meanwhile.", file=sys.stderr)
-    return REFUSED
+    parser = argparse.ArgumentParser(prog="moderate", description="Open an inspection in the moderation app.",
+                                     epilog=f"Other commands: {', '.join(COMMANDS)} (moderate COMMAND --help).")
+    parser.add_argument("file", type=Path, nargs="?", help="the inspection (default: a copy of a bundled sample)")
+    parser.add_argument("--as", dest="user", default=os.environ.get("USER") or getpass.getuser(),
+                        help="who is moderating, for the moderation log (default: $USER)")
+    parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
+    args = parser.parse_args(argv)
+    path = args.file or _sample_copy()
+    try:
+        loaded = load(path)
+    except InspectionError as error:
+        print(error, file=sys.stderr)
+        return REFUSED
+    from .screens.app import ModerateApp  # Textual loads only for the app, not for the other commands
+
+    app = ModerateApp(path, loaded, args.user, theme=args.theme)
+    app.run()
+    return app.return_code or 0
+
+
+def _sample_copy() -> Path:
+    """A private, writable copy of the Stockton-on-Tees sample: the installed package is never modified."""
+    home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "moderate"
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    copy = home / "stockton-on-tees-2021.toml"
+    if not copy.exists():
+        write_text(copy, resources.files("moderate.sample_data").joinpath(copy.name).read_text(encoding="utf-8"))
+        print(f"moderate: opening a copy of the bundled sample at {copy}", file=sys.stderr)
+    return copy
 
 
 def _report(args) -> int:

@@ -5,16 +5,20 @@ a decision); each command updates the per-question tally it touches and re-rates
 standard that owns the question, so a change costs the same at 5 cases or 2,000. The
 ratings it exposes are the engine's immutable results; `snapshot()` gives the inspection
 to save.
+
+Each command, once done, is told to an optional `listener` as a plain record (a JSON-ready
+dict, stamped with who gave it and when); `replay` re-applies such records. The journal
+(`journal.py`) writes them down so that a crash loses nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from .frameworks import Framework
-from .model import UNANSWERED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
+from .model import NOT_RATED, UNANSWERED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
 from .rules import (
     Figures,
     Ratings,
@@ -27,6 +31,9 @@ from .rules import (
     standing_decision,
     tallies,
 )
+
+
+Record = dict[str, Any]  # one command as plain data: {"do": ..., its arguments, "by": ..., "at": ...}
 
 
 def now() -> dt.datetime:
@@ -48,9 +55,17 @@ def _logged(answer: Answer | None) -> str:
     return UNANSWERED if answer is None else answer.value
 
 
+def _value(answer: Answer | None) -> str | None:
+    return None if answer is None else answer.value
+
+
+def _answer(value: str | None) -> Answer | None:
+    return None if value is None else Answer(value)
+
+
 class Session:
     def __init__(self, inspection: Inspection, framework: Framework, user: str,
-                 clock: Callable[[], dt.datetime] = now):
+                 clock: Callable[[], dt.datetime] = now, listener: Callable[[Record], None] | None = None):
         self.framework = framework
         self.user = user
         self.clock = clock
@@ -75,6 +90,7 @@ class Session:
         self.changed: set[tuple[str, str]] = set()  # cells changed in this session
         self.dirty = False
         self._saved_log = len(self.moderation)  # entries before this are in the file: append-only
+        self.listener = listener
 
     # ------------------------------------------------------------ reading
 
@@ -115,6 +131,7 @@ class Session:
         self.moderation.append(entry)
         self._undo.append(change)
         self._redo.clear()
+        self._report(entry.at, do="answer", **_cell(change), reason=reason)
         return change
 
     def give_reason(self, reason: str) -> Change | None:
@@ -130,6 +147,7 @@ class Session:
             self.moderation[index] = entry
         self._undo[-1] = replace(change, entry=entry)
         self.dirty = True
+        self._report(None, do="reason", case=change.case, question=change.question, reason=reason)
         return self._undo[-1]
 
     def undo(self) -> Change | None:
@@ -137,14 +155,16 @@ class Session:
         if not self._undo:
             return None
         change = self._undo.pop()
+        at = self.clock()
         self._apply(change.case, change.question, change.new, change.old)
         index = self._unsaved_index(change.entry)
         if index is None:
             self.moderation.append(ModerationEntry(change.case, change.question, _logged(change.new),
-                                                   _logged(change.old), self.user, self.clock(), "undone"))
+                                                   _logged(change.old), self.user, at, "undone"))
         else:
             del self.moderation[index]
         self._redo.append(change)
+        self._report(at, do="undo", **_cell(change))
         return change
 
     def redo(self) -> Change | None:
@@ -154,12 +174,14 @@ class Session:
         self._apply(change.case, change.question, change.old, change.new)
         self.moderation.append(change.entry)
         self._undo.append(change)
+        self._report(None, do="redo", **_cell(change))
         return change
 
     def mark_moderated(self, case_id: str) -> Case:
         case = replace(self.cases[case_id], moderated=Moderated(self.user, self.clock()))
         self.cases[case_id] = case
         self.dirty = True
+        self._report(case.moderated.at, do="moderated", case=case_id)
         return case
 
     def decide(self, standard_id: str, rating: str, reason: str) -> Decision:
@@ -171,7 +193,28 @@ class Session:
         self.discretion.append(decision)
         self._rerate(standard_id)
         self.dirty = True
+        self._report(decision.at, do="decide", standard=standard_id, computed=computed.rating, rating=rating,
+                     reason=reason)
         return decision
+
+    def rate_judgement(self, standard_id: str, rating: str) -> Standard | None:
+        """Give a judgement standard its rating (a band or "Not rated"); logged like an answer,
+        with no case and the standard's id for the question. None if unchanged."""
+        old = self.standards[standard_id]
+        if not old.is_judgement:
+            raise ValueError(f"{standard_id} takes its rating from its key questions")
+        if rating not in (*(band.rating for band in self.framework.bands), NOT_RATED):
+            raise ValueError(f"{rating!r} is not a rating of {self.framework.name}")
+        if old.rating == rating:
+            return None
+        standard = replace(old, rating=rating)
+        self.standards[standard_id] = standard
+        entry = ModerationEntry("", standard_id, old.rating or UNANSWERED, rating, self.user, self.clock())
+        self.moderation.append(entry)
+        self._rerate(standard_id)
+        self.dirty = True
+        self._report(entry.at, do="rate", standard=standard_id, old=old.rating, new=rating)
+        return standard
 
     # ------------------------------------------------------------ saving
 
@@ -193,12 +236,26 @@ class Session:
         self.dirty = False
         self._saved_log = len(self.moderation)
 
+    def history(self) -> Record | None:
+        """The undo and redo stacks as a record, for a journal started afresh after a save:
+        replayed first, it lets an undo after the save still take back a change made before it."""
+        if not self._undo and not self._redo:
+            return None
+        return {"do": "history", "undo": [_change_record(c) for c in self._undo],
+                "redo": [_change_record(c) for c in self._redo]}
+
     def _unsaved_index(self, entry: ModerationEntry) -> int | None:
         """Where `entry` stands in the log, if it has not been saved yet."""
         for index in range(len(self.moderation) - 1, self._saved_log - 1, -1):
             if self.moderation[index] is entry:
                 return index
         return None
+
+    def _report(self, at: dt.datetime | None, **record: Any) -> None:
+        """Tell the listener what was just done, stamped with who and when (`at`: the time
+        the command put in the file, so that `replay` puts the same)."""
+        if self.listener is not None:
+            self.listener({**record, "by": self.user, "at": (at or self.clock()).isoformat()})
 
     # ------------------------------------------------------------ recomputing
 
@@ -229,3 +286,113 @@ class Session:
         standards = dict(self.ratings.standards)
         standards[standard_id] = rate_standard(standard, figures, decision, self.framework)
         self.ratings = Ratings(standards, self.ratings.prompts, rate_overall(standards.values(), self.framework))
+
+
+# ---------------------------------------------------------------- records
+
+
+def _cell(change: Change) -> Record:
+    return {"case": change.case, "question": change.question, "old": _value(change.old), "new": _value(change.new)}
+
+
+def _change_record(change: Change) -> Record:
+    entry = change.entry
+    return {**_cell(change), "by": entry.by, "at": entry.at.isoformat(), "reason": entry.reason}
+
+
+def _change(record: Record) -> Change:
+    old, new = _answer(record["old"]), _answer(record["new"])
+    entry = ModerationEntry(record["case"], record["question"], _logged(old), _logged(new), record["by"],
+                            dt.datetime.fromisoformat(record["at"]), record["reason"])
+    return Change(record["case"], record["question"], old, new, entry)
+
+
+class ReplayError(ValueError):
+    """A record that does not apply as it did when it was made: the file has changed since."""
+
+
+def replay(session: Session, records: Iterable[Record]) -> None:
+    """Re-apply recorded commands, each as the user who gave it and at the time it was given.
+
+    Each record is first checked against the session (the answer it changed from, the change
+    it undid, the computed rating it decided on), so that records replayed onto the file they
+    were made on give exactly the session they came from, and onto a file changed since stop
+    with a ReplayError at the first that does not fit. The listener is not told again.
+    """
+    user, clock, listener = session.user, session.clock, session.listener
+    session.listener = None
+    try:
+        for number, record in enumerate(records, 1):
+            try:
+                if record["do"] == "history":
+                    session._undo = [_change(c) for c in record["undo"]]
+                    session._redo = [_change(c) for c in record["redo"]]
+                    continue
+                at = dt.datetime.fromisoformat(record["at"])
+                session.user, session.clock = record["by"], lambda: at
+                problem = _REPLAY[record["do"]](session, record)
+            except (KeyError, ValueError, TypeError) as error:
+                problem = f"cannot be applied ({type(error).__name__}: {error})"
+            if problem:
+                raise ReplayError(f"record {number} ({record.get('do')}): {problem}")
+    finally:
+        session.user, session.clock, session.listener = user, clock, listener
+
+
+def _fits(change: Change | None, record: Record) -> bool:
+    return change is not None and _cell(change) == {k: record[k] for k in ("case", "question", "old", "new")}
+
+
+def _replay_answer(session: Session, r: Record) -> str | None:
+    if _value(session.answer(r["case"], r["question"])) != r["old"]:
+        return f"{r['case']} {r['question']} is no longer {_logged(_answer(r['old']))}"
+    session.set_answer(r["case"], r["question"], _answer(r["new"]), r["reason"])
+    return None
+
+
+def _replay_reason(session: Session, r: Record) -> str | None:
+    change = session.last_change
+    if change is None or (change.case, change.question) != (r["case"], r["question"]):
+        return f"the last change is not to {r['case']} {r['question']}"
+    session.give_reason(r["reason"])
+    return None
+
+
+def _replay_undo(session: Session, r: Record) -> str | None:
+    if not _fits(session.last_change, r):
+        return f"the last change is not {r['case']} {r['question']}"
+    session.undo()
+    return None
+
+
+def _replay_redo(session: Session, r: Record) -> str | None:
+    if not _fits(session._redo[-1] if session._redo else None, r):
+        return f"the change to redo is not {r['case']} {r['question']}"
+    session.redo()
+    return None
+
+
+def _replay_moderated(session: Session, r: Record) -> str | None:
+    session.mark_moderated(r["case"])
+    return None
+
+
+def _replay_decide(session: Session, r: Record) -> str | None:
+    computed = session.ratings.standards[r["standard"]].computed
+    if computed is None or computed.rating != r["computed"]:
+        return f"{r['standard']} is no longer computed {r['computed']}"
+    session.decide(r["standard"], r["rating"], r["reason"])
+    return None
+
+
+def _replay_rate(session: Session, r: Record) -> str | None:
+    if session.standards[r["standard"]].rating != r["old"]:
+        return f"{r['standard']} is no longer rated {r['old'] or UNANSWERED}"
+    session.rate_judgement(r["standard"], r["new"])
+    return None
+
+
+_REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
+    "answer": _replay_answer, "reason": _replay_reason, "undo": _replay_undo, "redo": _replay_redo,
+    "moderated": _replay_moderated, "decide": _replay_decide, "rate": _replay_rate,
+}

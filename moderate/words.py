@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .frameworks import Framework
+from .model import UNANSWERED, Answer
 from .rules import DOWN, UP, Discretion, Figures, StandardResult, whole_percent
 
 
@@ -12,6 +13,10 @@ def points(value: Fraction) -> str:
     """A distance in percentage points, to one decimal place where it has one."""
     tenths = whole_percent(abs(value) * 10)
     return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
+
+
+def logged(answer: Answer | None) -> str:
+    return UNANSWERED if answer is None else answer.value
 
 
 def percent(figures: Figures) -> str:

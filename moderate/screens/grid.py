@@ -1,0 +1,313 @@
+"""The case grid: questions down the side, the cases of one sample across, every answer a cell.
+
+Built on Textual's line API (a `ScrollView` drawing one `Strip` per line) so that a
+toggle repaints the few lines it changes, not the table: a cell's line, its key
+question's figures and its standard's rating. Lines are cached and dropped only when
+what they show changes. The question column and the figures beside it stay put while
+the cases scroll sideways; the row of case ids stays put while the questions scroll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size, Spacing
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .. import words
+from ..model import Answer, Case
+from ..rules import StandardResult, whole_percent
+from ..session import Session
+
+STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
+SYMBOLS = {Answer.YES: "✓", Answer.NO: "✗", Answer.NA: "–", None: "·"}
+STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
+FIGURES_WIDTH = 19  # " 12/13  92% Outst "
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    kind: str
+    standard: str
+    question: str | None = None
+
+
+def short_band(rating: str) -> str:
+    """'Requires improvement' -> 'RI', 'Outstanding' -> 'Outst': band names in five cells."""
+    parts = rating.split()
+    if len(rating) <= 5:
+        return rating
+    return "".join(p[0].upper() for p in parts) if len(parts) > 1 else rating[:5]
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+class CaseGrid(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {
+        "grid--header", "grid--standard", "grid--flagged", "grid--stale", "grid--question", "grid--prompt",
+        "grid--yes", "grid--no", "grid--na", "grid--unanswered", "grid--changed", "grid--cursor",
+        "grid--cursor-row", "grid--band-0", "grid--band-1", "grid--band-2", "grid--band-3",
+    }
+
+    BINDINGS = [
+        Binding("up,k", "move(-1, 0)", "Up", show=False, id="grid.up"),
+        Binding("down,j", "move(1, 0)", "Down", show=False, id="grid.down"),
+        Binding("left,h", "move(0, -1)", "Left", show=False, id="grid.left"),
+        Binding("right,l", "move(0, 1)", "Right", show=False, id="grid.right"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="grid.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="grid.page_down"),
+        Binding("home", "move(-100000, 0)", "First row", show=False, id="grid.first_row"),
+        Binding("end", "move(100000, 0)", "Last row", show=False, id="grid.last_row"),
+    ]
+
+    cursor: reactive[tuple[int, int]] = reactive((0, 0), repaint=False, init=False)
+
+    class CursorMoved(Message):
+        def __init__(self, row: Row | None, case: Case | None) -> None:
+            super().__init__()
+            self.row = row
+            self.case = case
+
+    class CellClicked(Message):
+        """A click on an answer cell: the screen cycles it."""
+
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.rows: list[Row] = []
+        self.cases: list[Case] = []
+        self.show_prompts = False
+        self.sample: str | None = None
+        self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, scrolled part), no cursor
+        self._label_width = 30
+        self._cell_width = 5
+
+    # ------------------------------------------------------------ what is shown
+
+    def show(self, sample: str, show_prompts: bool | None = None) -> None:
+        """Show one sample's standards and cases, keeping the cursor on the same question if it can."""
+        keep = self.current_row
+        if show_prompts is not None:
+            self.show_prompts = show_prompts
+        self.sample = sample
+        inspection_standards = self.session.standards.values()
+        self.rows = []
+        for standard in inspection_standards:
+            if standard.sample != sample:
+                continue
+            self.rows.append(Row(STANDARD, standard.id))
+            for kq in standard.key_questions:
+                self.rows.append(Row(KEY_QUESTION, standard.id, kq.id))
+                if self.show_prompts:
+                    self.rows += [Row(PROMPT, standard.id, p.id) for p in kq.prompts]
+        self.cases = [c for c in self.session.cases.values() if c.sample == sample]
+        longest = max((len(c.id) for c in self.cases), default=3)
+        self._cell_width = max(5, min(10, longest + 2))
+        self._layout()
+        row = self.rows.index(keep) if keep in self.rows else next(
+            (i for i, r in enumerate(self.rows) if r.kind != STANDARD), 0)
+        self.cursor = (row, min(self.cursor[1], max(0, len(self.cases) - 1)))
+        self.post_message(self.CursorMoved(self.current_row, self.current_case))
+
+    def _layout(self) -> None:
+        width = self.scrollable_content_region.width or 80
+        room = width - FIGURES_WIDTH - min(len(self.cases), 10) * self._cell_width
+        self._label_width = max(22, min(64, room))
+        self.virtual_size = Size(self._fixed_width + len(self.cases) * self._cell_width, len(self.rows) + 1)
+        self._lines.clear()
+        self.refresh()
+
+    @property
+    def _fixed_width(self) -> int:
+        return self._label_width + FIGURES_WIDTH
+
+    @property
+    def current_row(self) -> Row | None:
+        row = self.cursor[0]
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    @property
+    def current_case(self) -> Case | None:
+        column = self.cursor[1]
+        return self.cases[column] if 0 <= column < len(self.cases) else None
+
+    def redraw(self, questions: set[str], cases: set[str] | None = None) -> None:
+        """Repaint the lines that show these questions, their key questions and standards."""
+        standards = {self.session.standard_of(q).id for q in questions}
+        kqs = set()
+        for standard_id in standards:
+            kqs.update(kq.id for kq in self.session.standards[standard_id].key_questions)
+        for i, row in enumerate(self.rows):
+            if row.question in questions or row.question in kqs or (row.kind == STANDARD and row.standard in standards):
+                self._lines.pop(i, None)
+                self.refresh_line(i + 1)
+        if cases:  # a case's header (moderated mark) changed
+            self.refresh_line(0)
+
+    def redraw_all(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+
+    # ------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        if y == 0:
+            fixed, scrolled = self._header()
+        else:
+            row = y - 1 + scroll_y
+            if row >= len(self.rows):
+                return Strip.blank(width, self.rich_style)
+            if self.rows[row].kind == STANDARD:
+                return self._standard_line(row, width)
+            fixed, scrolled = self._line(row)
+        visible = scrolled.crop_extend(scroll_x, scroll_x + max(0, width - self._fixed_width), self.rich_style)
+        return Strip.join([fixed, visible]).crop(0, width)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name)
+
+    def _header(self) -> tuple[Strip, Strip]:
+        style = self._style("grid--header")
+        label = _fit(" Question", self._label_width) + f"{'Yes/rel':>8}{'%':>5}  {'Band':<5} "
+        cells = []
+        for case in self.cases:
+            mark = "✔" if case.moderated else ""
+            cells.append(Segment((case.id + mark).center(self._cell_width)[: self._cell_width], style))
+        return Strip([Segment(label, style)], self._fixed_width), Strip(cells, len(self.cases) * self._cell_width)
+
+    def _band_style(self, rating: str | None) -> Style:
+        bands = [b.rating for b in self.session.framework.bands]
+        if rating not in bands:
+            return Style()
+        position = bands.index(rating)
+        level = 3 if position == len(bands) - 1 else min(position, 2)
+        return self._style(f"grid--band-{level}")
+
+    def _standard_line(self, row: int, width: int) -> Strip:
+        standard = self.session.standards[self.rows[row].standard]
+        result = self.session.ratings.standards[standard.id]
+        base = self._style("grid--standard")
+        if row == self.cursor[0]:
+            base += self._style("grid--cursor-row")
+        segments = [Segment(f" {standard.id} {standard.title}  ", base)]
+        segments += self._rating_segments(result, base)
+        flag = result.discretion
+        if flag.eligible:
+            text = f"  ⚑ {words.directions(flag)} " + "; ".join(words.discretion_reasons(flag, self.session.framework))
+            segments.append(Segment(text, base + self._style("grid--flagged")))
+        return Strip(segments).adjust_cell_length(width, base).crop(0, width)
+
+    def _rating_segments(self, result: StandardResult, base: Style) -> list[Segment]:
+        final = result.final.rating if result.final else "not yet rated"
+        segments = []
+        if result.computed and result.final and result.computed != result.final:
+            segments.append(Segment(f"{result.computed.rating} → ", base + self._band_style(result.computed.rating)))
+        segments.append(Segment(final, base + self._band_style(final) + Style(bold=True)))
+        if result.decision is not None and not result.stale and result.computed != result.final:
+            segments.append(Segment(" (panel)", base))
+        if result.stale:
+            segments.append(Segment(f"  STALE panel decision ({result.decision.rating})", base + self._style("grid--stale")))
+        if result.provisional:
+            segments.append(Segment(" (provisional)", base))
+        return segments
+
+    def _line(self, row: int) -> tuple[Strip, Strip]:
+        if row == self.cursor[0]:
+            return self._draw(row, self.cursor[1])  # the cursor's line is never cached
+        if row not in self._lines:
+            self._lines[row] = self._draw(row, None)
+        return self._lines[row]
+
+    def _draw(self, row: int, cursor_column: int | None) -> tuple[Strip, Strip]:
+        entry = self.rows[row]
+        session = self.session
+        figures = session.figures(entry.question)
+        question_style = self._style("grid--prompt" if entry.kind == PROMPT else "grid--question")
+        if cursor_column is not None:
+            question_style += self._style("grid--cursor-row")
+        indent = "    " if entry.kind == PROMPT else "  "
+        text = next(q.text for q in self._questions(entry))
+        label = _fit(f"{indent}{entry.question} {text}", self._label_width)
+        count = f"{figures.yes}/{figures.relevant}" if figures.relevant or not figures.unanswered else "–"
+        percent = f"{whole_percent(figures.percent)}%" if figures.percent is not None else "–"
+        band = short_band(figures.band.rating) if figures.band and entry.kind == KEY_QUESTION else ""
+        unanswered = "?" if figures.unanswered else " "
+        fixed = [
+            Segment(label, question_style),
+            Segment(f"{count:>7}{unanswered}{percent:>5}  ", question_style),
+            Segment(f"{band:<5} ", question_style + (self._band_style(figures.band.rating) if band else Style())),
+        ]
+        cells = []
+        for column, case in enumerate(self.cases):
+            answer = session.answers[case.id].get(entry.question)
+            changed = (case.id, entry.question) in session.changed
+            style = self._style(STYLE_OF[answer])
+            if changed:
+                style += self._style("grid--changed")
+            if column == cursor_column:
+                style += self._style("grid--cursor")
+            text = f"{SYMBOLS[answer]}{'*' if changed else ' '}"
+            cells.append(Segment(text.center(self._cell_width), style))
+        return Strip(fixed, self._fixed_width), Strip(cells, len(self.cases) * self._cell_width)
+
+    def _questions(self, entry: Row):
+        for kq in self.session.standards[entry.standard].key_questions:
+            if kq.id == entry.question:
+                yield kq
+            yield from (p for p in kq.prompts if p.id == entry.question)
+
+    # ------------------------------------------------------------ moving
+
+    def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        self.refresh_line(old[0] + 1)
+        self.refresh_line(new[0] + 1)
+        row, column = new
+        x = self._fixed_width + column * self._cell_width
+        self.scroll_to_region(Region(x, row + 1, self._cell_width, 1), spacing=Spacing(1, 0, 0, self._fixed_width),
+                              animate=False, force=True, immediate=True)
+        self.post_message(self.CursorMoved(self.current_row, self.current_case))
+
+    def move_to(self, row: int, column: int | None = None) -> None:
+        column = self.cursor[1] if column is None else column
+        self.cursor = (max(0, min(row, len(self.rows) - 1)), max(0, min(column, len(self.cases) - 1)))
+
+    def action_move(self, rows: int, columns: int) -> None:
+        self.move_to(self.cursor[0] + rows, self.cursor[1] + columns)
+
+    def action_page(self, pages: int) -> None:
+        self.move_to(self.cursor[0] + pages * max(1, self.scrollable_content_region.height - 2))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return
+        row = offset.y - 1 + int(self.scroll_y)
+        if row >= len(self.rows):
+            return
+        x = offset.x - self._fixed_width
+        if x < 0:
+            self.move_to(row)
+            return
+        column = (x + int(self.scroll_x)) // self._cell_width
+        if column < len(self.cases):
+            self.move_to(row, column)
+            if self.rows[row].kind != STANDARD:
+                self.post_message(self.CellClicked())

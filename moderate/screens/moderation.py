@@ -1,0 +1,259 @@
+"""The moderation screen: one sample's cases side by side, every answer a toggle."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tab, Tabs
+
+from .. import words
+from ..model import Answer
+from ..session import Change
+from .dialogs import AskReason, Detail
+from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
+
+CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
+
+
+class ModerationScreen(Screen):
+    BINDINGS = [
+        Binding("y", "answer('yes')", "Yes", id="answer.yes"),
+        Binding("n", "answer('no')", "No", id="answer.no"),
+        Binding("a", "answer('n/a')", "N/a", id="answer.na"),
+        Binding("space", "cycle", "Cycle", id="answer.cycle"),
+        Binding("backspace,delete,x", "answer('')", "Clear", show=False, id="answer.clear"),
+        Binding("Y", "answer('yes', True)", "Yes, with a reason", show=False, id="answer.yes_reason"),
+        Binding("N", "answer('no', True)", "No, with a reason", show=False, id="answer.no_reason"),
+        Binding("A", "answer('n/a', True)", "N/a, with a reason", show=False, id="answer.na_reason"),
+        Binding("r", "reason", "Reason", show=False, id="answer.reason"),
+        Binding("u,ctrl+z", "undo", "Undo", id="answer.undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="answer.redo"),
+        Binding("m", "moderated", "Moderated", show=False, id="case.moderated"),
+        Binding("right_square_bracket", "flagged(1)", "Next flag", show=False, id="go.next_flagged"),
+        Binding("left_square_bracket", "flagged(-1)", "Previous flag", show=False, id="go.previous_flagged"),
+        Binding("full_stop", "unanswered", "Next unanswered", show=False, id="go.next_unanswered"),
+        Binding("g", "go_to_case", "Go to case", show=False, id="go.case"),
+        Binding("enter", "case_detail", "Case detail", show=False, id="case.detail"),
+        Binding("p", "prompts", "Prompts", show=False, id="view.prompts"),
+        Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session = self.app.session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(*(Tab(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})", id=f"sample-{sid}")
+                     for sid, name in self.app.loaded.inspection.samples.items()
+                     if any(s.sample == sid for s in self.session.standards.values())))
+        yield CaseGrid(self.session, id="grid")
+        yield Static(id="detail")
+        yield Footer(compact=True)
+
+    @property
+    def grid(self) -> CaseGrid:
+        return self.query_one(CaseGrid)
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        self.grid.focus()
+
+    @on(Tabs.TabActivated)
+    def _sample_chosen(self, event: Tabs.TabActivated) -> None:
+        self.grid.show(event.tab.id.removeprefix("sample-"))
+        self.grid.focus()
+
+    def action_next_sample(self) -> None:
+        self.query_one(Tabs).action_next_tab()
+
+    # ------------------------------------------------------------ answers
+
+    def _cell(self):
+        row, case = self.grid.current_row, self.grid.current_case
+        if row is None or case is None or row.kind == STANDARD:
+            self.app.bell()
+            return None
+        return case.id, row.question
+
+    def action_answer(self, value: str, with_reason: bool = False) -> None:
+        cell = self._cell()
+        if cell is not None:
+            self._set(*cell, Answer(value) if value else None, with_reason)
+
+    def action_cycle(self) -> None:
+        cell = self._cell()
+        if cell is not None:
+            current = self.session.answer(*cell)
+            self._set(*cell, CYCLE[(CYCLE.index(current) + 1) % len(CYCLE)], False)
+
+    @on(CaseGrid.CellClicked)
+    def _clicked(self) -> None:
+        self.action_cycle()
+
+    def _set(self, case: str, question: str, answer: Answer | None, with_reason: bool) -> None:
+        change = self.session.set_answer(case, question, answer)
+        if change is None:
+            return
+        self.changed(change)
+        if with_reason or self.app.reasons_required:
+            self.ask_reason(change)
+
+    def changed(self, change: Change | None) -> None:
+        """Redraw what one change touched: its lines, the status, the detail."""
+        if change is not None:
+            self.grid.redraw({change.question})
+        self.refresh_status()
+
+    @work
+    async def ask_reason(self, change: Change) -> None:
+        about = f"{change.case} {change.question}: {words.logged(change.old)} → {words.logged(change.new)}"
+        reason = await self.app.push_screen_wait(AskReason(about, self.app.reasons_required, change.entry.reason or ""))
+        if reason is None:
+            if self.app.reasons_required and self.session.last_change is change:
+                self.changed(self.session.undo())
+                self.notify("Change taken back: this inspection requires a reason.", severity="warning")
+            return
+        if self.session.last_change is not None and self.session.last_change.entry is change.entry:
+            self.session.give_reason(reason)
+            self.refresh_status()
+
+    def action_reason(self) -> None:
+        change = self.session.last_change
+        if change is None:
+            self.notify("No change to give a reason for yet.")
+            return
+        self.ask_reason(change)
+
+    def action_undo(self) -> None:
+        change = self.session.undo()
+        if change is None:
+            self.notify("Nothing to undo.")
+        else:
+            self._show(change)
+
+    def action_redo(self) -> None:
+        change = self.session.redo()
+        if change is None:
+            self.notify("Nothing to redo.")
+        else:
+            self._show(change)
+
+    def _show(self, change: Change) -> None:
+        """Bring an undone or redone change into view."""
+        sample = self.session.cases[change.case].sample
+        if sample != self.grid.sample:
+            self.query_one(Tabs).active = f"sample-{sample}"
+            self.grid.show(sample)
+        rows = [i for i, r in enumerate(self.grid.rows) if r.question == change.question]
+        if not rows and self.session.standard_of(change.question):
+            self.grid.show(sample, show_prompts=True)
+            rows = [i for i, r in enumerate(self.grid.rows) if r.question == change.question]
+        column = next(i for i, c in enumerate(self.grid.cases) if c.id == change.case)
+        self.grid.move_to(rows[0], column)
+        self.changed(change)
+
+    def action_moderated(self) -> None:
+        case = self.grid.current_case
+        if case is None:
+            return
+        self.session.mark_moderated(case.id)
+        self.grid.cases = [self.session.cases[c.id] for c in self.grid.cases]
+        self.grid.redraw(set(), {case.id})
+        self.refresh_status()
+        self.notify(f"{case.id} marked moderated by {self.session.user}.")
+
+    # ------------------------------------------------------------ moving
+
+    def action_flagged(self, step: int) -> None:
+        rows = self.grid.rows
+        start = self.grid.cursor[0]
+        for offset in range(1, len(rows) + 1):
+            i = (start + step * offset) % len(rows)
+            if rows[i].kind == STANDARD and self.session.ratings.standards[rows[i].standard].discretion.eligible:
+                self.grid.move_to(i)
+                return
+        self.notify("No standard in this sample is flagged for discretion.")
+
+    def action_unanswered(self) -> None:
+        """The next key question cell with no answer, row by row, in this sample."""
+        grid = self.grid
+        cells = [(r, c) for r, row in enumerate(grid.rows) if row.kind == KEY_QUESTION for c in range(len(grid.cases))]
+        here = grid.cursor
+        ordered = [cell for cell in cells if cell > here] + [cell for cell in cells if cell <= here]
+        for row, column in ordered:
+            if self.session.answer(grid.cases[column].id, grid.rows[row].question) is None:
+                grid.move_to(row, column)
+                return
+        self.notify("Every key question in this sample is answered.")
+
+    def action_go_to_case(self) -> None:
+        grid = self.grid
+        commands = [
+            (f"{case.id}  {case.label or ''}", self._go_to_column(i), f"inspector {case.inspector or '?'}")
+            for i, case in enumerate(grid.cases)
+        ]
+        self.app.search_commands(commands, placeholder="Go to case…")
+
+    def _go_to_column(self, column: int):
+        return lambda: self.grid.move_to(self.grid.cursor[0], column)
+
+    def action_prompts(self) -> None:
+        self.grid.show(self.grid.sample, show_prompts=not self.grid.show_prompts)
+
+    def action_case_detail(self) -> None:
+        case = self.grid.current_case
+        if case is None:
+            return
+        case = self.session.cases[case.id]
+        lines = [f"Label: {case.label or '-'}", f"Inspector: {case.inspector or '-'}"]
+        if case.moderated:
+            lines.append(f"Moderated by {case.moderated.by} at {case.moderated.at:%Y-%m-%d %H:%M}")
+        answers = self.session.answers[case.id]
+        given = sum(1 for q in answers)
+        lines += [f"Answers given: {given}", "", "Moderation history:"]
+        history = [e for e in self.session.moderation if e.case == case.id]
+        for e in history:
+            reason = f"  — {e.reason}" if e.reason else ""
+            lines.append(f"  {e.at:%Y-%m-%d %H:%M} {e.by}: {e.question} {e.from_} → {e.to}{reason}")
+        if not history:
+            lines.append("  none")
+        self.app.push_screen(Detail(f"Case {case.id}", "\n".join(lines)))
+
+    # ------------------------------------------------------------ status
+
+    @on(CaseGrid.CursorMoved)
+    def _moved(self, event: CaseGrid.CursorMoved) -> None:
+        self.show_detail()
+
+    def refresh_status(self) -> None:
+        self.app.refresh_title()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        grid = self.grid
+        row, case = grid.current_row, grid.current_case
+        lines = []
+        if case is not None:
+            case = self.session.cases[case.id]
+            moderated = f" · moderated by {case.moderated.by}" if case.moderated else ""
+            lines.append(f"{case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}{moderated}")
+        if row is not None:
+            standard = self.session.standards[row.standard]
+            result = self.session.ratings.standards[standard.id]
+            if row.kind == STANDARD:
+                lines.append(f"{standard.id} {standard.title}: {words.rating(result)}" + (
+                    f" (computed {result.computed.rating})" if result.computed and result.computed != result.final else ""))
+                flag = result.discretion
+                if flag.eligible:
+                    lines.append(f"Discretion {words.directions(flag)}: "
+                                 + "; ".join(words.discretion_reasons(flag, self.session.framework)))
+            else:
+                text = next(q.text for kq in standard.key_questions for q in (kq, *kq.prompts) if q.id == row.question)
+                figures = self.session.figures(row.question)
+                band = f" · {figures.band.rating}" if figures.band and row.kind == KEY_QUESTION else ""
+                kind = "Prompt " if row.kind == PROMPT else ""
+                lines.append(f"{kind}{row.question}: {words.count(figures)} yes · {words.percent(figures)}{band} · {text}")
+        self.query_one("#detail", Static).update("\n".join(lines))

@@ -1,0 +1,205 @@
+"""The moderation app, driven through Textual's pilot as a moderator would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, moderate
+from moderate.model import Answer
+from moderate.reading import load
+from moderate.screens.app import ModerateApp
+from moderate.screens.dialogs import AskReason, ConfirmQuit
+from moderate.screens.grid import CaseGrid
+from screen import screen_text
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def open_app(path: Path, user: str = "jb") -> ModerateApp:
+    return ModerateApp(path, load(path), user, theme="textual-dark")
+
+
+@pytest.fixture
+def stockton(tmp_path) -> Path:
+    path = tmp_path / "stockton.toml"
+    shutil.copy(SAMPLES / "stockton-on-tees-2021.toml", path)
+    return path
+
+
+async def go_to(pilot, question: str, case: str) -> None:
+    """Move the cursor with the arrow keys, as a user would, to one cell."""
+    grid = pilot.app.screen.query_one(CaseGrid)
+    target_row = next(i for i, r in enumerate(grid.rows) if r.question == question)
+    target_column = next(i for i, c in enumerate(grid.cases) if c.id == case)
+    while grid.cursor[0] != target_row:
+        await pilot.press("down" if grid.cursor[0] < target_row else "up")
+    while grid.cursor[1] != target_column:
+        await pilot.press("right" if grid.cursor[1] < target_column else "left")
+
+
+def line_with(text: str, needle: str) -> str:
+    return next(line for line in text.splitlines() if needle in line)
+
+
+@pytest.mark.parametrize("sample, score", [("stockton-on-tees-2021.toml", "32/36 · Outstanding"),
+                                           ("county-durham-2022.toml", "11/36 · Requires improvement"),
+                                           ("northumberland-2023.toml", "26/36 · Good")])
+async def test_each_sample_opens_with_its_published_score(sample, score, tmp_path):
+    path = tmp_path / sample
+    shutil.copy(SAMPLES / sample, path)
+    async with open_app(path).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert f"Score {score}" in text
+        assert "Court disposals" in text and "Out-of-court disposals" in text
+
+
+async def test_moderating_stockton_planning_into_another_band_updates_everything_on_screen(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        assert pilot.app.session.answer("C01", "2.2.2") == Answer.NO
+        await pilot.press("y")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        row = line_with(text, "2.2.2 Does planning")
+        assert "6/8" in row and "75%" in row and "Good" in row
+        standard = line_with(text, "2.2 Planning")
+        assert "STALE panel decision" in standard  # the uplift was made against Requires improvement
+        assert "Score 32/36 · Outstanding · ● unsaved" in text
+
+        await go_to(pilot, "2.1.1", "C02")
+        await pilot.press("n")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "5/8" in line_with(text, "2.1.1 Does assessment") and "63%" in line_with(text, "2.1.1 Does assessment")
+        assert "2.1 Assessment  Requires improvement" in text
+        assert "⚑ ↑ 2.5 points below Good; one case from Good" in line_with(text, "2.1 Assessment")
+        assert "Score 31/36 · Outstanding" in text
+
+        await pilot.press("u", "u")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "5/8" in line_with(text, "2.2.2 Does planning") and "63%" in line_with(text, "2.2.2 Does planning")
+        assert "Requires improvement → Good (panel)" in line_with(text, "2.2 Planning")
+        assert "Score 32/36 · Outstanding" in text
+        assert pilot.app.session.moderation == []
+
+
+async def test_a_save_writes_the_change_and_its_moderation_entry(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.1.1", "C02")
+        await pilot.press("N")  # no, with a reason
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AskReason)
+        await pilot.press(*"No analysis of the exploitation risk", "enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "● unsaved" not in screen_text(pilot.app)
+    report = json.loads(moderate("report", str(stockton), "--json").stdout)
+    assessment = next(s for s in report["standards"] if s["id"] == "2.1")
+    assert assessment["computed"] == "Requires improvement" and report["overall"]["score"] == 31
+    entry = load(stockton).inspection.moderation[-1]
+    assert (entry.case, entry.question, entry.from_, entry.to, entry.by) == ("C02", "2.1.1", "yes", "no", "jb")
+    assert entry.reason == "No analysis of the exploitation risk"
+
+
+async def test_quitting_with_unsaved_changes_asks_first(stockton):
+    before = stockton.read_bytes()
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.1.1", "C01")
+        await pilot.press("space")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmQuit)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ConfirmQuit) and pilot.app.is_running
+        await pilot.press("q", "d")
+        await pilot.pause()
+        assert not pilot.app.is_running
+    assert stockton.read_bytes() == before
+
+
+async def test_save_and_quit_from_the_question(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.1.1", "C01")
+        await pilot.press("x", "q", "s")
+        await pilot.pause()
+        assert not pilot.app.is_running
+    assert "2.1.1" not in load(stockton).inspection.case("C01").answers
+
+
+async def test_a_required_reason_takes_the_change_back_when_refused(tmp_path):
+    path = tmp_path / "strict.toml"
+    path.write_text((SAMPLES / "northumberland-2023.toml").read_text().replace(
+        'lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true'))
+    async with open_app(path).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.4.3", "C01")
+        before = pilot.app.session.answer("C01", "2.4.3")
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AskReason)
+        await pilot.press("enter")  # empty: refused
+        assert isinstance(pilot.app.screen, AskReason)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.session.answer("C01", "2.4.3") == before and pilot.app.session.moderation == []
+
+
+async def test_the_other_sample_prompts_and_moderated_mark(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "3.4 Joint working" in text and "O05" in text
+        await pilot.press("p")
+        await pilot.pause()
+        assert "3.1.1.a" in screen_text(pilot.app)
+        await pilot.press("m")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert load(stockton).inspection.case("O01").moderated.by == "jb"
+
+
+async def test_next_unanswered_and_next_flagged(tmp_path):
+    path = tmp_path / "new.toml"
+    moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=3,oocd=2")
+    async with open_app(path).run_test(size=(80, 24)) as pilot:
+        await pilot.press("y", "full_stop")
+        grid = pilot.app.screen.query_one(CaseGrid)
+        assert (grid.current_row.question, grid.current_case.id) == ("2.1.1", "court-02")
+    async with open_app(SAMPLES / "stockton-on-tees-2021.toml").run_test(size=(80, 24)) as pilot:
+        await pilot.press("right_square_bracket")
+        grid = pilot.app.screen.query_one(CaseGrid)
+        assert grid.current_row.kind == "standard" and grid.current_row.standard == "2.2"
+
+
+async def test_every_action_is_in_the_command_palette(stockton):
+    app = open_app(stockton)
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Yes", "No", "N/a", "Cycle", "Clear", "Undo", "Redo", "Reason", "Save", "Quit", "Keys",
+                "Go to case", "Case detail", "Prompts", "Next sample", "Next flag", "Next unanswered"} <= titles
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Keys" in screen_text(app) and "Next unanswered" in app.screen.body
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_main_screen_matches_its_golden_screenshot(size, stockton):
+    async with open_app(stockton).run_test(size=size) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        svg = pilot.app.export_screenshot(title="moderate")
+    name = f"main-{size[0]}x{size[1]}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        (GOLDEN / f"{name}.txt").write_text(text)
+        (GOLDEN / f"{name}.svg").write_text(svg)
+    assert text == (GOLDEN / f"{name}.txt").read_text(), f"run with UPDATE_GOLDEN=1 after checking {name}.svg"
+    assert svg == (GOLDEN / f"{name}.svg").read_text()
