@@ -14,7 +14,7 @@ from pathlib import Path
 from .frameworks import PRESETS, template
 from .model import Case
 from .reading import InspectionError, load, parse_text
-from .report import as_json, as_text
+from .report import as_csv, as_json, as_markdown, as_text
 from .rules import rate_inspection
 from .storage import save, write_text
 from .writing import comment_lines, dumps
@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="print the ratings of an inspection")
     report.add_argument("file", type=Path)
-    report.add_argument("--json", action="store_true", help="print the machine-readable report (format.md)")
+    report.add_argument("--format", choices=("text", "json", "markdown", "csv"), default="text",
+                        help="text (default), json (the machine-readable report of format.md), "
+                             "markdown (tables as the published reports print them) or csv (one row per question)")
+    report.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
 
     check = commands.add_parser("check", help="validate inspection files (exit 0 when all are valid, 2 if not)")
     check.add_argument("files", type=Path, nargs="+")
@@ -100,10 +103,11 @@ def _sample_copy() -> Path:
 def _report(args) -> int:
     loaded = load(args.file)
     ratings = rate_inspection(loaded.inspection, loaded.framework)
-    if args.json:
+    if args.format == "json":
         print(json.dumps(as_json(loaded.inspection, loaded.framework, ratings), indent=2, ensure_ascii=False))
     else:
-        print(as_text(loaded.inspection, loaded.framework, ratings), end="")
+        render = {"text": as_text, "markdown": as_markdown, "csv": as_csv}[args.format]
+        sys.stdout.write(render(loaded.inspection, loaded.framework, ratings))
     return 0
 
 

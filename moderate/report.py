@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import textwrap
 from typing import Any
 
@@ -10,7 +12,7 @@ from tabulate import tabulate
 from . import words
 from .frameworks import Framework
 from .model import Inspection
-from .rules import Figures, Ratings, StandardResult
+from .rules import Figures, Ratings, StandardResult, whole_percent
 
 
 def _name(band) -> str | None:
@@ -136,3 +138,63 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
     if not framework.verified:
         out.append(f"Note: {framework.name}'s overall thresholds are not published by HMIP; these are assumed.")
     return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings) -> str:
+    """The ratings table and each standard's key-question table, as the published reports print them."""
+    overall = ratings.overall
+    out = [f"# {inspection.title}", "", "## Ratings", "",
+           f"| {_cell(inspection.title)} | Score | {overall.score}/{overall.max} |", "|---|---|---|",
+           f"| Overall rating | {overall.rating or 'Incomplete'} | |"]
+    domain = None
+    apart = []
+    for standard in inspection.standards:
+        if standard.domain != domain:
+            domain = standard.domain
+            note = "¹" if not standard.counts else ""
+            out.append(f"| {standard.id.split('.')[0]}. {_cell(domain)}{note} | | |")
+            if note:
+                apart.append(f"¹ The rating for {domain.lower()} does not influence the overall rating.")
+        out.append(f"| {standard.id} | {_cell(standard.title)} | {words.rating(ratings.standards[standard.id])} |")
+    if apart:
+        out += ["", *dict.fromkeys(apart)]
+    for standard in inspection.standards:
+        if not standard.is_case_based:
+            continue
+        result = ratings.standards[standard.id]
+        sample = len(inspection.cases_in(standard.sample))
+        out += ["", f"### {standard.id} {standard.title}: {words.rating(result)}", ""]
+        if result.decision is not None and not result.stale and result.computed != result.final:
+            out += [f"Computed as {result.computed.rating}; the ratings panel used professional discretion to rate it "
+                    f"{result.final.rating}." + (f" {result.decision.reason}" if result.decision.reason else ""), ""]
+        out += [f"| Of the {sample} cases inspected | Relevant cases | Number 'Yes' | % 'Yes' |", "|---|---:|---:|---:|"]
+        for kq, figures in zip(standard.key_questions, result.key_questions):
+            if figures.judgement:
+                out.append(f"| {_cell(kq.text)} | | | {_name(figures.band) or 'not yet rated'} |")
+            else:
+                out.append(f"| {_cell(kq.text)} | {figures.relevant} | {figures.yes} | {words.percent(figures)} |")
+    return "\n".join(out) + "\n"
+
+
+def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> str:
+    """One row per key question and prompt, for spreadsheets."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["standard", "standard_title", "question", "kind", "text", "yes", "relevant", "unanswered",
+                     "percent", "percent_printed", "band"])
+    for standard in inspection.standards:
+        result = ratings.standards.get(standard.id)
+        for kq, figures in zip(standard.key_questions, result.key_questions):
+            rows = [(kq.id, "judgement" if figures.judgement else "key question", kq.text, figures)]
+            rows += [(p.id, "prompt", p.text, ratings.prompts[p.id]) for p in kq.prompts]
+            for question, kind, text, f in rows:
+                exact = "" if f.percent is None else f"{float(f.percent):.4f}".rstrip("0").rstrip(".")
+                printed = "" if f.percent is None else whole_percent(f.percent)
+                counts = ["", "", ""] if f.judgement else [f.yes, f.relevant, f.unanswered]
+                band = _name(f.band) if kind != "prompt" else ""
+                writer.writerow([standard.id, standard.title, question, kind, text, *counts, exact, printed, band or ""])
+    return buffer.getvalue()

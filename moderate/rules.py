@@ -181,6 +181,55 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Sensitivity:
+    """The fewest single answer changes that would move a computed rating up, or down."""
+
+    up: int | None = None      # None: no answer change can raise it (top band, or a judgement holds it)
+    up_to: Band | None = None
+    down: int | None = None
+    down_to: Band | None = None
+
+
+def _cases_to_reach(lower: Fraction, figures: Figures) -> int | None:
+    """No-to-yes changes that lift a key question to `lower` percent; None if it cannot get there."""
+    needed = -(-lower * figures.relevant // 100) - figures.yes  # ceil(lower x relevant / 100) - yes
+    needed = max(0, int(needed))
+    return needed if needed <= figures.relevant - figures.yes else None
+
+
+def sensitivity(figures: Sequence[Figures], computed: Band | None, framework: Framework) -> Sensitivity:
+    """How firm a case-based standard's computed rating is, in answers (relevance unchanged)."""
+    if computed is None:
+        return Sensitivity()
+    bands = framework.bands
+    position = bands.index(computed)
+    up = up_to = down = down_to = None
+    if position + 1 < len(bands):
+        up_to = bands[position + 1]
+        changes = 0
+        for f in figures:
+            if f.band is None or f.band.lower >= up_to.lower:
+                continue
+            needed = None if f.judgement else _cases_to_reach(up_to.lower, f)
+            if needed is None:
+                changes = None
+                break
+            changes += needed
+        up = changes
+    if position > 0:
+        down_to = bands[position - 1]
+        # yes-to-no changes that take one key question below the band: the cheapest one
+        steps = []
+        for f in figures:
+            if not f.judgement and f.relevant:
+                needed = int(f.yes - computed.lower * f.relevant / 100) + 1  # f is at or above the band
+                if needed <= f.yes:
+                    steps.append(needed)
+        down = min(steps, default=None)
+    return Sensitivity(up, up_to if up is not None else None, down, down_to if down is not None else None)
+
+
 def standing_decision(decisions: Iterable[Decision], standard_id: str) -> Decision | None:
     """The panel's latest decision on a standard: the log is append-only, the last one stands."""
     standing = None

@@ -8,6 +8,11 @@ import pytest
 
 from conftest import SAMPLES, moderate, published_reports
 
+# Stockton-on-Tees prints 2.3.2 with a slip ("the safety of the child safe?"); its prompt
+# heading and the later reports word it correctly, as the 2018 template does.
+SIC = {"Does the implementation and delivery of services effectively support the safety of the child safe?":
+       "Does the implementation and delivery of services effectively support the safety of the child?"}
+
 SAMPLE_OF_REPORT = {
     "county-durham-2022.txt": "county-durham-2022.toml",
     "stockton-on-tees-2021.txt": "stockton-on-tees-2021.toml",
@@ -63,3 +68,39 @@ def test_the_text_report_prints_the_published_tables():
     assert "Score 32/36" in done.stdout and "Overall rating: Outstanding" in done.stdout
     assert "2.5 points below Good; one case from Good" in done.stdout
     assert " 63%" in done.stdout  # 5/8 printed half up
+
+
+@pytest.mark.parametrize("report_file", sorted(SAMPLE_OF_REPORT))
+def test_the_markdown_export_matches_the_published_tables_figure_for_figure(report_file):
+    published = next(r for r in published_reports() if r["file"] == report_file)
+    done = moderate("report", str(SAMPLES / SAMPLE_OF_REPORT[report_file]), "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in done.stdout.splitlines()
+            if line.startswith("|") and not line.startswith("|---")]
+    assert rows[0][1:] == ["Score", published["score"]]
+    assert rows[1][:2] == ["Overall rating", published["overall"]]
+    ratings = {row[0]: row[2] for row in rows if len(row) == 3 and row[0][:1].isdigit() and row[1]}
+    assert ratings == {s["id"]: s["published_rating"] for s in published["standards"]}
+    key_question_rows = [row for row in rows if len(row) == 4 and row[0].startswith(("Does", "Is", "Are"))]
+    expected = [kq for s in published["standards"] for kq in s["key_questions"]]
+    assert len(key_question_rows) == len(expected)
+    for row, kq in zip(key_question_rows, expected):
+        printed = kq["text"].replace("’", "'")
+        assert row[0] == SIC.get(printed, printed)
+        assert (int(row[1]), int(row[2])) == (kq["effective"]["denominator"], kq["effective"]["yes"])
+        if kq.get("percent") is not None:
+            assert row[3] == f"{kq['percent']}%"
+
+
+def test_the_csv_export_has_a_row_per_key_question_and_prompt():
+    import csv
+    import io
+
+    done = moderate("report", str(SAMPLES / "stockton-on-tees-2021.toml"), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == 23 + 93
+    contingency = next(r for r in rows if r["question"] == "2.2.2.d")
+    assert (contingency["kind"], contingency["yes"], contingency["relevant"], contingency["percent"],
+            contingency["percent_printed"]) == ("prompt", "5", "8", "62.5", "63")
+    child_safe = next(r for r in rows if r["question"] == "2.2.2")
+    assert child_safe["band"] == "Requires improvement"

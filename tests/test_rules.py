@@ -238,3 +238,19 @@ def test_a_files_framework_table_overrides_the_preset():
     assert framework.band_for(Fraction(605, 10)).rating == "Pass"
     assert framework.band_for(Fraction(604, 10)).rating == "Fail"
     assert framework.overall == HMIP.overall
+
+
+def test_sensitivity_counts_the_fewest_answer_changes_to_move_a_rating():
+    from moderate.rules import sensitivity
+
+    # Stockton 2.2: 8/8, 5/8, 6/8 -> RI. One more yes on 2.2.2 makes Good; Inadequate needs 2.2.2 below 50%: 2 changes.
+    result = rate((8, 8), (5, 8), (6, 8))
+    firmness = sensitivity(result.key_questions, result.computed, HMIP)
+    assert (firmness.up, firmness.up_to.rating, firmness.down, firmness.down_to.rating) == (1, "Good", 2, "Inadequate")
+    # Two key questions below Good: both must rise. 12/20 and 6/10 need 1 each to reach 65%.
+    result = rate((12, 20), (6, 10))
+    assert sensitivity(result.key_questions, result.computed, HMIP).up == 2
+    # Outstanding cannot go up; 9/9 needs two no's to fall below 80% (7/9 = 77.8%).
+    result = rate((9, 9), (9, 9))
+    firmness = sensitivity(result.key_questions, result.computed, HMIP)
+    assert firmness.up is None and firmness.down == 2
