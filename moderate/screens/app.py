@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from ..reading import Loaded
+from ..reading import InspectionError, Loaded, load
 from ..session import Session
 from ..storage import save
 from ..writing import comment_lines
@@ -28,6 +28,7 @@ HIGH_CONTRAST = Theme(
     foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a",
     success="#00ff00", warning="#ffaa00", error="#ff4040", dark=True,
 )
+WATCH_SECONDS = 1.0
 KEYMAP = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "moderate" / "keymap.toml"
 
 
@@ -68,7 +69,48 @@ class ModerateApp(App):
         loop = asyncio.get_running_loop()
         for number in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(number, self._hang_up, number)
+        self._on_disk = self._stat()
+        self.set_interval(WATCH_SECONDS, self._watch_disk)
         self.push_screen(ModerationScreen())
+
+    # ------------------------------------------------------------ others saving the same file
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    def _watch_disk(self) -> None:
+        """Notice within a second or two that someone else saved the file, and show their work."""
+        seen = self._stat()
+        if seen is None or seen == self._on_disk:
+            return
+        self._on_disk = seen
+        try:
+            loaded = load(self.path)
+        except InspectionError as error:
+            self.notify(f"{self.path.name} changed on disk but cannot be read: {error.problems[0]}", severity="error")
+            return
+        if loaded.text == self.loaded.text:
+            return
+        if self.session.dirty:
+            self.notify(f"{self.path.name} was saved by someone else. Your unsaved work stays here and is merged "
+                        "with theirs when you save.", severity="warning", timeout=10)
+            return
+        before = self.session
+        self.loaded = loaded
+        self.session = Session(loaded.inspection, loaded.framework, before.user)
+        elsewhere = {(case, q) for case, answers in self.session.answers.items()
+                     for q in answers.keys() | before.answers.get(case, {}).keys()
+                     if answers.get(q) != before.answers.get(case, {}).get(q)}
+        for screen in self.screen_stack:
+            if hasattr(screen, "session_replaced"):
+                screen.session_replaced(elsewhere)
+        self.refresh_title()
+        self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).",
+                    timeout=8)
 
     def refresh_title(self) -> None:
         overall = self.session.ratings.overall
@@ -94,6 +136,7 @@ class ModerateApp(App):
                         severity="error", timeout=15)
             return
         self.session.mark_saved()
+        self._on_disk = self._stat()
         self.refresh_title()
         self.notify(f"Saved {self.path.name}.")
 

@@ -86,6 +86,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.cases: list[Case] = []
         self.show_prompts = False
+        self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self.sample: str | None = None
         self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, scrolled part), no cursor
         self._label_width = 30
@@ -259,12 +260,13 @@ class CaseGrid(ScrollView, can_focus=True):
         for column, case in enumerate(self.cases):
             answer = session.answers[case.id].get(entry.question)
             changed = (case.id, entry.question) in session.changed
+            elsewhere = (case.id, entry.question) in self.elsewhere
             style = self._style(STYLE_OF[answer])
-            if changed:
+            if changed or elsewhere:
                 style += self._style("grid--changed")
             if column == cursor_column:
                 style += self._style("grid--cursor")
-            text = f"{SYMBOLS[answer]}{'*' if changed else ' '}"
+            text = f"{SYMBOLS[answer]}{'*' if changed else '◆' if elsewhere else ' '}"
             cells.append(Segment(text.center(self._cell_width), style))
         return Strip(fixed, self._fixed_width), Strip(cells, len(self.cases) * self._cell_width)
 

@@ -13,6 +13,7 @@ from ..model import Answer
 from ..session import Change
 from .dialogs import AskReason, Detail
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
+from .panel import PanelScreen
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
@@ -38,11 +39,19 @@ class ModerationScreen(Screen):
         Binding("enter", "case_detail", "Case detail", show=False, id="case.detail"),
         Binding("p", "prompts", "Prompts", show=False, id="view.prompts"),
         Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
+        Binding("P", "panel", "Ratings panel", id="view.panel"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.session = self.app.session
+    @property
+    def session(self):
+        return self.app.session
+
+    def session_replaced(self, elsewhere: set[tuple[str, str]]) -> None:
+        """The file was reloaded: show the new session, marking what others changed."""
+        self.grid.session = self.session
+        self.grid.elsewhere = elsewhere
+        self.grid.show(self.grid.sample)
+        self.refresh_status()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +74,13 @@ class ModerationScreen(Screen):
     def _sample_chosen(self, event: Tabs.TabActivated) -> None:
         self.grid.show(event.tab.id.removeprefix("sample-"))
         self.grid.focus()
+
+    def action_panel(self) -> None:
+        self.app.push_screen(PanelScreen())
+
+    def on_screen_resume(self) -> None:
+        self.grid.redraw_all()  # decisions on the panel change standards' lines
+        self.refresh_status()
 
     def action_next_sample(self) -> None:
         self.query_one(Tabs).action_next_tab()

@@ -1,0 +1,194 @@
+"""The ratings panel: every standard at a glance; discretion decided and recorded."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
+
+from .. import words
+from ..model import NOT_RATED
+from ..rules import StandardResult, sensitivity
+from .dialogs import AskReason
+
+# What the panel decides on first, then why: the table scrolls sideways on a narrow terminal.
+COLUMNS = ("Standard", "Final", "Score", "Computed", "Panel", "Lowest key question", "Firmness", "Discretion")
+
+
+def _cases(n: int) -> str:
+    return "one case" if n == 1 else f"{n} cases"
+
+
+class ChooseRating(ModalScreen[str | None]):
+    """The lead inspector's rating for a judgement standard."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="rating.cancel")]
+
+    def __init__(self, title: str, choices: list[str]) -> None:
+        super().__init__()
+        self.heading = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.heading, classes="heading")
+            yield OptionList(*self.choices)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index])
+
+
+class PanelScreen(Screen):
+    BINDINGS = [
+        Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
+        Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
+        Binding("k", "decide(0)", "Keep", id="panel.keep"),
+        Binding("r", "rate", "Rate judgement", id="panel.rate"),
+        Binding("b", "presentation", "Large", show=False, id="panel.presentation"),
+        Binding("escape,P", "app.pop_screen", "Back to cases", id="panel.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="overall")
+        yield DataTable(id="panel", cursor_type="row", zebra_stripes=True)
+        yield Static(id="explain")
+        yield Footer(compact=True)
+
+    @property
+    def session(self):
+        return self.app.session
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(DataTable)
+
+    def on_mount(self) -> None:
+        for column in COLUMNS:  # the reasons in full are below the table, for the highlighted standard
+            self.table.add_column(column, key=column, width=44 if column == "Discretion" else None)
+        self.rebuild()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.rebuild()
+
+    def session_replaced(self, elsewhere: set[tuple[str, str]]) -> None:
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Redraw every standard from the session's ratings (a dozen rows: cheap, and only on change)."""
+        table = self.table
+        keep = table.cursor_row
+        table.clear()
+        standards = list(self.session.standards.values())
+        counting = [s for s in standards if s.counts]
+        apart = [s for s in standards if not s.counts]
+        domain = None
+        for standard in counting + apart:
+            if standard.domain != domain:
+                domain = standard.domain
+                label = domain + ("  (does not count toward the overall)" if not standard.counts else "")
+                table.add_row(f"[b]{label}[/b]", *[""] * (len(COLUMNS) - 1), key=f"domain:{domain}:{standard.counts}")
+            table.add_row(*self._cells(standard, self.session.ratings.standards[standard.id]), key=standard.id)
+        table.move_cursor(row=max(1, min(keep, table.row_count - 1)))  # row 0 is a domain heading
+        overall = self.session.ratings.overall
+        rating = overall.rating or "incomplete: " + ", ".join(overall.unrated) + " not yet rated"
+        provisional = "  (provisional: not every case answered)" if overall.rating and not overall.complete else ""
+        self.query_one("#overall", Static).update(f"Overall  {overall.score}/{overall.max}  {rating}{provisional}")
+        self.app.refresh_title()
+        self.explain()
+
+    def _cells(self, standard, result: StandardResult) -> list[str]:
+        framework = self.session.framework
+        title = f"{standard.id} {standard.title}"
+        if standard.is_judgement:
+            return [title, words.rating(result), str(result.final.score) if result.final and standard.counts else "",
+                    "judgement", "", "", "", ""]
+        lowest = next((f for f in result.key_questions if f.id in result.lowest), None)
+        lowest_text = f"{lowest.id}  {lowest.yes}/{lowest.relevant}  {words.percent(lowest)}" if lowest else "-"
+        flag = result.discretion
+        reasons = f"⚑ {words.directions(flag)} " + "; ".join(words.discretion_reasons(flag, framework)) if flag.eligible else ""
+        firm = sensitivity(result.key_questions, result.computed, framework)
+        firmness = " · ".join(part for part in (
+            f"↑{firm.up} {firm.up_to.rating}" if firm.up is not None else "",
+            f"↓{firm.down} {firm.down_to.rating}" if firm.down is not None else "") if part)
+        panel = ""
+        if result.decision is not None:
+            decision = result.decision
+            panel = (f"[reverse b]STALE[/] {decision.rating} (made against {decision.computed})" if result.stale
+                     else f"{decision.rating} ({decision.by}, {decision.at:%d %b})")
+        computed = result.computed.rating if result.computed else "not yet rated"
+        score = str(result.final.score) if result.final and standard.counts else ""
+        return [title, words.rating(result), score, computed, panel, lowest_text, firmness, reasons]
+
+    def _selected(self):
+        key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
+        return self.session.standards.get(key)
+
+    @on(DataTable.RowHighlighted)
+    def explain(self) -> None:
+        standard = self._selected() if self.table.row_count else None
+        if standard is None:
+            self.query_one("#explain", Static).update("")
+            return
+        result = self.session.ratings.standards[standard.id]
+        lines = [f"{standard.id} {standard.title}: {words.rating(result)}"]
+        firm = sensitivity(result.key_questions, result.computed, self.session.framework)
+        if firm.up is not None or firm.down is not None:
+            lines[0] += "  ·  " + "; ".join(part for part in (
+                f"{_cases(firm.up)} from {firm.up_to.rating}" if firm.up is not None else "",
+                f"{_cases(firm.down)} from {firm.down_to.rating}" if firm.down is not None else "") if part)
+        if result.discretion.eligible:
+            lines.append("Eligible for discretion " + words.directions(result.discretion) + ": "
+                         + "; ".join(words.discretion_reasons(result.discretion, self.session.framework))
+                         + ". Raise (+), lower (-) or keep (k), with a reason.")
+        elif standard.is_judgement:
+            lines.append("A judgement standard: set its rating with r.")
+        if result.decision is not None:
+            d = result.decision
+            state = "STALE: the computed rating has moved since; decide again" if result.stale else "stands"
+            lines.append(f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} ({state})"
+                         + (f". {d.reason}" if d.reason else ""))
+        self.query_one("#explain", Static).update("\n".join(lines))
+
+    @work
+    async def action_decide(self, step: int) -> None:
+        standard = self._selected()
+        if standard is None or not standard.is_case_based:
+            self.notify("Discretion applies to case-based standards only.", severity="warning")
+            return
+        result = self.session.ratings.standards[standard.id]
+        if not result.discretion.eligible and step:
+            self.notify(f"{standard.id} is not eligible for discretion.", severity="warning")
+            return
+        bands = self.session.framework.bands
+        position = bands.index(result.computed) + step
+        if not 0 <= position < len(bands):
+            self.notify("No band beyond that one.", severity="warning")
+            return
+        rating = bands[position].rating
+        verb = {1: "Raise", -1: "Lower", 0: "Keep"}[step]
+        reason = await self.app.push_screen_wait(
+            AskReason(f"{verb} {standard.id} from {result.computed.rating} to {rating}", required=True))
+        if reason:
+            self.session.decide(standard.id, rating, reason.strip())
+            self.rebuild()
+
+    @work
+    async def action_rate(self) -> None:
+        standard = self._selected()
+        if standard is None or not standard.is_judgement:
+            self.notify("Only judgement standards are rated directly; case-based ones are computed.", severity="warning")
+            return
+        choices = [b.rating for b in self.session.framework.bands] + [NOT_RATED]
+        rating = await self.app.push_screen_wait(ChooseRating(f"Rating for {standard.id} {standard.title}", choices))
+        if rating is not None:
+            self.session.rate_judgement(standard.id, rating)
+            self.rebuild()
+
+    def action_presentation(self) -> None:
+        self.toggle_class("-presentation")

@@ -1,0 +1,107 @@
+"""The ratings panel, driven as the lead inspector would."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+
+from conftest import SAMPLES
+from moderate.reading import load
+from moderate.screens.dialogs import AskReason
+from moderate.screens.panel import ChooseRating, PanelScreen
+from moderate.session import Session
+from moderate.storage import save
+from screen import screen_text
+from test_app import go_to, line_with, open_app, stockton  # noqa: F401  (the fixture)
+
+
+async def select(pilot, standard: str) -> None:
+    table = pilot.app.screen.table
+    target = table.get_row_index(standard)
+    while table.cursor_row != target:
+        await pilot.press("down" if table.cursor_row < target else "up")
+
+
+async def test_stockton_planning_shows_its_computed_rating_reasons_and_standing_uplift(stockton):
+    async with open_app(stockton).run_test(size=(200, 40)) as pilot:
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PanelScreen)
+        text = screen_text(pilot.app)
+        row = line_with(text, "2.2 Planning")
+        assert "Requires improvement" in row and "Good (lead, 24 Sep)" in row
+        assert "⚑ ↑ 2.5 points below Good; one case" in row
+        assert "↑1 Good · ↓2 Inadequate" in row
+        assert "Overall  32/36  Outstanding" in text
+        await select(pilot, "2.2")
+        text = screen_text(pilot.app)
+        assert "2.2 Planning: Good  ·  one case from Good; 2 cases from Inadequate" in text
+        assert "Eligible for discretion ↑: 2.5 points below Good; one case from Good." in text
+        assert "Panel: Good against computed Requires improvement, by lead" in text
+
+
+async def test_withdrawing_and_re_deciding_the_uplift_updates_the_overall(stockton):
+    async with open_app(stockton).run_test(size=(200, 40)) as pilot:
+        await pilot.press("P")
+        await select(pilot, "2.2")
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AskReason)
+        await pilot.press(*"Panel keeps the computed rating", "enter")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "Overall  31/36  Outstanding" in text
+        assert line_with(text, "2.2 Planning").split()[2:5] == ["Requires", "improvement", "1"]  # final, score
+        await pilot.press("plus")
+        await pilot.press(*"Contingency planning was the only shortfall", "enter")
+        await pilot.pause()
+        assert "Overall  32/36  Outstanding" in screen_text(pilot.app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    decisions = load(stockton).inspection.discretion
+    assert [(d.rating, d.by) for d in decisions] == [("Good", "lead"), ("Requires improvement", "jb"), ("Good", "jb")]
+
+
+async def test_a_moderation_change_that_moves_the_computed_rating_makes_the_decision_stale(stockton):
+    async with open_app(stockton).run_test(size=(200, 40)) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        await pilot.press("y")
+        await pilot.press("P")
+        await pilot.pause()
+        row = line_with(screen_text(pilot.app), "2.2 Planning")
+        assert "STALE Good (made against Requires improvement)" in row
+
+
+async def test_a_judgement_standard_is_rated_on_the_panel_and_logged(stockton):
+    async with open_app(stockton).run_test(size=(200, 40)) as pilot:
+        await pilot.press("P")
+        await select(pilot, "1.1")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChooseRating)
+        await pilot.press("down", "down", "down", "enter")  # Outstanding
+        await pilot.pause()
+        assert "Overall  33/36  Outstanding" in screen_text(pilot.app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    inspection = load(stockton).inspection
+    assert inspection.standard("1.1").rating == "Outstanding"
+    assert inspection.moderation[-1].question == "1.1" and inspection.moderation[-1].to == "Outstanding"
+
+
+async def test_a_file_saved_by_another_process_shows_on_the_panel_within_two_seconds(stockton):
+    async with open_app(stockton).run_test(size=(200, 40)) as pilot:
+        await pilot.press("P")
+        await pilot.pause()
+        # another inspector saves: C01 gets a yes on 2.2.2, so Planning is computed Good
+        other = load(stockton)
+        theirs = Session(other.inspection, other.framework, "ak")
+        theirs.set_answer("C01", "2.2.2", theirs.answer("C01", "2.2.3"))
+        await asyncio.sleep(0.01)
+        save(stockton, theirs.snapshot())
+        started = time.monotonic()
+        while "STALE" not in screen_text(pilot.app):
+            assert time.monotonic() - started < 2.0, "the change did not show within two seconds"
+            await pilot.pause(0.1)
+        assert "6/8" in line_with(screen_text(pilot.app), "2.2 Planning")
