@@ -39,7 +39,7 @@ class ModerationScreen(Screen):
         Binding("enter", "case_detail", "Case detail", show=False, id="case.detail"),
         Binding("p", "prompts", "Prompts", show=False, id="view.prompts"),
         Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
-        Binding("P", "panel", "Ratings panel", id="view.panel"),
+        Binding("P", "panel", "Panel", id="view.panel"),
     ]
 
     @property
