@@ -12,16 +12,18 @@ from importlib import resources
 from pathlib import Path
 
 from .frameworks import PRESETS, template
-from .model import Case
+from .merge import merge
+from .model import Case, Inspection
 from .reading import InspectionError, load, parse_text
 from .report import as_csv, as_json, as_markdown, as_text
 from .rules import rate_inspection
-from .storage import save, write_text
+from .storage import SaveError, save, save_merging, write_text
 from .writing import comment_lines, dumps
 
 REFUSED = 2  # the file (or the command) was refused; problems on stderr
+CONFLICTS = 1  # merge-driver: merged, but with conflicts to settle (git then stops the merge)
 
-COMMANDS = ("report", "check", "format", "new")
+COMMANDS = ("report", "check", "format", "new", "merge-driver")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--cases", required=True, metavar="SAMPLE=N,...",
                      help="blank cases to create in each sample, e.g. court=8,oocd=12")
     new.add_argument("--title", default="New inspection")
+
+    driver = commands.add_parser(
+        "merge-driver", help="git's merge driver for inspection files (see the README)",
+        description="Merge two versions of an inspection answer by answer; git runs it as "
+                    "'moderate merge-driver %%O %%A %%B'. Writes the result to OURS; exit 0 when merged "
+                    "cleanly, 1 on conflicts (listed in OURS under [[merge_conflicts]] and on stderr), "
+                    "2 when a version is not a valid inspection.")
+    driver.add_argument("base", type=Path, help="the common ancestor (%%O)")
+    driver.add_argument("ours", type=Path, help="our version, replaced by the merge (%%A)")
+    driver.add_argument("theirs", type=Path, help="their version (%%B)")
     return parser
 
 
@@ -62,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         return _app(argv)
     args = _parser().parse_args(argv)
     try:
-        return {"report": _report, "check": _check, "format": _format, "new": _new}[args.command](args)
-    except InspectionError as error:
+        commands = {"report": _report, "check": _check, "format": _format, "new": _new, "merge-driver": _merge_driver}
+        return commands[args.command](args)
+    except (InspectionError, SaveError) as error:
         print(error, file=sys.stderr)
         return REFUSED
 
@@ -137,7 +150,8 @@ def _format(args) -> int:
         print(f"{args.file}: has comments (lines {lines}) that the canonical layout drops; "
               "nothing written. Run again with --drop-comments to rewrite it anyway.", file=sys.stderr)
         return REFUSED
-    write_text(args.file, text)
+    # Changing nothing, it merges cleanly with whatever someone saved meanwhile, which it keeps.
+    save_merging(args.file, loaded.text, loaded.inspection)
     print(f"{args.file}: rewritten in the canonical layout")
     return 0
 
@@ -161,6 +175,28 @@ def _new(args) -> int:
     save(args.out, inspection)
     print(f"{args.out}: new {args.framework} inspection with {len(cases)} blank cases")
     return 0
+
+
+def _merge_driver(args) -> int:
+    base, ours, theirs = (_version(path, side) for path, side in
+                          ((args.base, "base"), (args.ours, "ours"), (args.theirs, "theirs")))
+    merged = merge(base, ours, theirs)
+    inspection = merged.inspection
+    if merged.conflicts:
+        # Kept in the file itself, so whoever settles them sees what each side had.
+        table = [conflict.as_table() for conflict in merged.conflicts]
+        inspection = replace(inspection, extra={**inspection.extra, "merge_conflicts": table})
+        for conflict in merged.conflicts:
+            print(f"moderate merge-driver: conflict: {conflict}", file=sys.stderr)
+    write_text(args.ours, dumps(inspection))
+    return CONFLICTS if merged.conflicts else 0
+
+
+def _version(path: Path, side: str) -> Inspection:
+    try:
+        return load(path).inspection
+    except InspectionError as error:  # git passes temporary names: say which version is broken
+        raise InspectionError(f"{side} version {path}", error.problems) from None
 
 
 if __name__ == "__main__":

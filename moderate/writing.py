@@ -87,7 +87,8 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
     moderated = None
     if case.moderated is not None:
         moderated = {"by": case.moderated.by, "at": _timestamp(case.moderated.at), **case.moderated.extra}
-    ordered = sorted(case.answers.items(), key=lambda item: question_order[item[0]])
+    # An answer to a question the file lacks (from a merge, say) goes last, for the reader to refuse.
+    ordered = sorted(case.answers.items(), key=lambda item: question_order.get(item[0], len(question_order)))
     return {
         "id": case.id,
         "sample": case.sample,

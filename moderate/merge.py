@@ -1,0 +1,291 @@
+"""Three-way merge of an inspection: two people's saves of one file, or two git branches.
+
+Answers merge one by one, so two moderators working on different answers never clash.
+The moderation and discretion logs are append-only: both sides' new entries are kept.
+Anything both sides changed differently is a `Conflict`; the merged inspection keeps ours
+there until someone chooses (`choices`), so nobody's answer is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable, Iterable, Literal, Mapping
+
+from .model import Case, Decision, Inspection, Moderated, Standard
+from .reading import InspectionError, parse_text
+from .writing import dumps
+
+Side = Literal["ours", "theirs"]
+Words = Callable[[Any, str], "str | None"]  # a value in words, told which side it is from
+
+_ABSENT = {"answer": "unanswered", "rating": "no rating", "decision": "no decision"}  # else "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """One thing both sides changed differently. Values are in words; None is unanswered
+    (an answer), no rating, no decision, or absent (anything else)."""
+
+    case: str | None
+    question: str | None
+    base: str | None
+    ours: str | None
+    theirs: str | None
+    kind: str = "answer"  # "answer", "rating", "decision", "structure" or "invalid"
+    # rating: the standard or key question rated; decision: the standard; structure: the
+    # field, e.g. "inspection.title"; invalid: the rule the merged file would break
+    field: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "invalid":
+            return f"the merged inspection would be refused: {self.field}"
+        where = {"answer": f"{self.case} {self.question}", "rating": f"{self.field} rating",
+                 "decision": f"{self.field} panel decision"}.get(self.kind, self.field)
+        base, ours, theirs = self.words()
+        return f"{where}: base {base}, ours {ours}, theirs {theirs}"
+
+    def words(self) -> tuple[str, str, str]:
+        absent = _ABSENT.get(self.kind, "absent")
+        return tuple(absent if v is None else v for v in (self.base, self.ours, self.theirs))
+
+    def as_table(self) -> dict[str, str]:
+        """The conflict as a TOML table (None values are left out by the writer)."""
+        base, ours, theirs = self.words()
+        return {"kind": self.kind, "case": self.case, "question": self.question, "field": self.field,
+                "base": base, "ours": ours, "theirs": theirs}
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    inspection: Inspection  # with ours kept wherever there is a conflict
+    conflicts: tuple[Conflict, ...] = ()
+
+
+def merge(base: Inspection, ours: Inspection, theirs: Inspection,
+          choices: Mapping[Conflict, Side] | None = None) -> Merged:
+    """Merge two inspections descended from `base`. A conflict named in `choices` is settled
+    for that side and not reported again; one that differs in any value is a new conflict."""
+    m = _Merger(choices or {})
+    scalars = {name: m.pick(getattr(base, name), getattr(ours, name), getattr(theirs, name),
+                            "structure", _words, field=label)
+               for name, label in _SCALARS.items()}
+    mappings = {name: m.mapping(label, getattr(base, name), getattr(ours, name), getattr(theirs, name))
+                for name, label in _MAPPINGS.items()}
+    inspection = Inspection(
+        **scalars,
+        **mappings,
+        standards=_standards(base.standards, ours.standards, theirs.standards, m),
+        cases=_cases(base.cases, ours.cases, theirs.cases, m),
+        moderation=_appended(base.moderation, ours.moderation, theirs.moderation),
+        discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m),
+    )
+    return Merged(inspection, (*m.conflicts, *_refusals(inspection)))
+
+
+_SCALARS = {"title": "inspection.title", "framework": "inspection.framework",
+            "fieldwork_start": "inspection.fieldwork_start", "lead_inspector": "inspection.lead_inspector",
+            "format": "format"}
+_MAPPINGS = {"samples": "samples", "framework_overrides": "framework", "inspection_extra": "inspection",
+             "extra": ""}
+
+
+class _Merger:
+    """Three-way choices, collecting the conflicts that `choices` does not settle."""
+
+    def __init__(self, choices: Mapping[Conflict, Side]):
+        self.choices = choices
+        self.conflicts: list[Conflict] = []
+
+    def pick(self, base: Any, ours: Any, theirs: Any, kind: str, words: Words, **where: str) -> Any:
+        if ours == theirs or theirs == base:
+            return ours
+        if ours == base:
+            return theirs
+        conflict = Conflict(where.get("case"), where.get("question"), words(base, "base"), words(ours, "ours"),
+                            words(theirs, "theirs"), kind, where.get("field"))
+        side = self.choices.get(conflict)
+        if side is None:
+            self.conflicts.append(conflict)
+        return theirs if side == "theirs" else ours
+
+    def mapping(self, where: str, base: Mapping, ours: Mapping, theirs: Mapping) -> dict[str, Any]:
+        """Key by key (None: absent); ours' keys first, then theirs' new ones."""
+        merged = {}
+        for key in dict.fromkeys([*ours, *theirs, *base]):
+            value = self.pick(base.get(key), ours.get(key), theirs.get(key), "structure", _words,
+                              field=f"{where}.{key}" if where else key)
+            if value is not None:
+                merged[key] = value
+        return merged
+
+
+def _words(value: Any, side: str) -> str | None:
+    """A structure value in words: scalars as written, anything bigger only as changed or not."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return {"base": "original", "ours": "changed", "theirs": "changed differently"}[side]
+
+
+def _answer(value, side: str) -> str | None:
+    return None if value is None else value.value
+
+
+def _plain(value: str | None, side: str) -> str | None:
+    return value
+
+
+# ---------------------------------------------------------------- standards
+
+def _shape(standards: tuple[Standard, ...]) -> tuple[Standard, ...]:
+    """The standards without their ratings, which merge one by one."""
+    return tuple(replace(s, rating=None, key_questions=tuple(replace(kq, rating=None) for kq in s.key_questions))
+                 for s in standards)
+
+
+def _ratings(standards: tuple[Standard, ...]) -> dict[tuple[str, str], str | None]:
+    ratings = {}
+    for s in standards:
+        ratings["standard", s.id] = s.rating
+        for kq in s.key_questions:
+            ratings["question", kq.id] = kq.rating
+    return ratings
+
+
+def _standards(base, ours, theirs, m: _Merger) -> tuple[Standard, ...]:
+    shapes = [_shape(side) for side in (base, ours, theirs)]
+    # Which side's layout stands: compare the shapes, but keep that side's own records.
+    layout = ours if m.pick(*shapes, "structure", _words, field="standards") is shapes[1] else theirs
+    b, o, t = (_ratings(side) for side in (base, ours, theirs))
+
+    def rated(kind: str, item_id: str) -> str | None:
+        key = (kind, item_id)
+        return m.pick(b.get(key), o.get(key), t.get(key), "rating", _plain, field=item_id)
+
+    return tuple(
+        replace(s, rating=rated("standard", s.id),
+                key_questions=tuple(replace(kq, rating=rated("question", kq.id)) for kq in s.key_questions))
+        for s in layout
+    )
+
+
+# ---------------------------------------------------------------- cases
+
+def _cases(base, ours, theirs, m: _Merger) -> tuple[Case, ...]:
+    """Union by id: a case added on either side is kept, and one removed on a side that
+    the other kept comes back, answers and all (removing cases is not a merge's to decide)."""
+    base_cases = {c.id: c for c in base}
+    their_cases = {c.id: c for c in theirs}
+    our_ids = {c.id for c in ours}
+    merged = [_case(base_cases.get(c.id), c, their_cases[c.id], m) if c.id in their_cases else c for c in ours]
+    return (*merged, *(c for c in theirs if c.id not in our_ids))
+
+
+def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    where = f"cases.{ours.id}"
+    old_answers = base.answers if base else {}
+    answers = {}
+    for question in dict.fromkeys([*ours.answers, *theirs.answers, *old_answers]):
+        answer = m.pick(old_answers.get(question), ours.answers.get(question), theirs.answers.get(question),
+                        "answer", _answer, case=ours.id, question=question)
+        if answer is not None:
+            answers[question] = answer
+    return replace(
+        ours,
+        **{name: m.pick(getattr(base, name, None), getattr(ours, name), getattr(theirs, name),
+                        "structure", _words, field=f"{where}.{name}") for name in ("sample", "label", "inspector")},
+        moderated=_moderated(base.moderated if base else None, ours.moderated, theirs.moderated),
+        answers=answers,
+        extra=m.mapping(where, base.extra if base else {}, ours.extra, theirs.extra),
+    )
+
+
+def _moderated(base: Moderated | None, ours: Moderated | None, theirs: Moderated | None) -> Moderated | None:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    # Both reviewed the case since: the mark says when it was last reviewed, so the later stands.
+    return max((ours, theirs), key=_when)
+
+
+def _when(mark: Moderated | None) -> dt.datetime:
+    if mark is None:
+        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return mark.at if mark.at.tzinfo else mark.at.replace(tzinfo=dt.timezone.utc)
+
+
+# ---------------------------------------------------------------- the logs
+
+def _record(entry) -> tuple:
+    """A whole log record, hashable (its unknown keys in a stable order)."""
+    return (*(getattr(entry, f.name) for f in fields(entry) if f.name != "extra"),
+            repr(sorted(entry.extra.items())))
+
+
+def _new(entries: Iterable, known: Counter) -> list:
+    """The entries not among `known`, counting repeats: a record logged twice is two entries."""
+    known = Counter(known)
+    fresh = []
+    for entry in entries:
+        key = _record(entry)
+        if known[key]:
+            known[key] -= 1
+        else:
+            fresh.append(entry)
+    return fresh
+
+
+def _split(base: tuple, ours: tuple, theirs: tuple) -> tuple[list, list]:
+    known = Counter(map(_record, base))
+    ours_new = _new(ours, known)
+    return ours_new, _new(theirs, known + Counter(map(_record, ours_new)))
+
+
+def _appended(base: tuple, ours: tuple, theirs: tuple) -> tuple:
+    """Base's entries, then ours' new ones, then theirs' new ones not already there."""
+    ours_new, theirs_new = _split(base, ours, theirs)
+    return (*base, *ours_new, *theirs_new)
+
+
+def _decisions(base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...],
+               m: _Merger) -> tuple[Decision, ...]:
+    """Both sides' decisions are kept; the last one on a standard stands, so when both sides
+    decided it differently that is a conflict, and where ours is kept theirs go before ours."""
+    ours_new, theirs_new = _split(base, ours, theirs)
+    decided_by_them = {d.standard for d in theirs_new}
+    ours_stand = set()
+    for standard in dict.fromkeys(d.standard for d in ours_new if d.standard in decided_by_them):
+        ratings = [_standing(side, standard) for side in (base, ours, theirs)]
+        if m.pick(*ratings, "decision", _plain, field=standard) != ratings[2]:
+            ours_stand.add(standard)
+    first = [d for d in theirs_new if d.standard in ours_stand]
+    last = [d for d in theirs_new if d.standard not in ours_stand]
+    return (*base, *first, *ours_new, *last)
+
+
+def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:
+    return next((d.rating for d in reversed(decisions) if d.standard == standard), None)
+
+
+# ---------------------------------------------------------------- the result
+
+def _refusals(inspection: Inspection) -> tuple[Conflict, ...]:
+    """Each rule the merged file would break (an answer to a question the other side removed,
+    say): never write a file the program would then refuse to open."""
+    try:
+        parse_text(dumps(inspection), "the merged inspection")
+    except InspectionError as error:
+        return tuple(Conflict(None, None, None, None, None, kind="invalid", field=p) for p in error.problems)
+    return ()
