@@ -8,6 +8,7 @@ raises anything else, whatever the bytes.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,8 @@ _TYPE_NAMES = {
 
 
 def _type_name(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a finite number"
     for kind, name in _TYPE_NAMES.items():
         if isinstance(value, kind):
             return name
@@ -194,7 +197,8 @@ def _extra(table: dict, known: frozenset[str]) -> dict[str, Any]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # TOML's inf and nan are floats, but no band boundary or point count
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 # ---------------------------------------------------------------- the document

@@ -220,8 +220,8 @@ class Session:
 
     def snapshot(self) -> Inspection:
         """The inspection as it now stands, ready to write."""
-        cases = tuple(
-            replace(case, answers=self.answers[case.id]) if self.answers[case.id] != case.answers else case
+        cases = tuple(  # the answers copied: the snapshot must not change as the session goes on
+            replace(case, answers=dict(self.answers[case.id])) if self.answers[case.id] != case.answers else case
             for case in self.cases.values()
         )
         return replace(

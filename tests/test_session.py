@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SAMPLES
 from moderate.model import UNANSWERED, Answer
-from moderate.reading import load, parse_text
+from moderate.reading import InspectionError, load, parse_text
 from moderate.session import Session
 from moderate.storage import save
 from moderate.writing import dumps
@@ -78,3 +78,38 @@ def test_marking_a_case_moderated_is_saved(stockton, tmp_path):
     stockton.mark_moderated("C03")
     inspection = parse_text(dumps(stockton.snapshot())).inspection
     assert inspection.case("C03").moderated.by == "jb"
+
+
+def test_a_judgement_standard_is_rated_and_logged_with_no_case(stockton, tmp_path):
+    assert stockton.ratings.overall.score == 32
+    stockton.rate_judgement("1.2", "Good")
+    assert stockton.ratings.standards["1.2"].final.rating == "Good" and stockton.ratings.overall.score == 31
+    entry = stockton.moderation[-1]
+    assert (entry.case, entry.question, entry.from_, entry.to) == ("", "1.2", "Outstanding", "Good")
+    assert stockton.rate_judgement("1.2", "Good") is None
+    with pytest.raises(ValueError):
+        stockton.rate_judgement("2.2", "Good")  # rated from its key questions
+    with pytest.raises(ValueError):
+        stockton.rate_judgement("1.2", "Excellent")
+    path = tmp_path / "s.toml"
+    save(path, stockton.snapshot())
+    assert load(path).inspection.moderation[-1] == entry
+
+
+def test_a_rating_in_the_moderation_log_must_be_a_rating():
+    text = dumps(load(SAMPLES / "stockton-on-tees-2021.toml").inspection)
+    logged = ('\n[[moderation]]\ncase = ""\nquestion = "1.2"\nfrom = "unanswered"\nto = "{}"\nby = "jb"\n'
+              'at = 2026-11-23T09:00:00Z\n')
+    assert parse_text(text + logged.format("Not rated")).inspection.moderation[-1].to == "Not rated"
+    with pytest.raises(InspectionError, match=r"moderation\[0\]\.to: 'yes' is not one of 'Inadequate'"):
+        parse_text(text + logged.format("yes"))
+    with pytest.raises(InspectionError, match=r"moderation\[0\]\.case: must not be empty"):
+        parse_text(text + logged.format("Good").replace('"1.2"', '"2.2"'))  # a case-based standard
+
+
+def test_a_snapshot_does_not_change_as_the_session_goes_on(stockton):
+    case = _a_no_on(stockton, "2.2.2")
+    stockton.set_answer(case, "2.2.2", Answer.YES)
+    snapshot = stockton.snapshot()
+    stockton.undo()
+    assert snapshot.case(case).answers["2.2.2"] == Answer.YES

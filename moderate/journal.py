@@ -1,0 +1,294 @@
+"""A journal beside the inspection file, so that no answer entered is lost to a crash.
+
+`.NAME.USER.journal` (owner-only; one per moderator, since several may have the file
+open at once and merge their saves) starts with a header holding the file's text as the
+session read it, and its sha256; then every command on the session is one JSON line,
+handed to the kernel with os.write before the command returns. That survives the
+process being killed (kill -9, the SIGHUP of a dropped SSH connection). Lines are not
+fsynced one by one, which would cost a disk flush per keypress; `close` fsyncs (call it
+on a clean exit and from the SIGHUP/SIGTERM handler), so only a crash of the machine
+itself may lose the last few seconds.
+
+After each save the journal starts afresh from the saved text (`rebase`); a clean quit
+discards it. A journal found on opening (`pending`) holds what a crashed session did not
+save: `restore` replays it onto the text it was made on, so exactly, even if someone has
+saved the file since (the next save merges); `Pending.discard` throws it away. A session
+holds a lock on its journal, so that the same moderator opening the file twice is told,
+not let in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .reading import Loaded, load, parse_text
+from .session import Record, Session, now, replay
+from .storage import PRIVATE, sync_directory
+
+VERSION = 1
+_SAVING = "saving"  # written just before a save, with the sha256 of the text being saved
+
+
+def journal_path(path: str | Path, user: str) -> Path:
+    path = Path(path)
+    return path.with_name(f".{path.name}.{re.sub(r'[^A-Za-z0-9_.-]', '_', user)}.journal")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _line(record: Record) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _write(fd: int, data: bytes) -> None:
+    while data:  # one write, in practice: a line reaches the file whole, or cut short by a crash
+        data = data[os.write(fd, data):]
+
+
+class JournalInUse(Exception):
+    """The file has a journal to deal with first: `pending` says what it holds."""
+
+    def __init__(self, found: Pending):
+        self.pending = found
+        super().__init__(f"{found.target}: {found.summary}")
+
+
+class Journal:
+    def __init__(self, target: Path, user: str):
+        self.target = target
+        self.user = user
+        self.path = journal_path(target, user)
+        self._fd = -1
+
+    @classmethod
+    def open(cls, path: str | Path, base_text: str, user: str, restoring: Pending | None = None) -> Journal:
+        """Start `user`'s journal of `path`, whose text (`Loaded.text`) the session was built from.
+
+        Refuses (JournalInUse) while another session of the same user has it open, or while
+        it holds unsaved work, unless that is what `restoring` found: its records are carried
+        over, so that they stay safe until saved.
+        """
+        found = pending(path, user)
+        if found is not None and (found.live or restoring is None or found.records != restoring.records):
+            raise JournalInUse(found)
+        journal = cls(Path(path), user)
+        journal._begin(base_text, restoring.records if restoring else ())
+        return journal
+
+    def record(self, record: Record) -> None:
+        """Append one record; it is in the kernel's hands when this returns. Fit for `Session(listener=...)`."""
+        _write(self._fd, _line(record))
+
+    def saving(self, text: str) -> None:
+        """Say that `text` is about to be saved: should a crash come after the file is written
+        but before `rebase`, `pending` then knows the work is in the file."""
+        self.record({"do": _SAVING, "sha256": _sha256(text)})
+
+    def rebase(self, text: str, session: Session) -> None:
+        """The file now holds `text` (saved, merged, or reloaded) and `session` goes on from it:
+        start the journal afresh from there, carrying the session's undo history."""
+        history = session.history()
+        self._begin(text, [history] if history else [])
+
+    def close(self) -> None:
+        """fsync and stop, leaving the journal, and any unsaved work in it, for `pending` to find."""
+        if self._fd >= 0:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = -1
+
+    def discard(self) -> None:
+        """Remove the journal, while open: after a clean save, or unsaved work thrown away on purpose."""
+        if self._fd >= 0:
+            self.path.unlink(missing_ok=True)
+            os.close(self._fd)
+            self._fd = -1
+
+    def _begin(self, base_text: str, records) -> None:
+        """Write a new journal (header, then `records`) beside the old one and rename it into
+        place, so that a crash leaves one or the other whole, never neither."""
+        header = {"journal": VERSION, "file": self.target.name, "base_sha256": _sha256(base_text), "user": self.user,
+                  "base": base_text}
+        temporary = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_WRONLY | os.O_CLOEXEC, PRIVATE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _write(fd, b"".join(_line(r) for r in (header, *records)))
+            os.fsync(fd)
+            os.replace(temporary, self.path)
+        except BaseException:
+            os.close(fd)
+            temporary.unlink(missing_ok=True)
+            raise
+        if self._fd >= 0:
+            os.close(self._fd)
+        self._fd = fd
+        sync_directory(self.path.parent)
+
+
+# ---------------------------------------------------------------- after a crash
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A journal found beside the file."""
+
+    target: Path
+    user: str
+    base: str                     # the file's text the records were made on
+    records: tuple[Record, ...]   # to replay onto it, in order
+    matches: bool                 # the file is still that text: nobody has saved it since
+    live: bool                    # a session has it open now
+    dropped: int = 0              # lines cut short by the crash (the last), left out
+
+    def discard(self) -> None:
+        """Throw the unsaved work away, on purpose."""
+        if self.live:
+            raise JournalInUse(self)
+        journal_path(self.target, self.user).unlink(missing_ok=True)
+
+    @property
+    def summary(self) -> str:
+        """What was not saved, for a person to decide on: "Not saved: work by jb between 14:03
+        and 14:40 UTC on 2026-11-23 / 12 answers changed: C03 2.2.2 no→yes, ...", one item a line."""
+        if self.live:
+            return f"is open in another moderate session of {self.user}'s; close that one first"
+        return "\n".join(_summary(self.records, self.matches, self.dropped))
+
+
+def pending(path: str | Path, user: str) -> Pending | None:
+    """`user`'s journal of `path`, if it holds unsaved work or is in use; else None."""
+    target = Path(path)
+    try:
+        fd = os.open(journal_path(target, user), os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            live = False
+        except BlockingIOError:
+            live = True
+        data = f.read()
+    lines, dropped = _read(data)
+    try:
+        text = target.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    current = text and _sha256(text)
+    header = lines[0] if lines else {}
+    base, base_sha256, records = str(header.get("base", "")), header.get("base_sha256"), []
+    for record in lines[1:]:
+        if record.get("do") != _SAVING:
+            records.append(record)
+        elif record.get("sha256") == current:  # that save reached the file: all before it is in there
+            base, base_sha256, records = text, current, []
+    if not live and all(r.get("do") == "history" for r in records):
+        return None
+    return Pending(target, user, base, tuple(records), base_sha256 == current, live, dropped)
+
+
+def _read(data: bytes) -> tuple[list[Record], int]:
+    """The journal's lines, up to any that does not read whole; and how many were left out."""
+    lines = [line for line in data.split(b"\n") if line.strip()]
+    records = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:  # UnicodeDecodeError included
+            break
+        if not isinstance(record, dict):
+            break
+        records.append(record)
+    return records, len(lines) - len(records)
+
+
+def start(path: str | Path, user: str, clock: Callable[[], dt.datetime] = now) -> tuple[Loaded, Session, Journal]:
+    """Open `path` for moderation, journaled. Raises JournalInUse if `pending` finds something."""
+    loaded = load(path)
+    journal = Journal.open(path, loaded.text, user)
+    return loaded, Session(loaded.inspection, loaded.framework, user, clock, listener=journal.record), journal
+
+
+def restore(found: Pending, clock: Callable[[], dt.datetime] = now) -> tuple[Loaded, Session, Journal]:
+    """Replay the unsaved work onto the text it was made on, and go on journaling, that work included.
+
+    The `Loaded` returned is of that text: if someone has saved the file since (not
+    `found.matches`), it is the base for a merging save (`storage.save_merging`).
+    ReplayError only if the journal was damaged (nothing changed, the journal kept).
+    """
+    loaded = parse_text(found.base, str(found.target))
+    session = Session(loaded.inspection, loaded.framework, found.user, clock)
+    replay(session, found.records)
+    journal = Journal.open(found.target, loaded.text, found.user, restoring=found)
+    session.listener = journal.record
+    return loaded, session, journal
+
+
+# ---------------------------------------------------------------- the summary
+
+_SHOWN = 8  # answer changes listed by name; the rest counted
+
+
+def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[str]:
+    cells: dict[tuple[str, str], list[str | None]] = {}  # (case, question) -> [first from, last to]
+    reasons, moderated, decided, rated = 0, [], [], []
+    commands = [r for r in records if r.get("do") != "history"]
+    for r in commands:
+        do = r.get("do")
+        if do in ("answer", "redo", "undo"):
+            old, new = (r.get("new"), r.get("old")) if do == "undo" else (r.get("old"), r.get("new"))
+            cells.setdefault((r.get("case"), r.get("question")), [old, new])[1] = new
+        elif do == "reason":
+            reasons += 1
+        elif do == "moderated":
+            moderated.append(str(r.get("case")))
+        elif do == "decide":
+            decided.append(f"{r.get('standard')} {r.get('rating')}")
+        elif do == "rate":
+            rated.append(f"{r.get('standard')} {r.get('old') or 'unrated'}→{r.get('new')}")
+    changed = [f"{case} {question} {old or 'unanswered'}→{new or 'unanswered'}"
+               for (case, question), (old, new) in cells.items() if old != new]
+    shown = ", ".join(changed[:_SHOWN]) + (f" and {len(changed) - _SHOWN} more" if len(changed) > _SHOWN else "")
+    parts = [f"{len(changed)} answer{'s' * (len(changed) != 1)} changed" + (f": {shown}" if changed else "")]
+    if reasons:
+        parts.append(f"{reasons} reason{'s' * (reasons != 1)} given")
+    if moderated:
+        parts.append(f"marked moderated: {', '.join(moderated)}")
+    if decided:
+        parts.append(f"panel decisions: {', '.join(decided)}")
+    if rated:
+        parts.append(f"judgement ratings: {', '.join(rated)}")
+    lines = [f"Not saved: work {_who_and_when(commands)}", *(f"  {part}" for part in parts)]
+    if dropped:
+        lines.append(f"  ({dropped} line{'s' * (dropped != 1)} cut short by the crash left out)")
+    if not matches:
+        lines.append("The file has been saved since: restored, this work is merged with that save when you save.")
+    return lines
+
+
+def _who_and_when(records: list[Record]) -> str:
+    who = " and ".join(sorted({str(r.get("by")) for r in records}))
+    times = sorted(_utc(r.get("at")) for r in records)
+    first, last = times[0], times[-1]
+    if first.date() == last.date():
+        return f"by {who} between {first:%H:%M} and {last:%H:%M} UTC on {first:%Y-%m-%d}"
+    return f"by {who} between {first:%Y-%m-%d %H:%M} and {last:%Y-%m-%d %H:%M} UTC"
+
+
+def _utc(at) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(at).astimezone(dt.timezone.utc)
+    except (TypeError, ValueError):
+        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
