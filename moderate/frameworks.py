@@ -48,6 +48,15 @@ class Framework:
                 found = band
         return found
 
+    def band_of(self, yes: int, relevant: int) -> Band:
+        """The band of yes / relevant (relevant > 0): exact, in integers, as it runs on every key press."""
+        found = self.bands[0]
+        for band in self.bands:
+            lower = band.lower
+            if 100 * yes * lower.denominator >= lower.numerator * relevant:
+                found = band
+        return found
+
     def overall_for(self, score: int) -> str:
         found = self.overall[0]
         for threshold in self.overall:

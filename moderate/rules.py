@@ -83,7 +83,7 @@ def rate_question(question_id: str, tally: Tally, sample_size: int, framework: F
         relevant=tally.relevant,
         unanswered=sample_size - tally.answered,
         percent=percent,
-        band=None if percent is None else framework.band_for(percent),
+        band=None if percent is None else framework.band_of(tally.yes, tally.relevant),
     )
 
 
@@ -149,14 +149,13 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
 
     one_case: list[OneCaseChange] = []
     if settings.one_case:
-        for i, f in enumerate(case_based):
+        for f in case_based:
+            others = _lowest_band(g for g in figures if g is not f)
             for yes, direction in ((f.yes - 1, DOWN), (f.yes + 1, UP)):
                 if not 0 <= yes <= f.relevant:
                     continue
-                changed = Figures(f.id, yes, f.relevant, percent=percentage(yes, f.relevant),
-                                  band=framework.band_for(percentage(yes, f.relevant)))
-                others = [g for g in figures if g.id != f.id]
-                band = _lowest_band([*others, changed])
+                changed = framework.band_of(yes, f.relevant)
+                band = changed if others is None or changed.lower < others.lower else others
                 if band != computed:
                     one_case.append(OneCaseChange(f.id, direction, band))
         if one_case:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Mapping  # not typing's: isinstance runs per value, and typing's is slow
+from functools import lru_cache
+from typing import Any, Iterable
 
 import tomli_w
 
@@ -35,6 +37,7 @@ def _timestamp(value: dt.datetime | None) -> dt.datetime | None:
                       value.microsecond, tzinfo=value.tzinfo, fold=value.fold)
 
 
+@lru_cache(maxsize=4096)  # question ids recur in every case's answers
 def _key(key: str) -> str:
     return key if _BARE_KEY.match(key) else tomli_w.dumps({"k": key})[4:-1]
 
@@ -50,7 +53,10 @@ def _section(name: str, table: Mapping[str, Any], array: bool = False) -> Iterab
     yield f"[[{name}]]\n" if array else f"[{name}]\n"
     yield tomli_w.dumps(values)
     for key, value in table.items():
-        if isinstance(value, Mapping):
+        if isinstance(value, _Answers):
+            yield f"\n[{name}.{_key(key)}]\n"
+            yield value.lines()
+        elif isinstance(value, Mapping):
             yield "\n"
             yield from _section(f"{name}.{_key(key)}", value)
         elif _is_table_array(value):
@@ -96,8 +102,16 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
         "inspector": case.inspector,
         **case.extra,
         "moderated": moderated,
-        "answers": {question: answer.value for question, answer in ordered},
+        "answers": _Answers(ordered),
     }
+
+
+class _Answers(dict):
+    """A case's answers, in question order; written line by line without tomli-w's generality,
+    since they are thousands of plain `"id" = "yes"` lines in a large inspection."""
+
+    def lines(self) -> str:
+        return "".join(f'{_key(question)} = "{answer.value}"\n' for question, answer in self.items())
 
 
 def _moderation(entry: ModerationEntry) -> dict[str, Any]:
