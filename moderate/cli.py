@@ -90,14 +90,17 @@ def _app(argv: list[str]) -> int:
     parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
     args = parser.parse_args(argv)
     path = args.file or _sample_copy()
+    from .journal import JournalInUse  # the app's own imports load only for the app
+    from .screens.app import ModerateApp
+
     try:
-        loaded = load(path)
+        app = ModerateApp(path, args.user, theme=args.theme)
     except InspectionError as error:
         print(error, file=sys.stderr)
         return REFUSED
-    from .screens.app import ModerateApp  # Textual loads only for the app, not for the other commands
-
-    app = ModerateApp(path, loaded, args.user, theme=args.theme)
+    except JournalInUse as busy:
+        print(f"moderate: {busy}", file=sys.stderr)
+        return REFUSED
     app.run()
     return app.return_code or 0
 

@@ -78,7 +78,7 @@ def merge(base: Inspection, ours: Inspection, theirs: Inspection,
         **mappings,
         standards=_standards(base.standards, ours.standards, theirs.standards, m),
         cases=_cases(base.cases, ours.cases, theirs.cases, m),
-        moderation=_appended(base.moderation, ours.moderation, theirs.moderation),
+        moderation=_appended(ours.moderation, theirs.moderation),
         discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m),
     )
     return Merged(inspection, (*m.conflicts, *_refusals(inspection)))
@@ -253,26 +253,26 @@ def _split(base: tuple, ours: tuple, theirs: tuple) -> tuple[list, list]:
     return ours_new, _new(theirs, known + Counter(map(_record, ours_new)))
 
 
-def _appended(base: tuple, ours: tuple, theirs: tuple) -> tuple:
-    """Base's entries, then ours' new ones, then theirs' new ones not already there."""
-    ours_new, theirs_new = _split(base, ours, theirs)
-    return (*base, *ours_new, *theirs_new)
+def _appended(ours: tuple, theirs: tuple) -> tuple:
+    """Theirs as it is (on disk, when saving), then ours' entries it lacks: a log is only appended to."""
+    return (*theirs, *_new(ours, Counter(map(_record, theirs))))
 
 
 def _decisions(base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...],
                m: _Merger) -> tuple[Decision, ...]:
-    """Both sides' decisions are kept; the last one on a standard stands, so when both sides
-    decided it differently that is a conflict, and where ours is kept theirs go before ours."""
+    """Both sides' decisions are kept, ours appended after theirs. The last one on a standard
+    stands, so both sides deciding it differently is a conflict; where theirs is chosen, their
+    new decisions on it move after ours (the one case where the log's order gives way)."""
     ours_new, theirs_new = _split(base, ours, theirs)
     decided_by_them = {d.standard for d in theirs_new}
-    ours_stand = set()
+    theirs_stand = set()
     for standard in dict.fromkeys(d.standard for d in ours_new if d.standard in decided_by_them):
         ratings = [_standing(side, standard) for side in (base, ours, theirs)]
-        if m.pick(*ratings, "decision", _plain, field=standard) != ratings[2]:
-            ours_stand.add(standard)
-    first = [d for d in theirs_new if d.standard in ours_stand]
-    last = [d for d in theirs_new if d.standard not in ours_stand]
-    return (*base, *first, *ours_new, *last)
+        if m.pick(*ratings, "decision", _plain, field=standard) != ratings[1]:
+            theirs_stand.add(standard)
+    moved = [d for d in theirs_new if d.standard in theirs_stand]
+    kept = [d for d in theirs if not any(d is t for t in moved)]
+    return (*kept, *_new(ours, Counter(map(_record, theirs))), *moved)
 
 
 def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:

@@ -377,9 +377,9 @@ class Ratings:
     overall: Overall
 
 
-def rate_inspection(inspection: Inspection, framework: Framework) -> Ratings:
-    """Every rating of an inspection, computed from scratch."""
-    counts = tallies(inspection)
+def rate_inspection(inspection: Inspection, framework: Framework, counts: Mapping[str, Tally] | None = None) -> Ratings:
+    """Every rating of an inspection, computed from scratch (from `counts`, if already tallied)."""
+    counts = tallies(inspection) if counts is None else counts
     standards: dict[str, StandardResult] = {}
     prompts: dict[str, Figures] = {}
     for standard in inspection.standards:

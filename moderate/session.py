@@ -76,7 +76,7 @@ class Session:
         self.moderation: list[ModerationEntry] = list(inspection.moderation)
         self.discretion: list[Decision] = list(inspection.discretion)
         self.tallies: dict[str, Tally] = tallies(inspection)
-        self.ratings: Ratings = rate_inspection(inspection, framework)
+        self.ratings: Ratings = rate_inspection(inspection, framework, self.tallies)
         # question id -> the standard it belongs to, and whether it is a prompt
         self._owner: dict[str, tuple[str, bool]] = {}
         for standard in inspection.standards:
@@ -189,6 +189,9 @@ class Session:
         computed = self.ratings.standards[standard_id].computed
         if computed is None:
             raise ValueError(f"{standard_id} has no computed rating to decide on")
+        bands = [band.rating for band in self.framework.bands]
+        if rating not in bands or abs(bands.index(rating) - bands.index(computed.rating)) > 1:
+            raise ValueError(f"discretion moves {computed.rating} one band at most, not to {rating}")
         decision = Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
         self.discretion.append(decision)
         self._rerate(standard_id)

@@ -13,7 +13,7 @@ from conftest import SAMPLES, moderate
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.app import ModerateApp
-from moderate.screens.dialogs import AskReason, ConfirmQuit
+from moderate.screens.dialogs import AskText, ConfirmQuit
 from moderate.screens.grid import CaseGrid
 from screen import screen_text
 
@@ -21,7 +21,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def open_app(path: Path, user: str = "jb") -> ModerateApp:
-    return ModerateApp(path, load(path), user, theme="textual-dark")
+    return ModerateApp(path, user, theme="textual-dark")
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ async def test_a_save_writes_the_change_and_its_moderation_entry(stockton):
         await go_to(pilot, "2.1.1", "C02")
         await pilot.press("N")  # no, with a reason
         await pilot.pause()
-        assert isinstance(pilot.app.screen, AskReason)
+        assert isinstance(pilot.app.screen, AskText)
         await pilot.press(*"No analysis of the exploitation risk", "enter")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -143,9 +143,9 @@ async def test_a_required_reason_takes_the_change_back_when_refused(tmp_path):
         before = pilot.app.session.answer("C01", "2.4.3")
         await pilot.press("space")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, AskReason)
+        assert isinstance(pilot.app.screen, AskText)
         await pilot.press("enter")  # empty: refused
-        assert isinstance(pilot.app.screen, AskReason)
+        assert isinstance(pilot.app.screen, AskText)
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.session.answer("C01", "2.4.3") == before and pilot.app.session.moderation == []
@@ -173,7 +173,8 @@ async def test_next_unanswered_and_next_flagged(tmp_path):
         await pilot.press("y", "full_stop")
         grid = pilot.app.screen.query_one(CaseGrid)
         assert (grid.current_row.question, grid.current_case.id) == ("2.1.1", "court-02")
-    async with open_app(SAMPLES / "stockton-on-tees-2021.toml").run_test(size=(80, 24)) as pilot:
+    stockton = shutil.copy(SAMPLES / "stockton-on-tees-2021.toml", tmp_path / "stockton.toml")
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
         await pilot.press("right_square_bracket")
         grid = pilot.app.screen.query_one(CaseGrid)
         assert grid.current_row.kind == "standard" and grid.current_row.standard == "2.2"

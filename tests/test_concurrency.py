@@ -111,7 +111,7 @@ def test_the_same_answer_changed_by_two_processes_is_a_conflict_not_an_overwrite
     assert settled.saved
     on_disk = load(inspection).inspection
     assert on_disk.case("C01").answers["2.1.1"] == ours.answer("C01", "2.1.1")
-    assert [(e.by, e.to) for e in on_disk.moderation] == [("jb", ours.answer("C01", "2.1.1").value), ("ak", theirs.value)]
+    assert [(e.by, e.to) for e in on_disk.moderation] == [("ak", theirs.value), ("jb", ours.answer("C01", "2.1.1").value)]
 
 
 def test_a_file_broken_by_hand_meanwhile_is_not_overwritten(inspection):
@@ -247,7 +247,7 @@ def test_git_merges_two_branches_answer_by_answer_keeping_both_logs(repo):
     inspection = load(repo / "inspection.toml").inspection
     assert inspection.case("C01").answers["2.1.1"] == Answer.NO
     assert inspection.case("C02").answers["2.1.2"] == Answer.YES
-    assert [e.reason for e in inspection.moderation] == ["jb on C01", "ak on C02"]
+    assert [e.reason for e in inspection.moderation] == ["ak on C02", "jb on C01"]  # theirs, then ours appended
     assert [d.reason for d in inspection.discretion] == ["ak's panel"]
     assert git(repo, "status", "--porcelain").stdout == ""
 
@@ -266,7 +266,7 @@ def test_a_conflicting_git_merge_fails_and_leaves_a_readable_conflict(repo):
     inspection = load(path).inspection  # still an inspection the program opens
     assert inspection.case("C01").answers["2.1.1"] == Answer.NO  # ours, until settled
     assert inspection.case("C03").answers["2.1.2"] == Answer.NA and inspection.case("C04").answers["2.1.2"] == Answer.YES
-    assert [e.by for e in inspection.moderation] == ["jb", "jb", "ak", "ak"]
+    assert [e.by for e in inspection.moderation] == ["ak", "ak", "jb", "jb"]
 
 
 def test_the_merge_driver_refuses_a_broken_version_with_its_place(tmp_path, inspection):

@@ -36,8 +36,9 @@ def test_different_answers_combine_with_both_logs(base):
     assert merged.conflicts == ()
     answers = {c.id: dict(c.answers) for c in merged.inspection.cases}
     assert answers["C01"]["2.1.1"] == NO and answers["C03"]["2.1.2"] == YES and answers["C02"]["2.1.1"] == NA
+    # theirs (on disk, when saving) first, ours appended: a saved log is never rewritten
     assert [(m.by, m.case, m.question) for m in merged.inspection.moderation] == [
-        ("jb", "C01", "2.1.1"), ("ak", "C03", "2.1.2"), ("ak", "C02", "2.1.1")]
+        ("ak", "C03", "2.1.2"), ("ak", "C02", "2.1.1"), ("jb", "C01", "2.1.1")]
 
 
 def test_the_same_answer_changed_both_ways_is_a_conflict_and_ours_is_kept(base):
@@ -84,9 +85,9 @@ def test_both_sides_logs_and_decisions_are_kept_and_a_record_on_both_only_once(b
     merged = merge(base.inspection, ours.snapshot(),
                    replace(theirs.snapshot(), moderation=(shared, *theirs.snapshot().moderation)))
     assert merged.conflicts == ()  # the same rating decided on both sides
-    assert [(m.by, m.case) for m in merged.inspection.moderation] == [("jb", "C01"), ("lead", "C04")]
+    assert [(m.by, m.case) for m in merged.inspection.moderation] == [("jb", "C01"), ("lead", "C04")]  # theirs' order
     assert [(d.by, d.reason) for d in merged.inspection.discretion] == [
-        ("jb", "one case short"), ("lead", "the panel agreed")]
+        ("lead", "the panel agreed"), ("jb", "one case short")]
 
 
 def test_a_standard_decided_differently_on_both_sides_is_a_conflict_and_ours_stands(base):

@@ -8,7 +8,7 @@ import time
 
 from conftest import SAMPLES
 from moderate.reading import load
-from moderate.screens.dialogs import AskReason
+from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating, PanelScreen
 from moderate.session import Session
 from moderate.storage import save
@@ -47,7 +47,7 @@ async def test_withdrawing_and_re_deciding_the_uplift_updates_the_overall(stockt
         await select(pilot, "2.2")
         await pilot.press("k")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, AskReason)
+        assert isinstance(pilot.app.screen, AskText)
         await pilot.press(*"Panel keeps the computed rating", "enter")
         await pilot.pause()
         text = screen_text(pilot.app)

@@ -113,3 +113,9 @@ def test_a_snapshot_does_not_change_as_the_session_goes_on(stockton):
     snapshot = stockton.snapshot()
     stockton.undo()
     assert snapshot.case(case).answers["2.2.2"] == Answer.YES
+
+
+def test_a_panel_decision_moves_one_band_at_most(stockton):
+    with pytest.raises(ValueError, match="one band at most"):
+        stockton.decide("2.2", "Outstanding", "too far")
+    assert len(stockton.discretion) == 1

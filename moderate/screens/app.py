@@ -11,16 +11,18 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from ..reading import InspectionError, Loaded, load
-from ..session import Session
-from ..storage import save
-from ..writing import comment_lines
-from .dialogs import ConfirmQuit, Detail
+from ..journal import JournalInUse, pending
+from ..reading import InspectionError, load
+from ..session import ReplayError, Session
+from ..storage import SaveError
+from ..workspace import Workspace
+from .dialogs import AskText, ConfirmQuit, Detail, ResolveConflicts, RestoreWork
 from .moderation import ModerationScreen
 
 HIGH_CONTRAST = Theme(
@@ -52,26 +54,75 @@ class ModerateApp(App):
         Binding("question_mark,f1", "keys", "Keys", id="app.keys"),
     ]
 
-    def __init__(self, path: Path, loaded: Loaded, user: str, theme: str | None = None) -> None:
+    def __init__(self, path: Path, user: str, theme: str | None = None) -> None:
+        """Opens the file at once, so that a broken or busy one is refused before the screen starts
+        (InspectionError; JournalInUse when this user has it open elsewhere)."""
         super().__init__()
-        self.path = path
-        self.loaded = loaded
-        self.session = Session(loaded.inspection, loaded.framework, user)
-        self.reasons_required = loaded.inspection.inspection_extra.get("reasons_required") is True
-        self._comments = comment_lines(loaded.text)
+        self.path = Path(path)
+        self.user = user
+        self.waiting = pending(self.path, user)  # unsaved work a crash left: asked about on mount
+        if self.waiting is not None and self.waiting.live:
+            raise JournalInUse(self.waiting)
+        self.workspace = Workspace.open(self.path, user) if self.waiting is None else None
+        if self.waiting is not None:
+            load(self.path)  # refuse a broken file now, not after the question
+        self._keep_journal = True  # unless quitting cleanly: a signal or a crash keeps the work
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or default_theme()
         if KEYMAP.exists():
             with KEYMAP.open("rb") as f:
                 self.set_keymap(tomllib.load(f).get("keymap", {}))
 
+    @property
+    def session(self) -> Session:
+        return self.workspace.session
+
+    @property
+    def loaded(self):
+        return self.workspace.loaded
+
+    @property
+    def reasons_required(self) -> bool:
+        return self.loaded.inspection.inspection_extra.get("reasons_required") is True
+
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for number in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(number, self._hang_up, number)
+        if self.waiting is None:
+            self._begin()
+        else:
+            self.push_screen(RestoreWork(self.waiting.summary), self._restore_or_not)
+
+    def _restore_or_not(self, choice: str | None) -> None:
+        found, self.waiting = self.waiting, None
+        try:
+            if choice == "restore":
+                self.workspace = Workspace.restore(found)
+            elif choice == "discard":
+                found.discard()
+                self.workspace = Workspace.open(self.path, self.user)
+            else:
+                self.exit()
+                return
+        except (ReplayError, InspectionError) as error:
+            self.exit(message=f"moderate: cannot restore the unsaved work of {self.path}: {error}\n"
+                              f"It is kept, untouched, in {found.target.parent}.", return_code=2)
+            return
+        self._begin()
+        if choice == "restore":
+            self.notify("Unsaved work restored: save it with ctrl+s.", timeout=8)
+
+    def _begin(self) -> None:
         self._on_disk = self._stat()
         self.set_interval(WATCH_SECONDS, self._watch_disk)
         self.push_screen(ModerationScreen())
+        if self.workspace.privacy_warning:
+            self.notify(self.workspace.privacy_warning, severity="warning", timeout=15)
+
+    def on_unmount(self) -> None:
+        if self.workspace is not None:
+            self.workspace.close(keep_unsaved=self._keep_journal)
 
     # ------------------------------------------------------------ others saving the same file
 
@@ -89,79 +140,110 @@ class ModerateApp(App):
             return
         self._on_disk = seen
         try:
-            loaded = load(self.path)
+            elsewhere = self.workspace.reload()
         except InspectionError as error:
             self.notify(f"{self.path.name} changed on disk but cannot be read: {error.problems[0]}", severity="error")
             return
-        if loaded.text == self.loaded.text:
+        if elsewhere is None:
+            if self.session.dirty:
+                self.notify(f"{self.path.name} was saved by someone else. Your unsaved work stays here and is "
+                            "merged with theirs when you save.", severity="warning", timeout=10)
             return
-        if self.session.dirty:
-            self.notify(f"{self.path.name} was saved by someone else. Your unsaved work stays here and is merged "
-                        "with theirs when you save.", severity="warning", timeout=10)
-            return
-        before = self.session
-        self.loaded = loaded
-        self.session = Session(loaded.inspection, loaded.framework, before.user)
-        elsewhere = {(case, q) for case, answers in self.session.answers.items()
-                     for q in answers.keys() | before.answers.get(case, {}).keys()
-                     if answers.get(q) != before.answers.get(case, {}).get(q)}
-        for screen in self.screen_stack:
-            if hasattr(screen, "session_replaced"):
-                screen.session_replaced(elsewhere)
-        self.refresh_title()
+        self._replaced(elsewhere)
         self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).",
                     timeout=8)
 
-    def refresh_title(self) -> None:
+    def _replaced(self, elsewhere) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "session_replaced"):
+                screen.session_replaced(set(elsewhere))
+        self._show_status()
+
+    def status(self) -> str:
+        """The top line: the overall score first, so that a narrow terminal cuts only the title."""
         overall = self.session.ratings.overall
         rating = overall.rating or "incomplete"
         if overall.rating and not overall.complete:
             rating += " (provisional)"
-        # The score first: on a narrow terminal the header cuts its end, the inspection's title.
-        self.title = f"Score {overall.score}/{overall.max} · {rating}" + (" · ● unsaved" if self.session.dirty else "")
-        self.sub_title = self.loaded.inspection.title
+        unsaved = " · ● unsaved" if self.session.dirty else ""
+        return f"Score {overall.score}/{overall.max} · {rating}{unsaved} — {self.loaded.inspection.title}"
+
+    def _show_status(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_status"):
+                screen.refresh_status()
 
     # ------------------------------------------------------------ saving and quitting
 
-    def action_save(self) -> None:
-        if self._comments:
-            lines = ", ".join(map(str, self._comments[:6]))
-            self.notify(f"The file's comments (lines {lines}) are dropped by this save: "
-                        "the canonical layout keeps none.", severity="warning", timeout=10)
-            self._comments = []
+    @work(exclusive=True)
+    async def action_save(self) -> None:
+        await self.save()
+
+    async def save(self) -> bool:
+        """Save, merging anyone else's save; asks about any answer both changed. True once saved."""
+        comments = self.workspace.comments
         try:
-            save(self.path, self.session.snapshot())
-        except OSError as error:
-            self.notify(f"Not saved: {error.strerror or error}. Your work is still here; fix it and save again.",
-                        severity="error", timeout=15)
-            return
-        self.session.mark_saved()
+            outcome = self.workspace.save()
+            if outcome.conflicts:
+                choices = await self.push_screen_wait(ResolveConflicts(outcome.conflicts))
+                if choices is None:
+                    self.notify("Not saved: the conflicts are still to resolve.", severity="warning")
+                    return False
+                outcome = self.workspace.save(choices)
+                if outcome.conflicts:
+                    self.notify("Not saved: someone saved again meanwhile. Save again to see their changes.",
+                                severity="warning")
+                    return False
+        except InspectionError as error:
+            self.notify(f"Not saved: {self.path.name} on disk is broken and is left for you to see "
+                        f"({error.problems[0]}). Your work is still here.", severity="error", timeout=20)
+            return False
+        except (SaveError, OSError) as error:
+            self.notify(f"Not saved: {error}. Your work is still here and in the journal.", severity="error",
+                        timeout=20)
+            await self._save_elsewhere()
+            return False
         self._on_disk = self._stat()
-        self.refresh_title()
-        self.notify(f"Saved {self.path.name}.")
+        if outcome.elsewhere:
+            self._replaced(outcome.elsewhere)
+        self._show_status()
+        merged = f", with {len(outcome.elsewhere)} answers saved by others merged in (marked ◆)" if outcome.elsewhere else ""
+        dropped = f"; its comments (lines {', '.join(map(str, comments[:6]))}) were dropped" if comments else ""
+        self.notify(f"Saved {self.path.name}{merged}{dropped}.", severity="warning" if dropped else "information")
+        return True
+
+    async def _save_elsewhere(self) -> None:
+        where = await self.push_screen_wait(AskText(
+            "Save a copy somewhere else meanwhile?", str(Path.home() / self.path.name), required=False))
+        if where:
+            try:
+                self.workspace.save_copy(Path(where).expanduser())
+            except OSError as error:
+                self.notify(f"The copy was not saved either: {error}", severity="error", timeout=20)
+            else:
+                self.notify(f"A copy is saved at {where}; the original file is as it was.", timeout=10)
 
     async def action_quit(self) -> None:
         if not self.session.dirty:
+            self._keep_journal = False
             self.exit()
             return
         if isinstance(self.screen, ConfirmQuit):
             return
+        self.push_screen(ConfirmQuit(f"{len(self.session.changed)} answers changed"), self._quit_choice)
 
-        def chosen(choice: str | None) -> None:
-            if choice == "save":
-                self.action_save()
-                if not self.session.dirty:
-                    self.exit()
-            elif choice == "discard":
-                self.exit()
-
-        self.push_screen(ConfirmQuit(f"{len(self.session.changed)} answers changed"), chosen)
+    @work
+    async def _quit_choice(self, choice: str | None) -> None:
+        if choice == "save" and await self.save() or choice == "discard":
+            self._keep_journal = False
+            self.exit()
 
     def _hang_up(self, number: int) -> None:
-        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM): keep the work, then leave cleanly."""
-        if self.session.dirty:
-            recovery = self.path.with_name(f".{self.path.name}.recovered.toml")
-            save(recovery, self.session.snapshot())
+        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM): the journal holds every change; leave cleanly."""
+        self._keep_journal = True
+        if self.workspace is not None:
+            self.workspace.close(keep_unsaved=True)
+            self.workspace = None
         watchdog = threading.Timer(3.0, os._exit, args=(128 + number,))
         watchdog.daemon = True  # if teardown blocks on a dead terminal, still exit
         watchdog.start()

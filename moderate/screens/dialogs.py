@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, SelectionList, Static
 
 Choice = Literal["save", "discard", "cancel"]
 
@@ -41,30 +41,94 @@ class ConfirmQuit(ModalScreen[Choice]):
         self.dismiss(event.button.id)
 
 
-class AskReason(ModalScreen[str | None]):
-    """Why an answer was changed; required or not, as the inspection says."""
+class AskText(ModalScreen[str | None]):
+    """One line of text: a reason for a change or a decision, or where to save a copy."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="reason.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="ask.cancel")]
 
-    def __init__(self, about: str, required: bool, value: str = "") -> None:
+    def __init__(self, question: str, placeholder: str, required: bool, value: str = "", on_cancel: str = "") -> None:
         super().__init__()
-        self.about = about
+        self.question = question
+        self.placeholder = placeholder
         self.required = required
         self.value = value
+        self.on_cancel = on_cancel
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Why? {self.about}")
-            yield Input(value=self.value, placeholder="Reason for the change" + (" (required)" if self.required else ""))
-            yield Label("enter to record · esc to cancel" + (" (and take the change back)" if self.required else ""),
-                        classes="hint")
+            yield Label(self.question)
+            yield Input(value=self.value, placeholder=self.placeholder + (" (required)" if self.required else ""))
+            yield Label(f"enter to record · esc to cancel{self.on_cancel}", classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         if self.required and not event.value.strip():
-            self.notify("A reason is required for every change in this inspection.", severity="warning")
+            self.notify("This cannot be left empty.", severity="warning")
             return
         self.dismiss(event.value)
+
+
+def reason_dialog(about: str, required: bool, value: str = "") -> AskText:
+    return AskText(f"Why? {about}", "Reason for the change", required, value,
+                   " (and take the change back)" if required else "")
+
+
+class RestoreWork(ModalScreen[str]):
+    """Unsaved work found from a session that ended without saving: restore it or not."""
+
+    BINDINGS = [
+        Binding("r", "dismiss('restore')", "Restore", id="restore.restore"),
+        Binding("d", "dismiss('discard')", "Discard", id="restore.discard"),
+        Binding("escape,q", "dismiss('quit')", "Quit", id="restore.quit"),
+    ]
+
+    def __init__(self, summary: str) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Unsaved work from an earlier session", classes="heading")
+            with VerticalScroll():
+                yield Static(self.summary, markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Restore it (r)", id="restore", variant="primary")
+                yield Button("Discard it (d)", id="discard", variant="error")
+                yield Button("Quit (esc)", id="quit")
+
+    def on_mount(self) -> None:
+        self.query_one("#restore", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+
+class ResolveConflicts(ModalScreen[dict | None]):
+    """The same answer changed here and in someone else's save: keep ours (ticked) or take theirs."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="conflicts.cancel")]
+
+    def __init__(self, conflicts) -> None:
+        super().__init__()
+        self.conflicts = list(conflicts)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"{len(self.conflicts)} changed both here and in a save by someone else. "
+                        "Ticked: keep yours; unticked: take theirs.", classes="heading")
+            yield SelectionList(*((str(c), i, True) for i, c in enumerate(self.conflicts)))
+            with Horizontal(classes="buttons"):
+                yield Button("Save with these", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+            return
+        kept = set(self.query_one(SelectionList).selected)
+        self.dismiss({c: "ours" if i in kept else "theirs" for i, c in enumerate(self.conflicts)})
 
 
 class Detail(ModalScreen[None]):

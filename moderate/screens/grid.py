@@ -88,7 +88,9 @@ class CaseGrid(ScrollView, can_focus=True):
         self.show_prompts = False
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self.sample: str | None = None
-        self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, scrolled part), no cursor
+        self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
+        self._styles: dict[str, Style] = {}
+        self._columns = range(0)  # the cases drawn: those in view
         self._label_width = 30
         self._cell_width = 5
 
@@ -142,13 +144,14 @@ class CaseGrid(ScrollView, can_focus=True):
         return self.cases[column] if 0 <= column < len(self.cases) else None
 
     def redraw(self, questions: set[str], cases: set[str] | None = None) -> None:
-        """Repaint the lines that show these questions, their key questions and standards."""
+        """Repaint the lines these questions change: their own, and their standard's.
+
+        A prompt's answer changes its own figures only; a key question's, its standard's rating
+        and flags too. Other key questions' lines show their own figures, unchanged.
+        """
         standards = {self.session.standard_of(q).id for q in questions}
-        kqs = set()
-        for standard_id in standards:
-            kqs.update(kq.id for kq in self.session.standards[standard_id].key_questions)
         for i, row in enumerate(self.rows):
-            if row.question in questions or row.question in kqs or (row.kind == STANDARD and row.standard in standards):
+            if row.question in questions or (row.kind == STANDARD and row.standard in standards):
                 self._lines.pop(i, None)
                 self.refresh_line(i + 1)
         if cases:  # a case's header (moderated mark) changed
@@ -163,13 +166,21 @@ class CaseGrid(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._styles.clear()
         self._lines.clear()
+
+    def watch_scroll_x(self, old: float, new: float) -> None:
+        self._lines.clear()  # lines hold the cells in view only
+        super().watch_scroll_x(old, new)
 
     # ------------------------------------------------------------ drawing
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
+        # Only the cases in view are drawn: a line of 2,000 cells would be built to show ten.
+        first = scroll_x // self._cell_width
+        self._columns = range(first, min(len(self.cases), first + -(-width // self._cell_width) + 1))
         if y == 0:
             fixed, scrolled = self._header()
         else:
@@ -179,20 +190,25 @@ class CaseGrid(ScrollView, can_focus=True):
             if self.rows[row].kind == STANDARD:
                 return self._standard_line(row, width)
             fixed, scrolled = self._line(row)
-        visible = scrolled.crop_extend(scroll_x, scroll_x + max(0, width - self._fixed_width), self.rich_style)
-        return Strip.join([fixed, visible]).crop(0, width)
+        offset = scroll_x - first * self._cell_width
+        visible = scrolled.crop_extend(offset, offset + max(0, width - self._fixed_width), self.rich_style)
+        return Strip.join([fixed, visible]).crop(0, width).simplify()
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name)
+        style = self._styles.get(name)
+        if style is None:  # looked up hundreds of times a frame: kept until the theme or CSS changes
+            style = self._styles[name] = self.get_component_rich_style(name)
+        return style
 
     def _header(self) -> tuple[Strip, Strip]:
         style = self._style("grid--header")
         label = _fit(" Question", self._label_width) + f"{'Yes/rel':>8}{'%':>5}  {'Band':<5} "
         cells = []
-        for case in self.cases:
+        for column in self._columns:
+            case = self.cases[column]
             mark = "✔" if case.moderated else ""
             cells.append(Segment((case.id + mark).center(self._cell_width)[: self._cell_width], style))
-        return Strip([Segment(label, style)], self._fixed_width), Strip(cells, len(self.cases) * self._cell_width)
+        return Strip([Segment(label, style)], self._fixed_width), Strip(cells, len(cells) * self._cell_width)
 
     def _band_style(self, rating: str | None) -> Style:
         bands = [b.rating for b in self.session.framework.bands]
@@ -257,7 +273,8 @@ class CaseGrid(ScrollView, can_focus=True):
             Segment(f"{band:<5} ", question_style + (self._band_style(figures.band.rating) if band else Style())),
         ]
         cells = []
-        for column, case in enumerate(self.cases):
+        for column in self._columns:
+            case = self.cases[column]
             answer = session.answers[case.id].get(entry.question)
             changed = (case.id, entry.question) in session.changed
             elsewhere = (case.id, entry.question) in self.elsewhere
@@ -268,7 +285,7 @@ class CaseGrid(ScrollView, can_focus=True):
                 style += self._style("grid--cursor")
             text = f"{SYMBOLS[answer]}{'*' if changed else '◆' if elsewhere else ' '}"
             cells.append(Segment(text.center(self._cell_width), style))
-        return Strip(fixed, self._fixed_width), Strip(cells, len(self.cases) * self._cell_width)
+        return Strip(fixed, self._fixed_width), Strip(cells, len(cells) * self._cell_width)
 
     def _questions(self, entry: Row):
         for kq in self.session.standards[entry.standard].key_questions:

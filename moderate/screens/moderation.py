@@ -6,12 +6,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tab, Tabs
+from textual.widgets import Footer, Static, Tab, Tabs
 
 from .. import words
 from ..model import Answer
 from ..session import Change
-from .dialogs import AskReason, Detail
+from .dialogs import Detail, reason_dialog
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .panel import PanelScreen
 
@@ -54,7 +54,7 @@ class ModerationScreen(Screen):
         self.refresh_status()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(id="status")
         yield Tabs(*(Tab(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})", id=f"sample-{sid}")
                      for sid, name in self.app.loaded.inspection.samples.items()
                      if any(s.sample == sid for s in self.session.standards.values())))
@@ -126,7 +126,7 @@ class ModerationScreen(Screen):
     @work
     async def ask_reason(self, change: Change) -> None:
         about = f"{change.case} {change.question}: {words.logged(change.old)} → {words.logged(change.new)}"
-        reason = await self.app.push_screen_wait(AskReason(about, self.app.reasons_required, change.entry.reason or ""))
+        reason = await self.app.push_screen_wait(reason_dialog(about, self.app.reasons_required, change.entry.reason or ""))
         if reason is None:
             if self.app.reasons_required and self.session.last_change is change:
                 self.changed(self.session.undo())
@@ -245,7 +245,8 @@ class ModerationScreen(Screen):
         self.show_detail()
 
     def refresh_status(self) -> None:
-        self.app.refresh_title()
+        # layout=False: the line keeps its size, so nothing else need be laid out and repainted
+        self.query_one("#status", Static).update(self.app.status(), layout=False)
         self.show_detail()
 
     def show_detail(self) -> None:
@@ -272,4 +273,4 @@ class ModerationScreen(Screen):
                 band = f" · {figures.band.rating}" if figures.band and row.kind == KEY_QUESTION else ""
                 kind = "Prompt " if row.kind == PROMPT else ""
                 lines.append(f"{kind}{row.question}: {words.count(figures)} yes · {words.percent(figures)}{band} · {text}")
-        self.query_one("#detail", Static).update("\n".join(lines))
+        self.query_one("#detail", Static).update("\n".join(lines), layout=False)

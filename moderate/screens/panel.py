@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
+from textual.widgets import DataTable, Footer, Label, OptionList, Static
 
 from .. import words
 from ..model import NOT_RATED
 from ..rules import StandardResult, sensitivity
-from .dialogs import AskReason
+from .dialogs import AskText
 
 # What the panel decides on first, then why: the table scrolls sideways on a narrow terminal.
 COLUMNS = ("Standard", "Final", "Score", "Computed", "Panel", "Lowest key question", "Firmness", "Discretion")
@@ -53,7 +53,7 @@ class PanelScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(id="status")
         yield Static(id="overall")
         yield DataTable(id="panel", cursor_type="row", zebra_stripes=True)
         yield Static(id="explain")
@@ -99,8 +99,11 @@ class PanelScreen(Screen):
         rating = overall.rating or "incomplete: " + ", ".join(overall.unrated) + " not yet rated"
         provisional = "  (provisional: not every case answered)" if overall.rating and not overall.complete else ""
         self.query_one("#overall", Static).update(f"Overall  {overall.score}/{overall.max}  {rating}{provisional}")
-        self.app.refresh_title()
+        self.refresh_status()
         self.explain()
+
+    def refresh_status(self) -> None:
+        self.query_one("#status", Static).update(self.app.status(), layout=False)
 
     def _cells(self, standard, result: StandardResult) -> list[str]:
         framework = self.session.framework
@@ -173,7 +176,7 @@ class PanelScreen(Screen):
         rating = bands[position].rating
         verb = {1: "Raise", -1: "Lower", 0: "Keep"}[step]
         reason = await self.app.push_screen_wait(
-            AskReason(f"{verb} {standard.id} from {result.computed.rating} to {rating}", required=True))
+            AskText(f"{verb} {standard.id} from {result.computed.rating} to {rating}: why?", "The panel's reason", True))
         if reason:
             self.session.decide(standard.id, rating, reason.strip())
             self.rebuild()

@@ -1,0 +1,119 @@
+"""One inspection file open for moderation: its session, journal, saves and reloads.
+
+The file's life cycle, kept out of the screens: open (or restore what a crash left in the
+journal), save under the lock, merging whatever someone else saved meanwhile, notice their
+saves, and close leaving nothing behind but the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from . import journal as journals
+from .merge import Conflict, Side
+from .model import Inspection
+from .reading import Loaded, load
+from .session import Session
+from .storage import SaveResult, save, save_merging, warn_if_world_readable
+from .writing import comment_lines, dumps
+
+Cell = tuple[str, str]  # (case id, question id)
+
+
+def changed_cells(before: Inspection | Session, after: Session) -> set[Cell]:
+    """The answers that differ between two states of the same inspection."""
+    old = before.answers if isinstance(before, Session) else {c.id: c.answers for c in before.cases}
+    return {(case, q) for case, answers in after.answers.items()
+            for q in answers.keys() | old.get(case, {}).keys()
+            if answers.get(q) != old.get(case, {}).get(q)}
+
+
+@dataclass(frozen=True)
+class Saved:
+    conflicts: tuple[Conflict, ...] = ()  # nothing written: the user chooses a side for each
+    elsewhere: frozenset[Cell] = frozenset()  # answers someone else had saved, now merged in
+
+    @property
+    def saved(self) -> bool:
+        return not self.conflicts
+
+
+class Workspace:
+    def __init__(self, path: Path, loaded: Loaded, session: Session, journal: journals.Journal):
+        self.path = path
+        self.loaded = loaded  # the file as last read or written: the base of the next save
+        self.session = session
+        self.journal = journal
+        self.comments = comment_lines(loaded.text) if "#" in loaded.text else []
+
+    @classmethod
+    def open(cls, path: str | Path, user: str) -> Workspace:
+        """Open a file with no unsaved work waiting (else `journal.JournalInUse`, with what waits)."""
+        loaded, session, journal = journals.start(path, user)
+        return cls(Path(path), loaded, session, journal)
+
+    @classmethod
+    def restore(cls, found: journals.Pending) -> Workspace:
+        """Open the file with the unsaved work a crash left replayed onto it."""
+        loaded, session, journal = journals.restore(found)
+        return cls(found.target, loaded, session, journal)
+
+    @property
+    def privacy_warning(self) -> str | None:
+        return warn_if_world_readable(self.path)
+
+    # ------------------------------------------------------------ saving
+
+    def save(self, choices: Mapping[Conflict, Side] | None = None) -> Saved:
+        """Save under the lock, merging anyone else's save since ours was read. With
+        conflicts nothing is written; call again with a side chosen for each."""
+        ours = self.session.snapshot()
+        self.journal.saving(dumps(ours))
+        result = save_merging(self.path, self.loaded.text, ours, choices)
+        if result.conflicts:
+            return Saved(conflicts=tuple(result.conflicts))
+        elsewhere: set[Cell] = set()
+        if result.merged:
+            merged = Session(result.inspection, self.session.framework, self.session.user, self.session.clock,
+                             listener=self.journal.record)
+            elsewhere = changed_cells(self.session, merged)
+            self.session = merged
+        else:
+            self.session.mark_saved()
+        self._now_on_disk(result)
+        return Saved(elsewhere=frozenset(elsewhere))
+
+    def _now_on_disk(self, result: SaveResult) -> None:
+        self.loaded = Loaded(result.inspection, self.session.framework, result.text)
+        self.comments = []
+        self.journal.rebase(result.text, self.session)
+
+    def save_copy(self, path: str | Path) -> None:
+        """Somewhere else, when the file's own place will not take it (a full disk, a read-only directory)."""
+        save(path, self.session.snapshot())
+
+    # ------------------------------------------------------------ others' saves
+
+    def reload(self) -> set[Cell] | None:
+        """If someone else saved the file and we have nothing unsaved, take their version; the
+        answers they changed. None when there is nothing to take (or ours waits for a merging save)."""
+        loaded = load(self.path)
+        if loaded.text == self.loaded.text or self.session.dirty:
+            return None
+        session = Session(loaded.inspection, loaded.framework, self.session.user, self.session.clock,
+                          listener=self.journal.record)
+        elsewhere = changed_cells(self.session, session)
+        self.session, self.loaded = session, loaded
+        self.journal.rebase(loaded.text, session)
+        return elsewhere
+
+    # ------------------------------------------------------------ closing
+
+    def close(self, keep_unsaved: bool) -> None:
+        """Stop journaling: keeping any unsaved work for next time (a signal), or not (a clean quit)."""
+        if keep_unsaved and self.session.dirty:
+            self.journal.close()
+        else:
+            self.journal.discard()

@@ -1,0 +1,150 @@
+"""The app never loses a moderator's work: crashes, hang-ups, other moderators, failing saves."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import signal
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, SAMPLES
+from moderate.journal import pending
+from moderate.model import Answer
+from moderate.reading import load
+from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
+from moderate.workspace import Workspace
+from test_app import go_to, open_app, stockton  # noqa: F401  (the fixture)
+
+
+async def test_work_left_by_a_crash_is_offered_back_and_restored(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        await pilot.press("y", "right", "n", "m")
+        answers = {c: dict(a) for c, a in pilot.app.session.answers.items()}
+    # the app ended without saving or quitting: its journal holds the work
+    found = pending(stockton, "jb")
+    assert found is not None and "2 answers changed" in found.summary
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, RestoreWork)
+        await pilot.press("r")
+        await pilot.pause()
+        assert pilot.app.session.answers == answers and pilot.app.session.dirty
+        assert pilot.app.session.cases["C02"].moderated.by == "jb"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("q")
+    assert pending(stockton, "jb") is None
+    assert load(stockton).inspection.case("C01").answers["2.2.2"] == Answer.YES
+
+
+async def test_discarding_the_work_of_a_crash_is_a_choice(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        await pilot.press("y")
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert pilot.app.session.answer("C01", "2.2.2") == Answer.NO and not pilot.app.session.dirty
+    assert pending(stockton, "jb") is None
+
+
+def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
+    """The real app in a pseudo-terminal, its SSH connection dropped (SIGHUP) after three changes."""
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.chdir(REPO)
+        os.environ.update(TERM="xterm-256color", COLUMNS="100", LINES="30")
+        os.execv(sys.executable, [sys.executable, "-m", "moderate.cli", str(stockton), "--as", "jb"])
+    try:
+        _read_until(terminal, b"Score 32/36")
+        for key in (b"n", b"l", b"a", b"l", b"x"):  # the cursor starts on 2.1.1, C01: then C02, C03
+            os.write(terminal, key)
+            time.sleep(0.15)
+        _read_until(terminal, b"unsaved")
+        os.kill(pid, signal.SIGHUP)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(terminal)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 128 + signal.SIGHUP
+    found = pending(stockton, "jb")
+    assert found is not None and "answers changed" in found.summary
+    restored = Workspace.restore(found).session
+    assert {case: restored.answer(case, "2.1.1") for case in ("C01", "C02", "C03")} == {
+        "C01": Answer.NO, "C02": Answer.NA, "C03": None}
+
+
+def _read_until(terminal: int, needle: bytes, seconds: float = 15) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while needle not in seen:
+        assert time.monotonic() < deadline, f"{needle!r} never appeared"
+        if select.select([terminal], [], [], 0.2)[0]:
+            seen += os.read(terminal, 65536)
+    return seen
+
+
+async def test_two_moderators_saving_different_answers_both_keep_their_work(stockton):
+    first, second = open_app(stockton, "ak"), open_app(stockton, "jb")
+    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
+        await go_to(one, "2.1.1", "C01")
+        await one.press("n", "ctrl+s")
+        await go_to(two, "2.1.2", "C02")
+        await two.press("n")
+        await one.pause()
+        await two.press("ctrl+s")
+        await two.pause(0.2)
+        assert not second.session.dirty
+        assert second.session.answer("C01", "2.1.1") == Answer.NO  # ak's save, merged in
+    saved = load(stockton).inspection
+    assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
+    assert [(e.by, e.question) for e in saved.moderation] == [("ak", "2.1.1"), ("jb", "2.1.2")]
+
+
+async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritten(stockton):
+    first, second = open_app(stockton, "ak"), open_app(stockton, "jb")
+    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
+        await go_to(one, "2.1.1", "C01")
+        await one.press("n", "ctrl+s")
+        await go_to(two, "2.1.1", "C01")
+        await two.press("a", "ctrl+s")
+        await two.pause(0.2)
+        assert isinstance(second.screen, ResolveConflicts)
+        assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO  # ak's, untouched
+        await two.press("space")  # untick: take theirs
+        await two.click("#save")
+        await two.pause(0.2)
+        assert not second.session.dirty
+    assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO
+
+
+async def test_a_save_that_fails_says_why_keeps_the_work_and_offers_a_copy(tmp_path):
+    folder = tmp_path / "inspections"
+    folder.mkdir()
+    path = shutil.copy(SAMPLES / "northumberland-2023.toml", folder / "n.toml")
+    copy = tmp_path / "rescued.toml"
+    async with open_app(path).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.4.3", "C01")
+        await pilot.press("n")
+        shutil.rmtree(folder)  # the file's place is gone: nothing can be written there
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert isinstance(pilot.app.screen, AskText)
+        messages = [n.message for n in pilot.app._notifications]
+        assert any(m.startswith("Not saved:") and "still here" in m for m in messages)
+        assert pilot.app.session.dirty
+        await pilot.press(*str(copy), "enter")
+        await pilot.pause(0.2)
+    assert load(copy).inspection.case("C01").answers["2.4.3"] == Answer.NO
+
+
+async def test_a_world_readable_inspection_is_warned_about(stockton):
+    stockton.chmod(0o644)
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any("readable" in n.message for n in pilot.app._notifications)
