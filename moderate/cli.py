@@ -15,7 +15,6 @@ from .frameworks import PRESETS, template
 from .merge import merge
 from .model import Case, Inspection
 from .reading import InspectionError, load, parse_text
-from .report import as_csv, as_json, as_markdown, as_text
 from .rules import rate_inspection
 from .storage import SaveError, save, save_merging, write_text
 from .writing import comment_lines, dumps
@@ -119,6 +118,8 @@ def _sample_copy() -> Path:
 def _report(args) -> int:
     loaded = load(args.file)
     ratings = rate_inspection(loaded.inspection, loaded.framework)
+    from .report import as_csv, as_json, as_markdown, as_text  # tabulate: for reports only, not the app
+
     if args.format == "json":
         print(json.dumps(as_json(loaded.inspection, loaded.framework, ratings), indent=2, ensure_ascii=False))
     else:
@@ -145,7 +146,7 @@ def _format(args) -> int:
     loaded = load(args.file)
     comments = comment_lines(loaded.text)
     text = dumps(loaded.inspection)
-    if text == loaded.text:
+    if text.encode("utf-8") == args.file.read_bytes():  # bytes: a byte-order mark is not canonical
         print(f"{args.file}: already in the canonical layout")
         return 0
     if comments and not args.drop_comments:

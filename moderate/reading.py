@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from .model import (
     Standard,
 )
 
+BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 64 * 1024 * 1024  # far beyond any real inspection; refuses runaway files early
 ANSWERS = {answer.value: answer for answer in Answer}
 
@@ -55,8 +58,16 @@ def load(path: str | Path) -> Loaded:
     path = Path(path)
     name = str(path)
     try:
-        with path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        # O_NONBLOCK: a named pipe is refused below rather than waited on for ever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+                raise InspectionError(name, [f"is {kind}, not an inspection file"])
+            if info.st_size > MAX_BYTES:
+                raise InspectionError(name, [f"is larger than {MAX_BYTES // (1024 * 1024)} MiB: not an inspection file"])
+            data = f.read(MAX_BYTES + 1)  # the size may have grown since fstat
     except FileNotFoundError:
         raise InspectionError(name, ["no such file"]) from None
     except IsADirectoryError:
@@ -71,6 +82,8 @@ def load(path: str | Path) -> Loaded:
 
 
 def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
+    if data.startswith(BOM):  # as Windows editors save UTF-8; TOML does not allow it, we read past it
+        data = data[len(BOM):]
     if not data.strip():
         raise InspectionError(name, ["is empty: an inspection file starts with 'format = 1'"])
     if b"\0" in data:

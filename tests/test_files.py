@@ -148,3 +148,26 @@ def test_a_future_format_is_refused_with_one_plain_line(tmp_path):
     done = moderate("report", str(path))
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "format 2" in done.stderr and "upgrade" in done.stderr
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    done = moderate("check", str(fifo))
+    assert done.returncode == 2 and "is not a regular file" in done.stderr
+
+
+def test_a_byte_order_mark_from_a_windows_editor_is_read_past(tmp_path):
+    path = tmp_path / "notepad.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (SAMPLES / "northumberland-2023.toml").read_bytes())
+    assert moderate("check", str(path)).returncode == 0
+    assert moderate("format", str(path)).returncode == 0
+    assert path.read_bytes() == (SAMPLES / "northumberland-2023.toml").read_bytes()
+
+
+def test_comments_are_told_apart_from_hashes_in_every_kind_of_string():
+    text = ("a = \"# not\" # one\n# two\nb = \"\"\"\n#not\n\"\"\"\nc = '#'\nd = '''x\n# no\n''' # three\n"
+            "e = \"esc \\\" # still string\" # four\nf = \"\"\"a\"\"\"\"\" # five\n")
+    assert comment_lines(text) == [1, 2, 9, 10, 11]
