@@ -8,7 +8,7 @@ starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from importlib import resources
 from typing import Any, Mapping
@@ -19,6 +19,7 @@ class Band:
     rating: str
     lower: Fraction  # a percentage at or above this falls in the band (a threshold, for overall)
     score: int = 0
+    rank: int = 0  # its place among the bands, lowest 0: compared on every key press, unlike `lower`
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,12 @@ class Framework:
     discretion: DiscretionSettings = DiscretionSettings()
     # False where HMIP publishes nothing and the values are our assumption.
     verified: bool = True
+    # Each band's lower bound as (numerator, denominator), highest band first, for band_of.
+    _bounds: tuple[tuple[int, int, Band], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bounds = tuple((b.lower.numerator, b.lower.denominator, b) for b in reversed(self.bands))
+        object.__setattr__(self, "_bounds", bounds)
 
     def band(self, rating: str) -> Band | None:
         return next((band for band in self.bands if band.rating == rating), None)
@@ -50,12 +57,10 @@ class Framework:
 
     def band_of(self, yes: int, relevant: int) -> Band:
         """The band of yes / relevant (relevant > 0): exact, in integers, as it runs on every key press."""
-        found = self.bands[0]
-        for band in self.bands:
-            lower = band.lower
-            if 100 * yes * lower.denominator >= lower.numerator * relevant:
-                found = band
-        return found
+        for numerator, denominator, band in self._bounds:
+            if 100 * yes * denominator >= numerator * relevant:
+                return band
+        return self.bands[0]
 
     def overall_for(self, score: int) -> str:
         found = self.overall[0]
@@ -74,10 +79,10 @@ class Framework:
 
 
 HMIP_BANDS = (
-    Band("Inadequate", Fraction(0), 0),
-    Band("Requires improvement", Fraction(50), 1),
-    Band("Good", Fraction(65), 2),
-    Band("Outstanding", Fraction(80), 3),
+    Band("Inadequate", Fraction(0), 0, 0),
+    Band("Requires improvement", Fraction(50), 1, 1),
+    Band("Good", Fraction(65), 2, 2),
+    Band("Outstanding", Fraction(80), 3, 3),
 )
 
 _OVERALL_36 = (
@@ -114,7 +119,7 @@ def resolve(name: str, overrides: Mapping[str, Any]) -> Framework:
     changes: dict[str, Any] = {}
     if "bands" in overrides:
         changes["bands"] = tuple(
-            Band(b["rating"], number(b["from"]), b.get("score", i)) for i, b in enumerate(overrides["bands"])
+            Band(b["rating"], number(b["from"]), b.get("score", i), i) for i, b in enumerate(overrides["bands"])
         )
     if "overall" in overrides:
         changes["overall"] = tuple(Band(t["rating"], number(t["from"])) for t in overrides["overall"])

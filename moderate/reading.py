@@ -67,7 +67,7 @@ def load(path: str | Path) -> Loaded:
                 raise InspectionError(name, [f"is {kind}, not an inspection file"])
             if info.st_size > MAX_BYTES:
                 raise InspectionError(name, [f"is larger than {MAX_BYTES // (1024 * 1024)} MiB: not an inspection file"])
-            data = f.read(MAX_BYTES + 1)  # the size may have grown since fstat
+            data = f.read()
     except FileNotFoundError:
         raise InspectionError(name, ["no such file"]) from None
     except IsADirectoryError:

@@ -66,9 +66,13 @@ class Figures:
     yes: int = 0
     relevant: int = 0
     unanswered: int = 0
-    percent: Fraction | None = None
     band: Band | None = None
     judgement: bool = False
+
+    @property
+    def percent(self) -> Fraction | None:
+        """Exact; made when shown, not on every key press (banding works in integers)."""
+        return percentage(self.yes, self.relevant)
 
     @property
     def complete(self) -> bool:
@@ -76,14 +80,13 @@ class Figures:
 
 
 def rate_question(question_id: str, tally: Tally, sample_size: int, framework: Framework) -> Figures:
-    percent = percentage(tally.yes, tally.relevant)
+    relevant = tally.relevant
     return Figures(
         id=question_id,
         yes=tally.yes,
-        relevant=tally.relevant,
+        relevant=relevant,
         unanswered=sample_size - tally.answered,
-        percent=percent,
-        band=None if percent is None else framework.band_of(tally.yes, tally.relevant),
+        band=framework.band_of(tally.yes, relevant) if relevant else None,
     )
 
 
@@ -124,24 +127,43 @@ class Discretion:
 
 def _lowest_band(figures: Iterable[Figures]) -> Band | None:
     bands = [f.band for f in figures if f.band is not None]
-    return min(bands, key=lambda band: band.lower) if bands else None
+    return min(bands, key=lambda band: band.rank) if bands else None
+
+
+def _lowest(figures: Iterable[Figures]) -> list[Figures]:
+    """The case-based key question(s) with the lowest percentage.
+
+    Ordered by yes / relevant as floats: division is correctly rounded, so equal fractions
+    give equal floats, and two fractions with denominators under a million differ by far
+    more than a float's precision. Exact, then, and much faster than Fraction on every key press.
+    """
+    case_based = [f for f in figures if not f.judgement and f.relevant]
+    if not case_based:
+        return []
+    least = min(f.yes / f.relevant for f in case_based)
+    return [f for f in case_based if f.yes / f.relevant == least]
+
+
+def _within(f: Figures, boundary: Fraction, points: Fraction) -> bool:
+    """|100 x yes / relevant - boundary| <= points, in integers."""
+    gap = abs(100 * f.yes * boundary.denominator - boundary.numerator * f.relevant)
+    return gap * points.denominator <= points.numerator * f.relevant * boundary.denominator
 
 
 def discretion(figures: Sequence[Figures], computed: Band, framework: Framework) -> Discretion:
     """Whether the ratings panel may move a case-based standard's rating, why, and which way."""
     settings = framework.discretion
-    case_based = [f for f in figures if not f.judgement and f.percent is not None]
-    if not case_based:
+    lowest = _lowest(figures)
+    if not lowest:
         return Discretion()
-    lowest_percent = min(f.percent for f in case_based)
-    lowest = [f for f in case_based if f.percent == lowest_percent]
+    case_based = [f for f in figures if not f.judgement and f.relevant]
     reasons: list[str] = []
     directions: set[str] = set()
 
     near = tuple(
-        (boundary, lowest_percent - boundary)
+        (boundary, lowest[0].percent - boundary)
         for boundary in framework.boundaries
-        if abs(lowest_percent - boundary) <= settings.within_points
+        if _within(lowest[0], boundary, settings.within_points)
     )
     if near:
         reasons.append(NEAR_BOUNDARY)
@@ -155,7 +177,7 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
                 if not 0 <= yes <= f.relevant:
                     continue
                 changed = framework.band_of(yes, f.relevant)
-                band = changed if others is None or changed.lower < others.lower else others
+                band = changed if others is None or changed.rank < others.rank else others
                 if band != computed:
                     one_case.append(OneCaseChange(f.id, direction, band))
         if one_case:
@@ -286,8 +308,6 @@ def rate_standard(
                               not_rated=standard.rating == NOT_RATED)
 
     computed = _lowest_band(figures)
-    case_based = [f for f in figures if not f.judgement and f.percent is not None]
-    lowest_percent = min((f.percent for f in case_based), default=None)
     stale = decision is not None and (computed is None or decision.computed != computed.rating)
     final = computed
     if decision is not None and not stale:
@@ -299,7 +319,7 @@ def rate_standard(
         key_questions=tuple(figures),
         computed=computed,
         provisional=not all(f.complete for f in figures),
-        lowest=tuple(f.id for f in case_based if f.percent == lowest_percent),
+        lowest=tuple(f.id for f in _lowest(figures)),
         discretion=discretion(figures, computed, framework) if computed else Discretion(),
         decision=decision,
         stale=stale,
