@@ -88,12 +88,12 @@ def _app(argv: list[str]) -> int:
                         help="who is moderating, for the moderation log (default: $USER)")
     parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
     args = parser.parse_args(argv)
-    path = args.file or _sample_copy()
+    path, note = (args.file, None) if args.file else _sample_copy()
     from .journal import JournalInUse  # the app's own imports load only for the app
     from .screens.app import ModerateApp
 
     try:
-        app = ModerateApp(path, args.user, theme=args.theme)
+        app = ModerateApp(path, args.user, theme=args.theme, note=note)
     except InspectionError as error:
         print(error, file=sys.stderr)
         return REFUSED
@@ -104,15 +104,14 @@ def _app(argv: list[str]) -> int:
     return app.return_code or 0
 
 
-def _sample_copy() -> Path:
+def _sample_copy() -> tuple[Path, str]:
     """A private, writable copy of the Stockton-on-Tees sample: the installed package is never modified."""
     home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "moderate"
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     copy = home / "stockton-on-tees-2021.toml"
     if not copy.exists():
         write_text(copy, resources.files("moderate.sample_data").joinpath(copy.name).read_text(encoding="utf-8"))
-        print(f"moderate: opening a copy of the bundled sample at {copy}", file=sys.stderr)
-    return copy
+    return copy, f"This is your own copy of the bundled Stockton-on-Tees sample: {copy}"
 
 
 def _report(args) -> int:

@@ -221,8 +221,8 @@ def _cases_to_reach(lower: Fraction, figures: Figures) -> int | None:
 
 def sensitivity(figures: Sequence[Figures], computed: Band | None, framework: Framework) -> Sensitivity:
     """How firm a case-based standard's computed rating is, in answers (relevance unchanged)."""
-    if computed is None:
-        return Sensitivity()
+    if computed is None or all(f.judgement for f in figures):
+        return Sensitivity()  # nothing an answer could move
     bands = framework.bands
     position = bands.index(computed)
     up = up_to = down = down_to = None

@@ -171,3 +171,13 @@ def test_comments_are_told_apart_from_hashes_in_every_kind_of_string():
     text = ("a = \"# not\" # one\n# two\nb = \"\"\"\n#not\n\"\"\"\nc = '#'\nd = '''x\n# no\n''' # three\n"
             "e = \"esc \\\" # still string\" # four\nf = \"\"\"a\"\"\"\"\" # five\n")
     assert comment_lines(text) == [1, 2, 9, 10, 11]
+
+
+def test_bare_moderate_opens_a_private_copy_of_the_sample_and_never_the_package(tmp_path, monkeypatch):
+    from moderate.cli import _sample_copy
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    copy, note = _sample_copy()
+    assert copy.parent == tmp_path / "moderate" and str(copy) in note
+    assert copy.read_bytes() == (SAMPLES / "stockton-on-tees-2021.toml").read_bytes()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600 and stat.S_IMODE(copy.parent.stat().st_mode) == 0o700

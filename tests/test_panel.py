@@ -80,7 +80,7 @@ async def test_a_judgement_standard_is_rated_on_the_panel_and_logged(stockton):
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ChooseRating)
-        await pilot.press("down", "down", "down", "enter")  # Outstanding
+        await pilot.press("down", "enter")  # from its rating, Good, to Outstanding
         await pilot.pause()
         assert "Overall  33/36  Outstanding" in screen_text(pilot.app)
         await pilot.press("ctrl+s")
@@ -105,3 +105,19 @@ async def test_a_file_saved_by_another_process_shows_on_the_panel_within_two_sec
             assert time.monotonic() - started < 2.0, "the change did not show within two seconds"
             await pilot.pause(0.1)
         assert "6/8" in line_with(screen_text(pilot.app), "2.2 Planning")
+
+
+async def test_the_panel_moves_a_rating_only_the_way_discretion_allows(stockton):
+    async with open_app(stockton).run_test(size=(200, 40)) as pilot:
+        await pilot.press("P")
+        await select(pilot, "2.2")  # eligible upwards only
+        await pilot.press("minus")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PanelScreen)
+        assert "2.2 is a candidate for moving up only." in [n.message for n in pilot.app._notifications]
+        await select(pilot, "2.3")  # 8/8, 8/8, 8/8 on 8 cases: not eligible
+        await pilot.press("plus")
+        await pilot.pause()
+        assert "2.3 is not eligible for discretion." in [n.message for n in pilot.app._notifications]
+        await select(pilot, "1.1")
+        assert "from" not in line_with(screen_text(pilot.app), "1.1 Governance and leadership: Good")

@@ -54,12 +54,13 @@ class ModerateApp(App):
         Binding("question_mark,f1", "keys", "Keys", id="app.keys"),
     ]
 
-    def __init__(self, path: Path, user: str, theme: str | None = None) -> None:
+    def __init__(self, path: Path, user: str, theme: str | None = None, note: str | None = None) -> None:
         """Opens the file at once, so that a broken or busy one is refused before the screen starts
         (InspectionError; JournalInUse when this user has it open elsewhere)."""
         super().__init__()
         self.path = Path(path)
         self.user = user
+        self.note = note  # something to tell the user once the screen is up
         self.waiting = pending(self.path, user)  # unsaved work a crash left: asked about on mount
         if self.waiting is not None and self.waiting.live:
             raise JournalInUse(self.waiting)
@@ -117,6 +118,8 @@ class ModerateApp(App):
         self._on_disk = self._stat()
         self.set_interval(WATCH_SECONDS, self._watch_disk)
         self.push_screen(ModerationScreen())
+        if self.note:
+            self.notify(self.note, timeout=10)
         if self.workspace.privacy_warning:
             self.notify(self.workspace.privacy_warning, severity="warning", timeout=15)
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 
 from .. import words
 from ..model import NOT_RATED
-from ..rules import StandardResult, sensitivity
+from ..rules import DOWN, UP, StandardResult, sensitivity
 from .dialogs import AskText
 
 # What the panel decides on first, then why: the table scrolls sideways on a narrow terminal.
@@ -27,15 +27,19 @@ class ChooseRating(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="rating.cancel")]
 
-    def __init__(self, title: str, choices: list[str]) -> None:
+    def __init__(self, title: str, choices: list[str], current: str | None) -> None:
         super().__init__()
         self.heading = title
         self.choices = choices
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.heading, classes="heading")
-            yield OptionList(*self.choices)
+            options = OptionList(*self.choices)
+            if self.current in self.choices:
+                options.highlighted = self.choices.index(self.current)
+            yield options
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -165,8 +169,11 @@ class PanelScreen(Screen):
             self.notify("Discretion applies to case-based standards only.", severity="warning")
             return
         result = self.session.ratings.standards[standard.id]
-        if not result.discretion.eligible and step:
-            self.notify(f"{standard.id} is not eligible for discretion.", severity="warning")
+        direction = {1: UP, -1: DOWN}.get(step)
+        if direction and direction not in result.discretion.directions:
+            why = ("is not eligible for discretion" if not result.discretion.eligible
+                   else f"is a candidate for moving {' and '.join(result.discretion.directions)} only")
+            self.notify(f"{standard.id} {why}.", severity="warning")
             return
         bands = self.session.framework.bands
         position = bands.index(result.computed) + step
@@ -188,7 +195,8 @@ class PanelScreen(Screen):
             self.notify("Only judgement standards are rated directly; case-based ones are computed.", severity="warning")
             return
         choices = [b.rating for b in self.session.framework.bands] + [NOT_RATED]
-        rating = await self.app.push_screen_wait(ChooseRating(f"Rating for {standard.id} {standard.title}", choices))
+        rating = await self.app.push_screen_wait(
+            ChooseRating(f"Rating for {standard.id} {standard.title}", choices, standard.rating))
         if rating is not None:
             self.session.rate_judgement(standard.id, rating)
             self.rebuild()
