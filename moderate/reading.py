@@ -292,7 +292,7 @@ def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Fr
 
 
 def _check_overrides(overrides: dict, check: _Checker) -> None:
-    for key, fields in (("bands", ("rating", "from")), ("overall", ("rating", "from"))):
+    for key in ("bands", "overall"):
         entries = check.tables(overrides, key, "framework")
         if overrides.get(key) == []:
             check.problem(f"framework.{key}", "must list at least one band")
@@ -325,13 +325,7 @@ def _standards(doc: dict, samples: dict, band_names: list[str] | None, check: _C
     seen_questions: dict[str, str] = {}
     standards = []
     for i, entry in enumerate(entries):
-        where = f"standards[{i}]"
-        sid = check.string(entry, "id", where, required=True)
-        if sid is not None:
-            where = f"standards[{i}] ({sid})"
-            if sid in seen_standards:
-                check.problem(f"{where}.id", f"duplicate standard id {sid!r}")
-            seen_standards.add(sid)
+        sid, where = _unique_id(entry, "standards", i, "standard", seen_standards, check)
         title = check.string(entry, "title", where, required=True)
         domain = check.string(entry, "domain", where) or ""
         sample = check.string(entry, "sample", where)
@@ -390,17 +384,24 @@ def _question_id(table: dict, where: str, seen: dict[str, str], check: _Checker)
     return qid
 
 
+def _unique_id(entry: dict, table: str, index: int, kind: str, seen: set[str],
+               check: _Checker) -> tuple[str | None, str]:
+    """An entry's id, checked unique, and where it is for messages: 'cases[3] (C04)'."""
+    where = f"{table}[{index}]"
+    found = check.string(entry, "id", where, required=True)
+    if found is not None:
+        where = f"{where} ({found})"
+        if found in seen:
+            check.problem(f"{where}.id", f"duplicate {kind} id {found!r}")
+        seen.add(found)
+    return found, where
+
+
 def _cases(doc: dict, samples: dict, questions: set[str] | None, check: _Checker) -> list[Case]:
     seen: set[str] = set()
     cases = []
     for i, entry in enumerate(check.tables(doc, "cases", "")):
-        where = f"cases[{i}]"
-        cid = check.string(entry, "id", where, required=True)
-        if cid is not None:
-            where = f"cases[{i}] ({cid})"
-            if cid in seen:
-                check.problem(f"{where}.id", f"duplicate case id {cid!r}")
-            seen.add(cid)
+        cid, where = _unique_id(entry, "cases", i, "case", seen, check)
         sample = check.string(entry, "sample", where, required=True)
         if sample is not None and sample not in samples:
             check.problem(f"{where}.sample", f"{sample!r} is not declared in [samples]")

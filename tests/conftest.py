@@ -13,6 +13,14 @@ SAMPLES = REPO / "sample_data"
 FIGURES = REPO.parent / "shared" / "reports" / "published-figures.json"
 
 
+@pytest.fixture
+def stockton(tmp_path) -> Path:
+    """A copy of the Stockton-on-Tees sample to moderate."""
+    path = tmp_path / "stockton.toml"
+    path.write_bytes((SAMPLES / "stockton-on-tees-2021.toml").read_bytes())
+    return path
+
+
 def published_reports() -> list[dict]:
     if not FIGURES.exists():
         pytest.skip(f"published figures not found at {FIGURES}")

@@ -24,13 +24,6 @@ def open_app(path: Path, user: str = "jb") -> ModerateApp:
     return ModerateApp(path, user, theme="textual-dark")
 
 
-@pytest.fixture
-def stockton(tmp_path) -> Path:
-    path = tmp_path / "stockton.toml"
-    shutil.copy(SAMPLES / "stockton-on-tees-2021.toml", path)
-    return path
-
-
 async def go_to(pilot, question: str, case: str) -> None:
     """Move the cursor with the arrow keys, as a user would, to one cell."""
     grid = pilot.app.screen.query_one(CaseGrid)

@@ -10,7 +10,6 @@ import signal
 import sys
 import time
 
-import pytest
 
 from conftest import REPO, SAMPLES
 from moderate.journal import pending
@@ -18,7 +17,7 @@ from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
 from moderate.workspace import Workspace
-from test_app import go_to, open_app, stockton  # noqa: F401  (the fixture)
+from test_app import go_to, open_app
 
 
 async def test_work_left_by_a_crash_is_offered_back_and_restored(stockton):

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 
-from conftest import SAMPLES
 from moderate.reading import load
 from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating, PanelScreen
 from moderate.session import Session
 from moderate.storage import save
 from screen import screen_text
-from test_app import go_to, line_with, open_app, stockton  # noqa: F401  (the fixture)
+from test_app import go_to, line_with, open_app
 
 
 async def select(pilot, standard: str) -> None:

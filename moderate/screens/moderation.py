@@ -144,27 +144,22 @@ class ModerationScreen(Screen):
         self.ask_reason(change)
 
     def action_undo(self) -> None:
-        change = self.session.undo()
-        if change is None:
-            self.notify("Nothing to undo.")
-        else:
-            self._show(change)
+        self._show(self.session.undo(), "Nothing to undo.")
 
     def action_redo(self) -> None:
-        change = self.session.redo()
-        if change is None:
-            self.notify("Nothing to redo.")
-        else:
-            self._show(change)
+        self._show(self.session.redo(), "Nothing to redo.")
 
-    def _show(self, change: Change) -> None:
+    def _show(self, change: Change | None, otherwise: str) -> None:
         """Bring an undone or redone change into view."""
+        if change is None:
+            self.notify(otherwise)
+            return
         sample = self.session.cases[change.case].sample
         if sample != self.grid.sample:
             self.query_one(Tabs).active = f"sample-{sample}"
             self.grid.show(sample)
         rows = [i for i, r in enumerate(self.grid.rows) if r.question == change.question]
-        if not rows and self.session.standard_of(change.question):
+        if not rows:  # a prompt, folded away
             self.grid.show(sample, show_prompts=True)
             rows = [i for i, r in enumerate(self.grid.rows) if r.question == change.question]
         column = next(i for i, c in enumerate(self.grid.cases) if c.id == change.case)
