@@ -102,9 +102,8 @@ class CaseGrid(ScrollView, can_focus=True):
         if show_prompts is not None:
             self.show_prompts = show_prompts
         self.sample = sample
-        inspection_standards = self.session.standards.values()
         self.rows = []
-        for standard in inspection_standards:
+        for standard in self.session.standards.values():
             if standard.sample != sample:
                 continue
             self.rows.append(Row(STANDARD, standard.id))
