@@ -197,3 +197,27 @@ async def test_the_main_screen_matches_its_golden_screenshot(size, stockton):
         (GOLDEN / f"{name}.svg").write_text(svg)
     assert text == (GOLDEN / f"{name}.txt").read_text(), f"run with UPDATE_GOLDEN=1 after checking {name}.svg"
     assert svg == (GOLDEN / f"{name}.svg").read_text()
+
+
+async def test_a_click_on_a_cell_cycles_its_answer(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        row = next(i for i, r in enumerate(grid.rows) if r.question == "2.2.2")
+        x = grid._fixed_width + 2  # the first case's cell: C01, whose answer is no
+        await pilot.click(CaseGrid, offset=(x, row + 1))
+        assert pilot.app.session.answer("C01", "2.2.2") == Answer.NA  # no -> n/a
+        await pilot.click(CaseGrid, offset=(x, row + 1))
+        assert pilot.app.session.answer("C01", "2.2.2") is None
+
+
+def test_over_ssh_or_under_no_color_the_app_starts_in_the_16_colour_theme(monkeypatch):
+    from moderate.screens.app import default_theme
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    assert default_theme() == "textual-dark"
+    monkeypatch.delenv("COLORTERM")  # as over ssh, which does not forward it
+    assert default_theme() == "ansi-dark"
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert default_theme() == "ansi-dark"

@@ -119,3 +119,13 @@ async def test_the_panel_moves_a_rating_only_the_way_discretion_allows(stockton)
         assert "2.3 is not eligible for discretion." in [n.message for n in pilot.app._notifications]
         await select(pilot, "1.1")
         assert "from" not in line_with(screen_text(pilot.app), "1.1 Governance and leadership: Good")
+
+
+async def test_the_large_mode_gives_the_overall_more_room_for_a_projector(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        await pilot.press("P", "b")
+        await pilot.pause()
+        assert pilot.app.screen.query_one("#overall").region.height == 3
+        await pilot.press("b")
+        await pilot.pause()
+        assert pilot.app.screen.query_one("#overall").region.height == 1
