@@ -107,14 +107,6 @@ class Session:
         return self.standards[self._owner[question][0]]
 
     @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
-    @property
     def last_change(self) -> Change | None:
         return self._undo[-1] if self._undo else None
 
