@@ -61,6 +61,7 @@ class Conflict:
 class Merged:
     inspection: Inspection  # with ours kept wherever there is a conflict
     conflicts: tuple[Conflict, ...] = ()
+    text: str = ""  # the inspection in the canonical layout, as checked: what a save writes
 
 
 def merge(base: Inspection, ours: Inspection, theirs: Inspection,
@@ -81,7 +82,8 @@ def merge(base: Inspection, ours: Inspection, theirs: Inspection,
         moderation=_appended(ours.moderation, theirs.moderation),
         discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m),
     )
-    return Merged(inspection, (*m.conflicts, *_refusals(inspection)))
+    text, refusals = _checked(inspection)
+    return Merged(inspection, (*m.conflicts, *refusals), text)
 
 
 _SCALARS = {"title": "inspection.title", "framework": "inspection.framework",
@@ -281,11 +283,12 @@ def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:
 
 # ---------------------------------------------------------------- the result
 
-def _refusals(inspection: Inspection) -> tuple[Conflict, ...]:
-    """Each rule the merged file would break (an answer to a question the other side removed,
-    say): never write a file the program would then refuse to open."""
+def _checked(inspection: Inspection) -> tuple[str, tuple[Conflict, ...]]:
+    """The merged file's text, and each rule it would break (an answer to a question the other
+    side removed, say): never write a file the program would then refuse to open."""
+    text = dumps(inspection)
     try:
-        parse_text(dumps(inspection), "the merged inspection")
+        parse_text(text, "the merged inspection")
     except InspectionError as error:
-        return tuple(Conflict(None, None, None, None, None, kind="invalid", field=p) for p in error.problems)
-    return ()
+        return text, tuple(Conflict(None, None, None, None, None, kind="invalid", field=p) for p in error.problems)
+    return text, ()

@@ -131,10 +131,7 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
                          tablefmt="simple", colalign=("left", "right", "right", "right"))]
 
     overall = ratings.overall
-    rating = overall.rating or f"incomplete ({', '.join(overall.unrated)} not yet rated)"
-    if overall.rating and not overall.complete:
-        rating += f" (provisional: {', '.join(overall.provisional)} not fully answered)"
-    out += ["", f"Score {overall.score}/{overall.max}", f"Overall rating: {rating}"]
+    out += ["", f"Score {overall.score}/{overall.max}", f"Overall rating: {words.overall(overall)}"]
     if not framework.verified:
         out.append(f"Note: {framework.name}'s overall thresholds are not published by HMIP; these are assumed.")
     return "\n".join(out) + "\n"

@@ -10,7 +10,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from .merge import Conflict, Side, merge
 from .model import Inspection
@@ -86,7 +86,8 @@ class SaveResult:
 
 
 def save_merging(path: str | Path, base_text: str, ours: Inspection,
-                 choices: Mapping[Conflict, Side] | None = None) -> SaveResult:
+                 choices: Mapping[Conflict, Side] | None = None,
+                 writing: Callable[[str], None] | None = None) -> SaveResult:
     """Save `ours`, an edit of `base_text`, merging in whatever others saved to `path` since.
 
     Under the file's lock, so that two saves never interleave: if the file is still
@@ -96,12 +97,13 @@ def save_merging(path: str | Path, base_text: str, ours: Inspection,
     After a save that merged, continue from the result (its inspection and text), not from
     `ours`, or the next save would take back the others' changes.
     A file someone broke by hand is not overwritten: `InspectionError`. Any other failure
-    is a `SaveError` saying why, with the file as it was.
+    is a `SaveError` saying why, with the file as it was. `writing` is told the exact text
+    just before it is written (a journal notes it, to know after a crash that it got there).
     """
     path = Path(path)
     try:
         with _locked(path):
-            return _save(path, base_text, ours, choices)
+            return _save(path, base_text, ours, choices, writing)
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         raise SaveError(f"{path}: not saved, the file is as it was: {error.strerror or error}{where}") from error
@@ -120,27 +122,29 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def _save(path: Path, base_text: str, ours: Inspection, choices) -> SaveResult:
+def _save(path: Path, base_text: str, ours: Inspection, choices, writing) -> SaveResult:
     try:
         current = path.read_bytes()
     except FileNotFoundError:
         current = None  # moved away or deleted meanwhile: ours is the only version left
     if current is None or current == base_text.encode("utf-8"):
-        return SaveResult(_replace(path, current, dumps(ours)), ours)
+        return SaveResult(_replace(path, current, dumps(ours), writing), ours)
     theirs = parse_bytes(current, str(path))
     base = parse_text(base_text, f"{path} (as last opened)").inspection
     merged = merge(base, ours, theirs.inspection, choices)
     if merged.conflicts:
         return SaveResult(theirs.text, merged.inspection, merged=True, conflicts=merged.conflicts)
-    return SaveResult(_replace(path, current, dumps(merged.inspection)), merged.inspection, merged=True)
+    return SaveResult(_replace(path, current, merged.text, writing), merged.inspection, merged=True)
 
 
-def _replace(path: Path, current: bytes | None, text: str) -> str:
+def _replace(path: Path, current: bytes | None, text: str, writing: Callable[[str], None] | None) -> str:
     """Write `text`, first keeping the version it replaces as NAME.bak, with its permissions."""
     if current is not None:
         if current == text.encode("utf-8"):
             return text  # unchanged: rewriting would only replace the backup with this same text
         write_text(path.with_name(f"{path.name}.bak"), current.decode("utf-8"), _mode(path, PRIVATE))
+    if writing is not None:
+        writing(text)
     write_text(path, text)
     return text
 

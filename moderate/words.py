@@ -5,18 +5,13 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .frameworks import Framework
-from .model import UNANSWERED, Answer
-from .rules import DOWN, UP, Discretion, Figures, StandardResult, whole_percent
+from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
 
 
 def points(value: Fraction) -> str:
     """A distance in percentage points, to one decimal place where it has one."""
     tenths = whole_percent(abs(value) * 10)
     return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
-
-
-def logged(answer: Answer | None) -> str:
-    return UNANSWERED if answer is None else answer.value
 
 
 def percent(figures: Figures) -> str:
@@ -65,3 +60,13 @@ def rating(result: StandardResult) -> str:
     if result.final is None:
         return "not yet rated"
     return result.final.rating + (" (provisional)" if result.provisional else "")
+
+
+def overall(result: Overall, which: bool = True) -> str:
+    """The overall rating, saying when it is incomplete or provisional (and, with `which`, why)."""
+    if result.rating is None:
+        return f"incomplete ({', '.join(result.unrated)} not yet rated)" if which else "incomplete"
+    if not result.complete:
+        return result.rating + (f" (provisional: {', '.join(result.provisional)} not fully answered)"
+                                if which else " (provisional)")
+    return result.rating

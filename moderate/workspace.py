@@ -17,7 +17,7 @@ from .model import Inspection
 from .reading import Loaded, load
 from .session import Session
 from .storage import SaveResult, save, save_merging, warn_if_world_readable
-from .writing import comment_lines, dumps
+from .writing import comment_lines
 
 Cell = tuple[str, str]  # (case id, question id)
 
@@ -69,9 +69,7 @@ class Workspace:
     def save(self, choices: Mapping[Conflict, Side] | None = None) -> Saved:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written; call again with a side chosen for each."""
-        ours = self.session.snapshot()
-        self.journal.saving(dumps(ours))
-        result = save_merging(self.path, self.loaded.text, ours, choices)
+        result = save_merging(self.path, self.loaded.text, self.session.snapshot(), choices, self.journal.saving)
         if result.conflicts:
             return Saved(conflicts=tuple(result.conflicts))
         elsewhere: set[Cell] = set()
@@ -96,12 +94,19 @@ class Workspace:
 
     # ------------------------------------------------------------ others' saves
 
+    def changed_on_disk(self) -> bool:
+        """Whether the file's contents differ from what we last read or wrote (a plain `touch` does not count)."""
+        try:
+            return self.path.read_bytes() != self.loaded.text.encode("utf-8")
+        except OSError:
+            return False
+
     def reload(self) -> set[Cell] | None:
         """If someone else saved the file and we have nothing unsaved, take their version; the
         answers they changed. None when there is nothing to take (or ours waits for a merging save)."""
+        if self.session.dirty or not self.changed_on_disk():
+            return None  # our unsaved work is merged with theirs at the next save
         loaded = load(self.path)
-        if loaded.text == self.loaded.text or self.session.dirty:
-            return None
         session = Session(loaded.inspection, loaded.framework, self.session.user, self.session.clock,
                           listener=self.journal.record)
         elsewhere = changed_cells(self.session, session)

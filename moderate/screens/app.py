@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from .. import words
 from ..journal import JournalInUse, pending
 from ..reading import InspectionError, load
 from ..session import ReplayError, Session
@@ -120,8 +121,9 @@ class ModerateApp(App):
         self.push_screen(ModerationScreen())
         if self.note:
             self.notify(self.note, timeout=10)
-        if self.workspace.privacy_warning:
-            self.notify(self.workspace.privacy_warning, severity="warning", timeout=15)
+        warning = self.workspace.privacy_warning
+        if warning:
+            self.notify(warning, severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
         if self.workspace is not None:
@@ -148,7 +150,7 @@ class ModerateApp(App):
             self.notify(f"{self.path.name} changed on disk but cannot be read: {error.problems[0]}", severity="error")
             return
         if elsewhere is None:
-            if self.session.dirty:
+            if self.session.dirty and self.workspace.changed_on_disk():
                 self.notify(f"{self.path.name} was saved by someone else. Your unsaved work stays here and is "
                             "merged with theirs when you save.", severity="warning", timeout=10)
             return
@@ -165,11 +167,9 @@ class ModerateApp(App):
     def status(self) -> str:
         """The top line: the overall score first, so that a narrow terminal cuts only the title."""
         overall = self.session.ratings.overall
-        rating = overall.rating or "incomplete"
-        if overall.rating and not overall.complete:
-            rating += " (provisional)"
         unsaved = " · ● unsaved" if self.session.dirty else ""
-        return f"Score {overall.score}/{overall.max} · {rating}{unsaved} — {self.loaded.inspection.title}"
+        return (f"Score {overall.score}/{overall.max} · {words.overall(overall, which=False)}{unsaved}"
+                f" — {self.loaded.inspection.title}")
 
     def _show_status(self) -> None:
         for screen in self.screen_stack:
@@ -233,7 +233,8 @@ class ModerateApp(App):
             return
         if isinstance(self.screen, ConfirmQuit):
             return
-        self.push_screen(ConfirmQuit(f"{len(self.session.changed)} answers changed"), self._quit_choice)
+        changed = len(self.session.changed)
+        self.push_screen(ConfirmQuit(f"{changed} answer{'s' * (changed != 1)} changed"), self._quit_choice)
 
     @work
     async def _quit_choice(self, choice: str | None) -> None:
@@ -243,7 +244,6 @@ class ModerateApp(App):
 
     def _hang_up(self, number: int) -> None:
         """A dropped SSH connection (SIGHUP) or a kill (SIGTERM): the journal holds every change; leave cleanly."""
-        self._keep_journal = True
         if self.workspace is not None:
             self.workspace.close(keep_unsaved=True)
             self.workspace = None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,34 +9,59 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
-Choice = Literal["save", "discard", "cancel"]
+class Choose(ModalScreen[str]):
+    """A question answered with one of a few buttons (or their keys, in BINDINGS): its id."""
+
+    BUTTONS: tuple[tuple[str, str, str], ...] = ()  # (id, label, variant); the first has the focus
+
+    def __init__(self, heading: str, body: str, wide: bool = False) -> None:
+        super().__init__()
+        self.heading = heading
+        self.body = body
+        self.wide = wide
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide" if self.wide else "dialog"):
+            yield Label(self.heading, classes="heading")
+            with VerticalScroll():
+                yield Static(self.body, markup=False)
+            with Horizontal(classes="buttons"):
+                for button, label, variant in self.BUTTONS:
+                    yield Button(label, id=button, variant=variant)
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
 
 
-class ConfirmQuit(ModalScreen[Choice]):
+class ConfirmQuit(Choose):
     BINDINGS = [
         Binding("escape", "dismiss('cancel')", "Cancel", id="quit.cancel"),
         Binding("s", "dismiss('save')", "Save and quit", id="quit.save"),
         Binding("d", "dismiss('discard')", "Discard and quit", id="quit.discard"),
     ]
+    BUTTONS = (("save", "Save (s)", "primary"), ("discard", "Discard (d)", "error"), ("cancel", "Cancel (esc)", "default"))
 
     def __init__(self, changes: str) -> None:
-        super().__init__()
-        self.changes = changes
+        super().__init__(f"Unsaved changes: {changes}.", "Save before quitting?")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(f"Unsaved changes: {self.changes}.\nSave before quitting?")
-            with Horizontal(classes="buttons"):
-                yield Button("Save (s)", id="save", variant="primary")
-                yield Button("Discard (d)", id="discard", variant="error")
-                yield Button("Cancel (esc)", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#save", Button).focus()
+class RestoreWork(Choose):
+    """Unsaved work found from a session that ended without saving: restore it or not."""
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id)
+    BINDINGS = [
+        Binding("r", "dismiss('restore')", "Restore", id="restore.restore"),
+        Binding("d", "dismiss('discard')", "Discard", id="restore.discard"),
+        Binding("escape,q", "dismiss('quit')", "Quit", id="restore.quit"),
+    ]
+    BUTTONS = (("restore", "Restore it (r)", "primary"), ("discard", "Discard it (d)", "error"),
+               ("quit", "Quit (esc)", "default"))
+
+    def __init__(self, summary: str) -> None:
+        super().__init__("Unsaved work from an earlier session", summary, wide=True)
 
 
 class AskText(ModalScreen[str | None]):
@@ -71,37 +94,6 @@ class AskText(ModalScreen[str | None]):
 def reason_dialog(about: str, required: bool, value: str = "") -> AskText:
     return AskText(f"Why? {about}", "Reason for the change", required, value,
                    " (and take the change back)" if required else "")
-
-
-class RestoreWork(ModalScreen[str]):
-    """Unsaved work found from a session that ended without saving: restore it or not."""
-
-    BINDINGS = [
-        Binding("r", "dismiss('restore')", "Restore", id="restore.restore"),
-        Binding("d", "dismiss('discard')", "Discard", id="restore.discard"),
-        Binding("escape,q", "dismiss('quit')", "Quit", id="restore.quit"),
-    ]
-
-    def __init__(self, summary: str) -> None:
-        super().__init__()
-        self.summary = summary
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label("Unsaved work from an earlier session", classes="heading")
-            with VerticalScroll():
-                yield Static(self.summary, markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Restore it (r)", id="restore", variant="primary")
-                yield Button("Discard it (d)", id="discard", variant="error")
-                yield Button("Quit (esc)", id="quit")
-
-    def on_mount(self) -> None:
-        self.query_one("#restore", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id)
 
 
 class ResolveConflicts(ModalScreen[dict | None]):

@@ -156,9 +156,11 @@ class CaseGrid(ScrollView, can_focus=True):
         if cases:  # a case's header (moderated mark) changed
             self.refresh_line(0)
 
-    def redraw_all(self) -> None:
-        self._lines.clear()
-        self.refresh()
+    def redraw_standards(self) -> None:
+        """Repaint the standards' lines (never cached: ratings and flags change with decisions)."""
+        for i, row in enumerate(self.rows):
+            if row.kind == STANDARD:
+                self.refresh_line(i + 1)
 
     def on_resize(self) -> None:
         self._layout()

@@ -79,7 +79,7 @@ class ModerationScreen(Screen):
         self.app.push_screen(PanelScreen())
 
     def on_screen_resume(self) -> None:
-        self.grid.redraw_all()  # decisions on the panel change standards' lines
+        self.grid.redraw_standards()  # the panel's decisions change standards' lines
         self.refresh_status()
 
     def action_next_sample(self) -> None:
@@ -125,7 +125,7 @@ class ModerationScreen(Screen):
 
     @work
     async def ask_reason(self, change: Change) -> None:
-        about = f"{change.case} {change.question}: {words.logged(change.old)} → {words.logged(change.new)}"
+        about = f"{change.case} {change.question}: {change.entry.from_} → {change.entry.to}"
         reason = await self.app.push_screen_wait(reason_dialog(about, self.app.reasons_required, change.entry.reason or ""))
         if reason is None:
             if self.app.reasons_required and self.session.last_change is change:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -72,13 +73,8 @@ class PanelScreen(Screen):
         return self.query_one(DataTable)
 
     def on_mount(self) -> None:
-        for column in COLUMNS:  # the reasons in full are below the table, for the highlighted standard
-            self.table.add_column(column, key=column, width=44 if column == "Discretion" else None)
         self.rebuild()
         self.table.focus()
-
-    def on_screen_resume(self) -> None:
-        self.rebuild()
 
     def session_replaced(self, elsewhere: set[tuple[str, str]]) -> None:
         self.rebuild()
@@ -87,22 +83,26 @@ class PanelScreen(Screen):
         """Redraw every standard from the session's ratings (a dozen rows: cheap, and only on change)."""
         table = self.table
         keep = table.cursor_row
-        table.clear()
+        rows: list[tuple[str, list[str]]] = []
         standards = list(self.session.standards.values())
-        counting = [s for s in standards if s.counts]
-        apart = [s for s in standards if not s.counts]
         domain = None
-        for standard in counting + apart:
+        for standard in [s for s in standards if s.counts] + [s for s in standards if not s.counts]:
             if standard.domain != domain:
                 domain = standard.domain
                 label = domain + ("  (does not count toward the overall)" if not standard.counts else "")
-                table.add_row(f"[b]{label}[/b]", *[""] * (len(COLUMNS) - 1), key=f"domain:{domain}:{standard.counts}")
-            table.add_row(*self._cells(standard, self.session.ratings.standards[standard.id]), key=standard.id)
+                rows.append((f"domain:{domain}:{standard.counts}", [f"[b]{label}[/b]", *[""] * (len(COLUMNS) - 1)]))
+            rows.append((standard.id, self._cells(standard, self.session.ratings.standards[standard.id])))
+        # Columns sized to what they now hold: a DataTable does not widen them for later, wider rows.
+        widths = [max(len(name), *(Text.from_markup(cells[i]).cell_len for key, cells in rows if ":" not in key))
+                  for i, name in enumerate(COLUMNS)]
+        table.clear(columns=True)
+        for name, width in zip(COLUMNS, widths):  # the reasons in full are below the table
+            table.add_column(name, key=name, width=min(width, 44) if name == "Discretion" else width)
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         table.move_cursor(row=max(1, min(keep, table.row_count - 1)))  # row 0 is a domain heading
         overall = self.session.ratings.overall
-        rating = overall.rating or "incomplete: " + ", ".join(overall.unrated) + " not yet rated"
-        provisional = "  (provisional: not every case answered)" if overall.rating and not overall.complete else ""
-        self.query_one("#overall", Static).update(f"Overall  {overall.score}/{overall.max}  {rating}{provisional}")
+        self.query_one("#overall", Static).update(f"Overall  {overall.score}/{overall.max}  {words.overall(overall)}")
         self.refresh_status()
         self.explain()
 
