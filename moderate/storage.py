@@ -87,7 +87,7 @@ class SaveResult:
 
 def save_merging(path: str | Path, base_text: str, ours: Inspection,
                  choices: Mapping[Conflict, Side] | None = None,
-                 writing: Callable[[str], None] | None = None) -> SaveResult:
+                 writing: Callable[[str], None] | None = None, base: Inspection | None = None) -> SaveResult:
     """Save `ours`, an edit of `base_text`, merging in whatever others saved to `path` since.
 
     Under the file's lock, so that two saves never interleave: if the file is still
@@ -99,11 +99,12 @@ def save_merging(path: str | Path, base_text: str, ours: Inspection,
     A file someone broke by hand is not overwritten: `InspectionError`. Any other failure
     is a `SaveError` saying why, with the file as it was. `writing` is told the exact text
     just before it is written (a journal notes it, to know after a crash that it got there).
+    `base`, if the caller has it, is `base_text` already read: a large file is not parsed again.
     """
     path = Path(path)
     try:
         with _locked(path):
-            return _save(path, base_text, ours, choices, writing)
+            return _save(path, base_text, ours, choices, writing, base)
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         raise SaveError(f"{path}: not saved, the file is as it was: {error.strerror or error}{where}") from error
@@ -122,7 +123,7 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def _save(path: Path, base_text: str, ours: Inspection, choices, writing) -> SaveResult:
+def _save(path: Path, base_text: str, ours: Inspection, choices, writing, base: Inspection | None) -> SaveResult:
     try:
         current = path.read_bytes()
     except FileNotFoundError:
@@ -130,7 +131,8 @@ def _save(path: Path, base_text: str, ours: Inspection, choices, writing) -> Sav
     if current is None or current == base_text.encode("utf-8"):
         return SaveResult(_replace(path, current, dumps(ours), writing), ours)
     theirs = parse_bytes(current, str(path))
-    base = parse_text(base_text, f"{path} (as last opened)").inspection
+    if base is None:
+        base = parse_text(base_text, f"{path} (as last opened)").inspection
     merged = merge(base, ours, theirs.inspection, choices)
     if merged.conflicts:
         return SaveResult(theirs.text, merged.inspection, merged=True, conflicts=merged.conflicts)

@@ -69,7 +69,8 @@ class Workspace:
     def save(self, choices: Mapping[Conflict, Side] | None = None) -> Saved:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written; call again with a side chosen for each."""
-        result = save_merging(self.path, self.loaded.text, self.session.snapshot(), choices, self.journal.saving)
+        result = save_merging(self.path, self.loaded.text, self.session.snapshot(), choices, self.journal.saving,
+                              base=self.loaded.inspection)
         if result.conflicts:
             return Saved(conflicts=tuple(result.conflicts))
         elsewhere: set[Cell] = set()
