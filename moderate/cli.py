@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
@@ -11,6 +12,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from .answer_table import TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template
 from .merge import merge
 from .model import Case, Inspection
@@ -22,7 +24,7 @@ from .writing import comment_lines, dumps
 REFUSED = 2  # the file (or the command) was refused; problems on stderr
 CONFLICTS = 1  # merge-driver: merged, but with conflicts to settle (git then stops the merge)
 
-COMMANDS = ("report", "check", "format", "new", "merge-driver")
+COMMANDS = ("report", "check", "format", "new", "answers", "import", "merge-driver")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,9 +53,28 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="start a new inspection from a framework's template")
     new.add_argument("out", type=Path)
     new.add_argument("--framework", required=True, choices=sorted(PRESETS))
-    new.add_argument("--cases", required=True, metavar="SAMPLE=N,...",
+    new.add_argument("--cases", metavar="SAMPLE=N,...",
                      help="blank cases to create in each sample, e.g. court=8,oocd=12")
+    new.add_argument("--cases-from", type=Path, metavar="CASES.csv",
+                     help="cases from a table with the columns id,sample,label,inspector")
     new.add_argument("--title", default="New inspection")
+    new.add_argument("--lead", help="the lead inspector")
+    new.add_argument("--fieldwork", type=_date, metavar="YYYY-MM-DD", help="the first day of fieldwork")
+
+    answers = commands.add_parser("answers", help="print the answers as a CSV table, one row per case")
+    answers.add_argument("file", type=Path)
+    answers.add_argument("--sample", help="only this sample's cases and questions")
+
+    imports = commands.add_parser(
+        "import", help="set answers from a CSV table (as 'answers' prints it, or case,question,answer)",
+        description="Set the answers a CSV table gives; empty cells leave an answer as it is. The table is "
+                    "checked whole first: any problem (each located by row and column) refuses it all, "
+                    "exit 2, and the inspection is untouched. The save is the app's: locked, merging, logged.")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("table", type=Path)
+    imports.add_argument("--as", dest="user", default=_user(), help="who is importing, for the moderation log")
+    imports.add_argument("--reason", help="the reason logged for every answer the import changes "
+                                          "(required when the inspection has reasons_required)")
 
     driver = commands.add_parser(
         "merge-driver", help="git's merge driver for inspection files (see the README)",
@@ -73,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         return _app(argv)
     args = _parser().parse_args(argv)
     try:
-        commands = {"report": _report, "check": _check, "format": _format, "new": _new, "merge-driver": _merge_driver}
+        commands = {"report": _report, "check": _check, "format": _format, "new": _new, "answers": _answers,
+                    "import": _import, "merge-driver": _merge_driver}
         return commands[args.command](args)
     except (InspectionError, SaveError) as error:
         print(error, file=sys.stderr)
@@ -84,7 +106,7 @@ def _app(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="moderate", description="Open an inspection in the moderation app.",
                                      epilog=f"Other commands: {', '.join(COMMANDS)} (moderate COMMAND --help).")
     parser.add_argument("file", type=Path, nargs="?", help="the inspection (default: a copy of a bundled sample)")
-    parser.add_argument("--as", dest="user", default=os.environ.get("USER") or getpass.getuser(),
+    parser.add_argument("--as", dest="user", default=_user(),
                         help="who is moderating, for the moderation log (default: $USER)")
     parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
     args = parser.parse_args(argv)
@@ -102,6 +124,17 @@ def _app(argv: list[str]) -> int:
         return REFUSED
     app.run()
     return app.return_code or 0
+
+
+def _user() -> str:
+    return os.environ.get("USER") or getpass.getuser()
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD") from None
 
 
 def _sample_copy() -> tuple[Path, str]:
@@ -163,20 +196,79 @@ def _new(args) -> int:
     if args.out.exists():
         print(f"{args.out}: already exists; nothing written", file=sys.stderr)
         return REFUSED
+    if not args.cases and not args.cases_from:
+        print("moderate new: give --cases SAMPLE=N,... or --cases-from CASES.csv (or both)", file=sys.stderr)
+        return REFUSED
     loaded = parse_text(template(args.framework), f"the {args.framework} template")
     base = loaded.inspection
+    cases = read_cases(_table(args.cases_from), dict(base.samples), str(args.cases_from)) if args.cases_from else []
     counts = {}
-    for part in args.cases.split(","):
+    for part in (args.cases or "").split(",") if args.cases else ():
         sample, _, number = part.partition("=")
         if sample.strip() not in base.samples or not number.strip().isdigit():
             print(f"moderate new: --cases {part!r}: give SAMPLE=N with SAMPLE one of {', '.join(base.samples)}",
                   file=sys.stderr)
             return REFUSED
         counts[sample.strip()] = int(number)
-    cases = tuple(Case(id=f"{sample}-{i:02}", sample=sample) for sample, n in counts.items() for i in range(1, n + 1))
-    inspection = replace(base, title=args.title, cases=cases)
+    cases += [Case(id=f"{sample}-{i:02}", sample=sample) for sample, n in counts.items() for i in range(1, n + 1)]
+    inspection = replace(base, title=args.title, cases=tuple(cases), lead_inspector=args.lead,
+                         fieldwork_start=args.fieldwork)
+    parse_text(dumps(inspection), str(args.out))  # refuses what the reader would (a case id given twice)
     save(args.out, inspection)
-    print(f"{args.out}: new {args.framework} inspection with {len(cases)} blank cases")
+    print(f"{args.out}: new {args.framework} inspection with {len(cases)} cases")
+    return 0
+
+
+def _table(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise TableError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+
+
+def _answers(args) -> int:
+    inspection = load(args.file).inspection
+    if args.sample is not None and args.sample not in inspection.samples:
+        print(f"moderate answers: no sample {args.sample!r} (samples: {', '.join(inspection.samples)})",
+              file=sys.stderr)
+        return REFUSED
+    sys.stdout.write(write_answers(inspection, args.sample))
+    return 0
+
+
+def _import(args) -> int:
+    from .journal import JournalInUse
+    from .workspace import Workspace
+
+    data = _table(args.table)
+    try:
+        workspace = Workspace.open(args.file, args.user)
+    except JournalInUse as busy:
+        print(f"moderate import: {busy}; open the file in the app to settle it first", file=sys.stderr)
+        return REFUSED
+    try:
+        return _set_answers(workspace, read_answers(data, workspace.loaded.inspection, str(args.table)), args)
+    finally:
+        workspace.close(keep_unsaved=False)  # nothing kept but what was saved: the table is still there
+
+
+def _set_answers(workspace, given, args) -> int:
+    session = workspace.session
+    changed = [change for g in given if (change := session.set_answer(g.case, g.question, g.answer, args.reason))]
+    moderated = [c for c in changed if c.old is not None]
+    if moderated and args.reason is None and workspace.loaded.inspection.inspection_extra.get("reasons_required") is True:
+        print(f"moderate import: {args.file} requires a reason for every change, and the table changes "
+              f"{len(moderated)} answers already given (first {moderated[0].case} {moderated[0].question}); "
+              "give one with --reason. Nothing imported.", file=sys.stderr)
+        return REFUSED
+    if changed:
+        outcome = workspace.save()
+        if outcome.conflicts:
+            print(f"moderate import: {args.file} was saved by someone else meanwhile, changing the same answers; "
+                  "nothing imported. Import again.", file=sys.stderr)
+            return REFUSED
+    print(f"{args.file}: {len(changed)} answers set ({len(changed) - len(moderated)} first answers, "
+          f"{len(moderated)} changed), {len(given) - len(changed)} as they were")
     return 0
 
 

@@ -1,0 +1,284 @@
+"""Answers as a spreadsheet table, both ways, and the cases of a new inspection from one.
+
+Out: a wide CSV, a `case` column then one column per case-by-case question (key questions
+and prompts), cells `yes` / `no` / `n/a` / empty. In: the same shape, or the long form
+`case,question,answer` (told apart by its header). A table is checked whole before
+anything is used: every problem is reported, located by row and column as a spreadsheet
+numbers them (the header is row 1), and none of it applies if any is found.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from typing import Iterator
+
+from .model import Answer, Case, Inspection
+from .reading import ANSWERS, InspectionError
+
+LONG_HEADER = ["case", "question", "answer"]
+CASES_HEADER = ["id", "sample", "label", "inspector"]
+MAX_PROBLEMS = 50  # enough to see what is wrong; a wholly wrong table is not listed cell by cell
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """One answer a table gives (empty cells give none)."""
+
+    case: str
+    question: str
+    answer: Answer
+
+
+class TableError(InspectionError):
+    """A table refused, with every problem located."""
+
+
+def _questions(inspection: Inspection) -> dict[str, str | None]:
+    """Every question answered case by case, in the file's order -> the sample it is asked of."""
+    asked: dict[str, str | None] = {}
+    for standard in inspection.standards:
+        for kq in standard.key_questions:
+            if kq.judgement:
+                continue
+            asked[kq.id] = standard.sample
+            for prompt in kq.prompts:
+                asked[prompt.id] = standard.sample
+    return asked
+
+
+def write_answers(inspection: Inspection, sample: str | None = None) -> str:
+    """The wide table of answers: every case (of one sample, if given) against the questions asked of it."""
+    asked = _questions(inspection)
+    cases = inspection.cases if sample is None else inspection.cases_in(sample)
+    samples = {case.sample for case in cases}
+    columns = [q for q, of in asked.items() if of in samples]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["case", *columns])
+    for case in cases:
+        writer.writerow([case.id, *(_cell(case, q) for q in columns)])
+    return out.getvalue()
+
+
+def _cell(case: Case, question: str) -> str:
+    answer = case.answers.get(question)
+    return "" if answer is None else answer.value
+
+
+# ---------------------------------------------------------------- reading a table
+
+
+def _where(row: int, column: int | None = None, header: str | None = None) -> str:
+    if column is None:
+        return f"row {row}"
+    return f"row {row}, column {column}" + (f" ({header})" if header else "")
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        if len(self.found) < MAX_PROBLEMS:
+            self.found.append(f"{where}: {message}")
+        elif len(self.found) == MAX_PROBLEMS:
+            self.found.append("... and more problems, not listed")
+
+    def raise_any(self, name: str) -> None:
+        if self.found:
+            raise TableError(name, self.found)
+
+
+def _text(data: bytes, name: str) -> str:
+    """The table's text: UTF-8 (a byte-order mark, as spreadsheets save it, is read past)."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise TableError(name, [f"row {line}, byte {column}: not UTF-8 text (byte 0x{data[e.start]:02x}); "
+                                "save the table as 'CSV UTF-8'"]) from None
+    if "\0" in text:
+        raise TableError(name, ["is binary, not a CSV table"])
+    if not text.strip():
+        raise TableError(name, ["is empty: a table starts with its header row"])
+    return text
+
+
+def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for each non-blank record; the row number is the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield start, [cell.strip() for cell in cells]
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise TableError(name, [f"row {start}: not a well-formed CSV row ({e})"]) from None
+
+
+def _header(header: list[str], row: int, problems: _Problems) -> dict[str, int]:
+    """Column name -> its (1-based) column, reporting empty and repeated names."""
+    seen: dict[str, int] = {}
+    for column, title in enumerate(header, 1):
+        if not title:
+            problems.add(_where(row, column), "the header cell is empty")
+        elif title in seen:
+            problems.add(_where(row, column, title), f"duplicated column: also column {seen[title]}")
+        else:
+            seen[title] = column
+    return seen
+
+
+def read_answers(data: bytes, inspection: Inspection, name: str) -> list[Given]:
+    """The answers a table gives, in its order, once every cell of it is found valid (else TableError)."""
+    rows = list(_rows(_text(data, name), name))
+    if not rows:
+        raise TableError(name, ["is empty: a table starts with its header row"])
+    (header_row, header), body = rows[0], rows[1:]
+    problems = _Problems()
+    if header == LONG_HEADER:
+        given = _long(body, inspection, problems)
+    elif header and header[0] == "case":
+        given = _wide(header_row, header, body, inspection, problems)
+    else:
+        problems.add(_where(header_row, 1), f"the header starts {_show(header[0] if header else '')}: a table of "
+                                            "answers starts 'case,' then question ids, or is 'case,question,answer'")
+        given = []
+    problems.raise_any(name)
+    return given
+
+
+def _show(value: str) -> str:
+    """A cell's value in a message: quoted, control characters escaped, long ones cut."""
+    return repr(value[:40] + ("…" if len(value) > 40 else ""))
+
+
+def _wide(header_row: int, header: list[str], body: list[tuple[int, list[str]]], inspection: Inspection,
+          problems: _Problems) -> list[Given]:
+    asked = _questions(inspection)
+    columns = _header(header, header_row, problems)
+    usable: dict[int, str] = {}
+    for title, column in columns.items():
+        if column == 1:
+            continue
+        if title in asked:
+            usable[column] = title
+        else:
+            problems.add(_where(header_row, column, title), _unknown_question(title, inspection))
+    rows_of: dict[str, int] = {}
+    given = []
+    for row, cells in body:
+        if len(cells) > len(header):
+            problems.add(_where(row, len(header) + 1), f"{len(cells)} cells, but the header has {len(header)} columns")
+        case = _case(cells[0], row, 1, inspection, rows_of, problems)
+        for column, question in usable.items():
+            value = cells[column - 1] if column - 1 < len(cells) else ""
+            if value:
+                given += _answer(case, question, value, row, column, asked, problems)
+    return given
+
+
+def _long(body: list[tuple[int, list[str]]], inspection: Inspection, problems: _Problems) -> list[Given]:
+    asked = _questions(inspection)
+    rows_of: dict[tuple[str, str], int] = {}
+    cases: dict[str, int] = {}
+    given = []
+    for row, cells in body:
+        if len(cells) != 3:
+            problems.add(_where(row), f"{len(cells)} cells: a row of the long form is case,question,answer")
+            continue
+        case_id, question, value = cells
+        case = _case(case_id, row, 1, inspection, cases, problems, repeats=True)
+        if question not in asked:
+            problems.add(_where(row, 2, "question"), _unknown_question(question, inspection))
+            continue
+        if (case_id, question) in rows_of:
+            problems.add(_where(row), f"duplicated row: {case_id} {question} is also given in row {rows_of[case_id, question]}")
+            continue
+        rows_of[case_id, question] = row
+        if value:
+            given += _answer(case, question, value, row, 3, asked, problems, header="answer")
+    return given
+
+
+def _case(case_id: str, row: int, column: int, inspection: Inspection, rows_of: dict, problems: _Problems,
+          repeats: bool = False) -> Case | None:
+    try:
+        case = inspection.case(case_id)
+    except KeyError:
+        problems.add(_where(row, column, "case"), f"no case {_show(case_id)} in this inspection" if case_id
+                     else "the case id is empty")
+        return None
+    if not repeats:
+        if case_id in rows_of:
+            problems.add(_where(row), f"duplicated row: case {case_id} is also in row {rows_of[case_id]}")
+            return None
+        rows_of[case_id] = row
+    return case
+
+
+def _answer(case: Case | None, question: str, value: str, row: int, column: int, asked: dict[str, str | None],
+            problems: _Problems, header: str | None = None) -> list[Given]:
+    answer = ANSWERS.get(value)
+    where = _where(row, column, header or question)
+    if answer is None:
+        problems.add(where, f"{_show(value)} is not yes, no or n/a (or empty, to leave the answer as it is)")
+        return []
+    if case is None:
+        return []
+    if asked[question] != case.sample:
+        problems.add(where, f"{question} is asked of the {asked[question]} sample; case {case.id} is in {case.sample}")
+        return []
+    return [Given(case.id, question, answer)]
+
+
+def _unknown_question(title: str, inspection: Inspection) -> str:
+    if any(s.id == title for s in inspection.standards):
+        return f"{_show(title)} is a standard; columns are question ids, such as its key questions'"
+    judged = {kq.id for s in inspection.standards for kq in s.key_questions if kq.judgement}
+    if title in judged:
+        return f"{_show(title)} is a judgement key question, rated by the panel, not answered case by case"
+    return f"no question {_show(title)} in this inspection"
+
+
+# ---------------------------------------------------------------- the cases of a new inspection
+
+
+def read_cases(data: bytes, samples: dict[str, str], name: str) -> list[Case]:
+    """Cases from an `id,sample,label,inspector` table (label and inspector may be empty or absent)."""
+    rows = list(_rows(_text(data, name), name))
+    if not rows:
+        raise TableError(name, ["is empty: a table starts with its header row"])
+    (header_row, header), body = rows[0], rows[1:]
+    problems = _Problems()
+    columns = _header(header, header_row, problems)
+    for required in ("id", "sample"):
+        if required not in columns:
+            problems.add(_where(header_row), f"no {required!r} column: the header is {','.join(CASES_HEADER)}")
+    for title, column in columns.items():
+        if title not in CASES_HEADER:
+            problems.add(_where(header_row, column, title), f"unknown column: the header is {','.join(CASES_HEADER)}")
+    problems.raise_any(name)
+    cases, seen = [], {}
+    for row, cells in body:
+        cell = {title: cells[column - 1] if column - 1 < len(cells) else "" for title, column in columns.items()}
+        case_id, sample = cell["id"], cell["sample"]
+        if not case_id:
+            problems.add(_where(row, columns["id"], "id"), "the case id is empty")
+        elif case_id in seen:
+            problems.add(_where(row, columns["id"], "id"), f"duplicated case {case_id}: also in row {seen[case_id]}")
+        seen.setdefault(case_id, row)
+        if sample not in samples:
+            problems.add(_where(row, columns["sample"], "sample"),
+                         f"{_show(sample)} is not a sample of this framework ({', '.join(samples)})")
+        cases.append(Case(id=case_id, sample=sample, label=cell.get("label") or None,
+                          inspector=cell.get("inspector") or None))
+    problems.raise_any(name)
+    return cases

@@ -1,0 +1,147 @@
+"""Answers as a CSV table, both ways, and `moderate new` from a table of cases: the real command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import moderate
+from moderate.model import Answer
+from moderate.reading import load
+
+BROKEN = Path(__file__).parent / "broken_csv"
+
+# Each broken table, against the Stockton sample, and what the refusal must say (with where).
+REFUSALS = {
+    "unknown-case.csv": ["row 3, column 1 (case): no case 'Z99'"],
+    "unknown-question.csv": ["row 1, column 3 (9.9.9): no question '9.9.9'"],
+    "value-not-yes-no-na.csv": ["row 2, column 2 (2.1.1): 'Yes' is not yes, no or n/a",
+                                "row 3, column 3 (2.1.2): 'maybe' is not yes, no or n/a"],
+    "duplicated-column.csv": ["row 1, column 3 (2.1.1): duplicated column: also column 2"],
+    "duplicated-row.csv": ["row 4: duplicated row: case C01 is also in row 2"],
+    "latin1-encoding.csv": ["row 3, byte 6: not UTF-8 text (byte 0xe9)"],
+    "utf16-encoding.csv": ["row 1, byte 1: not UTF-8 text (byte 0xff)"],
+    "long-duplicated-row.csv": ["row 3: duplicated row: C01 2.1.1 is also given in row 2"],
+    "long-short-row-and-wrong-sample.csv": [
+        "row 3: 2 cells: a row of the long form is case,question,answer",
+        "row 4, column 3 (answer): 2.1.1 is asked of the court sample; case O01 is in oocd"],
+    "question-of-another-sample.csv": ["row 2, column 3 (3.1.1): 3.1.1 is asked of the oocd sample"],
+    "standard-ids-as-columns.csv": ["row 1, column 2 (2.1): '2.1' is a standard",
+                                    "row 1, column 3 (1.1): '1.1' is a standard"],
+    "header-without-case.csv": ["row 1, column 1: the header starts 'id'"],
+    "unterminated-quote.csv": ["row 2: not a well-formed CSV row"],
+    "empty.csv": ["is empty"],
+    "empty-header-cell-and-long-row.csv": ["row 1, column 3: the header cell is empty",
+                                           "row 2, column 5: 6 cells, but the header has 4 columns",
+                                           "row 3, column 1 (case): the case id is empty"],
+    "binary.csv": ["is binary"],
+}
+
+
+def test_every_broken_table_is_listed_here():
+    assert sorted(p.name for p in BROKEN.iterdir()) == sorted(REFUSALS)
+    assert len(REFUSALS) >= 10
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_a_broken_table_is_refused_whole_with_every_problem_located(name, stockton):
+    before = stockton.read_bytes()
+    result = moderate("import", str(stockton), str(BROKEN / name), "--as", "jb")
+    assert result.returncode == 2, result.stdout
+    for expected in REFUSALS[name]:
+        assert f"{BROKEN / name}: {expected}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert stockton.read_bytes() == before
+    assert sorted(p.name for p in stockton.parent.iterdir()) == [stockton.name]  # no journal, lock or .bak
+
+
+def test_answers_then_import_of_the_same_table_leaves_the_file_byte_identical(stockton, tmp_path):
+    before = stockton.read_bytes()
+    for sample in ([], ["--sample", "court"]):
+        table = tmp_path / "answers.csv"
+        table.write_text(moderate("answers", str(stockton), *sample).stdout, encoding="utf-8")
+        result = moderate("import", str(stockton), str(table), "--as", "jb")
+        assert result.returncode == 0, result.stderr
+        assert stockton.read_bytes() == before
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_an_edited_table_changes_exactly_the_edited_answers_and_logs_them(stockton, tmp_path):
+    rows = _rows(moderate("answers", str(stockton), "--sample", "oocd").stdout)
+    header = rows[0]
+    column = header.index("3.1.2")
+    assert rows[1][0] == "O01" and rows[1][column] == "yes"
+    rows[1][column] = "no"
+    rows[2] = [rows[2][0]] + [""] * (len(header) - 1)  # an empty row leaves O02 as it is
+    table = tmp_path / "edited.csv"
+    with table.open("w", newline="", encoding="utf-8-sig") as f:  # as a spreadsheet saves it, with a BOM
+        csv.writer(f).writerows(rows)
+    before = load(stockton).inspection
+    result = moderate("import", str(stockton), str(table), "--as", "kt")
+    assert result.returncode == 0, result.stderr
+    assert "1 answers set (0 first answers, 1 changed)" in result.stdout
+    after = load(stockton).inspection
+    differ = {(c.id, q) for c, b in zip(after.cases, before.cases) for q in c.answers.keys() | b.answers.keys()
+              if c.answers.get(q) != b.answers.get(q)}
+    assert differ == {("O01", "3.1.2")}
+    assert after.case("O01").answers["3.1.2"] == Answer.NO
+    entry = after.moderation[-1]
+    assert (entry.case, entry.question, entry.from_, entry.to, entry.by) == ("O01", "3.1.2", "yes", "no", "kt")
+
+
+def test_the_long_form_sets_first_answers(tmp_path):
+    path = tmp_path / "new.toml"
+    assert moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=2").returncode == 0
+    table = tmp_path / "long.csv"
+    table.write_text("case,question,answer\ncourt-01,2.1.1,yes\ncourt-02,2.1.1,n/a\ncourt-02,2.1.2,\n",
+                     encoding="utf-8")
+    result = moderate("import", str(path), str(table), "--as", "jb")
+    assert result.returncode == 0, result.stderr
+    inspection = load(path).inspection
+    assert inspection.case("court-01").answers == {"2.1.1": Answer.YES}
+    assert inspection.case("court-02").answers == {"2.1.1": Answer.NA}
+
+
+def test_an_inspection_requiring_reasons_refuses_an_import_that_changes_answers_without_one(stockton, tmp_path):
+    stockton.write_text(stockton.read_text(encoding="utf-8").replace(
+        'lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true'), encoding="utf-8")
+    before = stockton.read_bytes()
+    table = tmp_path / "change.csv"
+    table.write_text("case,question,answer\nO01,3.1.2,no\n", encoding="utf-8")
+    result = moderate("import", str(stockton), str(table), "--as", "jb")
+    assert result.returncode == 2 and "--reason" in result.stderr
+    assert stockton.read_bytes() == before
+    result = moderate("import", str(stockton), str(table), "--as", "jb", "--reason", "Re-read the case file")
+    assert result.returncode == 0, result.stderr
+    assert load(stockton).inspection.moderation[-1].reason == "Re-read the case file"
+
+
+def test_new_takes_the_lead_the_fieldwork_and_cases_from_a_table(tmp_path):
+    cases = tmp_path / "cases.csv"
+    cases.write_text("id,sample,label,inspector\nA1,court,Referral order,jb\nB1,oocd,Youth caution,\n",
+                     encoding="utf-8")
+    path = tmp_path / "new.toml"
+    result = moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases-from", str(cases),
+                      "--lead", "Ann Lead", "--fieldwork", "2026-11-02")
+    assert result.returncode == 0, result.stderr
+    inspection = load(path).inspection
+    assert inspection.lead_inspector == "Ann Lead" and str(inspection.fieldwork_start) == "2026-11-02"
+    assert [(c.id, c.sample, c.label, c.inspector) for c in inspection.cases] == [
+        ("A1", "court", "Referral order", "jb"), ("B1", "oocd", "Youth caution", None)]
+
+
+def test_new_refuses_a_broken_table_of_cases_with_each_problem_located(tmp_path):
+    cases = tmp_path / "cases.csv"
+    cases.write_text("id,sample,label\nA1,court,x\nA1,court,y\nB1,prison,z\n", encoding="utf-8")
+    path = tmp_path / "new.toml"
+    result = moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases-from", str(cases))
+    assert result.returncode == 2
+    assert "row 3, column 1 (id): duplicated case A1: also in row 2" in result.stderr
+    assert "row 4, column 2 (sample): 'prison' is not a sample" in result.stderr
+    assert not path.exists()
