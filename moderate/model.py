@@ -55,6 +55,10 @@ class Standard:
     key_questions: tuple[KeyQuestion, ...] = ()
     rating: str | None = None  # judgement standards only
     counts: bool = True
+    # HMIP's words, shown beside the rating, never rated: the standard's statement and,
+    # for a judgement standard, the key questions the panel weighs (`guidance`).
+    statement: str | None = None
+    guidance: tuple[str, ...] = ()
     extra: Mapping[str, Any] = _empty()
 
     @property

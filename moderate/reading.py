@@ -218,7 +218,7 @@ def _is_number(value: Any) -> bool:
 
 _TOP = frozenset({"format", "inspection", "samples", "framework", "standards", "cases", "moderation", "discretion"})
 _INSPECTION = frozenset({"title", "framework", "fieldwork_start", "lead_inspector"})
-_STANDARD = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts"})
+_STANDARD = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts", "statement", "guidance"})
 _KEY_QUESTION = frozenset({"id", "text", "prompts", "rating", "judgement"})
 _PROMPT = frozenset({"id", "text"})
 _CASE = frozenset({"id", "sample", "label", "inspector", "moderated", "answers"})
@@ -331,6 +331,9 @@ def _standards(doc: dict, samples: dict, band_names: list[str] | None, check: _C
         sample = check.string(entry, "sample", where)
         counts = check.boolean(entry, "counts", where)
         rating = check.string(entry, "rating", where)
+        statement = check.string(entry, "statement", where)
+        guidance = check.value(entry, "guidance", where, "an array of strings",
+                               lambda v: isinstance(v, list) and all(isinstance(g, str) for g in v))
         key_questions = _key_questions(entry, where, band_names, seen_questions, check)
         case_based = any(not kq.judgement for kq in key_questions)
         if case_based and sample is None and "sample" not in entry:
@@ -345,7 +348,8 @@ def _standards(doc: dict, samples: dict, band_names: list[str] | None, check: _C
         standards.append(Standard(
             id=sid or "", domain=domain, title=title or "", sample=sample,
             key_questions=tuple(key_questions), rating=rating,
-            counts=True if counts is None else counts, extra=_extra(entry, _STANDARD),
+            counts=True if counts is None else counts, statement=statement, guidance=tuple(guidance or ()),
+            extra=_extra(entry, _STANDARD),
         ))
     return standards
 

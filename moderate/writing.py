@@ -73,6 +73,8 @@ def _standard(standard: Standard) -> dict[str, Any]:
         "sample": standard.sample,
         "rating": standard.rating,
         "counts": None if standard.counts else False,
+        "statement": standard.statement,
+        "guidance": list(standard.guidance) or None,
         **standard.extra,
         "key_questions": [_key_question(kq) for kq in standard.key_questions] or None,
     }

@@ -262,6 +262,8 @@ class ModerationScreen(Screen):
                 if flag.eligible:
                     lines.append(f"Discretion {words.directions(flag)}: "
                                  + "; ".join(words.discretion_reasons(flag, self.session.framework)))
+                if standard.statement:
+                    lines.append(standard.statement)
             else:
                 text = next(q.text for kq in standard.key_questions for q in (kq, *kq.prompts) if q.id == row.question)
                 figures = self.session.figures(row.question)

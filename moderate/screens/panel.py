@@ -155,6 +155,10 @@ class PanelScreen(Screen):
                          + ". Raise (+), lower (-) or keep (k), with a reason.")
         elif standard.is_judgement:
             lines.append("A judgement standard: set its rating with r.")
+        if standard.statement:
+            lines.append(standard.statement)
+        if standard.guidance:
+            lines += ["Key questions (weighed, not rated):", *(f"  {question}" for question in standard.guidance)]
         if result.decision is not None:
             d = result.decision
             state = "STALE: the computed rating has moved since; decide again" if result.stale else "stands"
