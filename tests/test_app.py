@@ -221,3 +221,16 @@ def test_over_ssh_or_under_no_color_the_app_starts_in_the_16_colour_theme(monkey
     monkeypatch.setenv("COLORTERM", "truecolor")
     monkeypatch.setenv("NO_COLOR", "1")
     assert default_theme() == "ansi-dark"
+
+
+async def test_the_theme_a_user_chooses_is_remembered_for_them_alone(stockton, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    app = ModerateApp(stockton, "jb")
+    async with app.run_test() as pilot:
+        pilot.app.theme = "moderate-high-contrast"
+        await pilot.pause()
+    remembered = tmp_path / "config" / "moderate" / "theme"
+    assert remembered.stat().st_mode & 0o777 == 0o600
+    assert remembered.parent.stat().st_mode & 0o777 == 0o700
+    assert ModerateApp(stockton, "mk").theme == "moderate-high-contrast"
+    assert ModerateApp(stockton, "ls", theme="textual-light").theme == "textual-light"  # --theme still wins

@@ -19,6 +19,7 @@ from textual.theme import Theme
 
 from .. import words
 from ..journal import JournalInUse, pending
+from ..preferences import chosen_theme, remember_theme
 from ..reading import InspectionError, load
 from ..session import ReplayError, Session
 from ..storage import SaveError
@@ -58,7 +59,9 @@ class ModerateApp(App):
     def __init__(self, path: Path, user: str, theme: str | None = None, note: str | None = None) -> None:
         """Opens the file at once, so that a broken or busy one is refused before the screen starts
         (InspectionError; JournalInUse when this user has it open elsewhere)."""
-        super().__init__()
+        # Under NO_COLOR Textual strips colour with its NoColor filter only when the theme uses the
+        # terminal's own colours at start-up; asking for them says so (otherwise it greys to black).
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.path = Path(path)
         self.user = user
         self.note = note  # something to tell the user once the screen is up
@@ -70,7 +73,9 @@ class ModerateApp(App):
             load(self.path)  # refuse a broken file now, not after the question
         self._keep_journal = True  # unless quitting cleanly: a signal or a crash keeps the work
         self.register_theme(HIGH_CONTRAST)
-        self.theme = theme or default_theme()
+        remembered = chosen_theme()
+        self.theme = theme or (remembered if remembered in self.available_themes else default_theme())
+        self._theme_shown = self.theme  # changes from here on are the user's choice, remembered
         if KEYMAP.exists():
             with KEYMAP.open("rb") as f:
                 self.set_keymap(tomllib.load(f).get("keymap", {}))
@@ -88,6 +93,7 @@ class ModerateApp(App):
         return self.loaded.inspection.inspection_extra.get("reasons_required") is True
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         loop = asyncio.get_running_loop()
         for number in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(number, self._hang_up, number)
@@ -95,6 +101,11 @@ class ModerateApp(App):
             self._begin()
         else:
             self.push_screen(RestoreWork(self.waiting.summary), self._restore_or_not)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._theme_shown:
+            self._theme_shown = theme.name
+            remember_theme(theme.name)
 
     def _restore_or_not(self, choice: str | None) -> None:
         found, self.waiting = self.waiting, None

@@ -223,9 +223,11 @@ class CaseGrid(ScrollView, can_focus=True):
         standard = self.session.standards[self.rows[row].standard]
         result = self.session.ratings.standards[standard.id]
         base = self._style("grid--standard")
-        if row == self.cursor[0]:
+        label = base
+        if row == self.cursor[0]:  # no cell to stand on: the standard's name carries the cursor
             base += self._style("grid--cursor-row")
-        segments = [Segment(f" {standard.id} {standard.title}  ", base)]
+            label = base + self._style("grid--cursor")
+        segments = [Segment(f" {standard.id} {standard.title} ", label), Segment(" ", base)]
         segments += self._rating_segments(result, base)
         flag = result.discretion
         if flag.eligible:

@@ -1,0 +1,147 @@
+"""The app in a real terminal (tmux, on a socket of the test's own), read back with its escape codes.
+
+What the pilot cannot see: the colour codes a terminal is sent, after Textual's filters
+(NO_COLOR) and the theme's 16 colours.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+BLACK = 0  # a dark terminal's own background, which ansi-dark draws on
+
+
+def needs_tmux() -> None:
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is needed for the real-terminal tests (apt-get install tmux)")
+
+
+class Terminal:
+    """One tmux server and session of a given size running `moderate FILE`, its environment given."""
+
+    def __init__(self, socket: Path, path: Path, width: int, height: int, env: dict[str, str]) -> None:
+        needs_tmux()
+        self.socket = str(socket)
+        moderate = Path(sys.executable).with_name("moderate")
+        environment = " ".join(f"{key}={value}" for key, value in env.items())
+        self.tmux("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height),
+                  f"env -u NO_COLOR -u COLORTERM {environment} {moderate} --as tester {path}")
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-S", self.socket, *args], check=True, capture_output=True, text=True).stdout
+
+    def capture(self, escapes: bool = True) -> str:
+        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "app")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        """The screen once `text` shows on it (the app starts in a second or two, slower under load)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.capture(escapes=False)
+            if text in screen:
+                time.sleep(0.3)  # let the frame that showed it settle
+                return self.capture()
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never showed:\n{self.capture(escapes=False)}")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "app", *keys)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True)
+
+
+@dataclass
+class Cell:
+    char: str
+    fg: int | str  # an ANSI colour number, a 256-colour or RGB code, or "default"
+    bg: int | str
+    bold: bool
+    underline: bool
+    reverse: bool
+
+
+def _colour(params: list[str], i: int) -> tuple[int | str, int]:
+    """A 38/48 extended colour starting after params[i]: (the colour, the index after it)."""
+    if params[i + 1:i + 2] == ["5"]:
+        return f"256:{params[i + 2]}", i + 3
+    return "rgb:" + ",".join(params[i + 2:i + 5]), i + 5
+
+
+RESET = {"fg": "default", "bg": "default", "bold": False, "underline": False, "reverse": False}
+ATTRIBUTES = {1: ("bold", True), 22: ("bold", False), 4: ("underline", True), 24: ("underline", False),
+              7: ("reverse", True), 27: ("reverse", False), 39: ("fg", "default"), 49: ("bg", "default")}
+
+
+def cells(screen: str) -> list[list[Cell]]:
+    """Each character of a `capture-pane -e` screen with the attributes it is drawn in."""
+    state: dict[str, int | str | bool] = dict(RESET)
+    rows = []
+    for line in screen.split("\n"):
+        row = []
+        position = 0
+        for match in [*SGR.finditer(line), None]:
+            end = match.start() if match else len(line)
+            row += [Cell(c, **state) for c in line[position:end]]  # type: ignore[arg-type]
+            if match is None:
+                break
+            position = match.end()
+            params = match.group(1).replace(":", ";").split(";")
+            i = 0
+            while i < len(params):
+                code = int(params[i] or 0)
+                i += 1
+                if code == 0:
+                    state.update(RESET)
+                elif code in ATTRIBUTES:
+                    state.update([ATTRIBUTES[code]])
+                elif 30 <= code <= 37 or 90 <= code <= 97:
+                    state["fg"] = code - 30 if code < 90 else code - 82
+                elif 40 <= code <= 47 or 100 <= code <= 107:
+                    state["bg"] = code - 40 if code < 100 else code - 92
+                elif code in (38, 48):
+                    state["fg" if code == 38 else "bg"], i = _colour(params, i - 1)
+        rows.append(row)
+    return rows
+
+
+def colour_codes(screen: str) -> list[str]:
+    """Every SGR parameter that sets a colour (30–37, 40–47, 90–97, 100–107, 38, 48)."""
+    found = []
+    for match in SGR.finditer(screen):
+        params = match.group(1).replace(":", ";").split(";")
+        i = 0
+        while i < len(params):
+            code = int(params[i] or 0)
+            if code in (38, 48):
+                found.append(";".join(params[i:]))
+                break
+            if 30 <= code <= 37 or 40 <= code <= 47 or 90 <= code <= 97 or 100 <= code <= 107:
+                found.append(str(code))
+            i += 1
+    return found
+
+
+def invisible(screen: str) -> list[str]:
+    """Characters drawn in their own background's colour (the terminal's default background: black)."""
+    found = []
+    for y, row in enumerate(cells(screen)):
+        for x, cell in enumerate(row):
+            if cell.char.isspace():
+                continue
+            fg = "light" if cell.fg == "default" else cell.fg  # the terminal's own text colour
+            bg = BLACK if cell.bg == "default" else cell.bg
+            fg, bg = (bg, fg) if cell.reverse else (fg, bg)
+            if fg == bg:
+                found.append(f"{cell.char!r} at ({x}, {y}) in colour {fg} on {bg}")
+    return found
+

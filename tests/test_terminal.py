@@ -1,0 +1,58 @@
+"""The app in a real terminal: what is sent to it under NO_COLOR and in the 16-colour theme."""
+
+from __future__ import annotations
+
+import pytest
+
+from terminal import Terminal, cells, colour_codes, invisible
+
+ANSWERS = set("✓✗–·")
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    started = []
+
+    def start(path, width=80, height=24, **env):
+        env = {"TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path / "config"), **env}
+        started.append(Terminal(tmp_path / "tmux.socket", path, width, height, env))
+        return started[-1]
+
+    yield start
+    for t in started:
+        t.close()
+
+
+def reversed_text(screen: str) -> list[str]:
+    """The runs of text drawn in reverse video, one string per line."""
+    return [text for row in cells(screen) if (text := "".join(c.char for c in row if c.reverse).strip())]
+
+
+def test_under_no_color_nothing_is_coloured_and_the_cursor_shows_in_reverse(terminal, stockton):
+    t = terminal(stockton, NO_COLOR="1")
+    screen = t.wait_for("Question")
+    assert colour_codes(screen) == []
+    assert any(set(run) & ANSWERS for run in reversed_text(screen)), "the cursor's cell is not in reverse"
+
+    t.keys("]")  # the next standard flagged for discretion: the cursor on a standard's line
+    screen = t.wait_for("Planning: Good")
+    assert colour_codes(screen) == []
+    assert any("2.2 Planning" in run for run in reversed_text(screen))
+
+    t.keys("P")
+    screen = t.wait_for("Overall")
+    assert colour_codes(screen) == []
+    assert any("Governance" in run for run in reversed_text(screen)), "the panel's cursor row is not in reverse"
+
+
+def test_in_the_16_colour_theme_no_character_is_drawn_in_its_background_colour(terminal, stockton):
+    t = terminal(stockton)  # no COLORTERM, as over ssh: ansi-dark
+    screen = t.wait_for("Question")
+    assert colour_codes(screen), "the 16-colour theme should be in colour"
+    assert invisible(screen) == []
+    t.keys("]")
+    assert invisible(t.wait_for("Planning: Good")) == []
+    t.keys("P")
+    assert invisible(t.wait_for("Overall")) == []
+    t.keys("?")
+    assert invisible(t.wait_for("esc to close")) == []
