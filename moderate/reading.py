@@ -11,10 +11,14 @@ import datetime as dt
 import math
 import os
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+try:  # the same parser as tomllib, compiled by mypyc: 3-4x faster on an inspection
+    import tomli as toml
+except ImportError:  # no tomli installed: the standard library's pure-Python copy
+    import tomllib as toml  # type: ignore[no-redef]
 
 from .frameworks import PRESETS, Framework, resolve
 from .model import (
@@ -97,8 +101,8 @@ def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
 
 def parse_text(text: str, name: str = "<inspection>") -> Loaded:
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+        document = toml.loads(text)  # the one place an inspection is parsed
+    except toml.TOMLDecodeError as e:
         raise InspectionError(name, [_syntax_message(text, e)]) from None
     except RecursionError:
         raise InspectionError(name, ["TOML syntax error: nested too deeply"]) from None
@@ -106,7 +110,7 @@ def parse_text(text: str, name: str = "<inspection>") -> Loaded:
     return Loaded(inspection, framework, text)
 
 
-def _syntax_message(text: str, error: tomllib.TOMLDecodeError) -> str:
+def _syntax_message(text: str, error: toml.TOMLDecodeError) -> str:
     # Python 3.11's messages end "(at line L, column C)"; 3.14 adds attributes.
     message = str(error)
     line = getattr(error, "lineno", None)
@@ -415,15 +419,22 @@ def _cases(doc: dict, samples: dict, questions: set[str] | None, check: _Checker
             by = check.string(marked, "by", f"{where}.moderated", required=True)
             at = check.timestamp(marked, "at", f"{where}.moderated", required=True)
             moderated = Moderated(by or "", at, _extra(marked, _MODERATED))
-        answers = {}
-        for question, value in check.table(entry, "answers", where).items():
-            answer = ANSWERS.get(value) if isinstance(value, str) else None
-            if questions is not None and question not in questions:
-                check.problem(f"{where}.answers.{_key(question)}", "no such question in this file")
-            elif answer is None:
-                check.problem(f"{where}.answers.{_key(question)}", f"{_short(value)} is not yes, no or n/a")
-            else:
-                answers[question] = answer
+        given = check.table(entry, "answers", where)
+        try:  # nearly every case is valid: one comprehension, and the slow loop only to say why not
+            answers = {question: ANSWERS[value] for question, value in given.items()}
+            valid = questions is None or questions.issuperset(answers)
+        except (KeyError, TypeError):  # not a valid answer, or not even hashable
+            valid = False
+        if not valid:
+            answers = {}
+            for question, value in given.items():
+                answer = ANSWERS.get(value) if isinstance(value, str) else None
+                if questions is not None and question not in questions:
+                    check.problem(f"{where}.answers.{_key(question)}", "no such question in this file")
+                elif answer is None:
+                    check.problem(f"{where}.answers.{_key(question)}", f"{_short(value)} is not yes, no or n/a")
+                else:
+                    answers[question] = answer
         cases.append(Case(
             id=cid or "", sample=sample or "",
             label=check.string(entry, "label", where), inspector=check.string(entry, "inspector", where),
