@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from moderate.reading import InspectionError, load
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).resolve().parent / "broken"
@@ -96,6 +99,21 @@ def test_check_refuses(path):
     if len(expect) > 1 and not path.name.startswith(("format-", "framework-unknown")):
         # one line per problem: nothing listed twice, nothing unlisted
         assert len(result.stderr.splitlines()) == len(expect), result.stderr
+
+
+def _refusal(path: Path) -> str:
+    with pytest.raises(InspectionError) as refused:
+        load(path)
+    return str(refused.value)
+
+
+def test_a_save_or_reload_in_a_worker_thread_refuses_in_the_same_words():
+    # Off the main thread another parser reads (one that lets the screen run meanwhile).
+    files = [p for p in CORPUS if p.is_file()]
+    on_main = [_refusal(p) for p in files]
+    with ThreadPoolExecutor(1) as worker:
+        in_worker = list(worker.map(_refusal, files))
+    assert in_worker == on_main
 
 
 def test_check_lists_every_file_at_once():
