@@ -24,7 +24,9 @@ from .writing import comment_lines, dumps
 REFUSED = 2  # the file (or the command) was refused; problems on stderr
 CONFLICTS = 1  # merge-driver: merged, but with conflicts to settle (git then stops the merge)
 
-COMMANDS = ("report", "check", "format", "new", "answers", "import", "merge-driver")
+SKIPPED = 1  # stats: counted, but some files could not be read (listed on stderr)
+
+COMMANDS = ("report", "stats", "check", "format", "new", "answers", "import", "merge-driver")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +43,18 @@ def _parser() -> argparse.ArgumentParser:
                         help="text (default), json (the machine-readable report of format.md), "
                              "markdown (tables as the published reports print them) or csv (one row per question)")
     report.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+    report.add_argument("--entries", action="store_true",
+                        help="with --format csv: the moderation log instead, one row per entry")
+
+    stats = commands.add_parser(
+        "stats", help="how often moderation changed answers, over many inspections",
+        description="Add up the moderation counts of many inspections: answers reviewed, answers changed and "
+                    "the agreement rate, by question, inspector or moderator. Files that cannot be read are "
+                    "listed on stderr and skipped (exit 1).")
+    stats.add_argument("files", type=Path, nargs="+")
+    stats.add_argument("--json", action="store_true", help="one JSON object (files, reviewed, changed, by_...)")
+    stats.add_argument("--by", choices=("question", "inspector", "moderator"), action="append",
+                       help="the table(s) to print (default: question and inspector); may be repeated")
 
     check = commands.add_parser("check", help="validate inspection files (exit 0 when all are valid, 2 if not)")
     check.add_argument("files", type=Path, nargs="+")
@@ -94,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         return _app(argv)
     args = _parser().parse_args(argv)
     try:
-        commands = {"report": _report, "check": _check, "format": _format, "new": _new, "answers": _answers,
-                    "import": _import, "merge-driver": _merge_driver}
+        commands = {"report": _report, "stats": _stats, "check": _check, "format": _format, "new": _new,
+                    "answers": _answers, "import": _import, "merge-driver": _merge_driver}
         return commands[args.command](args)
     except (InspectionError, SaveError) as error:
         print(error, file=sys.stderr)
@@ -152,12 +166,39 @@ def _report(args) -> int:
     ratings = rate_inspection(loaded.inspection, loaded.framework)
     from .report import as_csv, as_json, as_markdown, as_text  # tabulate: for reports only, not the app
 
-    if args.format == "json":
+    if args.entries and args.format != "csv":
+        print("moderate report: --entries goes with --format csv", file=sys.stderr)
+        return REFUSED
+    if args.entries:
+        from .audit import entries_csv
+
+        sys.stdout.write(entries_csv(loaded.inspection))
+    elif args.format == "json":
         print(json.dumps(as_json(loaded.inspection, loaded.framework, ratings), indent=2, ensure_ascii=False))
     else:
         render = {"text": as_text, "markdown": as_markdown, "csv": as_csv}[args.format]
         sys.stdout.write(render(loaded.inspection, loaded.framework, ratings))
     return 0
+
+
+def _stats(args) -> int:
+    from .agreement import Agreement, count
+    from .audit import stats_json, stats_text
+
+    total, counted, status = Agreement(), [], 0
+    for path in args.files:
+        try:
+            total += count(load(path).inspection)
+        except InspectionError as error:
+            print(f"moderate stats: skipped: {error}", file=sys.stderr)
+            status = SKIPPED
+        else:
+            counted.append(str(path))
+    if args.json:
+        print(json.dumps(stats_json(counted, total), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(stats_text(counted, total, args.by or ("question", "inspector")))
+    return status
 
 
 def _check(args) -> int:

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 FORMAT = 1
 NOT_RATED = "Not rated"
 UNANSWERED = "unanswered"  # only in the moderation log: an answer not (or no longer) given
+UNRATED = "unrated"  # only in the moderation log: a judgement standard not (or no longer) rated
 
 
 
@@ -91,7 +92,12 @@ class Case:
 
 @dataclass(frozen=True, slots=True)
 class ModerationEntry:
-    """One answer changed by moderation. `from_`/`to` are an answer or UNANSWERED."""
+    """One answer (or judgement rating) changed, or reviewed, by moderation.
+
+    An answer's entry names its case and question, and `from_`/`to` are an answer or
+    UNANSWERED; a judgement rating's names its `standard` (case and question empty), and
+    `from_`/`to` are a rating, NOT_RATED or UNRATED. `from_ == to` records a review that agreed.
+    """
 
     case: str
     question: str
@@ -100,7 +106,12 @@ class ModerationEntry:
     by: str
     at: dt.datetime
     reason: str | None = None
+    standard: str | None = None
     extra: Mapping[str, Any] = _empty()
+
+    @property
+    def is_rating(self) -> bool:
+        return self.standard is not None
 
 
 @dataclass(frozen=True, slots=True)

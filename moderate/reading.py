@@ -27,6 +27,7 @@ from .model import (
     FORMAT,
     NOT_RATED,
     UNANSWERED,
+    UNRATED,
     Answer,
     Case,
     Decision,
@@ -231,7 +232,7 @@ _KEY_QUESTION = frozenset({"id", "text", "prompts", "rating", "judgement"})
 _PROMPT = frozenset({"id", "text"})
 _CASE = frozenset({"id", "sample", "label", "inspector", "moderated", "answers"})
 _MODERATED = frozenset({"by", "at"})
-_MODERATION = frozenset({"case", "question", "from", "to", "by", "at", "reason"})
+_MODERATION = frozenset({"case", "question", "standard", "from", "to", "by", "at", "reason"})
 _DECISION = frozenset({"standard", "computed", "rating", "by", "at", "reason"})
 
 
@@ -452,29 +453,41 @@ def _moderation(doc: dict, standards: dict[str, Standard], band_names: list[str]
     entries = []
     for i, entry in enumerate(check.tables(doc, "moderation", "")):
         where = f"moderation[{i}]"
-        # A judgement standard's rating is logged with no case, the standard's id for the
-        # question, and ratings for from/to.
-        question = entry.get("question")
-        rating = entry.get("case") == "" and isinstance(question, str) and question in standards \
-            and standards[question].is_judgement
-        values = {key: check.string(entry, key, where, required=not (rating and key == "case"))
-                  for key in ("case", "question", "from", "to", "by")}
-        if not rating:
-            allowed = {"from": (*ANSWERS, UNANSWERED), "to": (*ANSWERS, UNANSWERED)}
-        elif band_names is not None:
-            allowed = {"from": (*band_names, NOT_RATED, UNANSWERED), "to": (*band_names, NOT_RATED)}
+        standard = _rated_standard(entry, standards)
+        if standard is None:
+            keys: tuple[str, ...] = ("case", "question", "from", "to", "by")
+            answers = (*ANSWERS, UNANSWERED)
+            allowed: dict[str, tuple[str, ...]] = {"from": answers, "to": answers}
         else:
-            allowed = {}  # the framework is unknown, and already reported
+            keys = ("from", "to", "by")
+            ratings = (*band_names, NOT_RATED, UNRATED) if band_names is not None else ()
+            allowed = {"from": ratings, "to": ratings} if ratings else {}  # an unknown framework is already reported
+        values = {key: check.string(entry, key, where, required=True) for key in keys}
+        for key in ("from", "to"):
+            if standard is not None and values[key] == UNANSWERED:
+                values[key] = UNRATED  # how the older form said it
         for key, choices in allowed.items():
             if values[key] is not None and values[key] not in choices:
                 check.problem(f"{where}.{key}", f"{values[key]!r} is not one of {_choices(choices)}")
         entries.append(ModerationEntry(
-            case=values["case"] or "", question=values["question"] or "",
+            case=values.get("case") or "", question=values.get("question") or "",
             from_=values["from"] or "", to=values["to"] or "", by=values["by"] or "",
             at=check.timestamp(entry, "at", where, required=True),
-            reason=check.string(entry, "reason", where), extra=_extra(entry, _MODERATION),
+            reason=check.string(entry, "reason", where), standard=standard,
+            extra=_extra(entry, _MODERATION),
         ))
+        if standard is None and "standard" in entry:
+            check.problem(f"{where}.standard", f"no judgement standard {_short(entry['standard'])} in this file")
     return entries
+
+
+def _rated_standard(entry: dict, standards: dict[str, Standard]) -> str | None:
+    """The judgement standard a log entry rates: `standard = "1.1"`, or in the older form
+    `case = ""` with the standard's id as the question. None for an answer's entry."""
+    named = entry.get("standard", entry.get("question") if entry.get("case") == "" else None)
+    if isinstance(named, str) and named in standards and standards[named].is_judgement:
+        return named
+    return None
 
 
 def _decisions(doc: dict, standards: dict[str, Standard], band_names: list[str] | None,

@@ -9,7 +9,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from . import words
+from . import audit, words
 from .frameworks import Framework
 from .model import Inspection
 from .rules import Figures, Ratings, StandardResult, whole_percent
@@ -61,7 +61,7 @@ def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> d
                     "rating": decision.rating,
                     "stale": result.stale,
                     "by": decision.by,
-                    "at": decision.at.isoformat(),
+                    "at": audit.iso(decision.at),
                     "reason": decision.reason,
                 },
             }
@@ -84,6 +84,8 @@ def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> d
             "complete": overall.complete,
         },
         "standards": standards,
+        "moderation": audit.moderation_json(inspection),
+        "panel": audit.panel_json(inspection, ratings),
     }
 
 
@@ -134,6 +136,7 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
     out += ["", f"Score {overall.score}/{overall.max}", f"Overall rating: {words.overall(overall)}"]
     if not framework.verified:
         out.append(f"Note: {framework.name}'s overall thresholds are not published by HMIP; these are assumed.")
+    out += ["", *audit.moderation_text(inspection), "", *audit.panel_text(inspection, ratings)]
     return "\n".join(out) + "\n"
 
 
@@ -174,6 +177,7 @@ def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings) 
                 out.append(f"| {_cell(kq.text)} | | | {_name(figures.band) or 'not yet rated'} |")
             else:
                 out.append(f"| {_cell(kq.text)} | {figures.relevant} | {figures.yes} | {words.percent(figures)} |")
+    out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
     return "\n".join(out) + "\n"
 
 

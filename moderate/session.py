@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
 from .frameworks import Framework
-from .model import NOT_RATED, UNANSWERED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
+from .model import NOT_RATED, UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
 from .rules import (
     Figures,
     Ratings,
@@ -193,8 +193,8 @@ class Session:
         return decision
 
     def rate_judgement(self, standard_id: str, rating: str) -> Standard | None:
-        """Give a judgement standard its rating (a band or "Not rated"); logged like an answer,
-        with no case and the standard's id for the question. None if unchanged."""
+        """Give a judgement standard its rating (a band or "Not rated"); logged with the
+        standard's id. None if unchanged."""
         old = self.standards[standard_id]
         if not old.is_judgement:
             raise ValueError(f"{standard_id} takes its rating from its key questions")
@@ -204,7 +204,7 @@ class Session:
             return None
         standard = replace(old, rating=rating)
         self.standards[standard_id] = standard
-        entry = ModerationEntry("", standard_id, old.rating or UNANSWERED, rating, self.user, self.clock())
+        entry = ModerationEntry("", "", old.rating or UNRATED, rating, self.user, self.clock(), standard=standard_id)
         self.moderation.append(entry)
         self._rerate(standard_id)
         self.dirty = True

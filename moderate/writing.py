@@ -117,8 +117,9 @@ class _Answers(dict):
 
 
 def _moderation(entry: ModerationEntry) -> dict[str, Any]:
+    named = {"standard": entry.standard} if entry.is_rating else {"case": entry.case, "question": entry.question}
     return {
-        "case": entry.case, "question": entry.question, "from": entry.from_, "to": entry.to,
+        **named, "from": entry.from_, "to": entry.to,
         "by": entry.by, "at": _timestamp(entry.at), "reason": entry.reason, **entry.extra,
     }
 

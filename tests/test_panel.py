@@ -85,7 +85,7 @@ async def test_a_judgement_standard_is_rated_on_the_panel_and_logged(stockton):
         await pilot.pause()
     inspection = load(stockton).inspection
     assert inspection.standard("1.1").rating == "Outstanding"
-    assert inspection.moderation[-1].question == "1.1" and inspection.moderation[-1].to == "Outstanding"
+    assert inspection.moderation[-1].standard == "1.1" and inspection.moderation[-1].to == "Outstanding"
 
 
 async def test_a_file_saved_by_another_process_shows_on_the_panel_within_two_seconds(stockton):

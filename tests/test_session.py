@@ -80,12 +80,12 @@ def test_marking_a_case_moderated_is_saved(stockton, tmp_path):
     assert inspection.case("C03").moderated.by == "jb"
 
 
-def test_a_judgement_standard_is_rated_and_logged_with_no_case(stockton, tmp_path):
+def test_a_judgement_standard_is_rated_and_logged_with_its_standard(stockton, tmp_path):
     assert stockton.ratings.overall.score == 32
     stockton.rate_judgement("1.2", "Good")
     assert stockton.ratings.standards["1.2"].final.rating == "Good" and stockton.ratings.overall.score == 31
     entry = stockton.moderation[-1]
-    assert (entry.case, entry.question, entry.from_, entry.to) == ("", "1.2", "Outstanding", "Good")
+    assert (entry.standard, entry.case, entry.question, entry.from_, entry.to) == ("1.2", "", "", "Outstanding", "Good")
     assert stockton.rate_judgement("1.2", "Good") is None
     with pytest.raises(ValueError):
         stockton.rate_judgement("2.2", "Good")  # rated from its key questions

@@ -1,0 +1,104 @@
+"""What the moderation log says about agreement (`spec/format.md`, "The machine-readable report").
+
+A *reviewed* answer is a (case, question) with at least one entry in the log; it is
+*changed* when its value now differs from the `from` of its first entry. Counts go by
+question, by the case's inspector and by moderator, each listed in file order and only
+where something was reviewed. Judgement ratings are in the log but not in the counts.
+The one count, used by `moderate report` and `moderate stats` alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+from .model import UNANSWERED, Inspection, ModerationEntry
+from .rules import whole_percent
+
+Cell = tuple[str, str]  # (case id, question id)
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    reviewed: int = 0
+    changed: int = 0
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.reviewed + other.reviewed, self.changed + other.changed)
+
+    @property
+    def agreement(self) -> Fraction | None:
+        """The share of reviewed answers left as they were; None when nothing was reviewed."""
+        return Fraction(self.reviewed - self.changed, self.reviewed) if self.reviewed else None
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    total: Count = Count()
+    by_question: Mapping[str, Count] = field(default_factory=dict)
+    by_inspector: Mapping[str, Count] = field(default_factory=dict)
+    # A moderator reviewed an answer when they made an entry on it, and changed it when
+    # their own entries on it, taken together, moved it (their last `to` is not their first `from`).
+    by_moderator: Mapping[str, Count] = field(default_factory=dict)
+
+    def __add__(self, other: Agreement) -> Agreement:
+        return Agreement(self.total + other.total, _added(self.by_question, other.by_question),
+                         _added(self.by_inspector, other.by_inspector), _added(self.by_moderator, other.by_moderator))
+
+
+def _added(ours: Mapping[str, Count], theirs: Mapping[str, Count]) -> dict[str, Count]:
+    summed = dict(ours)
+    for key, count in theirs.items():
+        summed[key] = summed.get(key, Count()) + count
+    return summed
+
+
+def count(inspection: Inspection) -> Agreement:
+    """The agreement figures of one inspection's moderation log."""
+    entries: dict[Cell, list[ModerationEntry]] = {}
+    for entry in inspection.moderation:
+        if not entry.is_rating:
+            entries.setdefault((entry.case, entry.question), []).append(entry)
+    cases = {case.id: case for case in inspection.cases}
+    changed: dict[Cell, bool] = {}
+    for (case_id, question), logged in entries.items():
+        case = cases.get(case_id)
+        answer = case.answers.get(question) if case is not None else None
+        now = UNANSWERED if answer is None else answer.value
+        changed[case_id, question] = now != logged[0].from_
+
+    def tally(keys: Iterable[str], key_of) -> dict[str, Count]:
+        counts: dict[str, Count] = {key: Count() for key in keys}
+        for cell, moved in changed.items():
+            key = key_of(cell)
+            counts[key] = counts.get(key, Count()) + Count(1, int(moved))
+        return {key: c for key, c in counts.items() if c.reviewed}
+
+    questions = [q for s in inspection.standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))]
+    inspectors = [case.inspector or "" for case in inspection.cases]
+    by_moderator: dict[str, Count] = {}
+    for logged in entries.values():
+        by_moderator = _added(by_moderator, _moderators(logged))
+    return Agreement(
+        total=Count(len(changed), sum(changed.values())),
+        by_question=tally(questions, lambda cell: cell[1]),
+        by_inspector=tally(inspectors, lambda cell: (cases[cell[0]].inspector or "") if cell[0] in cases else ""),
+        by_moderator=by_moderator,
+    )
+
+
+def _moderators(logged: list[ModerationEntry]) -> dict[str, Count]:
+    """One answer's entries, counted for each moderator who made one (in the order they first did)."""
+    spans: dict[str, tuple[str, str]] = {}
+    for entry in logged:
+        first = spans.get(entry.by, (entry.from_, entry.to))[0]
+        spans[entry.by] = (first, entry.to)
+    return {by: Count(1, int(first != last)) for by, (first, last) in spans.items()}
+
+
+def percent(agreement: Fraction | None) -> str:
+    """An agreement rate as printed: '83%' (rounded half up), or '–' when nothing was reviewed."""
+    if agreement is None:
+        return "–"
+    return f"{whole_percent(agreement * 100)}%"

@@ -1,0 +1,242 @@
+"""The moderation log and the ratings panel's decisions read back: the `moderation` and
+`panel` parts of the machine-readable report, their sections of the text and markdown
+reports, the log as CSV, and `moderate stats` over many inspections."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import textwrap
+import unicodedata
+from typing import Any, Callable, Iterable, Mapping
+
+from tabulate import tabulate
+
+from .agreement import Agreement, Count, count, percent
+from .model import Decision, Inspection, ModerationEntry
+from .rules import Ratings
+
+MOST_CHANGED = 5  # questions listed under "most changed" in the text and markdown reports
+REASON_WIDTH = 48  # a reason's lines in the text report's tables
+
+
+def iso(at: dt.datetime) -> str:
+    """ISO 8601, with UTC written as Z as format.md writes it."""
+    text = at.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def when(at: dt.datetime) -> str:
+    """A time as people read it in a table: '2026-11-20 14:03 UTC'."""
+    zone = " UTC" if at.utcoffset() == dt.timedelta(0) else (at.strftime(" %z") if at.tzinfo else "")
+    return at.strftime("%Y-%m-%d %H:%M") + zone
+
+
+def one_line(text: str | None) -> str:
+    """File text for one cell of a table: line breaks as spaces, other control characters
+    made visible (as \\x1b), so that a reason cannot break a table or drive the terminal."""
+    if not text:
+        return ""
+    out = []
+    for char in text:
+        if char in "\n\r\t":
+            out.append(" ")
+        elif unicodedata.category(char) in ("Cc", "Cf") and char not in "\u200d":
+            out.append(repr(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def subject(entry: ModerationEntry) -> str:
+    """What an entry is about: 'C03 2.2.2', or '1.1 rating'."""
+    return f"{entry.standard} rating" if entry.is_rating else f"{entry.case} {entry.question}"
+
+
+def change(entry: ModerationEntry) -> str:
+    """What an entry records: 'yes → no', or 'yes (agreed)' for a review that changed nothing."""
+    return f"{entry.from_} (agreed)" if entry.from_ == entry.to else f"{entry.from_} → {entry.to}"
+
+
+# ---------------------------------------------------------------- the machine-readable report
+
+def entry_json(entry: ModerationEntry) -> dict[str, Any]:
+    named = {"standard": entry.standard} if entry.is_rating else {"case": entry.case, "question": entry.question}
+    return {**named, "from": entry.from_, "to": entry.to, "by": entry.by, "at": iso(entry.at), "reason": entry.reason}
+
+
+def counts_json(agreement: Agreement) -> dict[str, Any]:
+    def listed(counts: Mapping[str, Count], key: str) -> list[dict[str, Any]]:
+        return [{key: name, "reviewed": c.reviewed, "changed": c.changed} for name, c in counts.items()]
+
+    return {
+        "reviewed": agreement.total.reviewed,
+        "changed": agreement.total.changed,
+        "by_question": listed(agreement.by_question, "question"),
+        "by_inspector": listed(agreement.by_inspector, "inspector"),
+        "by_moderator": listed(agreement.by_moderator, "moderator"),
+    }
+
+
+def moderation_json(inspection: Inspection) -> dict[str, Any]:
+    return {"entries": [entry_json(e) for e in inspection.moderation], **counts_json(count(inspection)),
+            "moderated_cases": [{"case": c.id, "by": c.moderated.by, "at": iso(c.moderated.at)}
+                                for c in inspection.cases if c.moderated is not None]}
+
+
+def stale(decision: Decision, ratings: Ratings) -> bool:
+    """Whether the standard's computed rating is no longer the one the decision was made against."""
+    result = ratings.standards.get(decision.standard)
+    return result is None or result.computed is None or result.computed.rating != decision.computed
+
+
+def panel_json(inspection: Inspection, ratings: Ratings) -> list[dict[str, Any]]:
+    return [{"standard": d.standard, "computed": d.computed, "rating": d.rating, "by": d.by, "at": iso(d.at),
+             "reason": d.reason, "stale": stale(d, ratings)} for d in inspection.discretion]
+
+
+# ---------------------------------------------------------------- text and markdown
+
+def _summary(total: Count) -> str:
+    if not total.reviewed:
+        return "No answer has been reviewed."
+    return (f"{total.reviewed} answer{'s' if total.reviewed != 1 else ''} reviewed, {total.changed} changed: "
+            f"agreement {percent(total.agreement)}.")
+
+
+def _most_changed(agreement: Agreement) -> list[list[Any]]:
+    changed = [(q, c) for q, c in agreement.by_question.items() if c.changed]
+    changed.sort(key=lambda item: -item[1].changed)  # stable: ties stay in file order
+    return [[q, c.reviewed, c.changed, percent(c.agreement)] for q, c in changed[:MOST_CHANGED]]
+
+
+def _entry_rows(inspection: Inspection, cell: Callable[[str], str],
+                reason: Callable[[str], str]) -> list[list[str]]:
+    return [[when(e.at), cell(e.by), cell(subject(e)), cell(change(e)), reason(e.reason or "")]
+            for e in inspection.moderation]
+
+
+def _moderated(inspection: Inspection, cell: Callable[[str], str]) -> str | None:
+    marked = [f"{cell(c.id)} ({cell(c.moderated.by)}, {when(c.moderated.at)})"
+              for c in inspection.cases if c.moderated is not None]
+    return f"Cases marked moderated: {', '.join(marked)}." if marked else None
+
+
+_ENTRY_HEADERS = ["When", "Who", "Answer", "Change", "Reason"]
+_QUESTION_HEADERS = ["Question", "Reviewed", "Changed", "Agreement"]
+_PANEL_HEADERS = ["Standard", "Computed", "Decided", "Reason", "Who", "When", "Stale"]
+
+
+def _panel_rows(inspection: Inspection, ratings: Ratings, cell: Callable[[str], str],
+                reason: Callable[[str], str]) -> list[list[str]]:
+    return [[cell(d.standard), cell(d.computed), cell(d.rating), reason(d.reason or ""), cell(d.by), when(d.at),
+             "STALE" if stale(d, ratings) else ""] for d in inspection.discretion]
+
+
+def _wrapped(text: str) -> str:
+    return textwrap.fill(one_line(text), REASON_WIDTH)
+
+
+def _table(rows: list[list[Any]], headers: list[str]) -> str:
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def moderation_text(inspection: Inspection) -> list[str]:
+    """The text report's "Moderation" section."""
+    agreement = count(inspection)
+    out = ["Moderation", "", _summary(agreement.total)]
+    moderated = _moderated(inspection, one_line)
+    if moderated:
+        out.append(moderated)
+    most = _most_changed(agreement)
+    if most:
+        out += ["", "Most changed questions", _table(most, _QUESTION_HEADERS)]
+    if inspection.moderation:
+        out += ["", "Log", _table(_entry_rows(inspection, one_line, _wrapped), _ENTRY_HEADERS)]
+    else:
+        out.append("Nothing in the moderation log.")
+    return out
+
+
+def panel_text(inspection: Inspection, ratings: Ratings) -> list[str]:
+    """The text report's "Ratings panel" section."""
+    if not inspection.discretion:
+        return ["Ratings panel", "", "No panel decisions."]
+    return ["Ratings panel", "", _table(_panel_rows(inspection, ratings, one_line, _wrapped), _PANEL_HEADERS)]
+
+
+def markdown_cell(text: str) -> str:
+    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _markdown_table(headers: list[str], rows: Iterable[list[Any]], right: int = 0) -> list[str]:
+    """A markdown table; the last `right` columns are figures, aligned right."""
+    rule = ["---"] * (len(headers) - right) + ["---:"] * right
+    return [f"| {' | '.join(headers)} |", f"|{'|'.join(rule)}|",
+            *(f"| {' | '.join(str(v) for v in row)} |" for row in rows)]
+
+
+def moderation_markdown(inspection: Inspection) -> list[str]:
+    """The markdown report's "Moderation" section."""
+    agreement = count(inspection)
+    out = ["## Moderation", "", _summary(agreement.total)]
+    moderated = _moderated(inspection, markdown_cell)
+    if moderated:
+        out += ["", moderated]
+    most = _most_changed(agreement)
+    if most:
+        out += ["", "### Most changed questions", "", *_markdown_table(_QUESTION_HEADERS, most, right=3)]
+    out += ["", "### Log", ""]
+    if inspection.moderation:
+        out += _markdown_table(_ENTRY_HEADERS, _entry_rows(inspection, markdown_cell, markdown_cell))
+    else:
+        out.append("Nothing in the moderation log.")
+    return out
+
+
+def panel_markdown(inspection: Inspection, ratings: Ratings) -> list[str]:
+    """The markdown report's "Ratings panel" section."""
+    out = ["## Ratings panel", ""]
+    if not inspection.discretion:
+        return [*out, "No panel decisions."]
+    return [*out, *_markdown_table(_PANEL_HEADERS, _panel_rows(inspection, ratings, markdown_cell, markdown_cell))]
+
+
+# ---------------------------------------------------------------- csv
+
+ENTRY_COLUMNS = ["case", "question", "standard", "inspector", "from", "to", "kind", "by", "at", "reason"]
+
+
+def entries_csv(inspection: Inspection) -> str:
+    """The moderation log, one row per entry in file order; `kind` is change, review (from = to) or rating."""
+    inspectors = {c.id: c.inspector or "" for c in inspection.cases}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ENTRY_COLUMNS)
+    for e in inspection.moderation:
+        kind = "rating" if e.is_rating else "review" if e.from_ == e.to else "change"
+        writer.writerow([e.case, e.question, e.standard or "", inspectors.get(e.case, ""), e.from_, e.to, kind,
+                         e.by, iso(e.at), e.reason or ""])
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- moderate stats
+
+BY = {"question": "by_question", "inspector": "by_inspector", "moderator": "by_moderator"}
+
+
+def stats_json(files: list[str], agreement: Agreement) -> dict[str, Any]:
+    return {"files": files, **counts_json(agreement)}
+
+
+def stats_text(files: list[str], agreement: Agreement, by: Iterable[str]) -> str:
+    out = [f"{len(files)} inspection{'s' if len(files) != 1 else ''}: {_summary(agreement.total)}"]
+    for name in by if agreement.total.reviewed else ():
+        counts: Mapping[str, Count] = getattr(agreement, BY[name])
+        rows = sorted(counts.items(), key=lambda item: -item[1].changed)  # stable: ties in first-seen order
+        table = [[key or "(none named)", c.reviewed, c.changed, percent(c.agreement)] for key, c in rows]
+        out += ["", f"By {name}, most changed first",
+                tabulate(table, headers=[name.capitalize(), "Reviewed", "Changed", "Agreement"], tablefmt="simple",
+                         colalign=("left", "right", "right", "right"), disable_numparse=True)]
+    return "\n".join(out) + "\n"
