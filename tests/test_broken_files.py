@@ -49,10 +49,24 @@ def _expectations(path: Path) -> tuple[list[str], list[str]]:
 CORPUS = sorted(BROKEN.iterdir())
 
 
-def moderate(*args: str | Path) -> subprocess.CompletedProcess:
+def moderate(*args: str | Path, preexec_fn=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "moderate.cli", *map(str, args)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, preexec_fn=preexec_fn)
+
+
+def _bound_by_file_permissions() -> None:
+    """In the child, before exec: root gives up the two capabilities that let it read any file,
+    so that a chmod 000 file refuses it as it refuses every other user."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for capability in (cap_dac_override, cap_dac_read_search):
+        if libc.prctl(pr_capbset_drop, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "root cannot give up reading every file")
 
 
 def assert_refused(result: subprocess.CompletedProcess, path: Path, expect: list[str], absent=()) -> None:
@@ -196,14 +210,14 @@ def test_large_text_file_just_over_the_limit(tmp_path):
     assert_refused(moderate("check", path), path, ["is larger than 64 MiB"])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a chmod 000 file")
 def test_unreadable_file(tmp_path):
     path = tmp_path / "secret.toml"
     path.write_bytes((BROKEN / "answer-not-yes-no-na.toml").read_bytes())
     path.chmod(0)
     try:
-        assert_refused(moderate("check", path), path, ["cannot be read: permission denied"])
-        assert_refused(moderate("format", path), path, ["cannot be read: permission denied"])
+        for command in ("check", "format"):
+            assert_refused(moderate(command, path, preexec_fn=_bound_by_file_permissions), path,
+                           ["cannot be read: permission denied"])
     finally:
         path.chmod(0o600)
 

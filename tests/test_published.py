@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SAMPLES, moderate, published_reports
+from conftest import FIGURES, SAMPLES, SHARED_FIGURES, moderate, published_reports
 
 # Stockton-on-Tees prints 2.3.2 with a slip ("the safety of the child safe?"); its prompt
 # heading and the later reports word it correctly, as the 2018 template does.
@@ -18,6 +18,17 @@ SAMPLE_OF_REPORT = {
     "stockton-on-tees-2021.txt": "stockton-on-tees-2021.toml",
     "northumberland-2023.txt": "northumberland-2023.toml",
 }
+
+
+def test_the_copied_figures_are_exactly_the_published_transcription():
+    assert SHARED_FIGURES.is_file(), (
+        f"the published figures are not at {SHARED_FIGURES}: check out the spec and reports beside this clone")
+    assert FIGURES.read_bytes() == SHARED_FIGURES.read_bytes(), (
+        f"{FIGURES} differs from {SHARED_FIGURES}: copy it again and check the samples still reproduce it")
+
+
+def test_every_published_report_has_its_sample():
+    assert sorted(r["file"] for r in published_reports()) == sorted(SAMPLE_OF_REPORT)
 
 
 def _report(sample: str) -> dict:
