@@ -10,10 +10,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_data"
-# The figures transcribed from HMIP's published reports, copied here so the acceptance tests
-# never depend on a folder beside the clone; test_published checks the copy is still exact.
-FIGURES = Path(__file__).resolve().parent / "data" / "published-figures.json"
-SHARED_FIGURES = REPO.parent / "shared" / "reports" / "published-figures.json"
+# HMIP's published reports and the figures transcribed from them, copied here so the tests
+# never depend on a folder beside the clone; test_published checks the copies are exact.
+REPORTS = Path(__file__).resolve().parent / "data"
+SHARED_REPORTS = REPO.parent / "shared" / "reports"
+FIGURES = REPORTS / "published-figures.json"
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ import tomllib
 
 import pytest
 
-from conftest import FIGURES, moderate
+from conftest import REPORTS, moderate
 from moderate.frameworks import template
 
-REPORTS = FIGURES.parent
 # The reports written under each framework.
 REPORTS_OF = {
     "hmip-youth-2018": ["stockton-on-tees-2021.txt"],

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import FIGURES, SAMPLES, SHARED_FIGURES, moderate, published_reports
+from conftest import REPORTS, SAMPLES, SHARED_REPORTS, moderate, published_reports
 
 # Stockton-on-Tees prints 2.3.2 with a slip ("the safety of the child safe?"); its prompt
 # heading and the later reports word it correctly, as the 2018 template does.
@@ -20,11 +20,14 @@ SAMPLE_OF_REPORT = {
 }
 
 
-def test_the_copied_figures_are_exactly_the_published_transcription():
-    assert SHARED_FIGURES.is_file(), (
-        f"the published figures are not at {SHARED_FIGURES}: check out the spec and reports beside this clone")
-    assert FIGURES.read_bytes() == SHARED_FIGURES.read_bytes(), (
-        f"{FIGURES} differs from {SHARED_FIGURES}: copy it again and check the samples still reproduce it")
+def test_the_copied_reports_and_figures_are_exactly_the_published_ones():
+    assert SHARED_REPORTS.is_dir(), (
+        f"the published reports are not at {SHARED_REPORTS}: check out the spec and reports beside this clone")
+    published = sorted(path.name for path in SHARED_REPORTS.iterdir())
+    assert sorted(path.name for path in REPORTS.iterdir()) == published
+    for name in published:
+        assert (REPORTS / name).read_bytes() == (SHARED_REPORTS / name).read_bytes(), (
+            f"tests/data/{name} differs from {SHARED_REPORTS / name}: copy it again and check the samples")
 
 
 def test_every_published_report_has_its_sample():
