@@ -317,7 +317,8 @@ def bench_memory(path: Path, reps: int) -> list[Row]:
     rss_floor = Stat([maxrss(code_floor) for _ in range(reps)], "MiB")
     return [
         Row("tracemalloc peak, load + Session, 2,000 cases (vs tomllib.load)", peak_ours, peak_floor, "(info)"),
-        Row("peak RSS of a child (VmHWM = its ru_maxrss): load + Session, 2,000 cases (vs tomllib.load)", rss_ours, rss_floor, "(info)"),
+        Row("peak RSS of a child (VmHWM = its ru_maxrss): load + Session, 2,000 cases (vs tomllib.load)",
+            rss_ours, rss_floor, "(info)"),
     ]
 
 

@@ -161,7 +161,7 @@ def _sample_copy() -> tuple[Path, str]:
     return copy, f"This is your own copy of the bundled Stockton-on-Tees sample: {copy}"
 
 
-def _report(args) -> int:
+def _report(args: argparse.Namespace) -> int:
     loaded = load(args.file)
     ratings = rate_inspection(loaded.inspection, loaded.framework)
     from .report import as_csv, as_json, as_markdown, as_text  # tabulate: for reports only, not the app
@@ -181,7 +181,7 @@ def _report(args) -> int:
     return 0
 
 
-def _stats(args) -> int:
+def _stats(args: argparse.Namespace) -> int:
     from .agreement import Agreement, count
     from .audit import stats_json, stats_text
 
@@ -201,7 +201,7 @@ def _stats(args) -> int:
     return status
 
 
-def _check(args) -> int:
+def _check(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
@@ -215,7 +215,7 @@ def _check(args) -> int:
     return status
 
 
-def _format(args) -> int:
+def _format(args: argparse.Namespace) -> int:
     loaded = load(args.file)
     comments = comment_lines(loaded.text)
     text = dumps(loaded.inspection)
@@ -233,7 +233,7 @@ def _format(args) -> int:
     return 0
 
 
-def _new(args) -> int:
+def _new(args: argparse.Namespace) -> int:
     if args.out.exists():
         print(f"{args.out}: already exists; nothing written", file=sys.stderr)
         return REFUSED
@@ -313,7 +313,7 @@ def _set_answers(workspace, given, args) -> int:
     return 0
 
 
-def _merge_driver(args) -> int:
+def _merge_driver(args: argparse.Namespace) -> int:
     base, ours, theirs = (_version(path, side) for path, side in
                           ((args.base, "base"), (args.ours, "ours"), (args.theirs, "theirs")))
     merged = merge(base, ours, theirs)

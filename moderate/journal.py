@@ -28,7 +28,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from .reading import Loaded, load, parse_text
 from .session import Record, Session, now, replay
@@ -115,7 +115,7 @@ class Journal:
             os.close(self._fd)
             self._fd = -1
 
-    def _begin(self, base_text: str, records) -> None:
+    def _begin(self, base_text: str, records: Iterable[Record]) -> None:
         """Write a new journal (header, then `records`) beside the old one and rename it into
         place, so that a crash leaves one or the other whole, never neither."""
         header = {"journal": VERSION, "file": self.target.name, "base_sha256": _sha256(base_text), "user": self.user,
@@ -192,7 +192,7 @@ def pending(path: str | Path, user: str) -> Pending | None:
     for record in lines[1:]:
         if record.get("do") != _SAVING:
             records.append(record)
-        elif record.get("sha256") == current:  # that save reached the file: all before it is in there
+        elif text is not None and record.get("sha256") == current:  # that save reached the file: all before it is in there
             base, base_sha256, records = text, current, []
     if not live and all(r.get("do") == "history" for r in records):
         return None
@@ -249,7 +249,7 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
         do = r.get("do")
         if do in ("answer", "redo", "undo"):
             old, new = (r.get("new"), r.get("old")) if do == "undo" else (r.get("old"), r.get("new"))
-            cells.setdefault((r.get("case"), r.get("question")), [old, new])[1] = new
+            cells.setdefault((str(r.get("case")), str(r.get("question"))), [old, new])[1] = new
         elif do == "reason":
             reasons += 1
         elif do == "moderated":
@@ -287,7 +287,7 @@ def _who_and_when(records: list[Record]) -> str:
     return f"by {who} between {first:%Y-%m-%d %H:%M} and {last:%Y-%m-%d %H:%M} UTC"
 
 
-def _utc(at) -> dt.datetime:
+def _utc(at: Any) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(at).astimezone(dt.timezone.utc)
     except (TypeError, ValueError):

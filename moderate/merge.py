@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, fields, replace
-from typing import Any, Callable, Iterable, Literal, Mapping
+from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
 
-from .model import Case, Decision, Inspection, Moderated, Standard
+from .model import Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
 from .reading import InspectionError, parse_text
 from .writing import dumps
 
 Side = Literal["ours", "theirs"]
 Words = Callable[[Any, str], "str | None"]  # a value in words, told which side it is from
+_Value = TypeVar("_Value")
+_Entry = TypeVar("_Entry", ModerationEntry, Decision)  # a record of an append-only log
 
 _ABSENT = {"answer": "unanswered", "rating": "no rating", "decision": "no decision"}  # else "absent"
 
@@ -48,9 +50,10 @@ class Conflict:
 
     def words(self) -> tuple[str, str, str]:
         absent = _ABSENT.get(self.kind, "absent")
-        return tuple(absent if v is None else v for v in (self.base, self.ours, self.theirs))
+        base, ours, theirs = (absent if v is None else v for v in (self.base, self.ours, self.theirs))
+        return base, ours, theirs
 
-    def as_table(self) -> dict[str, str]:
+    def as_table(self) -> dict[str, str | None]:
         """The conflict as a TOML table (None values are left out by the writer)."""
         base, ours, theirs = self.words()
         return {"kind": self.kind, "case": self.case, "question": self.question, "field": self.field,
@@ -69,10 +72,10 @@ def merge(base: Inspection, ours: Inspection, theirs: Inspection,
     """Merge two inspections descended from `base`. A conflict named in `choices` is settled
     for that side and not reported again; one that differs in any value is a new conflict."""
     m = _Merger(choices or {})
-    scalars = {name: m.pick(getattr(base, name), getattr(ours, name), getattr(theirs, name),
+    scalars: dict[str, Any] = {name: m.pick(getattr(base, name), getattr(ours, name), getattr(theirs, name),
                             "structure", _words, field=label)
                for name, label in _SCALARS.items()}
-    mappings = {name: m.mapping(label, getattr(base, name), getattr(ours, name), getattr(theirs, name))
+    mappings: dict[str, Any] = {name: m.mapping(label, getattr(base, name), getattr(ours, name), getattr(theirs, name))
                 for name, label in _MAPPINGS.items()}
     inspection = Inspection(
         **scalars,
@@ -100,7 +103,7 @@ class _Merger:
         self.choices = choices
         self.conflicts: list[Conflict] = []
 
-    def pick(self, base: Any, ours: Any, theirs: Any, kind: str, words: Words, **where: str) -> Any:
+    def pick(self, base: _Value, ours: _Value, theirs: _Value, kind: str, words: Words, **where: str) -> _Value:
         if ours == theirs or theirs == base:
             return ours
         if ours == base:
@@ -112,7 +115,8 @@ class _Merger:
             self.conflicts.append(conflict)
         return theirs if side == "theirs" else ours
 
-    def mapping(self, where: str, base: Mapping, ours: Mapping, theirs: Mapping) -> dict[str, Any]:
+    def mapping(self, where: str, base: Mapping[str, Any], ours: Mapping[str, Any],
+                theirs: Mapping[str, Any]) -> dict[str, Any]:
         """Key by key (None: absent); ours' keys first, then theirs' new ones."""
         merged = {}
         for key in dict.fromkeys([*ours, *theirs, *base]):
@@ -136,7 +140,7 @@ def _words(value: Any, side: str) -> str | None:
     return {"base": "original", "ours": "changed", "theirs": "changed differently"}[side]
 
 
-def _answer(value, side: str) -> str | None:
+def _answer(value: Answer | None, side: str) -> str | None:
     return None if value is None else value.value
 
 
@@ -161,10 +165,12 @@ def _ratings(standards: tuple[Standard, ...]) -> dict[tuple[str, str], str | Non
     return ratings
 
 
-def _standards(base, ours, theirs, m: _Merger) -> tuple[Standard, ...]:
-    shapes = [_shape(side) for side in (base, ours, theirs)]
+def _standards(base: tuple[Standard, ...], ours: tuple[Standard, ...], theirs: tuple[Standard, ...],
+               m: _Merger) -> tuple[Standard, ...]:
+    base_shape, our_shape, their_shape = (_shape(side) for side in (base, ours, theirs))
     # Which side's layout stands: compare the shapes, but keep that side's own records.
-    layout = ours if m.pick(*shapes, "structure", _words, field="standards") is shapes[1] else theirs
+    layout = ours if m.pick(base_shape, our_shape, their_shape, "structure", _words, field="standards") is our_shape \
+        else theirs
     b, o, t = (_ratings(side) for side in (base, ours, theirs))
 
     def rated(kind: str, item_id: str) -> str | None:
@@ -180,7 +186,7 @@ def _standards(base, ours, theirs, m: _Merger) -> tuple[Standard, ...]:
 
 # ---------------------------------------------------------------- cases
 
-def _cases(base, ours, theirs, m: _Merger) -> tuple[Case, ...]:
+def _cases(base: tuple[Case, ...], ours: tuple[Case, ...], theirs: tuple[Case, ...], m: _Merger) -> tuple[Case, ...]:
     """Union by id: a case added on either side is kept, and one removed on a side that
     the other kept comes back, answers and all (removing cases is not a merge's to decide)."""
     base_cases = {c.id: c for c in base}
@@ -230,13 +236,13 @@ def _when(mark: Moderated | None) -> dt.datetime:
 
 # ---------------------------------------------------------------- the logs
 
-def _record(entry) -> tuple:
+def _record(entry: ModerationEntry | Decision) -> tuple[Any, ...]:
     """A whole log record, hashable (its unknown keys in a stable order)."""
     return (*(getattr(entry, f.name) for f in fields(entry) if f.name != "extra"),
             repr(sorted(entry.extra.items())))
 
 
-def _new(entries: Iterable, known: Counter) -> list:
+def _new(entries: Iterable[_Entry], known: Counter[tuple[Any, ...]]) -> list[_Entry]:
     """The entries not among `known`, counting repeats: a record logged twice is two entries."""
     known = Counter(known)
     fresh = []
@@ -249,15 +255,16 @@ def _new(entries: Iterable, known: Counter) -> list:
     return fresh
 
 
-def _split(base: tuple, ours: tuple, theirs: tuple) -> tuple[list, list]:
+def _split(base: tuple[_Entry, ...], ours: tuple[_Entry, ...],
+           theirs: tuple[_Entry, ...]) -> tuple[list[_Entry], list[_Entry]]:
     known = Counter(map(_record, base))
     ours_new = _new(ours, known)
     return ours_new, _new(theirs, known + Counter(map(_record, ours_new)))
 
 
-def _appended(ours: tuple, theirs: tuple) -> tuple:
+def _appended(ours: tuple[_Entry, ...], theirs: tuple[_Entry, ...]) -> tuple[_Entry, ...]:
     """Theirs as it is (on disk, when saving), then ours' entries it lacks: a log is only appended to."""
-    return (*theirs, *_new(ours, Counter(map(_record, theirs))))
+    return theirs + tuple(_new(ours, Counter(map(_record, theirs))))
 
 
 def _decisions(base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...],
@@ -269,8 +276,8 @@ def _decisions(base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: t
     decided_by_them = {d.standard for d in theirs_new}
     theirs_stand = set()
     for standard in dict.fromkeys(d.standard for d in ours_new if d.standard in decided_by_them):
-        ratings = [_standing(side, standard) for side in (base, ours, theirs)]
-        if m.pick(*ratings, "decision", _plain, field=standard) != ratings[1]:
+        in_base, in_ours, in_theirs = (_standing(side, standard) for side in (base, ours, theirs))
+        if m.pick(in_base, in_ours, in_theirs, "decision", _plain, field=standard) != in_ours:
             theirs_stand.add(standard)
     moved = [d for d in theirs_new if d.standard in theirs_stand]
     kept = [d for d in theirs if not any(d is t for t in moved)]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 FORMAT = 1
 NOT_RATED = "Not rated"
 UNANSWERED = "unanswered"  # only in the moderation log: an answer not (or no longer) given
 UNRATED = "unrated"  # only in the moderation log: a judgement standard not (or no longer) rated
+_Index = TypeVar("_Index")
 
 
 
@@ -70,6 +71,16 @@ class Standard:
     def is_case_based(self) -> bool:
         """Case-based or mixed: has key questions answered case by case."""
         return any(not kq.judgement for kq in self.key_questions)
+
+    def question(self, question_id: str) -> KeyQuestion | Prompt:
+        """One of its key questions or prompts, by id (KeyError if it has none of that id)."""
+        for kq in self.key_questions:
+            if kq.id == question_id:
+                return kq
+            for prompt in kq.prompts:
+                if prompt.id == question_id:
+                    return prompt
+        raise KeyError(question_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +162,10 @@ class Inspection:
     def case(self, case_id: str) -> Case:
         return self._lookup("cases", lambda: {c.id: c for c in self.cases})[case_id]
 
-    def cases_in(self, sample: str) -> tuple[Case, ...]:
+    def cases_in(self, sample: str | None) -> tuple[Case, ...]:
+        """The cases of a sample; none for a judgement standard's (None)."""
         by_sample = self._lookup("samples", self._cases_by_sample)
-        return by_sample.get(sample, ())
+        return by_sample.get(sample, ()) if sample is not None else ()
 
     def _cases_by_sample(self) -> dict[str, tuple[Case, ...]]:
         groups: dict[str, list[Case]] = {}
@@ -161,8 +173,9 @@ class Inspection:
             groups.setdefault(case.sample, []).append(case)
         return {sample: tuple(cases) for sample, cases in groups.items()}
 
-    def _lookup(self, name: str, build):
+    def _lookup(self, name: str, build: Callable[[], _Index]) -> _Index:
         # Lazily built indexes; the record itself never changes, so they never go stale.
         if name not in self._index:
             self._index[name] = build()
-        return self._index[name]
+        index: _Index = self._index[name]
+        return index

@@ -15,7 +15,7 @@ import threading
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 try:  # the same parser as tomllib, compiled by mypyc: 3-4x faster on an inspection
     import tomli as compiled
@@ -42,6 +42,8 @@ from .model import (
 BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 64 * 1024 * 1024  # far beyond any real inspection; refuses runaway files early
 ANSWERS = {answer.value: answer for answer in Answer}
+Table = dict[str, Any]  # a TOML table as parsed: its values are checked here, one by one
+_NO_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # in a record of a file being refused only
 
 
 class InspectionError(Exception):
@@ -159,7 +161,7 @@ class _Checker:
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}" if where else message)
 
-    def value(self, table: dict, key: str, where: str, expected: str,
+    def value(self, table: Table, key: str, where: str, expected: str,
               test: Callable[[Any], bool], required: bool = False) -> Any:
         """`table[key]` if it passes `test`; else a problem (when present or required) and None."""
         if key not in table:
@@ -173,20 +175,22 @@ class _Checker:
             return None
         return value
 
-    def string(self, table: dict, key: str, where: str, required: bool = False) -> str | None:
-        value = self.value(table, key, where, "a string", lambda v: isinstance(v, str), required)
+    def string(self, table: Table, key: str, where: str, required: bool = False) -> str | None:
+        value: str | None = self.value(table, key, where, "a string", lambda v: isinstance(v, str), required)
         if value is not None and required and not value.strip():
             self.problem(f"{where}.{key}", "must not be empty")
         return value
 
-    def boolean(self, table: dict, key: str, where: str) -> bool | None:
-        return self.value(table, key, where, "true or false", lambda v: isinstance(v, bool))
+    def boolean(self, table: Table, key: str, where: str) -> bool | None:
+        value: bool | None = self.value(table, key, where, "true or false", lambda v: isinstance(v, bool))
+        return value
 
-    def timestamp(self, table: dict, key: str, where: str, required: bool = False) -> dt.datetime | None:
-        return self.value(table, key, where, "a date-time such as 2026-11-20T14:05:00Z",
-                          lambda v: isinstance(v, dt.datetime), required)
+    def timestamp(self, table: Table, key: str, where: str, required: bool = False) -> dt.datetime | None:
+        value: dt.datetime | None = self.value(table, key, where, "a date-time such as 2026-11-20T14:05:00Z",
+                                               lambda v: isinstance(v, dt.datetime), required)
+        return value
 
-    def tables(self, table: dict, key: str, where: str, required: bool = False) -> list[dict]:
+    def tables(self, table: Table, key: str, where: str, required: bool = False) -> list[Table]:
         """An array of tables, skipping (and reporting) any element that is not a table."""
         value = self.value(table, key, where, "an array of tables", lambda v: isinstance(v, list), required)
         if value is None:
@@ -200,7 +204,7 @@ class _Checker:
                 self.problem(f"{prefix}[{i}]", f"expected a table, found {_type_name(item)}")
         return good
 
-    def table(self, table: dict, key: str, where: str, required: bool = False) -> dict:
+    def table(self, table: Table, key: str, where: str, required: bool = False) -> Table:
         return self.value(table, key, where, "a table", lambda v: isinstance(v, dict), required) or {}
 
 
@@ -214,7 +218,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _extra(table: dict, known: frozenset[str]) -> dict[str, Any]:
+def _extra(table: Table, known: frozenset[str]) -> dict[str, Any]:
     return {k: v for k, v in table.items() if k not in known}
 
 
@@ -236,7 +240,7 @@ _MODERATION = frozenset({"case", "question", "standard", "from", "to", "by", "at
 _DECISION = frozenset({"standard", "computed", "rating", "by", "at", "reason"})
 
 
-def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Framework]:
+def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, Framework]:
     """Validate a parsed TOML document and build the inspection and its framework."""
     check = _Checker()
     version = doc.get("format")
@@ -273,7 +277,7 @@ def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Fr
     band_names = [b.rating for b in framework.bands] if framework else None
 
     standards = _standards(doc, samples, band_names, check)
-    questions = {q for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
+    questions: set[str] | None = {q for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
     if not isinstance(doc.get("standards"), list) or not standards:
         questions = None  # already reported; calling every answer unknown would only bury that
     cases = _cases(doc, samples, questions, check)
@@ -283,6 +287,8 @@ def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Fr
 
     if check.problems:
         raise InspectionError(name, check.problems)
+    # No problems: so each required value was there and of its type.
+    assert title is not None and framework_name is not None and framework is not None
     inspection = Inspection(
         title=title,
         framework=framework_name,
@@ -300,7 +306,7 @@ def from_document(doc: dict, name: str = "<inspection>") -> tuple[Inspection, Fr
     return inspection, framework
 
 
-def _check_overrides(overrides: dict, check: _Checker) -> None:
+def _check_overrides(overrides: Table, check: _Checker) -> None:
     for key in ("bands", "overall"):
         entries = check.tables(overrides, key, "framework")
         if overrides.get(key) == []:
@@ -326,7 +332,7 @@ def _check_overrides(overrides: dict, check: _Checker) -> None:
                 lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0)
 
 
-def _standards(doc: dict, samples: dict, band_names: list[str] | None, check: _Checker) -> list[Standard]:
+def _standards(doc: Table, samples: Table, band_names: list[str] | None, check: _Checker) -> list[Standard]:
     entries = check.tables(doc, "standards", "", required=True)
     if "standards" in doc and isinstance(doc["standards"], list) and not doc["standards"]:
         check.problem("standards", "at least one standard is required")
@@ -363,7 +369,7 @@ def _standards(doc: dict, samples: dict, band_names: list[str] | None, check: _C
     return standards
 
 
-def _key_questions(entry: dict, where: str, band_names: list[str] | None,
+def _key_questions(entry: Table, where: str, band_names: list[str] | None,
                    seen: dict[str, str], check: _Checker) -> list[KeyQuestion]:
     result = []
     for j, kq in enumerate(check.tables(entry, "key_questions", where)):
@@ -387,7 +393,7 @@ def _key_questions(entry: dict, where: str, band_names: list[str] | None,
     return result
 
 
-def _question_id(table: dict, where: str, seen: dict[str, str], check: _Checker) -> str | None:
+def _question_id(table: Table, where: str, seen: dict[str, str], check: _Checker) -> str | None:
     qid = check.string(table, "id", where, required=True)
     if qid is not None:
         if qid in seen:
@@ -397,7 +403,7 @@ def _question_id(table: dict, where: str, seen: dict[str, str], check: _Checker)
     return qid
 
 
-def _unique_id(entry: dict, table: str, index: int, kind: str, seen: set[str],
+def _unique_id(entry: Table, table: str, index: int, kind: str, seen: set[str],
                check: _Checker) -> tuple[str | None, str]:
     """An entry's id, checked unique, and where it is for messages: 'cases[3] (C04)'."""
     where = f"{table}[{index}]"
@@ -410,7 +416,7 @@ def _unique_id(entry: dict, table: str, index: int, kind: str, seen: set[str],
     return found, where
 
 
-def _cases(doc: dict, samples: dict, questions: set[str] | None, check: _Checker) -> list[Case]:
+def _cases(doc: Table, samples: Table, questions: set[str] | None, check: _Checker) -> list[Case]:
     seen: set[str] = set()
     cases = []
     for i, entry in enumerate(check.tables(doc, "cases", "")):
@@ -423,7 +429,7 @@ def _cases(doc: dict, samples: dict, questions: set[str] | None, check: _Checker
         if isinstance(entry.get("moderated"), dict):
             by = check.string(marked, "by", f"{where}.moderated", required=True)
             at = check.timestamp(marked, "at", f"{where}.moderated", required=True)
-            moderated = Moderated(by or "", at, _extra(marked, _MODERATED))
+            moderated = Moderated(by or "", at or _NO_TIME, _extra(marked, _MODERATED))
         given = check.table(entry, "answers", where)
         try:  # nearly every case is valid: one comprehension, and the slow loop only to say why not
             answers = {question: ANSWERS[value] for question, value in given.items()}
@@ -448,7 +454,7 @@ def _cases(doc: dict, samples: dict, questions: set[str] | None, check: _Checker
     return cases
 
 
-def _moderation(doc: dict, standards: dict[str, Standard], band_names: list[str] | None,
+def _moderation(doc: Table, standards: dict[str, Standard], band_names: list[str] | None,
                 check: _Checker) -> list[ModerationEntry]:
     entries = []
     for i, entry in enumerate(check.tables(doc, "moderation", "")):
@@ -472,7 +478,7 @@ def _moderation(doc: dict, standards: dict[str, Standard], band_names: list[str]
         entries.append(ModerationEntry(
             case=values.get("case") or "", question=values.get("question") or "",
             from_=values["from"] or "", to=values["to"] or "", by=values["by"] or "",
-            at=check.timestamp(entry, "at", where, required=True),
+            at=check.timestamp(entry, "at", where, required=True) or _NO_TIME,
             reason=check.string(entry, "reason", where), standard=standard,
             extra=_extra(entry, _MODERATION),
         ))
@@ -481,7 +487,7 @@ def _moderation(doc: dict, standards: dict[str, Standard], band_names: list[str]
     return entries
 
 
-def _rated_standard(entry: dict, standards: dict[str, Standard]) -> str | None:
+def _rated_standard(entry: Table, standards: dict[str, Standard]) -> str | None:
     """The judgement standard a log entry rates: `standard = "1.1"`, or in the older form
     `case = ""` with the standard's id as the question. None for an answer's entry."""
     named = entry.get("standard", entry.get("question") if entry.get("case") == "" else None)
@@ -490,13 +496,13 @@ def _rated_standard(entry: dict, standards: dict[str, Standard]) -> str | None:
     return None
 
 
-def _decisions(doc: dict, standards: dict[str, Standard], band_names: list[str] | None,
+def _decisions(doc: Table, standards: dict[str, Standard], band_names: list[str] | None,
                check: _Checker) -> list[Decision]:
     decisions = []
     for i, entry in enumerate(check.tables(doc, "discretion", "")):
         where = f"discretion[{i}]"
         values = {key: check.string(entry, key, where, required=True) for key in ("standard", "computed", "rating", "by")}
-        standard = standards.get(values["standard"])
+        standard = standards.get(values["standard"] or "")
         if values["standard"] is not None and standard is None:
             check.problem(f"{where}.standard", f"no standard {values['standard']!r} in this file")
         elif standard is not None and not standard.is_case_based:
@@ -504,21 +510,22 @@ def _decisions(doc: dict, standards: dict[str, Standard], band_names: list[str] 
         if band_names is not None:
             positions = {}
             for key in ("computed", "rating"):
-                if values[key] is not None:
-                    if values[key] in band_names:
-                        positions[key] = band_names.index(values[key])
+                value = values[key]
+                if value is not None:
+                    if value in band_names:
+                        positions[key] = band_names.index(value)
                     else:
-                        check.problem(f"{where}.{key}", f"{values[key]!r} is not one of {_choices(band_names)}")
+                        check.problem(f"{where}.{key}", f"{value!r} is not one of {_choices(band_names)}")
             if len(positions) == 2 and abs(positions["rating"] - positions["computed"]) > 1:
                 check.problem(f"{where}.rating",
                               f"moves {values['computed']!r} to {values['rating']!r}: discretion moves one band at most")
         decisions.append(Decision(
             standard=values["standard"] or "", computed=values["computed"] or "", rating=values["rating"] or "",
-            by=values["by"] or "", at=check.timestamp(entry, "at", where, required=True),
+            by=values["by"] or "", at=check.timestamp(entry, "at", where, required=True) or _NO_TIME,
             reason=check.string(entry, "reason", where), extra=_extra(entry, _DECISION),
         ))
     return decisions
 
 
-def _choices(names) -> str:
+def _choices(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in names)

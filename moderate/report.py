@@ -10,12 +10,12 @@ from typing import Any
 from tabulate import tabulate
 
 from . import audit, words
-from .frameworks import Framework
+from .frameworks import Band, Framework
 from .model import Inspection
 from .rules import Figures, Ratings, StandardResult, whole_percent
 
 
-def _name(band) -> str | None:
+def _name(band: Band | None) -> str | None:
     return band.rating if band is not None else None
 
 
@@ -70,7 +70,7 @@ def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> d
                     **_figures(figures, kq.text),
                     "prompts": [_figures(ratings.prompts[p.id], p.text) for p in kq.prompts],
                 }
-                for kq, figures in zip(standard.key_questions, result.key_questions)
+                for kq, figures in zip(standard.key_questions, result.key_questions, strict=True)
             ]
         standards.append(entry)
     return {
@@ -120,8 +120,8 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
             continue
         result = ratings.standards[standard.id]
         sample = len(inspection.cases_in(standard.sample))
-        table = []
-        for kq, figures in zip(standard.key_questions, result.key_questions):
+        table: list[list[str | int]] = []
+        for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
             text = textwrap.fill(kq.text, 60)
             if figures.judgement:
                 table.append([text, "", "", _name(figures.band) or "not yet rated"])
@@ -168,11 +168,12 @@ def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings) 
         result = ratings.standards[standard.id]
         sample = len(inspection.cases_in(standard.sample))
         out += ["", f"### {standard.id} {standard.title}: {words.rating(result)}", ""]
-        if result.decision is not None and not result.stale and result.computed != result.final:
+        if result.decision is not None and not result.stale and result.computed and result.final \
+                and result.computed != result.final:
             out += [f"Computed as {result.computed.rating}; the ratings panel used professional discretion to rate it "
                     f"{result.final.rating}." + (f" {result.decision.reason}" if result.decision.reason else ""), ""]
         out += [f"| Of the {sample} cases inspected | Relevant cases | Number 'Yes' | % 'Yes' |", "|---|---:|---:|---:|"]
-        for kq, figures in zip(standard.key_questions, result.key_questions):
+        for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
             if figures.judgement:
                 out.append(f"| {_cell(kq.text)} | | | {_name(figures.band) or 'not yet rated'} |")
             else:
@@ -188,8 +189,8 @@ def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> st
     writer.writerow(["standard", "standard_title", "question", "kind", "text", "yes", "relevant", "unanswered",
                      "percent", "percent_printed", "band"])
     for standard in inspection.standards:
-        result = ratings.standards.get(standard.id)
-        for kq, figures in zip(standard.key_questions, result.key_questions):
+        result = ratings.standards[standard.id]
+        for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
             rows = [(kq.id, "judgement" if figures.judgement else "key question", kq.text, figures)]
             rows += [(p.id, "prompt", p.text, ratings.prompts[p.id]) for p in kq.prompts]
             for question, kind, text, f in rows:

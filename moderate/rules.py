@@ -161,7 +161,7 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
     directions: set[str] = set()
 
     near = tuple(
-        (boundary, lowest[0].percent - boundary)
+        (boundary, Fraction(100 * lowest[0].yes, lowest[0].relevant) - boundary)
         for boundary in framework.boundaries
         if _within(lowest[0], boundary, settings.within_points)
     )
@@ -234,10 +234,10 @@ def sensitivity(figures: Sequence[Figures], computed: Band | None, framework: Fr
                 continue
             needed = None if f.judgement else _cases_to_reach(up_to.lower, f)
             if needed is None:
-                changes = None
-                break
+                break  # a judgement key question, or one that cannot get there: no way up
             changes += needed
-        up = changes
+        else:
+            up = changes
     if position > 0:
         down_to = bands[position - 1]
         # yes-to-no changes that take one key question below the band: the cheapest one

@@ -84,7 +84,8 @@ class Session:
                 self._owner[kq.id] = (standard.id, False)
                 for prompt in kq.prompts:
                     self._owner[prompt.id] = (standard.id, True)
-        self._sample_sizes = {s: len(inspection.cases_in(s)) for s in inspection.samples}
+        # a judgement standard has no sample (None): no cases
+        self._sample_sizes: dict[str | None, int] = {s: len(inspection.cases_in(s)) for s in inspection.samples}
         self._undo: list[Change] = []
         self._redo: list[Change] = []
         self.changed: set[tuple[str, str]] = set()  # cells changed in this session
@@ -170,10 +171,11 @@ class Session:
         return change
 
     def mark_moderated(self, case_id: str) -> Case:
-        case = replace(self.cases[case_id], moderated=Moderated(self.user, self.clock()))
+        moderated = Moderated(self.user, self.clock())
+        case = replace(self.cases[case_id], moderated=moderated)
         self.cases[case_id] = case
         self.dirty = True
-        self._report(case.moderated.at, do="moderated", case=case_id)
+        self._report(moderated.at, do="moderated", case=case_id)
         return case
 
     def decide(self, standard_id: str, rating: str, reason: str) -> Decision:
@@ -323,8 +325,7 @@ def replay(session: Session, records: Iterable[Record]) -> None:
                     session._undo = [_change(c) for c in record["undo"]]
                     session._redo = [_change(c) for c in record["redo"]]
                     continue
-                at = dt.datetime.fromisoformat(record["at"])
-                session.user, session.clock = record["by"], lambda: at
+                session.user, session.clock = record["by"], _clock_at(dt.datetime.fromisoformat(record["at"]))
                 problem = _REPLAY[record["do"]](session, record)
             except (KeyError, ValueError, TypeError) as error:
                 problem = f"cannot be applied ({type(error).__name__}: {error})"
@@ -332,6 +333,11 @@ def replay(session: Session, records: Iterable[Record]) -> None:
                 raise ReplayError(f"record {number} ({record.get('do')}): {problem}")
     finally:
         session.user, session.clock, session.listener = user, clock, listener
+
+
+def _clock_at(at: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock stopped at the time a record was made."""
+    return lambda: at
 
 
 def _fits(change: Change | None, record: Record) -> bool:

@@ -123,7 +123,8 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def _save(path: Path, base_text: str, ours: Inspection, choices, writing, base: Inspection | None) -> SaveResult:
+def _save(path: Path, base_text: str, ours: Inspection, choices: Mapping[Conflict, Side] | None,
+          writing: Callable[[str], None] | None, base: Inspection | None) -> SaveResult:
     try:
         current = path.read_bytes()
     except FileNotFoundError:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Mapping
 
 from . import journal as journals
-from .merge import Conflict, Side
+from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
+from .merge import Side
 from .model import Inspection
 from .reading import Loaded, load
 from .session import Session
@@ -20,6 +21,7 @@ from .storage import SaveResult, save, save_merging, warn_if_world_readable
 from .writing import comment_lines
 
 Cell = tuple[str, str]  # (case id, question id)
+Choices = Mapping[Conflict, Side]  # a side chosen for each conflict of a merging save
 
 
 def changed_cells(before: Inspection | Session, after: Session) -> set[Cell]:
@@ -66,7 +68,7 @@ class Workspace:
 
     # ------------------------------------------------------------ saving
 
-    def save(self, choices: Mapping[Conflict, Side] | None = None) -> Saved:
+    def save(self, choices: Choices | None = None) -> Saved:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written; call again with a side chosen for each."""
         result = save_merging(self.path, self.loaded.text, self.session.snapshot(), choices, self.journal.saving,

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 import tomli_w
 
-from .model import Case, Decision, Inspection, KeyQuestion, ModerationEntry, Standard
+from .model import Answer, Case, Decision, Inspection, KeyQuestion, ModerationEntry, Standard
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
@@ -108,7 +108,7 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
     }
 
 
-class _Answers(dict):
+class _Answers(dict[str, Answer]):
     """A case's answers, in question order; written line by line without tomli-w's generality,
     since they are thousands of plain `"id" = "yes"` lines in a large inspection."""
 

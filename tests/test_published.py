@@ -98,7 +98,7 @@ def test_the_markdown_export_matches_the_published_tables_figure_for_figure(repo
     key_question_rows = [row for row in rows if len(row) == 4 and row[0].startswith(("Does", "Is", "Are"))]
     expected = [kq for s in published["standards"] for kq in s["key_questions"]]
     assert len(key_question_rows) == len(expected)
-    for row, kq in zip(key_question_rows, expected):
+    for row, kq in zip(key_question_rows, expected, strict=True):
         printed = kq["text"].replace("’", "'")
         assert row[0] == SIC.get(printed, printed)
         assert (int(row[1]), int(row[2])) == (kq["effective"]["denominator"], kq["effective"]["yes"])

@@ -43,7 +43,7 @@ def standard(*questions: str, judgement: dict[str, str] | None = None) -> Standa
 
 def rate(*counts: tuple[int, int], decision: Decision | None = None) -> StandardResult:
     ids = [f"2.2.{i + 1}" for i in range(len(counts))]
-    return rate_standard(standard(*ids), [figures(q, y, r) for q, (y, r) in zip(ids, counts)], decision, HMIP)
+    return rate_standard(standard(*ids), [figures(q, y, r) for q, (y, r) in zip(ids, counts, strict=True)], decision, HMIP)
 
 
 # ---------------------------------------------------------------- §1 and §2

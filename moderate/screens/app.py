@@ -9,7 +9,7 @@ import threading
 import tomllib
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,10 +20,10 @@ from textual.theme import Theme
 from .. import words
 from ..journal import JournalInUse, pending
 from ..preferences import chosen_theme, remember_theme
-from ..reading import InspectionError, load
+from ..reading import InspectionError, Loaded, load
 from ..session import ReplayError, Session
 from ..storage import SaveError
-from ..workspace import Workspace
+from ..workspace import Cell, Workspace
 from .dialogs import AskText, ConfirmQuit, Detail, ResolveConflicts, RestoreWork
 from .moderation import ModerationScreen
 
@@ -47,7 +47,7 @@ def default_theme() -> str:
     return "textual-dark"
 
 
-class ModerateApp(App):
+class ModerateApp(App[None]):
     CSS_PATH = "../styles/app.tcss"
     TITLE = "moderate"
     BINDINGS = [
@@ -68,7 +68,7 @@ class ModerateApp(App):
         self.waiting = pending(self.path, user)  # unsaved work a crash left: asked about on mount
         if self.waiting is not None and self.waiting.live:
             raise JournalInUse(self.waiting)
-        self.workspace = Workspace.open(self.path, user) if self.waiting is None else None
+        self._workspace = Workspace.open(self.path, user) if self.waiting is None else None
         if self.waiting is not None:
             load(self.path)  # refuse a broken file now, not after the question
         self._keep_journal = True  # unless quitting cleanly: a signal or a crash keeps the work
@@ -81,11 +81,18 @@ class ModerateApp(App):
                 self.set_keymap(tomllib.load(f).get("keymap", {}))
 
     @property
+    def workspace(self) -> Workspace:
+        """The file open for moderation: there is one once any unsaved work found is dealt with."""
+        if self._workspace is None:
+            raise RuntimeError("no workspace yet: the unsaved work found is still to restore or discard")
+        return self._workspace
+
+    @property
     def session(self) -> Session:
         return self.workspace.session
 
     @property
-    def loaded(self):
+    def loaded(self) -> Loaded:
         return self.workspace.loaded
 
     @property
@@ -109,12 +116,14 @@ class ModerateApp(App):
 
     def _restore_or_not(self, choice: str | None) -> None:
         found, self.waiting = self.waiting, None
+        if found is None:
+            return
         try:
             if choice == "restore":
-                self.workspace = Workspace.restore(found)
+                self._workspace = Workspace.restore(found)
             elif choice == "discard":
                 found.discard()
-                self.workspace = Workspace.open(self.path, self.user)
+                self._workspace = Workspace.open(self.path, self.user)
             else:
                 self.exit()
                 return
@@ -137,8 +146,8 @@ class ModerateApp(App):
             self.notify(warning, severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
-        if self.workspace is not None:
-            self.workspace.close(keep_unsaved=self._keep_journal)
+        if self._workspace is not None:
+            self._workspace.close(keep_unsaved=self._keep_journal)
 
     # ------------------------------------------------------------ others saving the same file
 
@@ -169,7 +178,7 @@ class ModerateApp(App):
         self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).",
                     timeout=8)
 
-    def _replaced(self, elsewhere) -> None:
+    def _replaced(self, elsewhere: Iterable[Cell]) -> None:
         for screen in self.screen_stack:
             if hasattr(screen, "session_replaced"):
                 screen.session_replaced(set(elsewhere))
@@ -247,17 +256,24 @@ class ModerateApp(App):
         changed = len(self.session.changed)
         self.push_screen(ConfirmQuit(f"{changed} answer{'s' * (changed != 1)} changed"), self._quit_choice)
 
+    def _quit_choice(self, choice: str | None) -> None:
+        if choice == "discard":
+            self._keep_journal = False
+            self.exit()
+        elif choice == "save":
+            self._save_and_quit()
+
     @work
-    async def _quit_choice(self, choice: str | None) -> None:
-        if choice == "save" and await self.save() or choice == "discard":
+    async def _save_and_quit(self) -> None:
+        if await self.save():
             self._keep_journal = False
             self.exit()
 
     def _hang_up(self, number: int) -> None:
         """A dropped SSH connection (SIGHUP) or a kill (SIGTERM): the journal holds every change; leave cleanly."""
-        if self.workspace is not None:
-            self.workspace.close(keep_unsaved=True)
-            self.workspace = None
+        if self._workspace is not None:
+            self._workspace.close(keep_unsaved=True)
+            self._workspace = None
         watchdog = threading.Timer(3.0, os._exit, args=(128 + number,))
         watchdog.daemon = True  # if teardown blocks on a dead terminal, still exit
         watchdog.start()
@@ -268,7 +284,7 @@ class ModerateApp(App):
     def action_keys(self) -> None:
         self.push_screen(Detail("Keys", keys_listing(self.screen)))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action with a key is also a command in the palette."""
         yield from super().get_system_commands(screen)
         seen = set()
@@ -280,7 +296,7 @@ class ModerateApp(App):
                                 partial(self.run_action, binding.action, node))
 
 
-def keys_listing(screen: Screen) -> str:
+def keys_listing(screen: Screen[Any]) -> str:
     keys: dict[str, list[str]] = {}
     descriptions: dict[str, str] = {}
     for key, (_, binding, _, _) in screen.active_bindings.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable, Literal
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,10 +11,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
+from ..workspace import Choices, Conflict
+
+Variant = Literal["default", "primary", "success", "warning", "error"]
+
+
 class Choose(ModalScreen[str]):
     """A question answered with one of a few buttons (or their keys, in BINDINGS): its id."""
 
-    BUTTONS: tuple[tuple[str, str, str], ...] = ()  # (id, label, variant); the first has the focus
+    BUTTONS: tuple[tuple[str, str, Variant], ...] = ()  # (id, label, variant); the first has the focus
 
     def __init__(self, heading: str, body: str, wide: bool = False) -> None:
         super().__init__()
@@ -96,12 +103,12 @@ def reason_dialog(about: str, required: bool, value: str = "") -> AskText:
                    " (and take the change back)" if required else "")
 
 
-class ResolveConflicts(ModalScreen[dict | None]):
+class ResolveConflicts(ModalScreen[Choices | None]):
     """The same answer changed here and in someone else's save: keep ours (ticked) or take theirs."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="conflicts.cancel")]
 
-    def __init__(self, conflicts) -> None:
+    def __init__(self, conflicts: Iterable[Conflict]) -> None:
         super().__init__()
         self.conflicts = list(conflicts)
 

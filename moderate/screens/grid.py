@@ -36,7 +36,7 @@ FIGURES_WIDTH = 19  # " 12/13  92% Outst "
 class Row:
     kind: str
     standard: str
-    question: str | None = None
+    question: str = ""  # none on a standard's line
 
 
 def short_band(rating: str) -> str:
@@ -87,7 +87,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.cases: list[Case] = []
         self.show_prompts = False
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
-        self.sample: str | None = None
+        self.sample = ""  # none shown yet
         self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
         self._styles: dict[str, Style] = {}
         self._columns = range(0)  # the cases drawn: those in view
@@ -243,7 +243,7 @@ class CaseGrid(ScrollView, can_focus=True):
         segments.append(Segment(final, base + self._band_style(final) + Style(bold=True)))
         if result.decision is not None and not result.stale and result.computed != result.final:
             segments.append(Segment(" (panel)", base))
-        if result.stale:
+        if result.stale and result.decision is not None:
             segments.append(Segment(f"  STALE panel decision ({result.decision.rating})", base + self._style("grid--stale")))
         if result.provisional:
             segments.append(Segment(" (provisional)", base))
@@ -264,16 +264,17 @@ class CaseGrid(ScrollView, can_focus=True):
         if cursor_column is not None:
             question_style += self._style("grid--cursor-row")
         indent = "    " if entry.kind == PROMPT else "  "
-        text = next(q.text for q in self._questions(entry))
+        text = session.standards[entry.standard].question(entry.question).text
         label = _fit(f"{indent}{entry.question} {text}", self._label_width)
         count = f"{figures.yes}/{figures.relevant}" if figures.relevant or not figures.unanswered else "–"
         percent = f"{whole_percent(figures.percent)}%" if figures.percent is not None else "–"
         band = short_band(figures.band.rating) if figures.band and entry.kind == KEY_QUESTION else ""
         unanswered = "?" if figures.unanswered else " "
+        band_style = self._band_style(figures.band.rating) if figures.band and band else Style()
         fixed = [
             Segment(label, question_style),
             Segment(f"{count:>7}{unanswered}{percent:>5}  ", question_style),
-            Segment(f"{band:<5} ", question_style + (self._band_style(figures.band.rating) if band else Style())),
+            Segment(f"{band:<5} ", question_style + band_style),
         ]
         cells = []
         for column in self._columns:
@@ -289,12 +290,6 @@ class CaseGrid(ScrollView, can_focus=True):
             text = f"{SYMBOLS[answer]}{'*' if changed else '◆' if elsewhere else ' '}"
             cells.append(Segment(text.center(self._cell_width), style))
         return Strip(fixed, self._fixed_width), Strip(cells, len(cells) * self._cell_width)
-
-    def _questions(self, entry: Row):
-        for kq in self.session.standards[entry.standard].key_questions:
-            if kq.id == entry.question:
-                yield kq
-            yield from (p for p in kq.prompts if p.id == entry.question)
 
     # ------------------------------------------------------------ moving
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import TYPE_CHECKING
+
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -10,15 +12,18 @@ from textual.widgets import Footer, Static, Tab, Tabs
 
 from .. import words
 from ..model import Answer
-from ..session import Change
+from ..session import Change, Session
 from .dialogs import Detail, reason_dialog
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .panel import PanelScreen
 
+if TYPE_CHECKING:
+    from .app import ModerateApp
+
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
 
-class ModerationScreen(Screen):
+class ModerationScreen(Screen[None]):
     BINDINGS = [
         Binding("y", "answer('yes')", "Yes", id="answer.yes"),
         Binding("n", "answer('no')", "No", id="answer.no"),
@@ -42,8 +47,11 @@ class ModerationScreen(Screen):
         Binding("P", "panel", "Panel", id="view.panel"),
     ]
 
+    if TYPE_CHECKING:
+        app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
+
     @property
-    def session(self):
+    def session(self) -> Session:
         return self.app.session
 
     def session_replaced(self, elsewhere: set[tuple[str, str]]) -> None:
@@ -72,7 +80,7 @@ class ModerationScreen(Screen):
 
     @on(Tabs.TabActivated)
     def _sample_chosen(self, event: Tabs.TabActivated) -> None:
-        self.grid.show(event.tab.id.removeprefix("sample-"))
+        self.grid.show((event.tab.id or "").removeprefix("sample-"))
         self.grid.focus()
 
     def action_panel(self) -> None:
@@ -87,7 +95,7 @@ class ModerationScreen(Screen):
 
     # ------------------------------------------------------------ answers
 
-    def _cell(self):
+    def _cell(self) -> tuple[str, str] | None:
         row, case = self.grid.current_row, self.grid.current_case
         if row is None or case is None or row.kind == STANDARD:
             self.app.bell()
@@ -265,7 +273,7 @@ class ModerationScreen(Screen):
                 if standard.statement:
                     lines.append(standard.statement)
             else:
-                text = next(q.text for kq in standard.key_questions for q in (kq, *kq.prompts) if q.id == row.question)
+                text = standard.question(row.question).text
                 figures = self.session.figures(row.question)
                 band = f" · {figures.band.rating}" if figures.band and row.kind == KEY_QUESTION else ""
                 kind = "Prompt " if row.kind == PROMPT else ""

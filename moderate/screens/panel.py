@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,9 +13,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 
 from .. import words
-from ..model import NOT_RATED
+from ..model import NOT_RATED, Standard
 from ..rules import DOWN, UP, StandardResult, sensitivity
+from ..session import Session
 from .dialogs import AskText
+
+if TYPE_CHECKING:
+    from .app import ModerateApp
 
 # What the panel decides on first, then why: the table scrolls sideways on a narrow terminal.
 COLUMNS = ("Standard", "Final", "Score", "Computed", "Panel", "Lowest key question", "Firmness", "Discretion")
@@ -47,7 +53,7 @@ class ChooseRating(ModalScreen[str | None]):
         self.dismiss(self.choices[event.option_index])
 
 
-class PanelScreen(Screen):
+class PanelScreen(Screen[None]):
     BINDINGS = [
         Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
         Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
@@ -64,12 +70,15 @@ class PanelScreen(Screen):
         yield Static(id="explain")
         yield Footer(compact=True)
 
+    if TYPE_CHECKING:
+        app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
+
     @property
-    def session(self):
+    def session(self) -> Session:
         return self.app.session
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> DataTable[str]:
         return self.query_one(DataTable)
 
     def on_mount(self) -> None:
@@ -96,7 +105,7 @@ class PanelScreen(Screen):
         widths = [max(len(name), *(Text.from_markup(cells[i]).cell_len for key, cells in rows if ":" not in key))
                   for i, name in enumerate(COLUMNS)]
         table.clear(columns=True)
-        for name, width in zip(COLUMNS, widths):  # the reasons in full are below the table
+        for name, width in zip(COLUMNS, widths, strict=True):  # the reasons in full are below the table
             table.add_column(name, key=name, width=min(width, 44) if name == "Discretion" else width)
         for key, cells in rows:
             table.add_row(*cells, key=key)
@@ -109,7 +118,7 @@ class PanelScreen(Screen):
     def refresh_status(self) -> None:
         self.query_one("#status", Static).update(self.app.status(), layout=False)
 
-    def _cells(self, standard, result: StandardResult) -> list[str]:
+    def _cells(self, standard: Standard, result: StandardResult) -> list[str]:
         framework = self.session.framework
         title = f"{standard.id} {standard.title}"
         if standard.is_judgement:
@@ -121,8 +130,8 @@ class PanelScreen(Screen):
         reasons = f"⚑ {words.directions(flag)} " + "; ".join(words.discretion_reasons(flag, framework)) if flag.eligible else ""
         firm = sensitivity(result.key_questions, result.computed, framework)
         firmness = " · ".join(part for part in (
-            f"↑{firm.up} {firm.up_to.rating}" if firm.up is not None else "",
-            f"↓{firm.down} {firm.down_to.rating}" if firm.down is not None else "") if part)
+            f"↑{firm.up} {firm.up_to.rating}" if firm.up is not None and firm.up_to else "",
+            f"↓{firm.down} {firm.down_to.rating}" if firm.down is not None and firm.down_to else "") if part)
         panel = ""
         if result.decision is not None:
             decision = result.decision
@@ -132,9 +141,9 @@ class PanelScreen(Screen):
         score = str(result.final.score) if result.final and standard.counts else ""
         return [title, words.rating(result), score, computed, panel, lowest_text, firmness, reasons]
 
-    def _selected(self):
+    def _selected(self) -> Standard | None:
         key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
-        return self.session.standards.get(key)
+        return self.session.standards.get(key or "")
 
     @on(DataTable.RowHighlighted)
     def explain(self) -> None:
@@ -147,8 +156,8 @@ class PanelScreen(Screen):
         firm = sensitivity(result.key_questions, result.computed, self.session.framework)
         if firm.up is not None or firm.down is not None:
             lines[0] += "  ·  " + "; ".join(part for part in (
-                f"{_cases(firm.up)} from {firm.up_to.rating}" if firm.up is not None else "",
-                f"{_cases(firm.down)} from {firm.down_to.rating}" if firm.down is not None else "") if part)
+                f"{_cases(firm.up)} from {firm.up_to.rating}" if firm.up is not None and firm.up_to else "",
+                f"{_cases(firm.down)} from {firm.down_to.rating}" if firm.down is not None and firm.down_to else "") if part)
         if result.discretion.eligible:
             lines.append("Eligible for discretion " + words.directions(result.discretion) + ": "
                          + "; ".join(words.discretion_reasons(result.discretion, self.session.framework))
@@ -173,6 +182,10 @@ class PanelScreen(Screen):
             self.notify("Discretion applies to case-based standards only.", severity="warning")
             return
         result = self.session.ratings.standards[standard.id]
+        computed = result.computed
+        if computed is None:
+            self.notify(f"{standard.id} has no computed rating to decide on yet.", severity="warning")
+            return
         direction = {1: UP, -1: DOWN}.get(step)
         if direction and direction not in result.discretion.directions:
             why = ("is not eligible for discretion" if not result.discretion.eligible
@@ -180,14 +193,14 @@ class PanelScreen(Screen):
             self.notify(f"{standard.id} {why}.", severity="warning")
             return
         bands = self.session.framework.bands
-        position = bands.index(result.computed) + step
+        position = bands.index(computed) + step
         if not 0 <= position < len(bands):
             self.notify("No band beyond that one.", severity="warning")
             return
         rating = bands[position].rating
         verb = {1: "Raise", -1: "Lower", 0: "Keep"}[step]
         reason = await self.app.push_screen_wait(
-            AskText(f"{verb} {standard.id} from {result.computed.rating} to {rating}: why?", "The panel's reason", True))
+            AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True))
         if reason:
             self.session.decide(standard.id, rating, reason.strip())
             self.rebuild()
