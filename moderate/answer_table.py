@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from .model import Answer, Case, Inspection
 from .reading import ANSWERS, InspectionError
@@ -208,7 +208,7 @@ def _long(body: list[tuple[int, list[str]]], inspection: Inspection, problems: _
     return given
 
 
-def _case(case_id: str, row: int, column: int, inspection: Inspection, rows_of: dict, problems: _Problems,
+def _case(case_id: str, row: int, column: int, inspection: Inspection, rows_of: dict[Any, int], problems: _Problems,
           repeats: bool = False) -> Case | None:
     try:
         case = inspection.case(case_id)
@@ -266,7 +266,8 @@ def read_cases(data: bytes, samples: dict[str, str], name: str) -> list[Case]:
         if title not in CASES_HEADER:
             problems.add(_where(header_row, column, title), f"unknown column: the header is {','.join(CASES_HEADER)}")
     problems.raise_any(name)
-    cases, seen = [], {}
+    cases: list[Case] = []
+    seen: dict[str, int] = {}
     for row, cells in body:
         cell = {title: cells[column - 1] if column - 1 < len(cells) else "" for title, column in columns.items()}
         case_id, sample = cell["id"], cell["sample"]

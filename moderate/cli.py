@@ -11,8 +11,9 @@ import sys
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .answer_table import TableError, read_answers, read_cases, write_answers
+from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template
 from .merge import merge
 from .model import Case, Inspection
@@ -20,6 +21,9 @@ from .reading import InspectionError, load, parse_text
 from .rules import rate_inspection
 from .storage import SaveError, save, save_merging, write_text
 from .writing import comment_lines, dumps
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 REFUSED = 2  # the file (or the command) was refused; problems on stderr
 CONFLICTS = 1  # merge-driver: merged, but with conflicts to settle (git then stops the merge)
@@ -267,7 +271,7 @@ def _table(path: Path) -> bytes:
         raise TableError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
 
 
-def _answers(args) -> int:
+def _answers(args: argparse.Namespace) -> int:
     inspection = load(args.file).inspection
     if args.sample is not None and args.sample not in inspection.samples:
         print(f"moderate answers: no sample {args.sample!r} (samples: {', '.join(inspection.samples)})",
@@ -277,7 +281,7 @@ def _answers(args) -> int:
     return 0
 
 
-def _import(args) -> int:
+def _import(args: argparse.Namespace) -> int:
     from .journal import JournalInUse
     from .workspace import Workspace
 
@@ -293,7 +297,7 @@ def _import(args) -> int:
         workspace.close(keep_unsaved=False)  # nothing kept but what was saved: the table is still there
 
 
-def _set_answers(workspace, given, args) -> int:
+def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
     session = workspace.session
     changed = [change for g in given if (change := session.set_answer(g.case, g.question, g.answer, args.reason))]
     moderated = [c for c in changed if c.old is not None]

@@ -87,7 +87,7 @@ def test_an_edited_table_changes_exactly_the_edited_answers_and_logs_them(stockt
     assert result.returncode == 0, result.stderr
     assert "1 answers set (0 first answers, 1 changed)" in result.stdout
     after = load(stockton).inspection
-    differ = {(c.id, q) for c, b in zip(after.cases, before.cases) for q in c.answers.keys() | b.answers.keys()
+    differ = {(c.id, q) for c, b in zip(after.cases, before.cases, strict=True) for q in c.answers.keys() | b.answers.keys()
               if c.answers.get(q) != b.answers.get(q)}
     assert differ == {("O01", "3.1.2")}
     assert after.case("O01").answers["3.1.2"] == Answer.NO

@@ -60,7 +60,7 @@ def test_every_string_of_the_preset_is_printed_in_its_reports(framework):
     # Each key question of a case-based standard is printed in every report of the framework.
     key_questions = [kq["text"] for s in tomllib.loads(template(framework))["standards"]
                      for kq in s.get("key_questions", [])]
-    absent = [f"{name}: {text}" for name, t in zip(REPORTS_OF[framework], texts)
+    absent = [f"{name}: {text}" for name, t in zip(REPORTS_OF[framework], texts, strict=True)
               for text in key_questions if _normal(text) not in t]
     assert not absent, "\n".join(absent)
 
@@ -84,6 +84,7 @@ def test_a_new_inspection_carries_the_statements_and_questions_through_a_save(tm
     done = moderate("new", str(out), "--framework", "hmip-youth-2018", "--cases", "court=2,oocd=2")
     assert done.returncode == 0, done.stderr
     standards = {s["id"]: s for s in tomllib.loads(out.read_text(encoding="utf-8"))["standards"]}
-    assert standards["1.2"]["guidance"][2] == "Does the oversight of work support high-quality delivery and professional development?"
+    assert standards["1.2"]["guidance"][2] == \
+        "Does the oversight of work support high-quality delivery and professional development?"
     assert standards["2.2"]["statement"].startswith("Planning is well informed, holistic and personalised")
     assert moderate("check", str(out)).returncode == 0
