@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .model import UNANSWERED, Inspection, ModerationEntry
 from .rules import whole_percent
@@ -68,7 +68,7 @@ def count(inspection: Inspection) -> Agreement:
         now = UNANSWERED if answer is None else answer.value
         changed[case_id, question] = now != logged[0].from_
 
-    def tally(keys: Iterable[str], key_of) -> dict[str, Count]:
+    def tally(keys: Iterable[str], key_of: Callable[[tuple[str, str]], str]) -> dict[str, Count]:
         counts: dict[str, Count] = {key: Count() for key in keys}
         for cell, moved in changed.items():
             key = key_of(cell)
