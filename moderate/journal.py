@@ -247,7 +247,11 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
     commands = [r for r in records if r.get("do") != "history"]
     for r in commands:
         do = r.get("do")
-        if do in ("answer", "redo", "undo"):
+        step = r.get("step")
+        if do in ("redo", "undo") and step is not None:  # a mark, a rating or a decision taken back or given again
+            (moderated if step == "moderated" else rated if step == "rate" else decided).append(
+                f"{'undone' if do == 'undo' else 'redone'} {r.get('case') or r.get('standard')}")
+        elif do in ("answer", "redo", "undo"):
             old, new = (r.get("new"), r.get("old")) if do == "undo" else (r.get("old"), r.get("new"))
             cells.setdefault((str(r.get("case")), str(r.get("question"))), [old, new])[1] = new
         elif do == "reason":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from .frameworks import Framework
 from .model import NOT_RATED, UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
@@ -49,6 +49,55 @@ class Change:
     old: Answer | None
     new: Answer | None
     entry: ModerationEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A case marked moderated (`old`: the mark it had before, if any)."""
+
+    case: str
+    old: Moderated | None
+    new: Moderated
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """A judgement standard rated, with the log entry that records it."""
+
+    standard: str
+    old: str | None
+    new: str
+    entry: ModerationEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A ratings panel decision, undoable until saved (the discretion table is append-only)."""
+
+    decision: Decision
+
+
+Step = Change | Marked | Rated | Decided  # what undo and redo take back and give again
+
+
+@dataclass(frozen=True, slots=True)
+class Unsaved:
+    """What differs from the file as last saved (or opened)."""
+
+    answers: int = 0
+    reasons: int = 0
+    marks: int = 0
+    ratings: int = 0
+    decisions: int = 0
+
+    def __bool__(self) -> bool:
+        return any((self.answers, self.reasons, self.marks, self.ratings, self.decisions))
+
+    def __str__(self) -> str:
+        parts = [(self.answers, "answer", "answers"), (self.reasons, "reason", "reasons"),
+                 (self.marks, "moderated mark", "moderated marks"), (self.ratings, "judgement rating",
+                 "judgement ratings"), (self.decisions, "panel decision", "panel decisions")]
+        return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
 
 
 def _logged(answer: Answer | None) -> str:
@@ -86,11 +135,20 @@ class Session:
                     self._owner[prompt.id] = (standard.id, True)
         # a judgement standard has no sample (None): no cases
         self._sample_sizes: dict[str | None, int] = {s: len(inspection.cases_in(s)) for s in inspection.samples}
-        self._undo: list[Change] = []
-        self._redo: list[Change] = []
-        self.changed: set[tuple[str, str]] = set()  # cells changed in this session
-        self.dirty = False
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
+        # What is unsaved is what differs from the saved state, kept per item as commands change it
+        # (so that undoing back to the saved state leaves nothing unsaved); `changed` is the same for
+        # answers against the file as opened: the cells this session has changed.
+        self.changed: set[tuple[str, str]] = set()
+        self._saved_answers: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in inspection.cases}
+        self._saved_marks = {c.id: c.moderated for c in inspection.cases}
+        self._saved_ratings = {s.id: s.rating for s in inspection.standards}
+        self._unsaved_cells: set[tuple[str, str]] = set()
+        self._unsaved_marks: set[str] = set()
+        self._unsaved_ratings: set[str] = set()
         self._saved_log = len(self.moderation)  # entries before this are in the file: append-only
+        self._saved_discretion = len(self.discretion)  # likewise
         self.listener = listener
 
     # ------------------------------------------------------------ reading
@@ -109,7 +167,19 @@ class Session:
 
     @property
     def last_change(self) -> Change | None:
-        return self._undo[-1] if self._undo else None
+        """The last answer change, if it is the last thing done (the one a reason is for)."""
+        step = self._undo[-1] if self._undo else None
+        return step if isinstance(step, Change) else None
+
+    @property
+    def unsaved(self) -> Unsaved:
+        reasons = sum(1 for e in self.moderation[self._saved_log:] if e.reason)
+        return Unsaved(len(self._unsaved_cells), reasons, len(self._unsaved_marks), len(self._unsaved_ratings),
+                       len(self.discretion) - self._saved_discretion)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.unsaved)
 
     # ------------------------------------------------------------ commands
 
@@ -122,8 +192,7 @@ class Session:
         change = Change(case_id, question, old, answer, entry)
         self._apply(change.case, change.question, old, answer)
         self.moderation.append(entry)
-        self._undo.append(change)
-        self._redo.clear()
+        self._did(change)
         self._report(entry.at, do="answer", **_cell(change), reason=reason)
         return change
 
@@ -139,44 +208,79 @@ class Session:
         else:
             self.moderation[index] = entry
         self._undo[-1] = replace(change, entry=entry)
-        self.dirty = True
         self._report(None, do="reason", case=change.case, question=change.question, reason=reason)
         return self._undo[-1]
 
-    def undo(self) -> Change | None:
-        """Take back the last answer change, and its log entry (or log the reversal, once saved)."""
+    def undo(self) -> Step | None:
+        """Take back the last change (an answer, a moderated mark, a rating, an unsaved panel
+        decision), and its log entry (or log the reversal, once saved)."""
         if not self._undo:
             return None
-        change = self._undo.pop()
+        step = self._undo.pop()
         at = self.clock()
-        self._apply(change.case, change.question, change.new, change.old)
-        index = self._unsaved_index(change.entry)
-        if index is None:
-            self.moderation.append(ModerationEntry(change.case, change.question, _logged(change.new),
-                                                   _logged(change.old), self.user, at, "undone"))
+        if isinstance(step, Change):
+            self._apply(step.case, step.question, step.new, step.old)
+            self._take_back(step.entry, ModerationEntry(step.case, step.question, _logged(step.new),
+                                                        _logged(step.old), self.user, at, "undone"))
+        elif isinstance(step, Rated):
+            self._set_rating(step.standard, step.old)
+            self._take_back(step.entry, ModerationEntry("", "", step.new, step.old or UNRATED, self.user, at,
+                                                        "undone", standard=step.standard))
         else:
-            del self.moderation[index]
-        self._redo.append(change)
-        self._report(at, do="undo", **_cell(change))
-        return change
+            self._unapply(step)
+        self._redo.append(step)
+        self._report(at, do="undo", **_step_key(step))
+        return step
 
-    def redo(self) -> Change | None:
+    def redo(self) -> Step | None:
         if not self._redo:
             return None
-        change = self._redo.pop()
-        self._apply(change.case, change.question, change.old, change.new)
-        self.moderation.append(change.entry)
-        self._undo.append(change)
-        self._report(None, do="redo", **_cell(change))
-        return change
+        step = self._redo.pop()
+        if isinstance(step, Change):
+            self._apply(step.case, step.question, step.old, step.new)
+            self.moderation.append(step.entry)
+        elif isinstance(step, Rated):
+            self._set_rating(step.standard, step.new)
+            self.moderation.append(step.entry)
+        elif isinstance(step, Marked):
+            self._set_mark(step.case, step.new)
+        else:
+            self.discretion.append(step.decision)
+            self._rerate(step.decision.standard)
+        self._undo.append(step)
+        self._report(None, do="redo", **_step_key(step))
+        return step
+
+    def _take_back(self, entry: ModerationEntry, reversal: ModerationEntry) -> None:
+        index = self._unsaved_index(entry)
+        if index is None:
+            self.moderation.append(reversal)
+        else:
+            del self.moderation[index]
+
+    def _unapply(self, step: Marked | Decided) -> None:
+        if isinstance(step, Marked):
+            self._set_mark(step.case, step.old)
+        else:
+            # unsaved, as saved decisions leave the stacks; by identity, as two may be alike
+            del self.discretion[next(i for i, d in enumerate(self.discretion) if d is step.decision)]
+            self._rerate(step.decision.standard)
 
     def mark_moderated(self, case_id: str) -> Case:
-        moderated = Moderated(self.user, self.clock())
-        case = replace(self.cases[case_id], moderated=moderated)
-        self.cases[case_id] = case
-        self.dirty = True
-        self._report(moderated.at, do="moderated", case=case_id)
-        return case
+        old = self.cases[case_id].moderated
+        step = Marked(case_id, old, Moderated(self.user, self.clock()))
+        self._set_mark(case_id, step.new)
+        self._did(step)
+        self._report(step.new.at, do="moderated", case=case_id)
+        return self.cases[case_id]
+
+    def _set_mark(self, case_id: str, mark: Moderated | None) -> None:
+        self.cases[case_id] = replace(self.cases[case_id], moderated=mark)
+        _track(self._unsaved_marks, case_id, mark != self._saved_marks[case_id])
+
+    def _did(self, step: Step) -> None:
+        self._undo.append(step)
+        self._redo.clear()
 
     def decide(self, standard_id: str, rating: str, reason: str) -> Decision:
         """Record the ratings panel's decision against the standard's current computed rating."""
@@ -189,7 +293,7 @@ class Session:
         decision = Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
         self.discretion.append(decision)
         self._rerate(standard_id)
-        self.dirty = True
+        self._did(Decided(decision))
         self._report(decision.at, do="decide", standard=standard_id, computed=computed.rating, rating=rating,
                      reason=reason)
         return decision
@@ -204,14 +308,17 @@ class Session:
             raise ValueError(f"{rating!r} is not a rating of {self.framework.name}")
         if old.rating == rating:
             return None
-        standard = replace(old, rating=rating)
-        self.standards[standard_id] = standard
         entry = ModerationEntry("", "", old.rating or UNRATED, rating, self.user, self.clock(), standard=standard_id)
+        self._set_rating(standard_id, rating)
         self.moderation.append(entry)
-        self._rerate(standard_id)
-        self.dirty = True
+        self._did(Rated(standard_id, old.rating, rating, entry))
         self._report(entry.at, do="rate", standard=standard_id, old=old.rating, new=rating)
-        return standard
+        return self.standards[standard_id]
+
+    def _set_rating(self, standard_id: str, rating: str | None) -> None:
+        self.standards[standard_id] = replace(self.standards[standard_id], rating=rating)
+        _track(self._unsaved_ratings, standard_id, rating != self._saved_ratings[standard_id])
+        self._rerate(standard_id)
 
     # ------------------------------------------------------------ saving
 
@@ -230,16 +337,25 @@ class Session:
         )
 
     def mark_saved(self) -> None:
-        self.dirty = False
+        self._saved_answers = {case: dict(answers) for case, answers in self.answers.items()}
+        self._saved_marks = {c.id: c.moderated for c in self.cases.values()}
+        self._saved_ratings = {s.id: s.rating for s in self.standards.values()}
+        self._unsaved_cells.clear()
+        self._unsaved_marks.clear()
+        self._unsaved_ratings.clear()
         self._saved_log = len(self.moderation)
+        self._saved_discretion = len(self.discretion)
+        # A saved panel decision stays in the file (the discretion table is append-only): a new one replaces it.
+        self._undo = [step for step in self._undo if not isinstance(step, Decided)]
+        self._redo = [step for step in self._redo if not isinstance(step, Decided)]
 
     def history(self) -> Record | None:
         """The undo and redo stacks as a record, for a journal started afresh after a save:
         replayed first, it lets an undo after the save still take back a change made before it."""
         if not self._undo and not self._redo:
             return None
-        return {"do": "history", "undo": [_change_record(c) for c in self._undo],
-                "redo": [_change_record(c) for c in self._redo]}
+        return {"do": "history", "undo": [_step_record(c) for c in self._undo],
+                "redo": [_step_record(c) for c in self._redo]}
 
     def _unsaved_index(self, entry: ModerationEntry) -> int | None:
         """Where `entry` stands in the log, if it has not been saved yet."""
@@ -261,8 +377,9 @@ class Session:
             del self.answers[case_id][question]
         else:
             self.answers[case_id][question] = new
-        self.changed.add((case_id, question))
-        self.dirty = True
+        cell = (case_id, question)
+        _track(self.changed, cell, new != self._base.case(case_id).answers.get(question))
+        _track(self._unsaved_cells, cell, new != self._saved_answers[case_id].get(question))
         standard_id, is_prompt = self._owner[question]
         if self.cases[case_id].sample != self.standards[standard_id].sample:
             return  # an answer outside the standard's sample counts for nothing
@@ -288,19 +405,59 @@ class Session:
 # ---------------------------------------------------------------- records
 
 
+def _track(differing: set, key: Any, differs: bool) -> None:
+    if differs:
+        differing.add(key)
+    else:
+        differing.discard(key)
+
+
 def _cell(change: Change) -> Record:
     return {"case": change.case, "question": change.question, "old": _value(change.old), "new": _value(change.new)}
 
 
-def _change_record(change: Change) -> Record:
-    entry = change.entry
-    return {**_cell(change), "by": entry.by, "at": entry.at.isoformat(), "reason": entry.reason}
+def _step_key(step: Step) -> Record:
+    """What an undo or redo record says it took back or gave again (an answer's has no "step")."""
+    if isinstance(step, Change):
+        return _cell(step)
+    if isinstance(step, Marked):
+        return {"step": "moderated", "case": step.case}
+    if isinstance(step, Rated):
+        return {"step": "rate", "standard": step.standard, "old": step.old, "new": step.new}
+    return {"step": "decide", "standard": step.decision.standard, "rating": step.decision.rating}
 
 
-def _change(record: Record) -> Change:
+def _mark_record(mark: Moderated | None) -> Record | None:
+    return None if mark is None else {"by": mark.by, "at": mark.at.isoformat()}
+
+
+def _step_record(step: Step) -> Record:
+    """A step in full, for the history record (decisions never: they leave the stacks when saved)."""
+    if isinstance(step, Marked):
+        return {**_step_key(step), "old": _mark_record(step.old), "new": _mark_record(step.new)}
+    entry = step.entry if isinstance(step, (Change, Rated)) else None
+    assert entry is not None
+    return {**_step_key(step), "by": entry.by, "at": entry.at.isoformat(), "reason": entry.reason}
+
+
+def _mark(record: Record | None) -> Moderated | None:
+    return None if record is None else Moderated(record["by"], dt.datetime.fromisoformat(record["at"]))
+
+
+def _step(record: Record) -> Step:
+    kind = record.get("step")
+    if kind == "moderated":
+        new = _mark(record["new"])
+        assert new is not None
+        return Marked(record["case"], _mark(record["old"]), new)
+    at = dt.datetime.fromisoformat(record["at"])
+    if kind == "rate":
+        entry = ModerationEntry("", "", record["old"] or UNRATED, record["new"], record["by"], at, record["reason"],
+                                standard=record["standard"])
+        return Rated(record["standard"], record["old"], record["new"], entry)
     old, new = _answer(record["old"]), _answer(record["new"])
-    entry = ModerationEntry(record["case"], record["question"], _logged(old), _logged(new), record["by"],
-                            dt.datetime.fromisoformat(record["at"]), record["reason"])
+    entry = ModerationEntry(record["case"], record["question"], _logged(old), _logged(new), record["by"], at,
+                            record["reason"])
     return Change(record["case"], record["question"], old, new, entry)
 
 
@@ -322,8 +479,8 @@ def replay(session: Session, records: Iterable[Record]) -> None:
         for number, record in enumerate(records, 1):
             try:
                 if record["do"] == "history":
-                    session._undo = [_change(c) for c in record["undo"]]
-                    session._redo = [_change(c) for c in record["redo"]]
+                    session._undo = [_step(c) for c in record["undo"]]
+                    session._redo = [_step(c) for c in record["redo"]]
                     continue
                 session.user, session.clock = record["by"], _clock_at(dt.datetime.fromisoformat(record["at"]))
                 problem = _REPLAY[record["do"]](session, record)
@@ -340,8 +497,11 @@ def _clock_at(at: dt.datetime) -> Callable[[], dt.datetime]:
     return lambda: at
 
 
-def _fits(change: Change | None, record: Record) -> bool:
-    return change is not None and _cell(change) == {k: record[k] for k in ("case", "question", "old", "new")}
+def _fits(step: Step | None, record: Record) -> bool:
+    if step is None:
+        return False
+    key = _step_key(step)
+    return record.get("step") == key.get("step") and all(record.get(k) == v for k, v in key.items())
 
 
 def _replay_answer(session: Session, r: Record) -> str | None:
@@ -360,17 +520,21 @@ def _replay_reason(session: Session, r: Record) -> str | None:
 
 
 def _replay_undo(session: Session, r: Record) -> str | None:
-    if not _fits(session.last_change, r):
-        return f"the last change is not {r['case']} {r['question']}"
+    if not _fits(session._undo[-1] if session._undo else None, r):
+        return f"the last change is not {_what(r)}"
     session.undo()
     return None
 
 
 def _replay_redo(session: Session, r: Record) -> str | None:
     if not _fits(session._redo[-1] if session._redo else None, r):
-        return f"the change to redo is not {r['case']} {r['question']}"
+        return f"the change to redo is not {_what(r)}"
     session.redo()
     return None
+
+
+def _what(r: Record) -> str:
+    return " ".join(str(r[k]) for k in ("case", "question", "standard") if k in r)
 
 
 def _replay_moderated(session: Session, r: Record) -> str | None:

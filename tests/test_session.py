@@ -119,3 +119,47 @@ def test_a_panel_decision_moves_one_band_at_most(stockton):
     with pytest.raises(ValueError, match="one band at most"):
         stockton.decide("2.2", "Outstanding", "too far")
     assert len(stockton.discretion) == 1
+
+
+def test_undo_takes_back_a_moderated_mark_a_judgement_rating_and_a_panel_decision(stockton):
+    before = stockton.snapshot()
+    stockton.mark_moderated("C03")
+    stockton.rate_judgement("1.2", "Good")
+    stockton.decide("2.2", "Requires improvement", "Keep the computed rating")
+    assert str(stockton.unsaved) == "1 moderated mark, 1 judgement rating, 1 panel decision"
+    stockton.undo()
+    assert stockton.ratings.standards["2.2"].final.rating == "Good" and len(stockton.discretion) == 1
+    stockton.undo()
+    assert stockton.ratings.standards["1.2"].final.rating == "Outstanding" and stockton.moderation == []
+    stockton.undo()
+    assert stockton.cases["C03"].moderated is None
+    assert not stockton.unsaved and stockton.snapshot() == before
+    stockton.redo()
+    stockton.redo()
+    assert stockton.cases["C03"].moderated.by == "jb" and stockton.standards["1.2"].rating == "Good"
+
+
+def test_unsaved_is_what_differs_from_the_saved_state(stockton):
+    case = _a_no_on(stockton, "2.2.2")
+    stockton.set_answer(case, "2.2.2", Answer.YES)
+    stockton.give_reason("Plan found")
+    assert str(stockton.unsaved) == "1 answer, 1 reason" and stockton.changed == {(case, "2.2.2")}
+    stockton.undo()
+    assert not stockton.unsaved and stockton.changed == set()  # back where the file is: nothing to save
+    stockton.redo()
+    stockton.mark_saved()
+    assert not stockton.unsaved and stockton.changed == {(case, "2.2.2")}  # still changed this session
+    stockton.set_answer(case, "2.2.2", Answer.NO)
+    assert str(stockton.unsaved) == "1 answer"
+    stockton.set_answer(case, "2.2.2", Answer.YES)
+    assert not stockton.unsaved.answers
+
+
+def test_a_saved_panel_decision_is_not_undone(stockton):
+    stockton.mark_moderated("C03")
+    stockton.decide("2.2", "Requires improvement", "Keep the computed rating")
+    stockton.mark_saved()
+    stockton.undo()  # the mark: the decision is in the file for good
+    assert stockton.cases["C03"].moderated is None and len(stockton.discretion) == 2
+    assert str(stockton.unsaved) == "1 moderated mark"
+    assert stockton.undo() is None

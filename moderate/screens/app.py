@@ -253,8 +253,7 @@ class ModerateApp(App[None]):
             return
         if isinstance(self.screen, ConfirmQuit):
             return
-        changed = len(self.session.changed)
-        self.push_screen(ConfirmQuit(f"{changed} answer{'s' * (changed != 1)} changed"), self._quit_choice)
+        self.push_screen(ConfirmQuit(f"{self.session.unsaved} not saved"), self._quit_choice)
 
     def _quit_choice(self, choice: str | None) -> None:
         if choice == "discard":

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 
 from .. import words
 from ..model import Answer
-from ..session import Change, Session
+from ..session import Change, Marked, Rated, Session, Step
 from .dialogs import Detail, reason_dialog
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .panel import PanelScreen
@@ -152,37 +152,56 @@ class ModerationScreen(Screen[None]):
         self.ask_reason(change)
 
     def action_undo(self) -> None:
-        self._show(self.session.undo(), "Nothing to undo.")
+        self._show(self.session.undo(), "Nothing to undo.", "Undone")
 
     def action_redo(self) -> None:
-        self._show(self.session.redo(), "Nothing to redo.")
+        self._show(self.session.redo(), "Nothing to redo.", "Redone")
 
-    def _show(self, change: Change | None, otherwise: str) -> None:
+    def _show(self, step: Step | None, otherwise: str, done: str) -> None:
         """Bring an undone or redone change into view."""
-        if change is None:
+        if step is None:
             self.notify(otherwise)
             return
-        sample = self.session.cases[change.case].sample
+        if isinstance(step, Change):
+            self._go(step.case, step.question)
+            self.changed(step)
+        elif isinstance(step, Marked):
+            self._go(step.case)
+            self._marks_changed(step.case)
+        else:
+            what = f"the rating of {step.standard}" if isinstance(step, Rated) else f"the panel decision on {step.decision.standard}"
+            self.notify(f"{done}: {what}.")
+            self.grid.redraw_standards()
+            self.refresh_status()
+
+    def _go(self, case_id: str, question: str | None = None) -> None:
+        """Move to a case (and one of its questions), switching sample and showing prompts as needed."""
+        sample = self.session.cases[case_id].sample
         if sample != self.grid.sample:
             self.query_one(Tabs).active = f"sample-{sample}"
             self.grid.show(sample)
-        rows = [i for i, r in enumerate(self.grid.rows) if r.question == change.question]
-        if not rows:  # a prompt, folded away
-            self.grid.show(sample, show_prompts=True)
-            rows = [i for i, r in enumerate(self.grid.rows) if r.question == change.question]
-        column = next(i for i, c in enumerate(self.grid.cases) if c.id == change.case)
-        self.grid.move_to(rows[0], column)
-        self.changed(change)
+        row = self.grid.cursor[0]
+        if question is not None:
+            rows = [i for i, r in enumerate(self.grid.rows) if r.question == question]
+            if not rows:  # a prompt, folded away
+                self.grid.show(sample, show_prompts=True)
+                rows = [i for i, r in enumerate(self.grid.rows) if r.question == question]
+            row = rows[0]
+        column = next(i for i, c in enumerate(self.grid.cases) if c.id == case_id)
+        self.grid.move_to(row, column)
 
     def action_moderated(self) -> None:
         case = self.grid.current_case
         if case is None:
             return
         self.session.mark_moderated(case.id)
+        self._marks_changed(case.id)
+        self.notify(f"{case.id} marked moderated by {self.session.user} (u takes it back).")
+
+    def _marks_changed(self, case_id: str) -> None:
         self.grid.cases = [self.session.cases[c.id] for c in self.grid.cases]
-        self.grid.redraw(set(), {case.id})
+        self.grid.redraw(set(), {case_id})
         self.refresh_status()
-        self.notify(f"{case.id} marked moderated by {self.session.user}.")
 
     # ------------------------------------------------------------ moving
 

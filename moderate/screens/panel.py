@@ -59,6 +59,8 @@ class PanelScreen(Screen[None]):
         Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
         Binding("k", "decide(0)", "Keep", id="panel.keep"),
         Binding("r", "rate", "Rate judgement", id="panel.rate"),
+        Binding("u,ctrl+z", "undo", "Undo", id="panel.undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="panel.redo"),
         Binding("b", "presentation", "Large", show=False, id="panel.presentation"),
         Binding("escape,P", "app.pop_screen", "Back to cases", id="panel.back"),
     ]
@@ -217,6 +219,14 @@ class PanelScreen(Screen[None]):
         if rating is not None:
             self.session.rate_judgement(standard.id, rating)
             self.rebuild()
+
+    def action_undo(self) -> None:
+        self.notify("Undone." if self.session.undo() else "Nothing to undo.")
+        self.rebuild()
+
+    def action_redo(self) -> None:
+        self.notify("Redone." if self.session.redo() else "Nothing to redo.")
+        self.rebuild()
 
     def action_presentation(self) -> None:
         self.toggle_class("-presentation")
