@@ -243,7 +243,10 @@ _SHOWN = 8  # answer changes listed by name; the rest counted
 
 def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[str]:
     cells: dict[tuple[str, str], list[str | None]] = {}  # (case, question) -> [first from, last to]
-    reasons, moderated, decided, rated = 0, [], [], []
+    reasons = 0
+    moderated: list[str] = []
+    decided: list[str] = []
+    rated: list[str] = []
     commands = [r for r in records if r.get("do") != "history"]
     for r in commands:
         do = r.get("do")

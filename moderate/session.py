@@ -207,9 +207,9 @@ class Session:
             self.moderation.append(entry)
         else:
             self.moderation[index] = entry
-        self._undo[-1] = replace(change, entry=entry)
+        given = self._undo[-1] = replace(change, entry=entry)
         self._report(None, do="reason", case=change.case, question=change.question, reason=reason)
-        return self._undo[-1]
+        return given
 
     def undo(self) -> Step | None:
         """Take back the last change (an answer, a moderated mark, a rating, an unsaved panel
@@ -405,7 +405,7 @@ class Session:
 # ---------------------------------------------------------------- records
 
 
-def _track(differing: set, key: Any, differs: bool) -> None:
+def _track(differing: set[Any], key: Any, differs: bool) -> None:
     if differs:
         differing.add(key)
     else:
@@ -447,9 +447,9 @@ def _mark(record: Record | None) -> Moderated | None:
 def _step(record: Record) -> Step:
     kind = record.get("step")
     if kind == "moderated":
-        new = _mark(record["new"])
-        assert new is not None
-        return Marked(record["case"], _mark(record["old"]), new)
+        mark = _mark(record["new"])
+        assert mark is not None
+        return Marked(record["case"], _mark(record["old"]), mark)
     at = dt.datetime.fromisoformat(record["at"])
     if kind == "rate":
         entry = ModerationEntry("", "", record["old"] or UNRATED, record["new"], record["by"], at, record["reason"],

@@ -137,7 +137,7 @@ class ModerationScreen(Screen[None]):
         reason = await self.app.push_screen_wait(reason_dialog(about, self.app.reasons_required, change.entry.reason or ""))
         if reason is None:
             if self.app.reasons_required and self.session.last_change is change:
-                self.changed(self.session.undo())
+                self._show(self.session.undo(), "", "Undone")
                 self.notify("Change taken back: this inspection requires a reason.", severity="warning")
             return
         if self.session.last_change is not None and self.session.last_change.entry is change.entry:
@@ -169,7 +169,8 @@ class ModerationScreen(Screen[None]):
             self._go(step.case)
             self._marks_changed(step.case)
         else:
-            what = f"the rating of {step.standard}" if isinstance(step, Rated) else f"the panel decision on {step.decision.standard}"
+            what = (f"the rating of {step.standard}" if isinstance(step, Rated)
+                    else f"the panel decision on {step.decision.standard}")
             self.notify(f"{done}: {what}.")
             self.grid.redraw_standards()
             self.refresh_status()
