@@ -1,7 +1,8 @@
 """Three-way merge of an inspection: two people's saves of one file, or two git branches.
 
 Answers merge one by one, so two moderators working on different answers never clash.
-The moderation and discretion logs are append-only: both sides' new entries are kept.
+The moderation and discretion logs are append-only: both sides' new entries are kept
+(ours' moderation entries made true of the merge: see `_log`).
 Anything both sides changed differently is a `Conflict`; the merged inspection keeps ours
 there until someone chooses (`choices`), so nobody's answer is dropped silently.
 """
@@ -13,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
 
-from .model import Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
+from .model import UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
 from .reading import InspectionError, parse_text
 from .writing import dumps
 
@@ -82,9 +83,9 @@ def merge(base: Inspection, ours: Inspection, theirs: Inspection,
         **mappings,
         standards=_standards(base.standards, ours.standards, theirs.standards, m),
         cases=_cases(base.cases, ours.cases, theirs.cases, m),
-        moderation=_appended(ours.moderation, theirs.moderation),
         discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m),
     )
+    inspection = replace(inspection, moderation=_log(base, ours, theirs, inspection))
     text, refusals = _checked(inspection)
     return Merged(inspection, (*m.conflicts, *refusals), text)
 
@@ -262,9 +263,43 @@ def _split(base: tuple[_Entry, ...], ours: tuple[_Entry, ...],
     return ours_new, _new(theirs, known + Counter(map(_record, ours_new)))
 
 
-def _appended(ours: tuple[_Entry, ...], theirs: tuple[_Entry, ...]) -> tuple[_Entry, ...]:
-    """Theirs as it is (on disk, when saving), then ours' entries it lacks: a log is only appended to."""
-    return theirs + tuple(_new(ours, Counter(map(_record, theirs))))
+def _log(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection) -> tuple[ModerationEntry, ...]:
+    """Theirs as it is (on disk, when saving), then ours' entries it lacks, each made true of
+    the merge (`spec/format.md`, "The moderation log"): where theirs changed the answer too,
+    ours' entries are withdrawn if theirs stands (a conflict taken their way, or the same
+    change on both sides), and where ours stands they start from theirs' value."""
+    values = [_logged_values(side) for side in (base, theirs, merged)]
+    started: set[tuple[str | None, str]] = set()
+    kept = []
+    for entry in _new(ours.moderation, Counter(map(_record, theirs.moderation))):
+        key = (None, entry.standard) if entry.is_rating else (entry.case, entry.question)
+        was, theirs_now, now = (side.get(key) for side in values)
+        if theirs_now != was:
+            if now == theirs_now:
+                continue
+            if key not in started:
+                started.add(key)
+                moved = entry.from_ != entry.to
+                entry = replace(entry, from_=_unlogged(theirs_now, entry))
+                if moved and entry.from_ == entry.to:
+                    continue
+        kept.append(entry)
+    return (*theirs.moderation, *kept)
+
+
+def _logged_values(inspection: Inspection) -> dict[tuple[str | None, str], str]:
+    """Each answer and judgement rating as the log writes it (absent: unanswered or unrated)."""
+    values: dict[tuple[str | None, str], str] = {
+        (None, s.id): s.rating for s in inspection.standards if s.is_judgement and s.rating is not None}
+    for case in inspection.cases:
+        values.update(((case.id, q), answer.value) for q, answer in case.answers.items())
+    return values
+
+
+def _unlogged(value: str | None, entry: ModerationEntry) -> str:
+    if value is not None:
+        return value
+    return UNRATED if entry.is_rating else UNANSWERED
 
 
 def _decisions(base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...],

@@ -34,6 +34,8 @@ from .rules import (
 
 
 Record = dict[str, Any]  # one command as plain data: {"do": ..., its arguments, "by": ..., "at": ...}
+# What the moderation log is about: (case id, question id), or (None, standard id) for a judgement rating.
+Logged = tuple[str | None, str]
 
 
 def now() -> dt.datetime:
@@ -42,7 +44,7 @@ def now() -> dt.datetime:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One answer changed, with the log entry that records it."""
+    """One answer changed (or, with `old == new`, reviewed and agreed), with what its log entry would say."""
 
     case: str
     question: str
@@ -89,14 +91,16 @@ class Unsaved:
     marks: int = 0
     ratings: int = 0
     decisions: int = 0
+    reviews: int = 0
 
     def __bool__(self) -> bool:
-        return any((self.answers, self.reasons, self.marks, self.ratings, self.decisions))
+        return any((self.answers, self.reasons, self.marks, self.ratings, self.decisions, self.reviews))
 
     def __str__(self) -> str:
         parts = [(self.answers, "answer", "answers"), (self.reasons, "reason", "reasons"),
                  (self.marks, "moderated mark", "moderated marks"), (self.ratings, "judgement rating",
-                 "judgement ratings"), (self.decisions, "panel decision", "panel decisions")]
+                 "judgement ratings"), (self.decisions, "panel decision", "panel decisions"),
+                 (self.reviews, "review", "reviews")]
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
 
 
@@ -122,7 +126,13 @@ class Session:
         self.standards: dict[str, Standard] = {s.id: s for s in inspection.standards}
         self.cases: dict[str, Case] = {c.id: c for c in inspection.cases}
         self.answers: dict[str, dict[str, Answer]] = {c.id: dict(c.answers) for c in inspection.cases}
-        self.moderation: list[ModerationEntry] = list(inspection.moderation)
+        self._log: list[ModerationEntry] = list(inspection.moderation)  # as saved
+        self._logged = _logged_in(self._log)  # what has entries already: given again, it is not a first answer
+        # Since the last save, for each answer (or rating) changed or reviewed: its value then,
+        # and the latest thing done to it (whose by, at and reason its log entry takes).
+        self._was: dict[Logged, str] = {}
+        self._latest: dict[Logged, ModerationEntry] = {}
+        self._saved_depth = 0  # the steps on the undo stack below this one are saved
         self.discretion: list[Decision] = list(inspection.discretion)
         self.tallies: dict[str, Tally] = tallies(inspection)
         self.ratings: Ratings = rate_inspection(inspection, framework, self.tallies)
@@ -147,7 +157,6 @@ class Session:
         self._unsaved_cells: set[tuple[str, str]] = set()
         self._unsaved_marks: set[str] = set()
         self._unsaved_ratings: set[str] = set()
-        self._saved_log = len(self.moderation)  # entries before this are in the file: append-only
         self._saved_discretion = len(self.discretion)  # likewise
         self.listener = listener
 
@@ -173,9 +182,42 @@ class Session:
 
     @property
     def unsaved(self) -> Unsaved:
-        reasons = sum(1 for e in self.moderation[self._saved_log:] if e.reason)
+        log = self.unsaved_log()
+        reasons = sum(1 for e in log if e.reason)
+        reviews = sum(1 for e in log if e.from_ == e.to)
         return Unsaved(len(self._unsaved_cells), reasons, len(self._unsaved_marks), len(self._unsaved_ratings),
-                       len(self.discretion) - self._saved_discretion)
+                       len(self.discretion) - self._saved_discretion, reviews)
+
+    @property
+    def moderation(self) -> list[ModerationEntry]:
+        """The log as the next save would write it: what is saved, then the net of what is not."""
+        return [*self._log, *self.unsaved_log()]
+
+    def unsaved_log(self) -> list[ModerationEntry]:
+        """One entry for each answer (or judgement rating) whose value differs from its value at
+        the last save, from that to this, with the reason given for its latest change; a review
+        for one reviewed and left as it was. First answers are data entry, and not logged."""
+        entries = []
+        for logged, was in self._was.items():
+            latest = self._latest.get(logged)
+            now = self._logged_now(logged)
+            if latest is None or (now == was and latest.from_ != latest.to):
+                continue
+            if was == UNANSWERED and logged not in self._logged:  # the first answer: data entry
+                continue
+            entries.append(replace(latest, from_=was, to=now))
+        return sorted(entries, key=lambda entry: entry.at)
+
+    def _logged_now(self, logged: Logged) -> str:
+        case, item = logged
+        if case is None:
+            return self.standards[item].rating or UNRATED
+        return _logged(self.answers[case].get(item))
+
+    def _log_did(self, entry: ModerationEntry, was: str) -> None:
+        """Note a change (or review) for the next save's log: `was` is its value before it."""
+        self._was.setdefault(entry.about, was)
+        self._latest[entry.about] = entry
 
     @property
     def dirty(self) -> bool:
@@ -191,7 +233,7 @@ class Session:
         entry = ModerationEntry(case_id, question, _logged(old), _logged(answer), self.user, self.clock(), reason)
         change = Change(case_id, question, old, answer, entry)
         self._apply(change.case, change.question, old, answer)
-        self.moderation.append(entry)
+        self._log_did(entry, entry.from_)
         self._did(change)
         self._report(entry.at, do="answer", **_cell(change), reason=reason)
         return change
@@ -202,13 +244,15 @@ class Session:
         if change is None:
             return None
         entry = replace(change.entry, reason=reason.strip() or None)
-        index = self._unsaved_index(change.entry)
-        if index is None:  # already saved: the log is append-only, so say it again
-            self.moderation.append(entry)
-        else:
-            self.moderation[index] = entry
+        at = self.clock()
+        if len(self._undo) <= self._saved_depth:  # already saved: the log is append-only, so a note
+            if entry.reason is not None:
+                now = self._logged_now(entry.about)
+                self._log_did(replace(entry, from_=now, to=now, by=self.user, at=at), now)
+        elif self._latest.get(entry.about) is change.entry:
+            self._latest[entry.about] = entry
         given = self._undo[-1] = replace(change, entry=entry)
-        self._report(None, do="reason", case=change.case, question=change.question, reason=reason)
+        self._report(at, do="reason", case=change.case, question=change.question, reason=reason)
         return given
 
     def undo(self) -> Step | None:
@@ -219,13 +263,12 @@ class Session:
         step = self._undo.pop()
         at = self.clock()
         if isinstance(step, Change):
-            self._apply(step.case, step.question, step.new, step.old)
-            self._take_back(step.entry, ModerationEntry(step.case, step.question, _logged(step.new),
-                                                        _logged(step.old), self.user, at, "undone"))
+            if step.old != step.new:
+                self._apply(step.case, step.question, step.new, step.old)
+            self._take_back(step.entry, at)
         elif isinstance(step, Rated):
             self._set_rating(step.standard, step.old)
-            self._take_back(step.entry, ModerationEntry("", "", step.new, step.old or UNRATED, self.user, at,
-                                                        "undone", standard=step.standard))
+            self._take_back(step.entry, at)
         else:
             self._unapply(step)
         self._redo.append(step)
@@ -237,11 +280,12 @@ class Session:
             return None
         step = self._redo.pop()
         if isinstance(step, Change):
-            self._apply(step.case, step.question, step.old, step.new)
-            self.moderation.append(step.entry)
+            if step.old != step.new:
+                self._apply(step.case, step.question, step.old, step.new)
+            self._log_did(step.entry, step.entry.from_)
         elif isinstance(step, Rated):
             self._set_rating(step.standard, step.new)
-            self.moderation.append(step.entry)
+            self._log_did(step.entry, step.entry.from_)
         elif isinstance(step, Marked):
             self._set_mark(step.case, step.new)
         else:
@@ -251,12 +295,20 @@ class Session:
         self._report(None, do="redo", **_step_key(step))
         return step
 
-    def _take_back(self, entry: ModerationEntry, reversal: ModerationEntry) -> None:
-        index = self._unsaved_index(entry)
-        if index is None:
-            self.moderation.append(reversal)
+    def _take_back(self, entry: ModerationEntry, at: dt.datetime) -> None:
+        """The next save's log after an undo: a saved change taken back is logged as undone (a
+        saved review stays said); an unsaved one leaves the latest thing done before it."""
+        if len(self._undo) < self._saved_depth:
+            self._saved_depth = len(self._undo)
+            if entry.from_ != entry.to:
+                self._log_did(replace(entry, by=self.user, at=at, reason="undone"), entry.to)
+            return
+        latest = next((s.entry for s in reversed(self._undo[self._saved_depth:])
+                       if isinstance(s, (Change, Rated)) and s.entry.about == entry.about), None)
+        if latest is None:
+            self._latest.pop(entry.about, None)
         else:
-            del self.moderation[index]
+            self._latest[entry.about] = latest
 
     def _unapply(self, step: Marked | Decided) -> None:
         if isinstance(step, Marked):
@@ -265,6 +317,21 @@ class Session:
             # unsaved, as saved decisions leave the stacks; by identity, as two may be alike
             del self.discretion[next(i for i, d in enumerate(self.discretion) if d is step.decision)]
             self._rerate(step.decision.standard)
+
+    def review(self, case_id: str, question: str, comment: str | None = None) -> Change | None:
+        """Record that a moderator reviewed an answer and agreed with it (logged `from = to`,
+        for dip sampling). None for an answer not yet given: there is nothing to agree with."""
+        answer = self.answers[case_id].get(question)
+        if answer is None:
+            return None
+        entry = ModerationEntry(case_id, question, answer.value, answer.value, self.user, self.clock(),
+                                (comment or "").strip() or None)
+        change = Change(case_id, question, answer, answer, entry)
+        self._log_did(entry, answer.value)
+        self._did(change)
+        self._report(entry.at, do="review", case=case_id, question=question, answer=answer.value,
+                     reason=entry.reason)
+        return change
 
     def mark_moderated(self, case_id: str) -> Case:
         old = self.cases[case_id].moderated
@@ -298,9 +365,9 @@ class Session:
                      reason=reason)
         return decision
 
-    def rate_judgement(self, standard_id: str, rating: str) -> Standard | None:
-        """Give a judgement standard its rating (a band or "Not rated"); logged with the
-        standard's id. None if unchanged."""
+    def rate_judgement(self, standard_id: str, rating: str, reason: str | None = None) -> Standard | None:
+        """Give a judgement standard its rating (a band or "Not rated"), with why; logged with
+        the standard's id (a first rating too). None if unchanged."""
         old = self.standards[standard_id]
         if not old.is_judgement:
             raise ValueError(f"{standard_id} takes its rating from its key questions")
@@ -308,11 +375,12 @@ class Session:
             raise ValueError(f"{rating!r} is not a rating of {self.framework.name}")
         if old.rating == rating:
             return None
-        entry = ModerationEntry("", "", old.rating or UNRATED, rating, self.user, self.clock(), standard=standard_id)
+        entry = ModerationEntry("", "", old.rating or UNRATED, rating, self.user, self.clock(),
+                                (reason or "").strip() or None, standard=standard_id)
         self._set_rating(standard_id, rating)
-        self.moderation.append(entry)
+        self._log_did(entry, entry.from_)
         self._did(Rated(standard_id, old.rating, rating, entry))
-        self._report(entry.at, do="rate", standard=standard_id, old=old.rating, new=rating)
+        self._report(entry.at, do="rate", standard=standard_id, old=old.rating, new=rating, reason=entry.reason)
         return self.standards[standard_id]
 
     def _set_rating(self, standard_id: str, rating: str | None) -> None:
@@ -337,17 +405,22 @@ class Session:
         )
 
     def mark_saved(self) -> None:
+        """What `snapshot()` gave is now the file: its log is what is saved."""
+        self._log = self.moderation
+        self._logged = _logged_in(self._log)
+        self._was.clear()
+        self._latest.clear()
         self._saved_answers = {case: dict(answers) for case, answers in self.answers.items()}
         self._saved_marks = {c.id: c.moderated for c in self.cases.values()}
         self._saved_ratings = {s.id: s.rating for s in self.standards.values()}
         self._unsaved_cells.clear()
         self._unsaved_marks.clear()
         self._unsaved_ratings.clear()
-        self._saved_log = len(self.moderation)
         self._saved_discretion = len(self.discretion)
         # A saved panel decision stays in the file (the discretion table is append-only): a new one replaces it.
         self._undo = [step for step in self._undo if not isinstance(step, Decided)]
         self._redo = [step for step in self._redo if not isinstance(step, Decided)]
+        self._saved_depth = len(self._undo)
 
     def history(self) -> Record | None:
         """The undo and redo stacks as a record, for a journal started afresh after a save:
@@ -356,13 +429,6 @@ class Session:
             return None
         return {"do": "history", "undo": [_step_record(c) for c in self._undo],
                 "redo": [_step_record(c) for c in self._redo]}
-
-    def _unsaved_index(self, entry: ModerationEntry) -> int | None:
-        """Where `entry` stands in the log, if it has not been saved yet."""
-        for index in range(len(self.moderation) - 1, self._saved_log - 1, -1):
-            if self.moderation[index] is entry:
-                return index
-        return None
 
     def _report(self, at: dt.datetime | None, **record: Any) -> None:
         """Tell the listener what was just done, stamped with who and when (`at`: the time
@@ -403,6 +469,10 @@ class Session:
 
 
 # ---------------------------------------------------------------- records
+
+
+def _logged_in(log: Iterable[ModerationEntry]) -> set[Logged]:
+    return {e.about for e in log}
 
 
 def _track(differing: set[Any], key: Any, differs: bool) -> None:
@@ -481,6 +551,7 @@ def replay(session: Session, records: Iterable[Record]) -> None:
                 if record["do"] == "history":
                     session._undo = [_step(c) for c in record["undo"]]
                     session._redo = [_step(c) for c in record["redo"]]
+                    session._saved_depth = len(session._undo)  # history is of steps saved already
                     continue
                 session.user, session.clock = record["by"], _clock_at(dt.datetime.fromisoformat(record["at"]))
                 problem = _REPLAY[record["do"]](session, record)
@@ -537,6 +608,13 @@ def _what(r: Record) -> str:
     return " ".join(str(r[k]) for k in ("case", "question", "standard") if k in r)
 
 
+def _replay_review(session: Session, r: Record) -> str | None:
+    if _value(session.answer(r["case"], r["question"])) != r["answer"]:
+        return f"{r['case']} {r['question']} is no longer {r['answer']}"
+    session.review(r["case"], r["question"], r["reason"])
+    return None
+
+
 def _replay_moderated(session: Session, r: Record) -> str | None:
     session.mark_moderated(r["case"])
     return None
@@ -553,11 +631,11 @@ def _replay_decide(session: Session, r: Record) -> str | None:
 def _replay_rate(session: Session, r: Record) -> str | None:
     if session.standards[r["standard"]].rating != r["old"]:
         return f"{r['standard']} is no longer rated {r['old'] or UNANSWERED}"
-    session.rate_judgement(r["standard"], r["new"])
+    session.rate_judgement(r["standard"], r["new"], r.get("reason"))
     return None
 
 
 _REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
     "answer": _replay_answer, "reason": _replay_reason, "undo": _replay_undo, "redo": _replay_redo,
-    "moderated": _replay_moderated, "decide": _replay_decide, "rate": _replay_rate,
+    "moderated": _replay_moderated, "decide": _replay_decide, "rate": _replay_rate, "review": _replay_review,
 }

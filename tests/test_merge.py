@@ -36,9 +36,10 @@ def test_different_answers_combine_with_both_logs(base):
     assert merged.conflicts == ()
     answers = {c.id: dict(c.answers) for c in merged.inspection.cases}
     assert answers["C01"]["2.1.1"] == NO and answers["C03"]["2.1.2"] == YES and answers["C02"]["2.1.1"] == NA
-    # theirs (on disk, when saving) first, ours appended: a saved log is never rewritten
+    # theirs (on disk, when saving) first, ours appended: a saved log is never rewritten;
+    # C03's first answer is data entry, not moderation, and not logged
     assert [(m.by, m.case, m.question) for m in merged.inspection.moderation] == [
-        ("ak", "C03", "2.1.2"), ("ak", "C02", "2.1.1"), ("jb", "C01", "2.1.1")]
+        ("ak", "C02", "2.1.1"), ("jb", "C01", "2.1.1")]
 
 
 def test_the_same_answer_changed_both_ways_is_a_conflict_and_ours_is_kept(base):
@@ -51,7 +52,10 @@ def test_the_same_answer_changed_both_ways_is_a_conflict_and_ours_is_kept(base):
     assert str(merged.conflicts[0]) == "C01 2.1.1: base yes, ours no, theirs n/a"
     cases = {c.id: c for c in merged.inspection.cases}
     assert cases["C01"].answers["2.1.1"] == NO and cases["C03"].answers["2.1.2"] == NO
-    assert len(merged.inspection.moderation) == 3  # both sides' changes, logged
+    # both sides' changes logged, read in order: theirs, then ours from theirs' answer
+    assert [(m.by, m.from_, m.to) for m in merged.inspection.moderation] == [("ak", "yes", "n/a"), ("jb", "n/a", "no")]
+    taken_theirs = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "theirs"})
+    assert [(m.by, m.from_, m.to) for m in taken_theirs.inspection.moderation] == [("ak", "yes", "n/a")]
 
 
 def test_an_answer_cleared_on_one_side_and_changed_on_the_other_says_unanswered(base):

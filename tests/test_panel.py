@@ -80,12 +80,16 @@ async def test_a_judgement_standard_is_rated_on_the_panel_and_logged(stockton):
         assert isinstance(pilot.app.screen, ChooseRating)
         await pilot.press("down", "enter")  # from its rating, Good, to Outstanding
         await pilot.pause()
+        assert isinstance(pilot.app.screen, AskText)  # why
+        await pilot.press(*"Board", "space", *"challenge", "enter")
+        await pilot.pause()
         assert "Overall  33/36  Outstanding" in screen_text(pilot.app)
         await pilot.press("ctrl+s")
         await pilot.pause()
     inspection = load(stockton).inspection
     assert inspection.standard("1.1").rating == "Outstanding"
-    assert inspection.moderation[-1].standard == "1.1" and inspection.moderation[-1].to == "Outstanding"
+    entry = inspection.moderation[-1]
+    assert (entry.standard, entry.from_, entry.to, entry.reason) == ("1.1", "Good", "Outstanding", "Board challenge")
 
 
 async def test_a_file_saved_by_another_process_shows_on_the_panel_within_two_seconds(stockton):

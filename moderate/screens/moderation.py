@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from .. import words
 from ..model import Answer
 from ..session import Change, Marked, Rated, Session, Step
-from .dialogs import Detail, reason_dialog
+from .dialogs import AskText, Detail, reason_dialog
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .panel import PanelScreen
 
@@ -34,6 +34,7 @@ class ModerationScreen(Screen[None]):
         Binding("N", "answer('no', True)", "No, with a reason", show=False, id="answer.no_reason"),
         Binding("A", "answer('n/a', True)", "N/a, with a reason", show=False, id="answer.na_reason"),
         Binding("r", "reason", "Reason", show=False, id="answer.reason"),
+        Binding("equals_sign", "review", "Reviewed, agreed", show=False, id="answer.review"),
         Binding("u,ctrl+z", "undo", "Undo", id="answer.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="answer.redo"),
         Binding("m", "moderated", "Moderated", show=False, id="case.moderated"),
@@ -142,6 +143,24 @@ class ModerationScreen(Screen[None]):
             return
         if self.session.last_change is not None and self.session.last_change.entry is change.entry:
             self.session.give_reason(reason)
+            self.refresh_status()
+
+    @work
+    async def action_review(self) -> None:
+        """Dip sampling: record that this answer was reviewed and agreed with, with an optional comment."""
+        cell = self._cell()
+        if cell is None:
+            return
+        change = self.session.review(*cell)
+        if change is None:
+            self.notify("No answer to agree with yet.", severity="warning")
+            return
+        self.changed(change)
+        comment = await self.app.push_screen_wait(
+            AskText(f"Reviewed {change.case} {change.question}: {change.entry.to}, agreed. Comment?",
+                    "Comment (optional)", False))
+        if comment and self.session.last_change is change:
+            self.session.give_reason(comment)
             self.refresh_status()
 
     def action_reason(self) -> None:

@@ -216,9 +216,15 @@ class PanelScreen(Screen[None]):
         choices = [b.rating for b in self.session.framework.bands] + [NOT_RATED]
         rating = await self.app.push_screen_wait(
             ChooseRating(f"Rating for {standard.id} {standard.title}", choices, standard.rating))
-        if rating is not None:
-            self.session.rate_judgement(standard.id, rating)
-            self.rebuild()
+        if rating is None or rating == standard.rating:
+            return
+        reason = await self.app.push_screen_wait(AskText(
+            f"Rate {standard.id} {rating}: why?", "Reason for the rating", self.app.reasons_required, "",
+            " (and leave the rating as it was)"))
+        if reason is None:
+            return
+        self.session.rate_judgement(standard.id, rating, reason)
+        self.rebuild()
 
     def action_undo(self) -> None:
         self.notify("Undone." if self.session.undo() else "Nothing to undo.")
