@@ -16,6 +16,7 @@ from tabulate import tabulate
 from .agreement import Agreement, Count, count, percent
 from .model import Decision, Inspection, ModerationEntry
 from .rules import Ratings
+from .words import change, subject, when
 
 MOST_CHANGED = 5  # questions listed under "most changed" in the text and markdown reports
 REASON_WIDTH = 48  # a reason's lines in the text report's tables
@@ -25,12 +26,6 @@ def iso(at: dt.datetime) -> str:
     """ISO 8601, with UTC written as Z as format.md writes it."""
     text = at.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def when(at: dt.datetime) -> str:
-    """A time as people read it in a table: '2026-11-20 14:03 UTC'."""
-    zone = " UTC" if at.utcoffset() == dt.timedelta(0) else (at.strftime(" %z") if at.tzinfo else "")
-    return at.strftime("%Y-%m-%d %H:%M") + zone
 
 
 def one_line(text: str | None) -> str:
@@ -47,16 +42,6 @@ def one_line(text: str | None) -> str:
         else:
             out.append(char)
     return "".join(out)
-
-
-def subject(entry: ModerationEntry) -> str:
-    """What an entry is about: 'C03 2.2.2', or '1.1 rating'."""
-    return f"{entry.standard} rating" if entry.is_rating else f"{entry.case} {entry.question}"
-
-
-def change(entry: ModerationEntry) -> str:
-    """What an entry records: 'yes → no', or 'yes (agreed)' for a review that changed nothing."""
-    return f"{entry.from_} (agreed)" if entry.from_ == entry.to else f"{entry.from_} → {entry.to}"
 
 
 # ---------------------------------------------------------------- the machine-readable report

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 from .frameworks import Framework
+from .model import ModerationEntry
 from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
 
 
@@ -70,3 +72,19 @@ def overall(result: Overall, which: bool = True) -> str:
         return result.rating + (f" (provisional: {', '.join(result.provisional)} not fully answered)"
                                 if which else " (provisional)")
     return result.rating
+
+
+def when(at: dt.datetime) -> str:
+    """A time as people read it in a table: '2026-11-20 14:03 UTC'."""
+    zone = " UTC" if at.utcoffset() == dt.timedelta(0) else (at.strftime(" %z") if at.tzinfo else "")
+    return at.strftime("%Y-%m-%d %H:%M") + zone
+
+
+def subject(entry: ModerationEntry) -> str:
+    """What an entry is about: 'C03 2.2.2', or '1.1 rating'."""
+    return f"{entry.standard} rating" if entry.is_rating else f"{entry.case} {entry.question}"
+
+
+def change(entry: ModerationEntry) -> str:
+    """What an entry records: 'yes → no', or 'yes (agreed)' for a review that changed nothing."""
+    return f"{entry.from_} (agreed)" if entry.from_ == entry.to else f"{entry.from_} → {entry.to}"

@@ -147,3 +147,16 @@ def test_a_judgement_rating_is_logged_with_its_standard_and_reason(stockton, ope
     assert log_of(stockton) == [("lead", "1.1", "", "Good", "Outstanding", "Board challenge is exemplary")]
     assert 'standard = "1.1"' in stockton.read_text()
     assert_the_log_ends_at_the_file(load(stockton).inspection)
+
+
+def test_undo_after_a_save_takes_back_a_change_but_not_a_review(stockton, opened):
+    jb = opened("jb")
+    jb.session.set_answer("C02", "2.1.2", NO, "no plan")
+    jb.session.review("C03", "2.1.2")
+    jb.save()
+    jb.session.undo()  # the review: said and saved, it stays
+    jb.session.undo()  # the change: logged as undone
+    jb.save()
+    assert log_of(stockton) == [("jb", "C02", "2.1.2", "yes", "no", "no plan"),
+                                ("jb", "C03", "2.1.2", "yes", "yes", None),
+                                ("jb", "C02", "2.1.2", "no", "yes", "undone")]

@@ -14,6 +14,7 @@ from .. import words
 from ..model import Answer
 from ..session import Change, Marked, Rated, Session, Step
 from .dialogs import AskText, Detail, reason_dialog
+from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .panel import PanelScreen
 
@@ -46,6 +47,7 @@ class ModerationScreen(Screen[None]):
         Binding("p", "prompts", "Prompts", show=False, id="view.prompts"),
         Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
         Binding("P", "panel", "Panel", id="view.panel"),
+        Binding("L", "log", "Moderation log", show=False, id="view.log"),
     ]
 
     if TYPE_CHECKING:
@@ -83,6 +85,9 @@ class ModerationScreen(Screen[None]):
     def _sample_chosen(self, event: Tabs.TabActivated) -> None:
         self.grid.show((event.tab.id or "").removeprefix("sample-"))
         self.grid.focus()
+
+    def action_log(self) -> None:
+        self.app.push_screen(LogScreen(self.session.moderation))
 
     def action_panel(self) -> None:
         self.app.push_screen(PanelScreen())
@@ -275,7 +280,7 @@ class ModerationScreen(Screen[None]):
         history = [e for e in self.session.moderation if e.case == case.id]
         for e in history:
             reason = f"  — {e.reason}" if e.reason else ""
-            lines.append(f"  {e.at:%Y-%m-%d %H:%M} {e.by}: {e.question} {e.from_} → {e.to}{reason}")
+            lines.append(f"  {words.when(e.at)} {e.by}: {e.question} {words.change(e)}{reason}")
         if not history:
             lines.append("  none")
         self.app.push_screen(Detail(f"Case {case.id}", "\n".join(lines)))

@@ -1,0 +1,107 @@
+"""The moderation log's invariant over random command sequences (hypothesis): after every save,
+every answer with entries ends, in the log, at its value in the file; every judgement
+standard at its rating. Two moderators on one file, conflicts settled either way, undo,
+redo, crashes replayed from the journal, and git merges."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import inspection_text
+from moderate import journal as journals
+from moderate.merge import merge
+from moderate.model import Answer, Inspection
+from moderate.reading import load, parse_text
+from moderate.session import Session
+from moderate.workspace import Workspace
+from test_moderation_log import assert_the_log_ends_at_the_file
+
+EXAMPLES = int(os.environ.get("MODERATE_LOG_EXAMPLES", "100"))  # raise it for a longer run
+TEXT = inspection_text({"2.1.1": ["yes", "no", "", "n/a"], "2.1.2": ["yes", "", "no", "yes"]})
+CELLS = [(f"C0{c}", q) for c in range(1, 5) for q in ("2.1.1", "2.1.2")]
+ANSWERS = [Answer.YES, Answer.NO, Answer.NA, None]
+RATINGS = ["Good", "Outstanding", "Requires improvement", "Not rated"]
+USERS = ("ak", "jb")
+
+who = st.integers(0, 1)
+commands = st.one_of(
+    st.tuples(st.just("answer"), who, st.sampled_from(CELLS), st.sampled_from(ANSWERS), st.booleans()),
+    st.tuples(st.just("review"), who, st.sampled_from(CELLS)),
+    st.tuples(st.just("rate"), who, st.sampled_from(RATINGS)),
+    st.tuples(st.just("undo"), who),
+    st.tuples(st.just("redo"), who),
+    st.tuples(st.just("save"), who, st.sampled_from(["ours", "theirs"])),
+    st.tuples(st.just("crash"), who),
+)
+
+
+def _do(session: Session, command: tuple) -> None:
+    kind = command[0]
+    if kind == "answer":
+        _, _, (case, question), answer, with_reason = command
+        if session.set_answer(case, question, answer) and with_reason:
+            session.give_reason(f"why {answer}")
+    elif kind == "review":
+        session.review(*command[2])
+    elif kind == "rate":
+        session.rate_judgement("1.1", command[2], "panel view")
+    elif kind == "undo":
+        session.undo()
+    elif kind == "redo":
+        session.redo()
+
+
+def _save(workspace: Workspace, side: str) -> None:
+    saved = workspace.save()
+    if saved.conflicts:
+        saved = workspace.save({conflict: side for conflict in saved.conflicts})
+    assert saved.saved
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(commands, max_size=30))
+def test_after_every_save_the_log_ends_at_the_file(sequence):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "inspection.toml"
+        path.write_text(TEXT, encoding="utf-8")
+        workspaces = [Workspace.open(path, user) for user in USERS]
+        try:
+            for command in [*sequence, ("save", 0, "ours"), ("save", 1, "theirs")]:
+                workspace = workspaces[command[1]]
+                if command[0] == "save":
+                    _save(workspace, command[2])
+                    assert_the_log_ends_at_the_file(load(path).inspection)
+                elif command[0] == "crash":  # killed with work unsaved; opened again, the journal replayed
+                    workspace.close(keep_unsaved=True)
+                    found = journals.pending(path, USERS[command[1]])
+                    workspaces[command[1]] = Workspace.restore(found) if found else Workspace.open(path, USERS[command[1]])
+                else:
+                    _do(workspace.session, command)
+        finally:
+            for workspace in workspaces:
+                workspace.close(keep_unsaved=False)
+
+
+def _branch(base, sequence) -> Inspection:
+    session = Session(base.inspection, base.framework, "ak")
+    for command in sequence:
+        if command[0] not in ("save", "crash"):
+            _do(session, command)
+    return session.snapshot()
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(commands, max_size=15), st.lists(commands, max_size=15), st.sampled_from(["ours", "theirs"]))
+def test_a_git_merge_settled_either_way_keeps_the_log_true(ours, theirs, side):
+    base = parse_text(TEXT)
+    merged = merge(base.inspection, _branch(base, ours), _branch(base, theirs))
+    if merged.conflicts:
+        merged = merge(base.inspection, _branch(base, ours), _branch(base, theirs),
+                       {conflict: side for conflict in merged.conflicts})
+    assert not merged.conflicts
+    assert_the_log_ends_at_the_file(parse_text(merged.text).inspection)
