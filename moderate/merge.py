@@ -272,7 +272,7 @@ def _log(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspect
     started: set[tuple[str | None, str]] = set()
     kept = []
     for entry in _new(ours.moderation, Counter(map(_record, theirs.moderation))):
-        key = (None, entry.standard) if entry.is_rating else (entry.case, entry.question)
+        key = entry.about
         was, theirs_now, now = (side.get(key) for side in values)
         if theirs_now != was:
             if now == theirs_now:

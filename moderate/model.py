@@ -124,6 +124,11 @@ class ModerationEntry:
     def is_rating(self) -> bool:
         return self.standard is not None
 
+    @property
+    def about(self) -> tuple[str | None, str]:
+        """What the entry is about: (case, question), or (None, standard) for a judgement rating."""
+        return (None, self.standard) if self.standard is not None else (self.case, self.question)
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:

@@ -20,7 +20,7 @@ def assert_the_log_ends_at_the_file(inspection: Inspection) -> None:
     """The invariant: every answer (and judgement rating) with entries ends where the file has it."""
     last = {}
     for e in inspection.moderation:
-        last[(None, e.standard) if e.is_rating else (e.case, e.question)] = e.to
+        last[e.about] = e.to
     for (case, item), to in last.items():
         if case is None:
             assert to == (inspection.standard(item).rating or "unrated"), item
