@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="one JSON object (files, reviewed, changed, by_...)")
     stats.add_argument("--by", choices=("question", "inspector", "moderator"), action="append",
                        help="the table(s) to print (default: question and inspector); may be repeated")
+    report.add_argument("--counts", action="store_true",
+                        help="markdown: print relevant cases, number 'Yes' and % 'Yes' whatever the framework prints")
 
     check = commands.add_parser("check", help="validate inspection files (exit 0 when all are valid, 2 if not)")
     check.add_argument("files", type=Path, nargs="+")
@@ -180,8 +182,11 @@ def _report(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print(json.dumps(as_json(loaded.inspection, loaded.framework, ratings), indent=2, ensure_ascii=False))
     else:
-        render = {"text": as_text, "markdown": as_markdown, "csv": as_csv}[args.format]
-        sys.stdout.write(render(loaded.inspection, loaded.framework, ratings))
+        if args.format == "markdown":
+            text = as_markdown(loaded.inspection, loaded.framework, ratings, counts=args.counts)
+        else:
+            text = {"text": as_text, "csv": as_csv}[args.format](loaded.inspection, loaded.framework, ratings)
+        sys.stdout.write(text)
     return 0
 
 

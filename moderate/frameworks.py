@@ -37,6 +37,10 @@ class Framework:
     discretion: DiscretionSettings = DiscretionSettings()
     # False where HMIP publishes nothing and the values are our assumption.
     verified: bool = True
+    # How its published reports print: a key question's counts (relevant, 'Yes') or its
+    # % 'Yes' only; domains numbered ("2. Court disposals") or not.
+    printed_counts: bool = False
+    numbered_domains: bool = True
     # Each band's lower bound as (numerator, denominator), highest band first, for band_of.
     _bounds: tuple[tuple[int, int, Band], ...] = field(init=False, repr=False, compare=False)
 
@@ -102,9 +106,10 @@ _OVERALL_12_ASSUMED = (
 )
 
 PRESETS: Mapping[str, Framework] = {
-    "hmip-youth-2018": Framework("hmip-youth-2018", HMIP_BANDS, _OVERALL_36),
+    "hmip-youth-2018": Framework("hmip-youth-2018", HMIP_BANDS, _OVERALL_36, printed_counts=True),
     "hmip-youth-2021": Framework("hmip-youth-2021", HMIP_BANDS, _OVERALL_36),
-    "hmip-youth-2025": Framework("hmip-youth-2025", HMIP_BANDS, _OVERALL_12_ASSUMED, verified=False),
+    "hmip-youth-2025": Framework("hmip-youth-2025", HMIP_BANDS, _OVERALL_12_ASSUMED, verified=False,
+                                 numbered_domains=False),
 }
 
 

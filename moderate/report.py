@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from . import audit, words
 from .frameworks import Band, Framework
-from .model import Inspection
+from .model import Inspection, Standard
 from .rules import Figures, Ratings, StandardResult, whole_percent
 
 
@@ -134,8 +134,9 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
 
     overall = ratings.overall
     out += ["", f"Score {overall.score}/{overall.max}", f"Overall rating: {words.overall(overall)}"]
-    if not framework.verified:
-        out.append(f"Note: {framework.name}'s overall thresholds are not published by HMIP; these are assumed.")
+    assumed = words.assumed_thresholds(framework, overall.max)
+    if assumed:
+        out.append(f"Note: {assumed}")
     out += ["", *audit.moderation_text(inspection), "", *audit.panel_text(inspection, ratings)]
     return "\n".join(out) + "\n"
 
@@ -144,42 +145,113 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings) -> str:
-    """The ratings table and each standard's key-question table, as the published reports print them."""
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class _Footnotes:
+    """Numbered as the reports number them, through the document, each printed after its section."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.pending: list[str] = []
+
+    def mark(self, text: str) -> str:
+        self.count += 1
+        marker = str(self.count).translate(SUPERSCRIPTS)
+        self.pending.append(f"{marker} {text}")
+        return marker
+
+    def flush(self) -> list[str]:
+        notes, self.pending = self.pending, []
+        return ["", *notes] if notes else []
+
+
+DRIVEN_BY_LOWEST = ("The rating for the standard is driven by the lowest score on each of the key questions, "
+                    "which is placed in a rating band, indicated in bold in the table.")
+
+
+def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, counts: bool = False) -> str:
+    """The ratings table and each case-based standard's section, in the shape of its framework's
+    published reports; `counts` adds the relevant cases and number 'Yes' (for panel minutes)."""
+    notes = _Footnotes()
+    out = [f"# {inspection.title}", ""]
+    if inspection.fieldwork_start is not None:
+        out += [f"Fieldwork started {inspection.fieldwork_start:%B %Y}", ""]
+    out += _markdown_ratings(inspection, framework, ratings, notes)
+    for standard in inspection.standards:
+        if standard.is_case_based:
+            out += ["", *_markdown_standard(inspection, standard, framework, ratings, notes, counts)]
+    out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
+    return "\n".join(out) + "\n"
+
+
+def _domain_heading(standard: Standard, framework: Framework) -> str:
+    number = standard.id.split(".")[0]
+    return f"{number}. {standard.domain}" if framework.numbered_domains else standard.domain
+
+
+def _markdown_ratings(inspection: Inspection, framework: Framework, ratings: Ratings,
+                      notes: _Footnotes) -> list[str]:
     overall = ratings.overall
-    out = [f"# {inspection.title}", "", "## Ratings", "",
+    out = ["## Ratings", "",
            f"| {_cell(inspection.title)} | Score | {overall.score}/{overall.max} |", "|---|---|---|",
            f"| Overall rating | {overall.rating or 'Incomplete'} | |"]
     domain = None
-    apart = []
     for standard in inspection.standards:
         if standard.domain != domain:
             domain = standard.domain
-            note = "¹" if not standard.counts else ""
-            out.append(f"| {standard.id.split('.')[0]}. {_cell(domain)}{note} | | |")
-            if note:
-                apart.append(f"¹ The rating for {domain.lower()} does not influence the overall rating.")
+            note = "" if standard.counts else notes.mark(
+                f"The rating for {domain.lower()} does not influence the overall rating.")
+            out.append(f"| {_cell(_domain_heading(standard, framework))}{note} | | |")
         out.append(f"| {standard.id} | {_cell(standard.title)} | {words.rating(ratings.standards[standard.id])} |")
-    if apart:
-        out += ["", *dict.fromkeys(apart)]
-    for standard in inspection.standards:
-        if not standard.is_case_based:
-            continue
-        result = ratings.standards[standard.id]
-        sample = len(inspection.cases_in(standard.sample))
-        out += ["", f"### {standard.id} {standard.title}: {words.rating(result)}", ""]
-        if result.decision is not None and not result.stale and result.computed and result.final \
-                and result.computed != result.final:
-            out += [f"Computed as {result.computed.rating}; the ratings panel used professional discretion to rate it "
-                    f"{result.final.rating}." + (f" {result.decision.reason}" if result.decision.reason else ""), ""]
-        out += [f"| Of the {sample} cases inspected | Relevant cases | Number 'Yes' | % 'Yes' |", "|---|---:|---:|---:|"]
-        for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
-            if figures.judgement:
-                out.append(f"| {_cell(kq.text)} | | | {_name(figures.band) or 'not yet rated'} |")
-            else:
-                out.append(f"| {_cell(kq.text)} | {figures.relevant} | {figures.yes} | {words.percent(figures)} |")
-    out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
-    return "\n".join(out) + "\n"
+    assumed = words.assumed_thresholds(framework, overall.max)
+    return out + notes.flush() + (["", assumed] if assumed else [])
+
+
+def _markdown_standard(inspection: Inspection, standard: Standard, framework: Framework, ratings: Ratings,
+                       notes: _Footnotes, counts: bool) -> list[str]:
+    """A standard as its report section: heading, statement, rating, key questions, prompts."""
+    result = ratings.standards[standard.id]
+    out = [f"### {standard.id}. {standard.title}" if framework.numbered_domains else f"### {standard.id} {standard.title}",
+           ""]
+    if standard.statement:
+        out += [_cell(standard.statement), ""]
+    computed, final = result.computed, result.final
+    decided = result.decision is not None and not result.stale and computed is not None and final is not None \
+        and computed != final
+    mark = notes.mark(words.panel_applied(computed, final)) if decided and computed and final else ""
+    out += [f"**{words.rating(result)}**{mark}", ""]
+    if standard.statement:
+        out += [f"Our rating{notes.mark(DRIVEN_BY_LOWEST)} for {standard.title.lower()} is based on the following key questions:", ""]
+    sample = len(inspection.cases_in(standard.sample)) if standard.sample else 0
+    rows = [(kq.text, figures, figures.id in result.lowest) for kq, figures in zip(standard.key_questions, result.key_questions, strict=True)]
+    out += _markdown_table(f"Of the {sample} cases inspected:", rows, framework, counts)
+    for kq in standard.key_questions:
+        if kq.prompts:
+            prompts = [(p.text, ratings.prompts[p.id], False) for p in kq.prompts]
+            out += ["", f"#### {_cell(kq.text)}", "",
+                    *_markdown_table(f"Of the {sample} cases inspected:", prompts, framework, counts)]
+    return out + notes.flush()
+
+
+def _markdown_table(heading: str, rows: list[tuple[str, Figures, bool]], framework: Framework,
+                    counts: bool) -> list[str]:
+    """Questions and their figures: counts, % 'Yes' or both, as the framework prints them; the
+    lowest key question (ties too) in bold."""
+    show_counts = counts or framework.printed_counts
+    show_percent = counts or not framework.printed_counts
+    columns = (["Relevant cases", "Number 'Yes'"] if show_counts else []) + (["% 'Yes'"] if show_percent else [])
+    out = [f"| {heading if show_counts else ''} | {' | '.join(columns)} |", "|---|" + "---:|" * len(columns)]
+    for text, figures, lowest in rows:
+        if figures.judgement:
+            cells = [""] * (len(columns) - 1) + [_name(figures.band) or "not yet rated"]
+        else:
+            cells = ([str(figures.relevant), str(figures.yes)] if show_counts else []) + (
+                [words.percent(figures)] if show_percent else [])
+        if lowest:
+            text, cells = f"**{text}**", [f"**{c}**" if c else c for c in cells]
+        out.append(f"| {_cell(text)} | {' | '.join(cells)} |")
+    return out
 
 
 def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from .frameworks import Framework
+from .frameworks import Band, Framework
 from .model import ModerationEntry
 from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
 
@@ -88,3 +88,24 @@ def subject(entry: ModerationEntry) -> str:
 def change(entry: ModerationEntry) -> str:
     """What an entry records: 'yes → no', or 'yes (agreed)' for a review that changed nothing."""
     return f"{entry.from_} (agreed)" if entry.from_ == entry.to else f"{entry.from_} → {entry.to}"
+
+
+def quoted(rating: str) -> str:
+    """A rating as HMIP quotes it in running text: 'Good'."""
+    return f"'{rating}'"
+
+
+def panel_applied(computed: Band, final: Band) -> str:
+    """The panel's discretion as the reports word it."""
+    moved = "increasing" if final.rank > computed.rank else "decreasing"
+    return (f"Professional discretion was applied at the ratings panel, {moved} this rating "
+            f"from {quoted(computed.rating)} to {quoted(final.rating)}.")
+
+
+def assumed_thresholds(framework: Framework, maximum: int) -> str | None:
+    """Says so when the overall thresholds are our assumption, not HMIP's."""
+    if framework.verified:
+        return None
+    tops = [t.lower - 1 for t in framework.overall[1:]] + [Fraction(maximum)]
+    ranges = ", ".join(f"{t.lower}–{top} {t.rating}" for t, top in zip(framework.overall, tops))
+    return f"HMIP publishes no overall thresholds for {framework.name}; these are assumed: {ranges}."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -32,6 +33,10 @@ def test_the_copied_reports_and_figures_are_exactly_the_published_ones():
 
 def test_every_published_report_has_its_sample():
     assert sorted(r["file"] for r in published_reports()) == sorted(SAMPLE_OF_REPORT)
+
+
+def _apostrophes(text: str) -> str:
+    return text.replace("’", "'")
 
 
 def _report(sample: str) -> dict:
@@ -84,26 +89,96 @@ def test_the_text_report_prints_the_published_tables():
     assert " 63%" in done.stdout  # 5/8 printed half up
 
 
+def _markdown(sample: str, *options: str) -> str:
+    done = moderate("report", str(SAMPLES / sample), "--format", "markdown", *options)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _tables(markdown: str) -> dict[str, list[list[str]]]:
+    """Each table under the heading before it ('2.1', or '2.1/' and a key question's text for its
+    prompts): the header row, then the rows."""
+    tables: dict[str, list[list[str]]] = {}
+    heading = standard = ""
+    for line in markdown.splitlines():
+        if line.startswith("### "):
+            heading = standard = line.removeprefix("### ").split(" ")[0].rstrip(".")
+        elif line.startswith("#"):
+            heading = f"{standard}/{line.lstrip('#').strip()}" if line.startswith("#### ") else line.lstrip("#").strip()
+        elif line.startswith("|") and not line.startswith("|---"):
+            tables.setdefault(heading, []).append(_cells(line))
+    return tables
+
+
+def _bold(cell: str) -> tuple[str, bool]:
+    return (cell[2:-2], True) if cell.startswith("**") and cell.endswith("**") and len(cell) > 4 else (cell, False)
+
+
 @pytest.mark.parametrize("report_file", sorted(SAMPLE_OF_REPORT))
 def test_the_markdown_export_matches_the_published_tables_figure_for_figure(report_file):
     published = next(r for r in published_reports() if r["file"] == report_file)
-    done = moderate("report", str(SAMPLES / SAMPLE_OF_REPORT[report_file]), "--format", "markdown")
-    assert done.returncode == 0, done.stderr
-    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in done.stdout.splitlines()
-            if line.startswith("|") and not line.startswith("|---")]
+    markdown = _markdown(SAMPLE_OF_REPORT[report_file])
+    tables = _tables(markdown)
+    rows = tables["Ratings"]
     assert rows[0][1:] == ["Score", published["score"]]
     assert rows[1][:2] == ["Overall rating", published["overall"]]
     ratings = {row[0]: row[2] for row in rows if len(row) == 3 and row[0][:1].isdigit() and row[1]}
     assert ratings == {s["id"]: s["published_rating"] for s in published["standards"]}
-    key_question_rows = [row for row in rows if len(row) == 4 and row[0].startswith(("Does", "Is", "Are"))]
-    expected = [kq for s in published["standards"] for kq in s["key_questions"]]
-    assert len(key_question_rows) == len(expected)
-    for row, kq in zip(key_question_rows, expected, strict=True):
-        printed = kq["text"].replace("’", "'")
-        assert row[0] == SIC.get(printed, printed)
-        assert (int(row[1]), int(row[2])) == (kq["effective"]["denominator"], kq["effective"]["yes"])
-        if kq.get("percent") is not None:
-            assert row[3] == f"{kq['percent']}%"
+    assert f"Fieldwork started {dt.date.fromisoformat(published['fieldwork_start']):%B %Y}" in markdown
+    counts = published["framework"]["flavour"].startswith("IYOS 2018")  # 2018 prints counts, later % only
+    for standard in (s for s in published["standards"] if s["key_questions"]):
+        header, *body = tables[standard["id"]]
+        sample = published["sample_sizes"][standard["sample"]]
+        expected = [f"Of the {sample} cases inspected:", "Relevant cases", "Number 'Yes'"] if counts else ["", "% 'Yes'"]
+        assert header == expected, standard["id"]
+        assert _apostrophes(standard["standard_statement"]["text"]) in markdown.splitlines(), standard["id"]
+        assert f"Our rating for {standard['title'].lower()} is based on the following key questions:" in \
+            markdown.replace("¹", "").translate(str.maketrans("", "", "⁰²³⁴⁵⁶⁷⁸⁹")), standard["id"]
+        assert len(body) == len(standard["key_questions"]), standard["id"]
+        lowest = standard["analysis"]["lowest_kq_index"]
+        for row, kq in zip(body, standard["key_questions"]):
+            text, bold = _bold(row[0])
+            printed = _apostrophes(kq["text"])
+            assert text == SIC.get(printed, printed)
+            assert bold == (kq["kq_index"] in lowest), (standard["id"], text)
+            figures = [_bold(cell) for cell in row[1:]]
+            assert all(b == bold for _, b in figures), (standard["id"], text)
+            if counts:
+                assert [int(f) for f, _ in figures] == [kq["effective"]["denominator"], kq["effective"]["yes"]]
+            else:
+                assert [f for f, _ in figures] == [f"{kq['percent']}%"]
+            for prompt_row, prompt in zip(tables.get(f"{standard['id']}/{text}", [])[1:], kq.get("prompt_group", {}).get("prompts", []),
+                                          strict=True):
+                assert prompt_row == [_apostrophes(prompt["text"]), str(prompt["relevant"]), str(prompt["yes"])]
+
+
+def test_the_markdown_export_words_the_panels_discretion_as_the_report_does():
+    markdown = _markdown("stockton-on-tees-2021.toml")
+    planning = markdown[markdown.index("### 2.2."):markdown.index("### 2.3.")]
+    assert "**Good**²" in planning
+    assert ("² Professional discretion was applied at the ratings panel, increasing this rating from "
+            "'Requires improvement' to 'Good'.") in planning.splitlines()
+
+
+def test_counts_add_the_relevant_cases_and_yes_to_a_framework_that_prints_percentages():
+    tables = _tables(_markdown("county-durham-2022.toml", "--counts"))
+    assert tables["2.1"][0] == ["Of the 13 cases inspected:", "Relevant cases", "Number 'Yes'", "% 'Yes'"]
+    assert tables["2.1"][3] == ["**Does assessment sufficiently analyse how to keep other people safe?**",
+                                "**13**", "**7**", "**54%**"]
+
+
+def test_the_2025_markdown_says_its_thresholds_are_assumed_and_numbers_no_domain(tmp_path):
+    path = tmp_path / "new.toml"
+    assert moderate("new", str(path), "--framework", "hmip-youth-2025", "--cases", "children=2,victims=1").returncode == 0
+    done = moderate("report", str(path), "--format", "markdown")
+    assert "| Work with children | | |" in done.stdout and "| Work with victims | | |" in done.stdout
+    assert "2. Work" not in done.stdout and "V1. Work" not in done.stdout
+    assert "HMIP publishes no overall thresholds for hmip-youth-2025; these are assumed: 0–2 Inadequate, " \
+           "3–6 Requires improvement, 7–10 Good, 11–12 Outstanding." in done.stdout.splitlines()
 
 
 def test_the_csv_export_has_a_row_per_key_question_and_prompt():
