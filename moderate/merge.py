@@ -213,7 +213,7 @@ def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:
     return replace(
         ours,
         **{name: m.pick(getattr(base, name, None), getattr(ours, name), getattr(theirs, name),
-                        "structure", _words, field=f"{where}.{name}") for name in ("sample", "label", "inspector")},
+                        "structure", _words, field=f"{where}.{name}") for name in ("sample", "label", "inspector", "oversight", "interviewed", "notes")},
         moderated=_moderated(base.moderated if base else None, ours.moderated, theirs.moderated),
         answers=answers,
         extra=m.mapping(where, base.extra if base else {}, ours.extra, theirs.extra),

@@ -98,6 +98,11 @@ class Case:
     inspector: str | None = None
     moderated: Moderated | None = None
     answers: Mapping[str, Answer] = _empty()  # question id -> answer; absent = unanswered
+    # Facts the reports count, optional keys of ours: management oversight sufficient
+    # ("yes", "no" or "n/a"), the case manager interviewed, and free notes.
+    oversight: str | None = None
+    interviewed: bool | None = None
+    notes: str | None = None
     extra: Mapping[str, Any] = _empty()
 
 

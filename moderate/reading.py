@@ -234,7 +234,7 @@ _INSPECTION = frozenset({"title", "framework", "fieldwork_start", "lead_inspecto
 _STANDARD = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts", "statement", "guidance"})
 _KEY_QUESTION = frozenset({"id", "text", "prompts", "rating", "judgement"})
 _PROMPT = frozenset({"id", "text"})
-_CASE = frozenset({"id", "sample", "label", "inspector", "moderated", "answers"})
+_CASE = frozenset({"id", "sample", "label", "inspector", "moderated", "answers", "oversight", "interviewed", "notes"})
 _MODERATED = frozenset({"by", "at"})
 _MODERATION = frozenset({"case", "question", "standard", "from", "to", "by", "at", "reason"})
 _DECISION = frozenset({"standard", "computed", "rating", "by", "at", "reason"})
@@ -446,10 +446,15 @@ def _cases(doc: Table, samples: Table, questions: set[str] | None, check: _Check
                     check.problem(f"{where}.answers.{_key(question)}", f"{_short(value)} is not yes, no or n/a")
                 else:
                     answers[question] = answer
+        oversight = check.string(entry, "oversight", where)
+        if oversight is not None and oversight not in ANSWERS:
+            check.problem(f"{where}.oversight", f"{_short(oversight)} is not yes, no or n/a")
         cases.append(Case(
             id=cid or "", sample=sample or "",
             label=check.string(entry, "label", where), inspector=check.string(entry, "inspector", where),
             moderated=moderated, answers=answers, extra=_extra(entry, _CASE),
+            oversight=oversight, interviewed=check.boolean(entry, "interviewed", where),
+            notes=check.string(entry, "notes", where),
         ))
     return cases
 

@@ -84,9 +84,38 @@ def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> d
             "complete": overall.complete,
         },
         "standards": standards,
+        "cases": case_facts(inspection),
         "moderation": audit.moderation_json(inspection),
         "panel": audit.panel_json(inspection, ratings),
     }
+
+
+def case_facts(inspection: Inspection) -> dict[str, Any]:
+    """What the reports count case by case beside the answers: management oversight, case
+    managers interviewed, and the cases of samples no standard rates (resettlement)."""
+    rated = {s.sample for s in inspection.standards if s.is_case_based}
+    oversight = {answer: sum(1 for c in inspection.cases if c.oversight == answer) for answer in ("yes", "no", "n/a")}
+    known = [c.interviewed for c in inspection.cases if c.interviewed is not None]
+    return {
+        "oversight": oversight,
+        "interviewed": {"yes": sum(known), "of": len(known)},
+        "not_rated": {sample: len(inspection.cases_in(sample)) for sample in inspection.samples
+                      if sample not in rated and inspection.cases_in(sample)},
+    }
+
+
+def _case_facts_lines(inspection: Inspection) -> list[str]:
+    facts = case_facts(inspection)
+    lines = []
+    judged = facts["oversight"]["yes"] + facts["oversight"]["no"]
+    if judged:
+        lines.append(f"Management oversight was effective in {facts['oversight']['yes']} of {judged} cases.")
+    if facts["interviewed"]["of"]:
+        lines.append(f"Case managers were interviewed in {facts['interviewed']['yes']} of "
+                     f"{facts['interviewed']['of']} cases.")
+    for sample, n in facts["not_rated"].items():
+        lines.append(f"{inspection.samples[sample]}: {n} case{'s' if n != 1 else ''} inspected, counted but not rated.")
+    return lines
 
 
 def _flag(result: StandardResult, framework: Framework) -> str:
@@ -137,6 +166,8 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
     assumed = words.assumed_thresholds(framework, overall.max)
     if assumed:
         out.append(f"Note: {assumed}")
+    facts = _case_facts_lines(inspection)
+    out += ["", *facts] if facts else []
     out += ["", *audit.moderation_text(inspection), "", *audit.panel_text(inspection, ratings)]
     return "\n".join(out) + "\n"
 
@@ -181,6 +212,8 @@ def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, 
     for standard in inspection.standards:
         if standard.is_case_based:
             out += ["", *_markdown_standard(inspection, standard, framework, ratings, notes, counts)]
+    facts = _case_facts_lines(inspection)
+    out += ["", "## Cases", "", *facts] if facts else []
     out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
     return "\n".join(out) + "\n"
 

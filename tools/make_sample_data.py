@@ -81,6 +81,10 @@ SAMPLES = {
         "oocd": [(YCC, 7), (YC, 8), (TRIAGE, 4), (TRIAGE, 6), (TRIAGE, 9)],
         "inspectors": ["ak", "jb", "mr"],
         "relevant": STOCKTON_RELEVANT,
+        # "Management oversight was effective in every inspected case"; case managers
+        # interviewed in all eight court cases and four of the five out-of-court ones.
+        "oversight": 13,
+        "interviewed": {"court": 8, "oocd": 4},
         "discretion": [{
             "standard": "2.2", "computed": "Requires improvement", "rating": "Good", "by": "lead",
             "at": datetime(2020, 9, 24, 16, 0, tzinfo=timezone.utc),
@@ -96,13 +100,16 @@ SAMPLES = {
         "oocd": [(YCC, 4), (YCC, 6), (YC, 7), (YC, 3), (YC, 8)]
                 + [(CR, q) for q in (9, 5, 2, 7, 4, 8, 3, 6, 5, 9, 2, 6)]
                 + [(OTHER, 4), (OTHER, 7), (OTHER, 3)],
+        "resettlement": [(DTO, 6), (DTO, 8), (DTO, 7)],  # three cases 'to illustrate' 4.1, not rated
         "inspectors": ["ak", "jb", "mr", "sp", "tw"],
+        "oversight": 13,  # "management oversight was effective in only 13 out of 36 cases"
     },
     "northumberland-2023": {
         "report": "northumberland-2023.txt", "framework": "hmip-youth-2021",
         "court": [(RO, 8), (YRO, 6), (RO, 9), (YRO, 4), (RO, 7), (YRO, 9)],
         "oocd": [(YCC, 7), (YCC, 9), (CR, 8), (CR, 9), (CR, 5), (CR, 8), (CR, 9), (CR, 6), (CR, 9)],
         "inspectors": ["jb", "lh", "sp"],
+        "interviewed": {"oocd": 9},  # "We interviewed the case managers in nine cases."
     },
 }
 
@@ -132,6 +139,20 @@ def answer(name, qid, pool, relevant, yes, parent=None):
         c["answers"][qid] = "n/a" if c["id"] not in rel else "no" if c["id"] in nos else "yes"
 
 
+def case_facts(name, spec, cases):
+    """Management oversight sufficient in the published number of cases (the strongest ones),
+    and the case managers interviewed in the published number per sample (the first ones)."""
+    if "oversight" in spec:
+        rng = random.Random(f"{name}/oversight")
+        ranked = sorted(cases, key=lambda c: -(c["quality"] + rng.uniform(-2, 2)))
+        effective = {c["id"] for c in ranked[:spec["oversight"]]}
+        for c in cases:
+            c["oversight"] = "yes" if c["id"] in effective else "no"
+    for sample, n in spec.get("interviewed", {}).items():
+        for i, c in enumerate(c for c in cases if c["sample"] == sample):
+            c["interviewed"] = i < n
+
+
 def build(name, spec, report):
     doc = tomllib.loads((PRESETS / f'{spec["framework"]}.toml').read_text(encoding="utf-8"))
     doc["inspection"] = {"title": report["service"], "framework": spec["framework"],
@@ -139,9 +160,10 @@ def build(name, spec, report):
                          "lead_inspector": "lead"}
     published = {s["id"]: s for s in report["standards"]}
     cases = [{"id": f"{sample[0].upper()}{i:02d}", "sample": sample, "label": label, "quality": quality}
-             for sample in ("court", "oocd") for i, (label, quality) in enumerate(spec[sample], 1)]
+             for sample in ("court", "oocd", "resettlement") for i, (label, quality) in enumerate(spec.get(sample, []), 1)]
     for n, c in enumerate(cases):
         c.update(inspector=spec["inspectors"][n % len(spec["inspectors"])], answers={})
+    case_facts(name, spec, cases)
     want = targets(report)
     chosen = spec.get("relevant", {})
     for st in doc["standards"]:

@@ -274,6 +274,12 @@ class ModerationScreen(Screen[None]):
         lines = [f"Label: {case.label or '-'}", f"Inspector: {case.inspector or '-'}"]
         if case.moderated:
             lines.append(f"Moderated by {case.moderated.by} at {case.moderated.at:%Y-%m-%d %H:%M}")
+        if case.oversight is not None:
+            lines.append(f"Management oversight sufficient: {case.oversight}")
+        if case.interviewed is not None:
+            lines.append(f"Case manager interviewed: {'yes' if case.interviewed else 'no'}")
+        if case.notes:
+            lines += ["Notes:", *(f"  {line}" for line in case.notes.splitlines())]
         answers = self.session.answers[case.id]
         given = sum(1 for q in answers)
         lines += [f"Answers given: {given}", "", "Moderation history:"]
