@@ -197,6 +197,9 @@ def _cases(base: tuple[Case, ...], ours: tuple[Case, ...], theirs: tuple[Case, .
     return (*merged, *(c for c in theirs if c.id not in our_ids))
 
 
+_CASE_FIELDS = ("sample", "label", "inspector", "oversight", "interviewed", "notes")
+
+
 def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:
     if ours == theirs or theirs == base:
         return ours
@@ -213,7 +216,7 @@ def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:
     return replace(
         ours,
         **{name: m.pick(getattr(base, name, None), getattr(ours, name), getattr(theirs, name),
-                        "structure", _words, field=f"{where}.{name}") for name in ("sample", "label", "inspector", "oversight", "interviewed", "notes")},
+                        "structure", _words, field=f"{where}.{name}") for name in _CASE_FIELDS},
         moderated=_moderated(base.moderated if base else None, ours.moderated, theirs.moderated),
         answers=answers,
         extra=m.mapping(where, base.extra if base else {}, ours.extra, theirs.extra),

@@ -255,9 +255,11 @@ def _markdown_standard(inspection: Inspection, standard: Standard, framework: Fr
     mark = notes.mark(words.panel_applied(computed, final)) if decided and computed and final else ""
     out += [f"**{words.rating(result)}**{mark}", ""]
     if standard.statement:
-        out += [f"Our rating{notes.mark(DRIVEN_BY_LOWEST)} for {standard.title.lower()} is based on the following key questions:", ""]
+        marker = notes.mark(DRIVEN_BY_LOWEST)
+        out += [f"Our rating{marker} for {standard.title.lower()} is based on the following key questions:", ""]
     sample = len(inspection.cases_in(standard.sample)) if standard.sample else 0
-    rows = [(kq.text, figures, figures.id in result.lowest) for kq, figures in zip(standard.key_questions, result.key_questions, strict=True)]
+    rows = [(kq.text, figures, figures.id in result.lowest)
+            for kq, figures in zip(standard.key_questions, result.key_questions, strict=True)]
     out += _markdown_table(f"Of the {sample} cases inspected:", rows, framework, counts)
     for kq in standard.key_questions:
         if kq.prompts:

@@ -107,5 +107,5 @@ def assumed_thresholds(framework: Framework, maximum: int) -> str | None:
     if framework.verified:
         return None
     tops = [t.lower - 1 for t in framework.overall[1:]] + [Fraction(maximum)]
-    ranges = ", ".join(f"{t.lower}–{top} {t.rating}" for t, top in zip(framework.overall, tops))
+    ranges = ", ".join(f"{t.lower}–{top} {t.rating}" for t, top in zip(framework.overall, tops, strict=True))
     return f"HMIP publishes no overall thresholds for {framework.name}; these are assumed: {ranges}."

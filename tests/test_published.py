@@ -140,7 +140,7 @@ def test_the_markdown_export_matches_the_published_tables_figure_for_figure(repo
             markdown.replace("¹", "").translate(str.maketrans("", "", "⁰²³⁴⁵⁶⁷⁸⁹")), standard["id"]
         assert len(body) == len(standard["key_questions"]), standard["id"]
         lowest = standard["analysis"]["lowest_kq_index"]
-        for row, kq in zip(body, standard["key_questions"]):
+        for row, kq in zip(body, standard["key_questions"], strict=True):
             text, bold = _bold(row[0])
             printed = _apostrophes(kq["text"])
             assert text == SIC.get(printed, printed)
@@ -151,8 +151,8 @@ def test_the_markdown_export_matches_the_published_tables_figure_for_figure(repo
                 assert [int(f) for f, _ in figures] == [kq["effective"]["denominator"], kq["effective"]["yes"]]
             else:
                 assert [f for f, _ in figures] == [f"{kq['percent']}%"]
-            for prompt_row, prompt in zip(tables.get(f"{standard['id']}/{text}", [])[1:], kq.get("prompt_group", {}).get("prompts", []),
-                                          strict=True):
+            prompt_rows = tables.get(f"{standard['id']}/{text}", [])[1:]
+            for prompt_row, prompt in zip(prompt_rows, kq.get("prompt_group", {}).get("prompts", []), strict=True):
                 assert prompt_row == [_apostrophes(prompt["text"]), str(prompt["relevant"]), str(prompt["yes"])]
 
 
