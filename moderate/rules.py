@@ -119,6 +119,8 @@ class Discretion:
     one_case: tuple[OneCaseChange, ...] = ()
     # (c): the relevant cases the smallest of the lowest key questions rests on
     sample: int | None = None
+    # the computed rating the panel would move: its reasons name only bands one away
+    computed: Band | None = None
 
     @property
     def eligible(self) -> bool:
@@ -199,6 +201,7 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
         near=near,
         one_case=tuple(one_case),
         sample=sample if SMALL_SAMPLE in reasons else None,
+        computed=computed,
     )
 
 

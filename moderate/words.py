@@ -29,20 +29,38 @@ def count(figures: Figures) -> str:
     return f"{text} ({figures.unanswered} unanswered)" if figures.unanswered else text
 
 
+def _points(value: Fraction) -> str:
+    figure = points(value)
+    return f"{figure} percentage point{'' if figure == '1' else 's'}"
+
+
 def discretion_reasons(flag: Discretion, framework: Framework) -> list[str]:
-    """Why the panel may use discretion, e.g. '2.5 points below Good', 'one case from Good'."""
+    """Why the panel may use discretion, in HMIP's words: "2.5 percentage points below the 65%
+    boundary for 'Good'", "one case from 'Good'". Discretion moves a rating one band, so a
+    reason names only the computed band and the bands next to it ("one case from 'Good' or
+    lower" where one case would drop an 'Outstanding' standard further)."""
+    computed = flag.computed
     reasons = []
     for boundary, distance in flag.near:
-        above = framework.band_for(boundary)
-        below = framework.band_for(boundary - Fraction(1, 10**6))
-        if distance < 0:
-            reasons.append(f"{points(distance)} points below {above.rating}")
+        band = framework.band_for(boundary)  # the band the boundary opens
+        where = f"the {points(boundary)}% boundary for {quoted(band.rating)}"
+        if distance < 0 and (computed is None or band.rank == computed.rank + 1):
+            reasons.append(f"{_points(distance)} below {where}")
         elif distance == 0:
-            reasons.append(f"exactly on the {above.rating} boundary")
-        else:
-            reasons.append(f"{points(distance)} points from {below.rating}")
-    for band in dict.fromkeys(change.band for change in flag.one_case):
-        reasons.append(f"one case from {band.rating}")
+            reasons.append(f"exactly on {where}")
+        elif distance > 0 and (computed is None or band.rank == computed.rank):
+            reasons.append(f"{_points(distance)} above {where}")
+    for direction, further in ((UP, "higher"), (DOWN, "lower")):
+        reached = [change.band for change in flag.one_case if change.direction == direction]
+        if not reached:
+            continue
+        if computed is None:
+            reasons += [f"one case from {quoted(band.rating)}" for band in dict.fromkeys(reached)]
+            continue
+        step = 1 if direction == UP else -1
+        next_band = framework.bands[computed.rank + step]
+        beyond = any(abs(band.rank - computed.rank) > 1 for band in reached)
+        reasons.append(f"one case from {quoted(next_band.rating)}" + (f" or {further}" if beyond else ""))
     if flag.sample is not None:
         reasons.append(f"only {flag.sample} relevant case{'s' if flag.sample != 1 else ''}")
     return reasons

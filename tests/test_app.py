@@ -71,7 +71,8 @@ async def test_moderating_stockton_planning_into_another_band_updates_everything
         text = screen_text(pilot.app)
         assert "5/8" in line_with(text, "2.1.1 Does assessment") and "63%" in line_with(text, "2.1.1 Does assessment")
         assert "2.1 Assessment  Requires improvement" in text
-        assert "⚑ ↑ 2.5 points below Good; one case from Good" in line_with(text, "2.1 Assessment")
+        assert "⚑ ↑ 2.5 percentage points below the 65% boundary for 'Good'; one case from 'Good'" in line_with(
+            text, "2.1 Assessment")
         assert "Score 31/36 · Outstanding" in text
 
         await pilot.press("u", "u")

@@ -29,13 +29,14 @@ async def test_stockton_planning_shows_its_computed_rating_reasons_and_standing_
         text = screen_text(pilot.app)
         row = line_with(text, "2.2 Planning")
         assert "Requires improvement" in row and "Good (lead, 24 Sep)" in row
-        assert "⚑ ↑ 2.5 points below Good; one case" in row
+        assert "⚑ ↑ 2.5 percentage points below the 65%" in row
         assert "↑1 Good · ↓2 Inadequate" in row
         assert "Overall  32/36  Outstanding" in text
         await select(pilot, "2.2")
         text = screen_text(pilot.app)
         assert "2.2 Planning: Good  ·  one case from Good; 2 cases from Inadequate" in text
-        assert "Eligible for discretion ↑: 2.5 points below Good; one case from Good." in text
+        assert "Eligible for discretion ↑: 2.5 percentage points below the 65% boundary for 'Good'; one case from " \
+               "'Good'." in text
         assert "Panel: Good against computed Requires improvement, by lead" in text
 
 

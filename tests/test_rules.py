@@ -132,7 +132,8 @@ def test_stockton_planning_is_eligible_near_the_boundary_and_on_one_case_upwards
     flag = result.discretion
     assert flag.reasons == (NEAR_BOUNDARY, ONE_CASE)
     assert flag.directions == (UP,)
-    assert discretion_reasons(flag, HMIP) == ["2.5 points below Good", "one case from Good"]
+    assert discretion_reasons(flag, HMIP) == ["2.5 percentage points below the 65% boundary for 'Good'",
+                                              "one case from 'Good'"]
 
 
 def test_an_inadequate_three_of_eight_is_eligible_on_one_case_only():
@@ -146,7 +147,7 @@ def test_an_inadequate_three_of_eight_is_eligible_on_one_case_only():
 def test_just_above_a_boundary_is_a_down_candidate():
     flag = rate((4, 6), (6, 6)).discretion  # 66.7%: 1.7 points into Good
     assert NEAR_BOUNDARY in flag.reasons and DOWN in flag.directions
-    assert discretion_reasons(flag, HMIP)[0] == "1.7 points from Requires improvement"
+    assert discretion_reasons(flag, HMIP)[0] == "1.7 percentage points above the 65% boundary for 'Good'"
 
 
 def test_the_near_boundary_window_is_inclusive_at_five_points():
