@@ -164,7 +164,7 @@ async def test_next_unanswered_and_next_flagged(tmp_path):
     path = tmp_path / "new.toml"
     moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=3,oocd=2")
     async with open_app(path).run_test(size=(80, 24)) as pilot:
-        await pilot.press("y", "full_stop")
+        await pilot.press("y", "left", "full_stop")  # back on the answered cell: `.` finds the next one
         grid = pilot.app.screen.query_one(CaseGrid)
         assert (grid.current_row.question, grid.current_case.id) == ("2.1.1", "court-02")
     stockton = shutil.copy(SAMPLES / "stockton-on-tees-2021.toml", tmp_path / "stockton.toml")

@@ -23,7 +23,7 @@ from test_app import go_to, open_app
 async def test_work_left_by_a_crash_is_offered_back_and_restored(stockton):
     async with open_app(stockton).run_test(size=(80, 24)) as pilot:
         await go_to(pilot, "2.2.2", "C01")
-        await pilot.press("y", "right", "n", "m")
+        await pilot.press("y", "n", "left", "m")  # each answer moves on to the next case
         answers = {c: dict(a) for c, a in pilot.app.session.answers.items()}
     # the app ended without saving or quitting: its journal holds the work
     found = pending(stockton, "jb")
@@ -62,7 +62,7 @@ def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
         os.execv(sys.executable, [sys.executable, "-m", "moderate.cli", str(stockton), "--as", "jb"])
     try:
         _read_until(terminal, b"Score 32/36")
-        for key in (b"n", b"l", b"a", b"l", b"x"):  # the cursor starts on 2.1.1, C01: then C02, C03
+        for key in (b"n", b"a", b"x"):  # the cursor starts on 2.1.1, C01; each answer moves on: C02, C03
             os.write(terminal, key)
             time.sleep(0.15)
         _read_until(terminal, b"unsaved")

@@ -62,3 +62,38 @@ async def test_undoing_a_moderated_mark_back_to_the_saved_state_clears_unsaved(s
         await pilot.pause()
         assert not pilot.app.is_running  # nothing to ask about
     assert moderate("check", str(stockton)).returncode == 0
+
+
+def blank(tmp_path, cases: str = "court=8,oocd=8"):
+    path = tmp_path / "new.toml"
+    assert moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", cases).returncode == 0
+    return path
+
+
+async def test_typing_answers_into_a_blank_inspection_fills_one_cell_per_key(tmp_path):
+    async with open_app(blank(tmp_path)).run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"ynyyyyyy")
+        answers = pilot.app.session.answers
+        assert {case: dict(a) for case, a in answers.items() if a} == {
+            f"court-{i:02}": {"2.1.1": "no" if i == 2 else "yes"} for i in range(1, 9)}
+        # on past the last case to the next question, and past the standard's row to the next standard
+        await pilot.press(*"y" * 16)
+        assert all(len(answers[f"court-{i:02}"]) == 3 for i in range(1, 9))
+        await pilot.press("a")
+        assert answers["court-01"]["2.2.1"] == "n/a"
+
+
+async def test_the_cursor_can_go_down_the_case_or_stay(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    async with open_app(blank(tmp_path, "court=2")).run_test(size=(120, 40)) as pilot:
+        await pilot.press("t", "y", "n")
+        answers = pilot.app.session.answers
+        assert dict(answers["court-01"]) == {"2.1.1": "yes", "2.1.2": "no"}
+        await pilot.press("t", "a", "y")
+        assert answers["court-01"]["2.1.3"] == "yes"
+    (tmp_path / "again").mkdir()
+    async with open_app(blank(tmp_path / "again")).run_test(size=(120, 40)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        before = grid.cursor
+        await pilot.press("y")
+        assert grid.cursor == before  # "stay" was remembered

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 
 from .. import words
 from ..model import Answer
+from ..preferences import ADVANCES, chosen_advance, remember_advance
 from ..session import Change, Marked, Rated, Session, Step
 from .dialogs import AskText, Detail, reason_dialog
 from .log import LogScreen
@@ -45,6 +46,7 @@ class ModerationScreen(Screen[None]):
         Binding("g", "go_to_case", "Go to case", show=False, id="go.case"),
         Binding("enter", "case_detail", "Case detail", show=False, id="case.detail"),
         Binding("p", "prompts", "Prompts", show=False, id="view.prompts"),
+        Binding("t", "advance_setting", "After an answer: across / down / stay", show=False, id="answer.advance"),
         Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
         Binding("P", "panel", "Panel", id="view.panel"),
         Binding("L", "log", "Moderation log", show=False, id="view.log"),
@@ -63,6 +65,10 @@ class ModerationScreen(Screen[None]):
         self.grid.elsewhere = elsewhere
         self.grid.show(self.grid.sample)
         self.refresh_status()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.advance = chosen_advance()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -112,6 +118,32 @@ class ModerationScreen(Screen[None]):
         cell = self._cell()
         if cell is not None:
             self._set(*cell, Answer(value) if value else None, with_reason)
+            if value:  # transcribing: on to the next cell (a clear is a correction, and stays)
+                self._advance()
+
+    def _advance(self) -> None:
+        """The next answer cell: across the cases, then the next question; or down the case's questions,
+        then the next case. Standard rows are skipped; the last cell stays put."""
+        grid, (row, column) = self.grid, self.grid.cursor
+        questions = [i for i, r in enumerate(grid.rows) if r.kind != STANDARD]
+        later = [i for i in questions if i > row]
+        if self.advance == "across":
+            if column + 1 < len(grid.cases):
+                grid.move_to(row, column + 1)
+            elif later:
+                grid.move_to(later[0], 0)
+        elif self.advance == "down":
+            if later:
+                grid.move_to(later[0], column)
+            elif column + 1 < len(grid.cases):
+                grid.move_to(questions[0], column + 1)
+
+    def action_advance_setting(self) -> None:
+        self.advance = ADVANCES[(ADVANCES.index(self.advance) + 1) % len(ADVANCES)]
+        remember_advance(self.advance)
+        self.notify({"across": "After an answer the cursor moves across to the next case.",
+                     "down": "After an answer the cursor moves down to the case's next question.",
+                     "off": "After an answer the cursor stays on the cell."}[self.advance])
 
     def action_cycle(self) -> None:
         cell = self._cell()
