@@ -179,7 +179,8 @@ async def test_every_action_is_in_the_command_palette(stockton):
     async with app.run_test(size=(80, 24)) as pilot:
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Yes", "No", "N/a", "Cycle", "Clear", "Undo", "Redo", "Reason", "Save", "Quit", "Keys",
-                "Go to case", "Case detail", "Prompts", "Next sample", "Next flag", "Next unanswered", "Panel"} <= titles
+                "Go to a case, standard or question", "Case detail", "Prompts", "Next sample", "Next flag",
+                "Next unanswered", "Panel"} <= titles
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Keys" in screen_text(app) and "Next unanswered" in app.screen.body

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import moderate
 from moderate.screens.app import ModerateApp
 from moderate.screens.dialogs import AskText, ConfirmQuit
@@ -97,3 +99,42 @@ async def test_the_cursor_can_go_down_the_case_or_stay(tmp_path, monkeypatch):
         before = grid.cursor
         await pilot.press("y")
         assert grid.cursor == before  # "stay" was remembered
+
+
+@pytest.mark.parametrize("keys, found", [(["g", *"O03"], ("case", "O03")), (["ctrl+p", *"3.2.1"], ("question", "3.2.1"))])
+async def test_g_and_the_palette_find_a_case_or_question_of_another_sample(keys, found, stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        assert grid.sample == "court"
+        await pilot.press(*keys)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert grid.sample == "oocd"
+        assert (found[0], grid.current_case.id if found[0] == "case" else grid.current_row.question) == found
+
+
+async def test_next_flag_runs_across_samples_and_says_when_it_wraps(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        seen = []
+        for _ in range(8):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            seen.append(grid.current_row.standard)
+        flagged = [s for s, r in pilot.app.session.ratings.standards.items() if r.discretion.eligible]
+        assert any(s.startswith("3.") for s in seen) and set(seen) == set(flagged)
+        assert "Wrapped round to the first standard flagged for discretion." in [
+            n.message for n in pilot.app._notifications]
+        await pilot.press("left_square_bracket")
+        assert grid.current_row.standard == seen[-2]
+
+
+async def test_next_unanswered_goes_on_to_the_next_sample(tmp_path):
+    async with open_app(blank(tmp_path, "court=1,oocd=1")).run_test(size=(120, 40)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        court = [r.question for r in grid.rows if r.kind == "key_question"]
+        await pilot.press(*"y" * len(court))
+        await pilot.press("home", "full_stop")
+        await pilot.pause()
+        assert grid.sample == "oocd" and grid.current_row.question.startswith("3.1")

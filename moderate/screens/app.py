@@ -25,7 +25,7 @@ from ..session import ReplayError, Session
 from ..storage import SaveError
 from ..workspace import Cell, Workspace
 from .dialogs import AskText, ConfirmQuit, Detail, ResolveConflicts, RestoreWork
-from .moderation import ModerationScreen
+from .moderation import GoTo, ModerationScreen
 
 HIGH_CONTRAST = Theme(
     name="moderate-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
@@ -49,6 +49,7 @@ def default_theme() -> str:
 
 class ModerateApp(App[None]):
     CSS_PATH = "../styles/app.tcss"
+    COMMANDS = App.COMMANDS | {GoTo}  # the palette finds cases, standards and questions too
     TITLE = "moderate"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="app.save"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Callable
 
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs
 
@@ -23,6 +25,43 @@ if TYPE_CHECKING:
     from .app import ModerateApp
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
+
+
+class GoTo(Provider):
+    """Every case (by id, label, inspector) and every standard and question (by id and the words of
+    its text), in every sample: for `g` and the command palette."""
+
+    def _places(self) -> list[tuple[str, str, Callable[[], None]]]:
+        screen = self.screen
+        if not isinstance(screen, ModerationScreen):
+            return []
+        session = screen.session
+        samples = screen.app.loaded.inspection.samples
+        places: list[tuple[str, str, Callable[[], None]]] = [
+            (f"{c.id}  {c.label or ''}  {c.inspector or ''}".rstrip(),
+             f"case · {samples.get(c.sample, c.sample)}", partial(screen._go, c.id))
+            for c in session.cases.values()]
+        for standard in session.standards.values():
+            if standard.sample not in samples:
+                continue
+            places.append((f"{standard.id} {standard.title}", "standard", partial(screen._go, standard=standard.id)))
+            for kq in standard.key_questions:
+                places.append((f"{kq.id} {kq.text}", "key question", partial(screen._go, question=kq.id)))
+                places += [(f"{p.id} {p.text}", "prompt", partial(screen._go, question=p.id)) for p in kq.prompts]
+        return places
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        wanted = query.strip().casefold()
+        for text, kind, go in self._places():
+            exact = text.split(maxsplit=1)[0].casefold() == wanted  # an id typed in full comes first
+            score = 1.0 if exact else min(matcher.match(text), 0.99)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), go, text=text, help=kind)
+
+    async def discover(self) -> Hits:
+        for text, kind, go in self._places():
+            yield DiscoveryHit(text, go, text=text, help=kind)
 
 
 class ModerationScreen(Screen[None]):
@@ -43,7 +82,7 @@ class ModerationScreen(Screen[None]):
         Binding("right_square_bracket", "flagged(1)", "Next flag", show=False, id="go.next_flagged"),
         Binding("left_square_bracket", "flagged(-1)", "Previous flag", show=False, id="go.previous_flagged"),
         Binding("full_stop", "unanswered", "Next unanswered", show=False, id="go.next_unanswered"),
-        Binding("g", "go_to_case", "Go to case", show=False, id="go.case"),
+        Binding("g", "go_to", "Go to a case, standard or question", show=False, id="go.case"),
         Binding("enter", "case_detail", "Case detail", show=False, id="case.detail"),
         Binding("p", "prompts", "Prompts", show=False, id="view.prompts"),
         Binding("t", "advance_setting", "After an answer: across / down / stay", show=False, id="answer.advance"),
@@ -231,21 +270,23 @@ class ModerationScreen(Screen[None]):
             self.grid.redraw_standards()
             self.refresh_status()
 
-    def _go(self, case_id: str, question: str | None = None) -> None:
-        """Move to a case (and one of its questions), switching sample and showing prompts as needed."""
-        sample = self.session.cases[case_id].sample
-        if sample != self.grid.sample:
+    def _go(self, case_id: str | None = None, question: str | None = None, standard: str | None = None) -> None:
+        """Move to a case, a question or a standard's line (or a case's cell on a question), in
+        whichever sample it is, showing prompts as needed; what is not given stays as it is."""
+        owner = self.session.standard_of(question) if question else self.session.standards[standard] if standard else None
+        sample = owner.sample if owner else self.session.cases[case_id].sample if case_id else self.grid.sample
+        if sample is not None and sample != self.grid.sample:
             self.query_one(Tabs).active = f"sample-{sample}"
             self.grid.show(sample)
-        row = self.grid.cursor[0]
-        if question is not None:
-            rows = [i for i, r in enumerate(self.grid.rows) if r.question == question]
-            if not rows:  # a prompt, folded away
-                self.grid.show(sample, show_prompts=True)
-                rows = [i for i, r in enumerate(self.grid.rows) if r.question == question]
-            row = rows[0]
-        column = next(i for i, c in enumerate(self.grid.cases) if c.id == case_id)
-        self.grid.move_to(row, column)
+        if question and not any(r.question == question for r in self.grid.rows):  # a prompt, folded away
+            self.grid.show(self.grid.sample or "", show_prompts=True)
+        rows = self.grid.rows
+        if question:
+            row = next((i for i, r in enumerate(rows) if r.question == question), None)
+        else:
+            row = next((i for i, r in enumerate(rows) if r.kind == STANDARD and r.standard == standard), None)
+        column = next(i for i, c in enumerate(self.grid.cases) if c.id == case_id) if case_id else None
+        self.grid.move_to(self.grid.cursor[0] if row is None else row, column)
 
     def action_moderated(self) -> None:
         case = self.grid.current_case
@@ -262,38 +303,64 @@ class ModerationScreen(Screen[None]):
 
     # ------------------------------------------------------------ moving
 
+    def _position(self) -> tuple[int, int, int, int]:
+        """Where the cursor is in the order `]`, `[` and `.` follow: sample, standard, key question, case."""
+        row, case = self.grid.current_row, self.grid.current_case
+        samples = list(self.app.loaded.inspection.samples)
+        where = samples.index(self.grid.sample) if self.grid.sample in samples else 0
+        if row is None:
+            return where, -1, -1, -1
+        kqs = [kq.id for kq in self.session.standards[row.standard].key_questions]
+        question = -1 if row.question is None else next(
+            (i for i, kq in enumerate(kqs) if row.question == kq or row.question.startswith(kq + ".")), -1)
+        column = -1 if row.kind == STANDARD else next(
+            (i for i, c in enumerate(self.grid.cases) if case is not None and c.id == case.id), -1)
+        return where, list(self.session.standards).index(row.standard), question, column
+
+    def _next(self, places: list[tuple[tuple[int, int, int, int], Callable[[], None]]], step: int, what: str) -> bool:
+        """Go to the next (or previous) place after the cursor, in every sample, wrapping round and saying so."""
+        if not places:
+            return False
+        here = self._position()
+        ahead = [p for p in places if (p[0] > here if step > 0 else p[0] < here)]
+        if step < 0:
+            ahead.reverse()
+        target = ahead[0] if ahead else places[0] if step > 0 else places[-1]
+        target[1]()
+        if not ahead:
+            self.notify(f"Wrapped round to the {'first' if step > 0 else 'last'} {what}.")
+        return True
+
     def action_flagged(self, step: int) -> None:
-        rows = self.grid.rows
-        start = self.grid.cursor[0]
-        for offset in range(1, len(rows) + 1):
-            i = (start + step * offset) % len(rows)
-            if rows[i].kind == STANDARD and self.session.ratings.standards[rows[i].standard].discretion.eligible:
-                self.grid.move_to(i)
-                return
-        self.notify("No standard in this sample is flagged for discretion.")
+        """The next (previous) standard flagged for discretion, in every sample in turn."""
+        samples = list(self.app.loaded.inspection.samples)
+        places: list[tuple[tuple[int, int, int, int], Callable[[], None]]] = sorted(
+            (((samples.index(s.sample), i, -1, -1), partial(self._go, standard=s.id))
+             for i, s in enumerate(self.session.standards.values())
+             if s.sample in samples and self.session.ratings.standards[s.id].discretion.eligible),
+            key=lambda place: place[0])
+        if not self._next(places, step, "standard flagged for discretion"):
+            self.notify("No standard is flagged for discretion.")
 
     def action_unanswered(self) -> None:
-        """The next key question cell with no answer, row by row, in this sample."""
-        grid = self.grid
-        cells = [(r, c) for r, row in enumerate(grid.rows) if row.kind == KEY_QUESTION for c in range(len(grid.cases))]
-        here = grid.cursor
-        ordered = [cell for cell in cells if cell > here] + [cell for cell in cells if cell <= here]
-        for row, column in ordered:
-            if self.session.answer(grid.cases[column].id, grid.rows[row].question) is None:
-                grid.move_to(row, column)
-                return
-        self.notify("Every key question in this sample is answered.")
+        """The next key question cell with no answer, row by row, in every sample in turn."""
+        inspection = self.app.loaded.inspection
+        samples = list(inspection.samples)
+        places: list[tuple[tuple[int, int, int, int], Callable[[], None]]] = []
+        for i, standard in enumerate(self.session.standards.values()):
+            if standard.sample not in samples:
+                continue
+            cases = inspection.cases_in(standard.sample)
+            for k, kq in enumerate(standard.key_questions):
+                places += [((samples.index(standard.sample), i, k, c), partial(self._go, case.id, kq.id))
+                           for c, case in enumerate(cases)
+                           if not kq.judgement and self.session.answer(case.id, kq.id) is None]
+        places.sort(key=lambda place: place[0])
+        if not self._next(places, 1, "unanswered key question"):
+            self.notify("Every key question in every sample is answered.")
 
-    def action_go_to_case(self) -> None:
-        grid = self.grid
-        commands = [
-            (f"{case.id}  {case.label or ''}", self._go_to_column(i), f"inspector {case.inspector or '?'}")
-            for i, case in enumerate(grid.cases)
-        ]
-        self.app.search_commands(commands, placeholder="Go to case…")
-
-    def _go_to_column(self, column: int):
-        return lambda: self.grid.move_to(self.grid.cursor[0], column)
+    def action_go_to(self) -> None:
+        self.app.push_screen(CommandPalette(providers=[GoTo], placeholder="Go to a case, standard or question…"))
 
     def action_prompts(self) -> None:
         self.grid.show(self.grid.sample, show_prompts=not self.grid.show_prompts)
