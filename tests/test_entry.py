@@ -138,3 +138,34 @@ async def test_next_unanswered_goes_on_to_the_next_sample(tmp_path):
         await pilot.press("home", "full_stop")
         await pilot.pause()
         assert grid.sample == "oocd" and grid.current_row.question.startswith("3.1")
+
+
+@pytest.mark.parametrize("keymap, problem", [
+    ('[keymap]\n"answer.yes" = "1"\n"answer.no = "2"\n', "line 3, column 15: TOML syntax error"),
+    ('[keymap]\n"answer.yes" = 1\n', "line 2: 'answer.yes' = 1: give the keys as a string"),
+    ('[keymap]\n"answer.yes" = "1"\n"answer.yse" = "2"\n', "line 3: no binding 'answer.yse'"),
+    ('[keymap]\n\n"answer.yes" = "n"\n', "line 3: 'n' is the key of both 'answer.yes' and 'answer.no'"),
+])
+async def test_a_broken_keymap_opens_the_app_with_the_default_keys_and_a_notice(keymap, problem, stockton, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "moderate").mkdir(parents=True)
+    (tmp_path / "config" / "moderate" / "keymap.toml").write_text(keymap, encoding="utf-8")
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        notices = [n.message for n in pilot.app._notifications]
+        assert any(str(tmp_path / "config" / "moderate" / "keymap.toml") in n and problem in n for n in notices), notices
+        await pilot.press("n")  # the default key still answers no
+        assert pilot.app.session.answer("C01", "2.1.1").value == "no"
+
+
+async def test_a_sound_keymap_is_used_and_keys_lists_binding_ids(stockton, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "moderate").mkdir(parents=True)
+    (tmp_path / "config" / "moderate" / "keymap.toml").write_text('[keymap]\n"answer.no" = "2"\n', encoding="utf-8")
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        assert pilot.app.session.answer("C01", "2.1.1").value == "no"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "answer.no" in screen_text(pilot.app) and "go.case" in screen_text(pilot.app)

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import threading
-import tomllib
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,13 +18,19 @@ from textual.theme import Theme
 
 from .. import words
 from ..journal import JournalInUse, pending
-from ..preferences import chosen_theme, remember_theme
+from ..preferences import chosen_theme, keymap_file, keymap_text, remember_theme
 from ..reading import InspectionError, Loaded, load
 from ..session import ReplayError, Session
 from ..storage import SaveError
 from ..workspace import Cell, Workspace
 from .dialogs import AskText, ConfirmQuit, Detail, ResolveConflicts, RestoreWork
+from .grid import CaseGrid
+from .keymap import check_keymap
+from .log import LogScreen
 from .moderation import GoTo, ModerationScreen
+from .panel import ChooseRating, PanelScreen
+
+DIALOGS = (ConfirmQuit, RestoreWork, AskText, ResolveConflicts, Detail, ChooseRating, LogScreen)
 
 HIGH_CONTRAST = Theme(
     name="moderate-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
@@ -33,7 +38,6 @@ HIGH_CONTRAST = Theme(
     success="#00ff00", warning="#ffaa00", error="#ff4040", dark=True,
 )
 WATCH_SECONDS = 1.0
-KEYMAP = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "moderate" / "keymap.toml"
 
 
 def default_theme() -> str:
@@ -77,9 +81,21 @@ class ModerateApp(App[None]):
         remembered = chosen_theme()
         self.theme = theme or (remembered if remembered in self.available_themes else default_theme())
         self._theme_shown = self.theme  # changes from here on are the user's choice, remembered
-        if KEYMAP.exists():
-            with KEYMAP.open("rb") as f:
-                self.set_keymap(tomllib.load(f).get("keymap", {}))
+        self._keymap_problems = self._load_keymap()
+
+    def _load_keymap(self) -> list[str]:
+        """Apply the user's keymap if it is sound; else its problems, told once the screen is up."""
+        try:
+            text = keymap_text()
+        except ValueError as error:
+            return [str(error)]
+        if text is None:
+            return []
+        scopes = [[ModerateApp.BINDINGS, ModerationScreen.BINDINGS, CaseGrid.BINDINGS],
+                  *([ModerateApp.BINDINGS, screen.BINDINGS] for screen in (PanelScreen, *DIALOGS))]
+        keymap, problems = check_keymap(text, scopes)
+        self.set_keymap(keymap)
+        return problems
 
     @property
     def workspace(self) -> Workspace:
@@ -142,6 +158,9 @@ class ModerateApp(App[None]):
         self.push_screen(ModerationScreen())
         if self.note:
             self.notify(self.note, timeout=10)
+        if self._keymap_problems:
+            self.notify(f"{keymap_file()}: " + "; ".join(self._keymap_problems) + ". The default keys are in use.",
+                        title="Keymap not used", severity="error", timeout=30, markup=False)
         warning = self.workspace.privacy_warning
         if warning:
             self.notify(warning, severity="warning", timeout=15)
@@ -304,7 +323,7 @@ def keys_listing(screen: Screen[Any]) -> str:
             continue
         keys.setdefault(binding.id, []).append(screen.app.get_key_display(binding.__class__(key, binding.action)))
         descriptions[binding.id] = binding.description
-    lines = [f"{', '.join(keys[i]):<22} {descriptions[i]}" for i in keys]
+    lines = [f"{', '.join(keys[i]):<22} {descriptions[i]:<40} {i}" for i in keys]  # the id, for the keymap
     lines += ["", "ctrl+p                 Command palette: every action, themes, go to case",
-              f"Keys can be remapped by binding id in {KEYMAP} ([keymap] table, e.g. \"answer.yes\" = \"1\")."]
+              f"Keys can be remapped by binding id in {keymap_file()} ([keymap] table, e.g. \"answer.yes\" = \"1\")."]
     return "\n".join(lines)
