@@ -39,6 +39,12 @@ What each row measures (ours, then its floor):
   vs the bare app's. Peak RSS is the child's VmHWM, which is what its ru_maxrss says
   when it is started from a shell; ru_maxrss read here, after fork, would include this
   benchmark's own pages, which Linux carries across exec.
+- entry: key presses per answer to enter a blank 20-case inspection (`moderate new`,
+  court=10, oocd=10) in the pilot, typing every key question's answer as a transcriber
+  would (one key each: the cursor moves on by itself; `.` on to the next sample counts too),
+  checked against the answers the session then holds. And `moderate import` (the command,
+  as a user runs it) of the wide CSV of the 2,000-case inspection into a copy with every
+  answer cleared, beside `moderate answers` printing that CSV.
 """
 
 from __future__ import annotations
@@ -63,7 +69,7 @@ import termios
 import time
 import tomllib
 import tracemalloc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -119,6 +125,8 @@ def _fmt(value: float, unit: str, like: float, bare: bool = False) -> str:
         return f"{value:,.0f}" + ("" if bare else " B")
     if unit == "MiB":
         return f"{value / KB / KB:,.1f}" + ("" if bare else " MiB")
+    if unit == "presses":
+        return f"{value:.2f}" + ("" if bare else " presses")
     factor, name = (1, "s") if like >= 1 else (1e3, "ms") if like >= 1e-3 else (1e6, "µs")
     digits = 2 if like * factor < 10 else 1 if like * factor < 100 else 0
     return f"{value * factor:.{digits}f}" + ("" if bare else f" {name}")
@@ -397,6 +405,56 @@ def bench_pilot(files: dict[int, Path], presses: int, warmup: int) -> list[Row]:
     return rows
 
 
+async def _enter_blank(path: Path) -> float:
+    """Key presses per answer, typing every key question of a blank inspection in the pilot."""
+    from moderate.screens.app import ModerateApp
+
+    app = ModerateApp(path, _user(), theme="textual-dark")
+    pressed = answers = 0
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        await pilot.pause()
+        inspection = app.loaded.inspection
+        for number, sample in enumerate(inspection.samples):
+            if number:  # on to the next sample's first unanswered question
+                await pilot.press("full_stop")
+                pressed += 1
+            count = sum(len(s.key_questions) for s in inspection.standards if s.sample == sample)
+            keys = ["n" if i % 5 == 0 else "y" for i in range(count * len(inspection.cases_in(sample)))]
+            await pilot.press(*keys)
+            pressed += len(keys)
+            answers += len(keys)
+        given = sum(len(case) for case in app.session.answers.values())
+    if given != answers:
+        raise RuntimeError(f"{answers} key presses entered {given} answers")
+    return pressed / answers
+
+
+def bench_entry(files: dict[int, Path], work: Path, reps: int) -> list[Row]:
+    say("  entering a blank 20-case inspection, pilot")
+    blank = work / "blank-20.toml"
+    cli = [sys.executable, "-m", "moderate.cli"]
+    subprocess.run([*cli, "new", str(blank), "--framework", "hmip-youth-2021", "--cases", "court=10,oocd=10"],
+                   check=True, capture_output=True, env=_child_env())
+    rows = [Row("key presses per answer, blank 20-case inspection, pilot", Stat([asyncio.run(_enter_blank(blank))],
+                "presses"), None, "≤ 1.1", absolute=1.1)]
+    say("  moderate import, 2,000 cases")
+    table = work / "answers-2000.csv"
+    answers = [*cli, "answers", str(files[2000])]
+    table.write_bytes(subprocess.run(answers, check=True, capture_output=True, env=_child_env()).stdout)
+    inspection = load(files[2000]).inspection
+    cleared = replace(inspection, cases=tuple(replace(case, answers={}) for case in inspection.cases))
+    target = work / "import-2000.toml"
+    ours, floor = [], []
+    for _ in range(reps):
+        save(target, cleared)
+        ours.append(_time(lambda: subprocess.run([*cli, "import", str(target), str(table), "--as", "bench"],
+                                                 check=True, capture_output=True, env=_child_env())))
+        floor.append(_time(lambda: subprocess.run(answers, check=True, capture_output=True, env=_child_env())))
+    rows.append(Row("moderate import of every answer, 2,000 cases (vs moderate answers)", Stat(ours), Stat(floor),
+                    "(info)"))
+    return rows
+
+
 async def _start_in_process(make_app, full: Callable[[object], bool]) -> float:
     from textual._compositor import CompositorUpdate
 
@@ -651,6 +709,7 @@ def main(argv: list[str] | None = None) -> int:
         pilot_rows = bench_pilot(files, 15 if quick else 50, 4)
         start_rows += bench_start_in_process(files, 2 if quick else 5)
         sections.append(("Key press to repainted screen", pilot_rows))
+        sections.append(("Entry and import", bench_entry(files, work, 1 if quick else 3)))
         sections.append(("Start to first full frame", start_rows))
         sections.append(("Bytes written to the terminal", byte_rows))
         sections.append(("Memory", bench_memory(files[2000], 2 if quick else 3) + app_memory))
