@@ -304,6 +304,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
     session = workspace.session
+    session.listener = None  # no journal line per answer: until saved, the table itself is the record
     changed = [change for g in given if (change := session.set_answer(g.case, g.question, g.answer, args.reason))]
     moderated = [c for c in changed if c.old is not None]
     if moderated and args.reason is None and workspace.loaded.inspection.inspection_extra.get("reasons_required") is True:
