@@ -169,3 +169,16 @@ async def test_a_sound_keymap_is_used_and_keys_lists_binding_ids(stockton, tmp_p
         await pilot.press("question_mark")
         await pilot.pause()
         assert "answer.no" in screen_text(pilot.app) and "go.case" in screen_text(pilot.app)
+
+
+async def test_the_case_form_lists_one_case_down_the_page_for_transcription(tmp_path):
+    async with open_app(blank(tmp_path, "court=3")).run_test(size=(120, 40)) as pilot:
+        await pilot.press("right", "f")
+        await pilot.pause()
+        assert "Case court-02" in screen_text(pilot.app) and "2.4.3" in screen_text(pilot.app)
+        await pilot.press(*"ynay")
+        await pilot.press("escape")
+        await pilot.pause()
+        answers = pilot.app.session.answers["court-02"]
+        assert dict(answers) == {"2.1.1": "yes", "2.1.2": "no", "2.1.3": "n/a", "2.2.1": "yes"}
+        assert "✓*" in screen_text(pilot.app)

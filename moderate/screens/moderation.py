@@ -16,6 +16,7 @@ from .. import words
 from ..model import Answer
 from ..preferences import ADVANCES, chosen_advance, remember_advance
 from ..session import Change, Marked, Rated, Session, Step
+from .case_form import CaseForm
 from .dialogs import AskText, Detail, reason_dialog
 from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
@@ -84,6 +85,7 @@ class ModerationScreen(Screen[None]):
         Binding("full_stop", "unanswered", "Next unanswered", show=False, id="go.next_unanswered"),
         Binding("g", "go_to", "Go to a case, standard or question", show=False, id="go.case"),
         Binding("enter", "case_detail", "Case detail", show=False, id="case.detail"),
+        Binding("f", "case_form", "The case's questions, one per line, to transcribe", show=False, id="case.form"),
         Binding("p", "prompts", "Prompts", show=False, id="view.prompts"),
         Binding("t", "advance_setting", "After an answer: across / down / stay", show=False, id="answer.advance"),
         Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
@@ -364,6 +366,15 @@ class ModerationScreen(Screen[None]):
 
     def action_prompts(self) -> None:
         self.grid.show(self.grid.sample, show_prompts=not self.grid.show_prompts)
+
+    def action_case_form(self) -> None:
+        case = self.grid.current_case
+        if case is not None:
+            self.app.push_screen(CaseForm(case.id), lambda _: self.changed_lines())
+
+    def changed_lines(self) -> None:
+        self.grid.redraw({row.question for row in self.grid.rows if row.question})
+        self.refresh_status()
 
     def action_case_detail(self) -> None:
         case = self.grid.current_case

@@ -1,0 +1,79 @@
+"""One case's questions down the page, for transcribing a case assessment: one key per answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import getters
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from ..model import Answer
+from .grid import SYMBOLS
+
+if TYPE_CHECKING:
+    from .app import ModerateApp
+
+
+class CaseForm(ModalScreen[None]):
+    """Every question asked of one case (key questions, then their prompts), its answer beside it;
+    `y` `n` `a` answer and move down, `x` clears."""
+
+    BINDINGS = [
+        Binding("y", "answer('yes')", "Yes", id="form.yes"),
+        Binding("n", "answer('no')", "No", id="form.no"),
+        Binding("a", "answer('n/a')", "N/a", id="form.na"),
+        Binding("x,backspace,delete", "answer('')", "Clear", id="form.clear"),
+        Binding("escape,f", "dismiss", "Back to the grid", id="form.close"),
+    ]
+
+    if TYPE_CHECKING:
+        app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        case = session.cases[self.case_id]
+        with Vertical(classes="dialog wide"):
+            yield Label(f"Case {case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}",
+                        classes="heading", markup=False)
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Label("y yes · n no · a n/a · x clear (each moves down) · esc back", classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Question", "Answer", "Text")
+        session = self.app.session
+        for standard in session.standards.values():
+            if standard.sample != session.cases[self.case_id].sample:
+                continue
+            for kq in standard.key_questions:
+                if kq.judgement:
+                    continue
+                table.add_row(kq.id, self._symbol(kq.id), kq.text, key=kq.id)
+                for prompt in kq.prompts:
+                    table.add_row("  " + prompt.id, self._symbol(prompt.id), prompt.text, key=prompt.id)
+        table.focus()
+
+    def _symbol(self, question: str) -> str:
+        return SYMBOLS[self.app.session.answer(self.case_id, question)]
+
+    def action_answer(self, value: str) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        question = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if self.app.reasons_required and self.app.session.answer(self.case_id, question) is not None:
+            self.notify("This inspection asks a reason for every change: change a given answer in the grid.",
+                        severity="warning")
+            return
+        self.app.session.set_answer(self.case_id, question, Answer(value) if value else None)
+        table.update_cell(question, table.ordered_columns[1].key, self._symbol(question))
+        if value:
+            table.move_cursor(row=table.cursor_row + 1)
