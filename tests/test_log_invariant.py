@@ -1,7 +1,7 @@
 """The moderation log's invariant over random command sequences (hypothesis): after every save,
 every answer with entries ends, in the log, at its value in the file; every judgement
 standard at its rating. Two moderators on one file, conflicts settled either way, undo,
-redo, crashes replayed from the journal, and git merges."""
+redo, crashes replayed from the journal, imports of answers, and git merges."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import inspection_text
 from moderate import journal as journals
+from moderate.cli import main
 from moderate.merge import merge
 from moderate.model import Answer, Inspection
 from moderate.reading import load, parse_text
@@ -37,6 +38,7 @@ commands = st.one_of(
     st.tuples(st.just("redo"), who),
     st.tuples(st.just("save"), who, st.sampled_from(["ours", "theirs"])),
     st.tuples(st.just("crash"), who),
+    st.tuples(st.just("import"), who, st.sampled_from(CELLS), st.sampled_from(["yes", "no", "n/a"])),
 )
 
 
@@ -73,7 +75,12 @@ def test_after_every_save_the_log_ends_at_the_file(sequence):
         try:
             for command in [*sequence, ("save", 0, "ours"), ("save", 1, "theirs")]:
                 workspace = workspaces[command[1]]
-                if command[0] == "save":
+                if command[0] == "import":  # a third moderator's table of answers, saved at once
+                    table = Path(folder) / "answers.csv"
+                    table.write_text("case,question,answer\n{},{},{}\n".format(*command[2], command[3]), encoding="utf-8")
+                    assert main(["import", str(path), str(table), "--as", "im", "--reason", "from the table"]) == 0
+                    assert_the_log_ends_at_the_file(load(path).inspection)
+                elif command[0] == "save":
                     _save(workspace, command[2])
                     assert_the_log_ends_at_the_file(load(path).inspection)
                 elif command[0] == "crash":  # killed with work unsaved; opened again, the journal replayed
@@ -90,7 +97,7 @@ def test_after_every_save_the_log_ends_at_the_file(sequence):
 def _branch(base, sequence) -> Inspection:
     session = Session(base.inspection, base.framework, "ak")
     for command in sequence:
-        if command[0] not in ("save", "crash"):
+        if command[0] not in ("save", "crash", "import"):
             _do(session, command)
     return session.snapshot()
 

@@ -160,3 +160,26 @@ def test_undo_after_a_save_takes_back_a_change_but_not_a_review(stockton, opened
     assert log_of(stockton) == [("jb", "C02", "2.1.2", "yes", "no", "no plan"),
                                 ("jb", "C03", "2.1.2", "yes", "yes", None),
                                 ("jb", "C02", "2.1.2", "no", "yes", "undone")]
+
+
+def test_a_judgement_rating_undoes_like_an_answer(stockton, opened):
+    lead = opened("lead")
+    lead.session.rate_judgement("1.2", "Good", "first view")
+    lead.session.undo()  # taken back before a save: nothing to log
+    lead.save()
+    assert log_of(stockton) == []
+    lead.session.rate_judgement("1.1", "Outstanding", "Board challenge")
+    lead.save()
+    lead.session.undo()  # taken back after the save: logged as undone
+    lead.save()
+    assert log_of(stockton) == [("lead", "1.1", "", "Good", "Outstanding", "Board challenge"),
+                                ("lead", "1.1", "", "Outstanding", "Good", "undone")]
+    assert_the_log_ends_at_the_file(load(stockton).inspection)
+
+
+def test_a_review_not_yet_saved_is_unsaved_work(stockton, opened):
+    jb = opened("jb")
+    jb.session.review("C03", "2.1.2")
+    assert jb.session.dirty and str(jb.session.unsaved) == "1 review"
+    jb.save()
+    assert not jb.session.dirty
