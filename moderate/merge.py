@@ -19,6 +19,7 @@ from .reading import InspectionError, parse_text
 from .writing import dumps
 
 Side = Literal["ours", "theirs"]
+Author = tuple[str, dt.datetime]  # who saves ours, and when
 Words = Callable[[Any, str], "str | None"]  # a value in words, told which side it is from
 _Value = TypeVar("_Value")
 _Entry = TypeVar("_Entry", ModerationEntry, Decision)  # a record of an append-only log
@@ -69,7 +70,7 @@ class Merged:
 
 
 def merge(base: Inspection, ours: Inspection, theirs: Inspection,
-          choices: Mapping[Conflict, Side] | None = None) -> Merged:
+          choices: Mapping[Conflict, Side] | None = None, author: Author | None = None) -> Merged:
     """Merge two inspections descended from `base`. A conflict named in `choices` is settled
     for that side and not reported again; one that differs in any value is a new conflict."""
     m = _Merger(choices or {})
@@ -85,7 +86,7 @@ def merge(base: Inspection, ours: Inspection, theirs: Inspection,
         cases=_cases(base.cases, ours.cases, theirs.cases, m),
         discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m),
     )
-    inspection = replace(inspection, moderation=_log(base, ours, theirs, inspection))
+    inspection = replace(inspection, moderation=_log(base, ours, theirs, inspection, author))
     text, refusals = _checked(inspection)
     return Merged(inspection, (*m.conflicts, *refusals), text)
 
@@ -266,11 +267,14 @@ def _split(base: tuple[_Entry, ...], ours: tuple[_Entry, ...],
     return ours_new, _new(theirs, known + Counter(map(_record, ours_new)))
 
 
-def _log(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection) -> tuple[ModerationEntry, ...]:
+def _log(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection,
+         author: Author | None) -> tuple[ModerationEntry, ...]:
     """Theirs as it is (on disk, when saving), then ours' entries it lacks, each made true of
     the merge (`spec/format.md`, "The moderation log"): where theirs changed the answer too,
     ours' entries are withdrawn if theirs stands (a conflict taken their way, or the same
-    change on both sides), and where ours stands they start from theirs' value."""
+    change on both sides), and where ours stands they start from theirs' value. An answer
+    ours gave where ours saw none (data entry, so not logged) that moves one theirs' log
+    speaks of is logged for `author`, so that the log still ends where the file does."""
     values = [_logged_values(side) for side in (base, theirs, merged)]
     started: set[tuple[str | None, str]] = set()
     kept = []
@@ -287,6 +291,15 @@ def _log(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspect
                 if moved and entry.from_ == entry.to:
                     continue
         kept.append(entry)
+    if author is not None:
+        spoken = {e.about for e in (*theirs.moderation, *kept)}
+        on_disk, merged_values = values[1], values[2]
+        for key in dict.fromkeys([*merged_values, *on_disk]):
+            if key in spoken and merged_values.get(key) != on_disk.get(key) and all(e.about != key for e in kept):
+                case, item = key
+                blank = UNRATED if case is None else UNANSWERED
+                kept.append(ModerationEntry(case or "", item if case else "", on_disk.get(key, blank),
+                                            merged_values.get(key, blank), *author, standard=None if case else item))
     return (*theirs.moderation, *kept)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from .merge import Conflict, Side, merge
+from .merge import Author, Conflict, Side, merge
 from .model import Inspection
 from .reading import parse_bytes, parse_text
 from .writing import dumps
@@ -87,7 +87,8 @@ class SaveResult:
 
 def save_merging(path: str | Path, base_text: str, ours: Inspection,
                  choices: Mapping[Conflict, Side] | None = None,
-                 writing: Callable[[str], None] | None = None, base: Inspection | None = None) -> SaveResult:
+                 writing: Callable[[str], None] | None = None, base: Inspection | None = None,
+                 author: Author | None = None) -> SaveResult:
     """Save `ours`, an edit of `base_text`, merging in whatever others saved to `path` since.
 
     Under the file's lock, so that two saves never interleave: if the file is still
@@ -100,11 +101,12 @@ def save_merging(path: str | Path, base_text: str, ours: Inspection,
     is a `SaveError` saying why, with the file as it was. `writing` is told the exact text
     just before it is written (a journal notes it, to know after a crash that it got there).
     `base`, if the caller has it, is `base_text` already read: a large file is not parsed again.
+    `author`, who saves and when, logs what the merge needs logged that ours did not (`merge`).
     """
     path = Path(path)
     try:
         with _locked(path):
-            return _save(path, base_text, ours, choices, writing, base)
+            return _save(path, base_text, ours, choices, writing, base, author)
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         raise SaveError(f"{path}: not saved, the file is as it was: {error.strerror or error}{where}") from error
@@ -124,7 +126,7 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _save(path: Path, base_text: str, ours: Inspection, choices: Mapping[Conflict, Side] | None,
-          writing: Callable[[str], None] | None, base: Inspection | None) -> SaveResult:
+          writing: Callable[[str], None] | None, base: Inspection | None, author: Author | None) -> SaveResult:
     try:
         current = path.read_bytes()
     except FileNotFoundError:
@@ -134,7 +136,7 @@ def _save(path: Path, base_text: str, ours: Inspection, choices: Mapping[Conflic
     theirs = parse_bytes(current, str(path))
     if base is None:
         base = parse_text(base_text, f"{path} (as last opened)").inspection
-    merged = merge(base, ours, theirs.inspection, choices)
+    merged = merge(base, ours, theirs.inspection, choices, author)
     if merged.conflicts:
         return SaveResult(theirs.text, merged.inspection, merged=True, conflicts=merged.conflicts)
     return SaveResult(_replace(path, current, merged.text, writing), merged.inspection, merged=True)

@@ -72,6 +72,7 @@ class Workspace:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written; call again with a side chosen for each."""
         result = save_merging(self.path, self.loaded.text, self.session.snapshot(), choices, self.journal.saving,
+                              author=(self.session.user, self.session.clock()),
                               base=self.loaded.inspection)
         if result.conflicts:
             return Saved(conflicts=tuple(result.conflicts))

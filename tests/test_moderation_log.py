@@ -183,3 +183,20 @@ def test_a_review_not_yet_saved_is_unsaved_work(stockton, opened):
     assert jb.session.dirty and str(jb.session.unsaved) == "1 review"
     jb.save()
     assert not jb.session.dirty
+
+
+def test_an_answer_given_where_another_save_had_cleared_it_is_logged(stockton, opened):
+    """Found by the invariant's property test: ak answers and saves, jb (not reloaded) gives the
+    same answer as a first answer, ak takes hers back after the save; jb's save must log it."""
+    ak = opened("ak")
+    ak.session.set_answer("C01", "2.1.1", None)
+    ak.save()
+    jb = opened("jb")
+    ak.session.set_answer("C01", "2.1.1", YES)  # given again after clearing: logged
+    ak.save()
+    jb.session.set_answer("C01", "2.1.1", YES)  # jb's file still has it cleared: a first answer to jb
+    ak.session.undo()  # cleared again, saved below
+    ak.save()
+    assert jb.save().saved
+    assert log_of(stockton)[-1][:5] == ("jb", "C01", "2.1.1", UNANSWERED, "yes")
+    assert_the_log_ends_at_the_file(load(stockton).inspection)
