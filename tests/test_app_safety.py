@@ -17,6 +17,7 @@ from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
 from moderate.workspace import Workspace
+from screen import Notified, until
 from test_app import go_to, open_app
 
 
@@ -95,10 +96,9 @@ async def test_two_moderators_saving_different_answers_both_keep_their_work(stoc
         await one.press("n", "ctrl+s")
         await go_to(two, "2.1.2", "C02")
         await two.press("n")
-        await one.pause()
+        await until(one, lambda: not first.session.dirty)
         await two.press("ctrl+s")
-        await two.pause(0.2)
-        assert not second.session.dirty
+        await until(two, lambda: not second.session.dirty)
         assert second.session.answer("C01", "2.1.1") == Answer.NO  # ak's save, merged in
     saved = load(stockton).inspection
     assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
@@ -110,15 +110,14 @@ async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritte
     async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
         await go_to(one, "2.1.1", "C01")
         await one.press("n", "ctrl+s")
+        await until(one, lambda: not first.session.dirty)
         await go_to(two, "2.1.1", "C01")
         await two.press("a", "ctrl+s")
-        await two.pause(0.2)
-        assert isinstance(second.screen, ResolveConflicts)
+        await until(two, lambda: isinstance(second.screen, ResolveConflicts))
         assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO  # ak's, untouched
         await two.press("space")  # untick: take theirs
         await two.click("#save")
-        await two.pause(0.2)
-        assert not second.session.dirty
+        await until(two, lambda: not second.session.dirty)
     assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO
 
 
@@ -127,23 +126,23 @@ async def test_a_save_that_fails_says_why_keeps_the_work_and_offers_a_copy(tmp_p
     folder.mkdir()
     path = shutil.copy(SAMPLES / "northumberland-2023.toml", folder / "n.toml")
     copy = tmp_path / "rescued.toml"
-    async with open_app(path).run_test(size=(80, 24)) as pilot:
+    notified = Notified()
+    async with open_app(path).run_test(size=(80, 24), message_hook=notified) as pilot:
         await go_to(pilot, "2.4.3", "C01")
         await pilot.press("n")
         shutil.rmtree(folder)  # the file's place is gone: nothing can be written there
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
-        assert isinstance(pilot.app.screen, AskText)
-        messages = [n.message for n in pilot.app._notifications]
-        assert any(m.startswith("Not saved:") and "still here" in m for m in messages)
+        await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
+        assert any(m.startswith("Not saved:") and "still here" in m for m in notified)
         assert pilot.app.session.dirty
         await pilot.press(*str(copy), "enter")
-        await pilot.pause(0.2)
+        await until(pilot, copy.exists)
     assert load(copy).inspection.case("C01").answers["2.4.3"] == Answer.NO
 
 
 async def test_a_world_readable_inspection_is_warned_about(stockton):
     stockton.chmod(0o644)
-    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+    notified = Notified()
+    async with open_app(stockton).run_test(size=(80, 24), message_hook=notified) as pilot:
         await pilot.pause()
-        assert any("readable" in n.message for n in pilot.app._notifications)
+        assert any("readable" in message for message in notified)

@@ -10,7 +10,7 @@ from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating, PanelScreen
 from moderate.session import Session
 from moderate.storage import save
-from screen import screen_text
+from screen import Notified, screen_text
 from test_app import go_to, line_with, open_app
 
 
@@ -111,17 +111,18 @@ async def test_a_file_saved_by_another_process_shows_on_the_panel_within_two_sec
 
 
 async def test_the_panel_moves_a_rating_only_the_way_discretion_allows(stockton):
-    async with open_app(stockton).run_test(size=(200, 40)) as pilot:
+    notified = Notified()
+    async with open_app(stockton).run_test(size=(200, 40), message_hook=notified) as pilot:
         await pilot.press("P")
         await select(pilot, "2.2")  # eligible upwards only
         await pilot.press("minus")
         await pilot.pause()
         assert isinstance(pilot.app.screen, PanelScreen)
-        assert "2.2 is a candidate for moving up only." in [n.message for n in pilot.app._notifications]
+        assert "2.2 is a candidate for moving up only." in notified
         await select(pilot, "2.3")  # 8/8, 8/8, 8/8 on 8 cases: not eligible
         await pilot.press("plus")
         await pilot.pause()
-        assert "2.3 is not eligible for discretion." in [n.message for n in pilot.app._notifications]
+        assert "2.3 is not eligible for discretion." in notified
         await select(pilot, "1.1")
         assert "from" not in line_with(screen_text(pilot.app), "1.1 Governance and leadership: Good")
 
