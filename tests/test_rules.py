@@ -7,8 +7,10 @@ from fractions import Fraction
 
 import pytest
 
+from conftest import SAMPLES
 from moderate.frameworks import PRESETS, resolve
-from moderate.model import Decision, KeyQuestion, Standard
+from moderate.model import Answer, Decision, KeyQuestion, Standard
+from moderate.reading import load
 from moderate.rules import (
     DOWN,
     NEAR_BOUNDARY,
@@ -16,12 +18,17 @@ from moderate.rules import (
     SMALL_SAMPLE,
     UP,
     Figures,
+    Sensitivity,
     StandardResult,
     Tally,
+    rate_inspection,
     rate_judgement_question,
+    rate_key_questions,
     rate_overall,
     rate_question,
     rate_standard,
+    sensitivity,
+    tallies,
     whole_percent,
 )
 from moderate.words import discretion_reasons
@@ -242,8 +249,6 @@ def test_a_files_framework_table_overrides_the_preset():
 
 
 def test_sensitivity_counts_the_fewest_answer_changes_to_move_a_rating():
-    from moderate.rules import sensitivity
-
     # Stockton 2.2: 8/8, 5/8, 6/8 -> RI. One more yes on 2.2.2 makes Good; Inadequate needs 2.2.2 below 50%: 2 changes.
     result = rate((8, 8), (5, 8), (6, 8))
     firmness = sensitivity(result.key_questions, result.computed, HMIP)
@@ -255,3 +260,115 @@ def test_sensitivity_counts_the_fewest_answer_changes_to_move_a_rating():
     result = rate((9, 9), (9, 9))
     firmness = sensitivity(result.key_questions, result.computed, HMIP)
     assert firmness.up is None and firmness.down == 2
+
+
+# ---------------------------------------------------------------- pinned by mutation testing
+
+
+def test_changing_an_answer_keeps_the_other_counts_including_not_relevant():
+    assert Tally(yes=1, no=1, na=2).moved(Answer.YES, Answer.NO) == Tally(yes=0, no=2, na=2)
+    assert Tally(yes=1, no=1, na=2).moved(None, Answer.NA) == Tally(yes=1, no=1, na=3)
+
+
+def test_exactly_five_relevant_cases_is_a_small_sample_and_six_is_not():
+    five = rate((0, 5), (20, 20)).discretion  # 0/5 Inadequate: one more yes is still Inadequate
+    assert (five.reasons, five.sample) == ((SMALL_SAMPLE,), 5)
+    assert five.directions == (UP,)  # Inadequate cannot go down
+    six = rate((0, 6), (20, 20)).discretion
+    assert (six.reasons, six.sample, six.directions) == ((), None, ())
+
+
+def test_a_small_sample_at_the_top_band_is_a_candidate_for_moving_down_only():
+    flag = rate((5, 5), (20, 20)).discretion  # 100% on five cases; one no is still 80%, Outstanding
+    assert flag.reasons == (SMALL_SAMPLE,) and flag.directions == (DOWN,)
+
+
+def test_near_a_boundary_the_direction_is_towards_it():
+    # On 1,000 cases no single answer moves a band, so only the distance to the boundary counts.
+    above = rate((655, 1000)).discretion  # 65.5%: half a point into Good
+    assert (above.reasons, above.directions, above.near) == ((NEAR_BOUNDARY,), (DOWN,), ((65, Fraction(1, 2)),))
+    below = rate((640, 1000)).discretion  # 64%: one point short of Good
+    assert (below.reasons, below.directions, below.near) == ((NEAR_BOUNDARY,), (UP,), ((65, -1),))
+    on = rate((650, 1000)).discretion  # exactly 65%: one no takes it below, nothing takes it up
+    assert (on.reasons, on.directions) == ((NEAR_BOUNDARY, ONE_CASE), (DOWN,))
+
+
+def test_five_and_a_half_points_below_a_boundary_is_not_near_it():
+    assert NEAR_BOUNDARY not in rate((745, 1000)).discretion.reasons  # 74.5%
+
+
+def test_a_files_boundary_between_whole_percents_is_near_within_its_own_points():
+    framework = resolve("hmip-youth-2021", {"discretion": {"within_points": 2.5},
+                                            "bands": [{"rating": "Fail", "from": 0}, {"rating": "Pass", "from": 60.5}]})
+    def near(yes: int) -> bool:
+        kq = rate_question("q", Tally(yes=yes, no=100 - yes), 100, framework)
+        return NEAR_BOUNDARY in rate_standard(standard("q"), [kq], None, framework).discretion.reasons
+    assert [near(yes) for yes in (57, 58, 63, 64)] == [False, True, True, False]  # 60.5 ± 2.5
+
+
+def test_one_case_reaches_the_ends_of_a_key_question():
+    assert [(c.direction, c.band.rating) for c in rate((3, 4)).discretion.one_case] == [
+        (DOWN, "Requires improvement"), (UP, "Outstanding")]  # 4/4: every case yes
+    assert [(c.direction, c.band.rating) for c in rate((1, 2)).discretion.one_case] == [
+        (DOWN, "Inadequate"), (UP, "Outstanding")]  # 0/2: no case yes
+    assert [(c.direction, c.band.rating) for c in rate((0, 2)).discretion.one_case] == [(UP, "Requires improvement")]
+
+
+def test_a_standards_result_carries_the_panels_standing_decision():
+    decision = Decision("2.2", "Requires improvement", "Good", "lead", AT, "uplift")
+    assert rate((8, 8), (5, 8), (6, 8), decision=decision).decision == decision
+    assert rate((8, 8), (5, 8), (6, 8)).decision is None
+
+
+def test_a_standard_of_case_based_key_questions_is_of_the_cases_kind():
+    assert rate((8, 8), (5, 8)).kind == "cases"
+
+
+def test_a_judgement_standards_rating_is_also_its_computed_rating():
+    rated = rate_standard(Standard("1.1", "Organisational delivery", "Governance", rating="Good"), [], None, HMIP)
+    assert rated.computed.rating == "Good"
+
+
+def test_a_judgement_key_question_keeps_its_id_and_band_among_the_figures():
+    v1 = standard("V1.1", judgement={"V1.2": "Requires improvement"})
+    figures_ = rate_key_questions(v1, {"V1.1": Tally(yes=9, no=1)}, 10, HMIP)
+    assert figures_ == (rate_question("V1.1", Tally(yes=9, no=1), 10, HMIP),
+                        Figures("V1.2", band=HMIP.band("Requires improvement"), judgement=True))
+
+
+def _firmness(result: StandardResult) -> Sensitivity:
+    return sensitivity(result.key_questions, result.computed, HMIP)
+
+
+def test_sensitivity_counts_to_the_next_band_and_below_this_one():
+    # 20/29 (69.0%) is Good: Outstanding needs ceil(23.2) = 24 yes; Requires improvement 18 (62.1%).
+    assert _firmness(rate((20, 29))) == Sensitivity(4, HMIP.band("Outstanding"), 2, HMIP.band("Requires improvement"))
+    # 12/17 (70.6%): 11/17 is 64.7%, one no below Good; Outstanding needs 14 (82.4%).
+    assert _firmness(rate((12, 17))) == Sensitivity(2, HMIP.band("Outstanding"), 1, HMIP.band("Requires improvement"))
+    # 3/4 reaches Outstanding only with every case yes; 1/1 falls with its one case.
+    assert _firmness(rate((3, 4))).up == 1
+    assert _firmness(rate((1, 1))).down == 1
+
+
+def test_no_answer_can_move_a_rating_held_by_a_judgement_or_by_no_relevant_case():
+    def mixed(yes: int, relevant: int, judged: str) -> StandardResult:
+        v1 = standard("V1.1", judgement={"V1.2": judged})
+        return rate_standard(v1, rate_key_questions(v1, {"V1.1": Tally(yes=yes, no=relevant - yes)}, relevant, HMIP),
+                             None, HMIP)
+    held = _firmness(mixed(10, 10, "Requires improvement"))  # only the panel's judgement can raise it
+    assert held == Sensitivity(None, None, 6, HMIP.band("Inadequate"))  # 4/10 = 40% takes it down
+    # A judgement already in the band above does not stand in the way.
+    assert _firmness(mixed(20, 29, "Outstanding")).up == 4
+    # Only the judgement is rated (no relevant case): nothing an answer could move either way.
+    assert _firmness(mixed(0, 0, "Good")) == Sensitivity()
+    nothing = rate_standard(standard("q"), [rate_question("q", Tally(na=3), 3, HMIP)], None, HMIP)
+    assert nothing.computed is None and _firmness(nothing) == Sensitivity()
+
+
+def test_an_inspection_is_rated_with_every_prompt():
+    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
+    ratings = rate_inspection(loaded.inspection, loaded.framework)
+    contingency = ratings.prompts["2.2.2.d"]
+    assert (contingency.id, contingency.yes, contingency.relevant) == ("2.2.2.d", 5, 8)
+    assert ratings == rate_inspection(loaded.inspection, loaded.framework, tallies(loaded.inspection))
+    assert ratings.overall.score == 32
