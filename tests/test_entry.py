@@ -9,7 +9,7 @@ from moderate.screens.app import ModerateApp
 from moderate.screens.dialogs import AskText, ConfirmQuit
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
-from screen import screen_text
+from screen import Notified, screen_text
 from test_panel import select
 
 
@@ -115,7 +115,8 @@ async def test_g_and_the_palette_find_a_case_or_question_of_another_sample(keys,
 
 
 async def test_next_flag_runs_across_samples_and_says_when_it_wraps(stockton):
-    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+    notified = Notified()
+    async with open_app(stockton).run_test(size=(120, 40), message_hook=notified) as pilot:
         grid = pilot.app.screen.query_one(CaseGrid)
         seen = []
         for _ in range(8):
@@ -124,8 +125,7 @@ async def test_next_flag_runs_across_samples_and_says_when_it_wraps(stockton):
             seen.append(grid.current_row.standard)
         flagged = [s for s, r in pilot.app.session.ratings.standards.items() if r.discretion.eligible]
         assert any(s.startswith("3.") for s in seen) and set(seen) == set(flagged)
-        assert "Wrapped round to the first standard flagged for discretion." in [
-            n.message for n in pilot.app._notifications]
+        assert "Wrapped round to the first standard flagged for discretion." in notified
         await pilot.press("left_square_bracket")
         assert grid.current_row.standard == seen[-2]
 
@@ -151,9 +151,9 @@ async def test_a_broken_keymap_opens_the_app_with_the_default_keys_and_a_notice(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     (tmp_path / "config" / "moderate").mkdir(parents=True)
     (tmp_path / "config" / "moderate" / "keymap.toml").write_text(keymap, encoding="utf-8")
-    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+    notices = Notified()
+    async with open_app(stockton).run_test(size=(120, 40), message_hook=notices) as pilot:
         await pilot.pause()
-        notices = [n.message for n in pilot.app._notifications]
         assert any(str(tmp_path / "config" / "moderate" / "keymap.toml") in n and problem in n for n in notices), notices
         await pilot.press("n")  # the default key still answers no
         assert pilot.app.session.answer("C01", "2.1.1").value == "no"
