@@ -372,3 +372,8 @@ def test_an_inspection_is_rated_with_every_prompt():
     assert (contingency.id, contingency.yes, contingency.relevant) == ("2.2.2.d", 5, 8)
     assert ratings == rate_inspection(loaded.inspection, loaded.framework, tallies(loaded.inspection))
     assert ratings.overall.score == 32
+
+
+def test_a_reason_names_only_the_band_next_to_the_computed_rating():
+    # 1/2 is Requires improvement; one more yes makes 2/2, Outstanding: the panel may only go to Good.
+    assert "one case from 'Good' or higher" in discretion_reasons(rate((1, 2)).discretion, HMIP)
