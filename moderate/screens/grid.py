@@ -4,18 +4,20 @@ Built on Textual's line API (a `ScrollView` drawing one `Strip` per line) so tha
 toggle repaints the few lines it changes, not the table: a cell's line, its key
 question's figures and its standard's rating. Lines are cached and dropped only when
 what they show changes. The question column and the figures beside it stay put while
-the cases scroll sideways; the row of case ids stays put while the questions scroll.
+the cases scroll sideways, a whole case at a time; the row of case ids stays put while the
+questions scroll, and says which cases are in view of how many.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region, Size, Spacing
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -29,7 +31,7 @@ from ..session import Session
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
 SYMBOLS = {Answer.YES: "✓", Answer.NO: "✗", Answer.NA: "–", None: "·"}
 STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
-FIGURES_WIDTH = 19  # " 12/13  92% Outst "
+AFTER_COUNT = 14  # "?" (some unanswered), " 100%", "  ", "Outst ": the figures after yes/relevant
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,18 +73,14 @@ class CaseGrid(ScrollView, can_focus=True):
 
     cursor: reactive[tuple[int, int]] = reactive((0, 0), repaint=False, init=False)
 
-    class CursorMoved(Message):
-        def __init__(self, row: Row | None, case: Case | None) -> None:
-            super().__init__()
-            self.row = row
-            self.case = case
-
     class CellClicked(Message):
         """A click on an answer cell: the screen cycles it."""
 
-    def __init__(self, session: Session, *, id: str | None = None) -> None:
+    def __init__(self, session: Session, moved: Callable[[], None], *, id: str | None = None) -> None:
+        """`moved` is called as the cursor moves, so that what shows it is painted in the same frame."""
         super().__init__(id=id)
         self.session = session
+        self.moved = moved
         self.rows: list[Row] = []
         self.cases: list[Case] = []
         self.show_prompts = False
@@ -92,13 +90,18 @@ class CaseGrid(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._columns = range(0)  # the cases drawn: those in view
         self._label_width = 30
+        self._count_width = 7  # "Yes/rel", or as wide as "2000/2000"
         self._cell_width = 5
+        self._in_view = 1  # whole cases that fit beside the fixed columns
+        self._places: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}  # sample -> its cursor, scroll
 
     # ------------------------------------------------------------ what is shown
 
     def show(self, sample: str, show_prompts: bool | None = None) -> None:
         """Show one sample's standards and cases, keeping the cursor on the same question if it can."""
-        keep = self.current_row
+        keep = self.current_row if sample == self.sample else None
+        if self.sample is not None and sample != self.sample:  # each sample keeps its own place
+            self._places[self.sample] = (self.cursor, (round(self.scroll_x), round(self.scroll_y)))
         if show_prompts is not None:
             self.show_prompts = show_prompts
         self.sample = sample
@@ -114,23 +117,54 @@ class CaseGrid(ScrollView, can_focus=True):
         self.cases = [c for c in self.session.cases.values() if c.sample == sample]
         longest = max((len(c.id) for c in self.cases), default=3)
         self._cell_width = max(5, min(10, longest + 2))
+        self._count_width = max(7, 2 * len(str(len(self.cases))) + 1)  # yes/relevant at its widest
         self._layout()
-        row = self.rows.index(keep) if keep in self.rows else next(
-            (i for i, r in enumerate(self.rows) if r.kind != STANDARD), 0)
-        self.cursor = (row, min(self.cursor[1], max(0, len(self.cases) - 1)))
-        self.post_message(self.CursorMoved(self.current_row, self.current_case))
+        first_question = next((i for i, r in enumerate(self.rows) if r.kind != STANDARD), 0)
+        if keep is not None:
+            cursor, scroll = (self.rows.index(keep) if keep in self.rows else first_question, self.cursor[1]), None
+        else:
+            cursor, scroll = self._places.get(sample, ((first_question, 0), (0, 0)))
+        cursor = (min(cursor[0], max(0, len(self.rows) - 1)), min(cursor[1], max(0, len(self.cases) - 1)))
+        if scroll is not None:
+            self.scroll_to(*scroll, animate=False, force=True, immediate=True)
+        if cursor == self.cursor:
+            self.watch_cursor(cursor, cursor)
+        self.cursor = cursor
 
     def _layout(self) -> None:
+        """Fit the columns to the width: the question text gives way first, down to a few words."""
         width = self.scrollable_content_region.width or 80
-        room = width - FIGURES_WIDTH - min(len(self.cases), 10) * self._cell_width
-        self._label_width = max(22, min(64, room))
-        self.virtual_size = Size(self._fixed_width + len(self.cases) * self._cell_width, len(self.rows) + 1)
+        figures = self._count_width + AFTER_COUNT
+        cell = self._cell_width
+        room = width - figures - min(len(self.cases), 10) * cell
+        self._label_width = max(min(22, max(12, width - figures - 3 * cell)), min(64, room))
+        self._in_view = max(1, (width - self._fixed_width) // cell)
+        # Room for the last case page to end on a whole case: scrolling goes a case at a time.
+        spare = max(0, width - self._fixed_width - self._in_view * cell)
+        cases = max(len(self.cases), self._in_view)
+        self.virtual_size = Size(self._fixed_width + cases * cell + spare, len(self.rows) + 1)
         self._lines.clear()
         self.refresh()
 
     @property
     def _fixed_width(self) -> int:
-        return self._label_width + FIGURES_WIDTH
+        return self._label_width + self._count_width + AFTER_COUNT
+
+    @property
+    def first_in_view(self) -> int:
+        """The first case wholly in view."""
+        return -(-round(self.scroll_x) // self._cell_width)
+
+    def in_view(self) -> str:
+        """Which cases are in view, of how many: "◂ C05–C11 of 13 ▸", or "13 cases" when all are."""
+        first = self.first_in_view
+        last = min(len(self.cases), first + self._in_view) - 1
+        if not self.cases:
+            return "no cases"
+        if first == 0 and last == len(self.cases) - 1:
+            return f"{len(self.cases)} case{'s' * (len(self.cases) != 1)}"
+        return f"{'◂ ' * (first > 0)}{self.cases[first].id}–{self.cases[last].id} of {len(self.cases)}" + (
+            " ▸" * (last < len(self.cases) - 1))
 
     @property
     def current_row(self) -> Row | None:
@@ -164,6 +198,7 @@ class CaseGrid(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._layout()
+        self.call_after_refresh(self._bring_into_view)  # a narrower window may hide the cursor's case
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -173,6 +208,7 @@ class CaseGrid(ScrollView, can_focus=True):
     def watch_scroll_x(self, old: float, new: float) -> None:
         self._lines.clear()  # lines hold the cells in view only
         super().watch_scroll_x(old, new)
+        self.refresh_line(0)  # the header says which cases are in view
 
     # ------------------------------------------------------------ drawing
 
@@ -203,7 +239,9 @@ class CaseGrid(ScrollView, can_focus=True):
 
     def _header(self) -> tuple[Strip, Strip]:
         style = self._style("grid--header")
-        label = _fit(" Question", self._label_width) + f"{'Yes/rel':>8}{'%':>5}  {'Band':<5} "
+        hint = self.in_view()
+        title = f" Question · {hint}" if hint.endswith("cases") else f" {hint}"
+        label = _fit(title, self._label_width) + f"{'Yes/rel':>{self._count_width}}{'%':>6}  {'Band':<5} "
         cells = []
         for column in self._columns:
             case = self.cases[column]
@@ -273,7 +311,7 @@ class CaseGrid(ScrollView, can_focus=True):
         band_style = self._band_style(figures.band.rating) if figures.band and band else Style()
         fixed = [
             Segment(label, question_style),
-            Segment(f"{count:>7}{unanswered}{percent:>5}  ", question_style),
+            Segment(f"{count:>{self._count_width}}{unanswered}{percent:>5}  ", question_style),
             Segment(f"{band:<5} ", question_style + band_style),
         ]
         cells = []
@@ -296,11 +334,23 @@ class CaseGrid(ScrollView, can_focus=True):
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         self.refresh_line(old[0] + 1)
         self.refresh_line(new[0] + 1)
-        row, column = new
-        x = self._fixed_width + column * self._cell_width
-        self.scroll_to_region(Region(x, row + 1, self._cell_width, 1), spacing=Spacing(1, 0, 0, self._fixed_width),
-                              animate=False, force=True, immediate=True)
-        self.post_message(self.CursorMoved(self.current_row, self.current_case))
+        self._bring_into_view()
+        self.moved()
+
+    def _bring_into_view(self) -> None:
+        """Scroll, a whole case or row at a time, just enough that the cursor's cell is wholly in view."""
+        row, column = self.cursor
+        first = self.first_in_view
+        if column < first:
+            first = column
+        elif column >= first + self._in_view:
+            first = column - self._in_view + 1
+        top, rows = round(self.scroll_y), max(1, self.scrollable_content_region.height - 1)  # below the header
+        if row < top:
+            top = row
+        elif row >= top + rows:
+            top = row - rows + 1
+        self.scroll_to(first * self._cell_width, top, animate=False, force=True, immediate=True)
 
     def move_to(self, row: int, column: int | None = None) -> None:
         column = self.cursor[1] if column is None else column

@@ -116,7 +116,7 @@ class ModerationScreen(Screen[None]):
         yield Tabs(*(Tab(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})", id=f"sample-{sid}")
                      for sid, name in self.app.loaded.inspection.samples.items()
                      if any(s.sample == sid for s in self.session.standards.values())))
-        yield CaseGrid(self.session, id="grid")
+        yield CaseGrid(self.session, self.show_detail, id="grid")
         yield Static(id="detail")
         yield Footer(compact=True)
 
@@ -402,10 +402,6 @@ class ModerationScreen(Screen[None]):
         self.app.push_screen(Detail(f"Case {case.id}", "\n".join(lines)))
 
     # ------------------------------------------------------------ status
-
-    @on(CaseGrid.CursorMoved)
-    def _moved(self, event: CaseGrid.CursorMoved) -> None:
-        self.show_detail()
 
     def refresh_status(self) -> None:
         # layout=False: the line keeps its size, so nothing else need be laid out and repainted
