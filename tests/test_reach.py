@@ -43,10 +43,14 @@ async def test_moving_right_brings_every_case_wholly_into_view_in_every_sample(s
             await pilot.press("s")  # the next sample, which starts at its own first case
 
 
-async def test_each_sample_keeps_its_own_cursor_and_scroll(tmp_path):
+def durham(tmp_path) -> ModerateApp:
     path = tmp_path / "durham.toml"
     shutil.copy(SAMPLES / "county-durham-2022.toml", path)
-    app = ModerateApp(path, "jb", theme="textual-dark")
+    return ModerateApp(path, "jb", theme="textual-dark")
+
+
+async def test_each_sample_keeps_its_own_cursor_and_scroll(tmp_path):
+    app = durham(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         grid = app.screen.query_one(CaseGrid)
         await pilot.pause()
@@ -62,11 +66,8 @@ async def test_each_sample_keeps_its_own_cursor_and_scroll(tmp_path):
 
 
 async def test_a_narrower_window_brings_the_cursors_case_back_into_view(tmp_path):
-    path = tmp_path / "durham.toml"
-    shutil.copy(SAMPLES / "county-durham-2022.toml", path)
-    app = ModerateApp(path, "jb", theme="textual-dark")
+    app = durham(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        grid = app.screen.query_one(CaseGrid)
         await pilot.press(*["right"] * 12)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
