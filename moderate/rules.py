@@ -133,7 +133,7 @@ def _lowest_band(figures: Iterable[Figures]) -> Band | None:
 
 
 def _lowest(figures: Iterable[Figures]) -> list[Figures]:
-    """The case-based key question(s) with the lowest percentage.
+    """The case-based key question(s) with the lowest percentage, the first to move first.
 
     Ordered by yes / relevant as floats: division is correctly rounded, so equal fractions
     give equal floats, and two fractions with denominators under a million differ by far
@@ -143,7 +143,8 @@ def _lowest(figures: Iterable[Figures]) -> list[Figures]:
     if not case_based:
         return []
     least = min(f.yes / f.relevant for f in case_based)
-    return [f for f in case_based if f.yes / f.relevant == least]
+    # Of equal percentages, the one resting on the fewest cases first: one answer moves it most.
+    return sorted((f for f in case_based if f.yes / f.relevant == least), key=lambda f: f.relevant)
 
 
 def _within(f: Figures, boundary: Fraction, points: Fraction) -> bool:
@@ -207,7 +208,9 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
 
 @dataclass(frozen=True, slots=True)
 class Sensitivity:
-    """The fewest single answer changes that would move a computed rating up, or down."""
+    """The fewest single answer changes that would move a computed rating up, or down, and the
+    band the standard would then have (which may be past the next one: 4/5 to 3/5 goes from
+    Outstanding to Requires improvement)."""
 
     up: int | None = None      # None: no answer change can raise it (top band, or a judgement holds it)
     up_to: Band | None = None
@@ -222,36 +225,54 @@ def _cases_to_reach(lower: Fraction, figures: Figures) -> int | None:
     return needed if needed <= figures.relevant - figures.yes else None
 
 
+def _cases_to_fall(below: Fraction, figures: Figures) -> int | None:
+    """Yes-to-no changes that take a key question below `below` percent; None if it cannot."""
+    needed = int(figures.yes - below * figures.relevant / 100) + 1
+    return needed if needed <= figures.yes else None
+
+
+def _up(figures: Sequence[Figures], target: Band, framework: Framework) -> tuple[int, Band] | None:
+    """Lift every key question below `target` to it: the changes, and the standard's band then."""
+    changes = 0
+    after: list[Band] = []
+    for f in figures:
+        if f.band is None:
+            continue
+        if f.band.rank >= target.rank:
+            after.append(f.band)
+            continue
+        needed = None if f.judgement else _cases_to_reach(target.lower, f)
+        if needed is None:
+            return None
+        changes += needed
+        after.append(framework.band_of(f.yes + needed, f.relevant))
+    return changes, min(after, key=lambda band: band.rank)
+
+
+def _down(figures: Sequence[Figures], computed: Band, framework: Framework) -> tuple[int, Band] | None:
+    """Take one key question below `computed`, the cheapest: the changes, and the standard's band then."""
+    moves = []
+    for f in figures:
+        needed = None if f.judgement or not f.relevant else _cases_to_fall(computed.lower, f)
+        if needed is not None:
+            others = [g.band for g in figures if g is not f and g.band is not None]
+            band = min([framework.band_of(f.yes - needed, f.relevant), *others], key=lambda b: b.rank)
+            moves.append((needed, -band.rank, band))  # the fewest changes; of those, the nearest band
+    if not moves:
+        return None
+    needed, _, band = min(moves, key=lambda move: move[:2])
+    return needed, band
+
+
 def sensitivity(figures: Sequence[Figures], computed: Band | None, framework: Framework) -> Sensitivity:
-    """How firm a case-based standard's computed rating is, in answers (relevance unchanged)."""
+    """How sensitive a case-based standard's computed rating is to its answers (relevance unchanged)."""
     if computed is None or all(f.judgement for f in figures):
         return Sensitivity()  # nothing an answer could move
     bands = framework.bands
     position = bands.index(computed)
-    up = up_to = down = down_to = None
-    if position + 1 < len(bands):
-        up_to = bands[position + 1]
-        changes = 0
-        for f in figures:
-            if f.band is None or f.band.lower >= up_to.lower:
-                continue
-            needed = None if f.judgement else _cases_to_reach(up_to.lower, f)
-            if needed is None:
-                break  # a judgement key question, or one that cannot get there: no way up
-            changes += needed
-        else:
-            up = changes
-    if position > 0:
-        down_to = bands[position - 1]
-        # yes-to-no changes that take one key question below the band: the cheapest one
-        steps = []
-        for f in figures:
-            if not f.judgement and f.relevant:
-                needed = int(f.yes - computed.lower * f.relevant / 100) + 1  # f is at or above the band
-                if needed <= f.yes:
-                    steps.append(needed)
-        down = min(steps, default=None)
-    return Sensitivity(up, up_to if up is not None else None, down, down_to if down is not None else None)
+    up = _up(figures, bands[position + 1], framework) if position + 1 < len(bands) else None
+    down = _down(figures, computed, framework) if position > 0 else None
+    return Sensitivity(*(up or (None, None)), *(down or (None, None)))
 
 
 def standing_decision(decisions: Iterable[Decision], standard_id: str) -> Decision | None:

@@ -251,15 +251,38 @@ def test_a_files_framework_table_overrides_the_preset():
 def test_sensitivity_counts_the_fewest_answer_changes_to_move_a_rating():
     # Stockton 2.2: 8/8, 5/8, 6/8 -> RI. One more yes on 2.2.2 makes Good; Inadequate needs 2.2.2 below 50%: 2 changes.
     result = rate((8, 8), (5, 8), (6, 8))
-    firmness = sensitivity(result.key_questions, result.computed, HMIP)
-    assert (firmness.up, firmness.up_to.rating, firmness.down, firmness.down_to.rating) == (1, "Good", 2, "Inadequate")
+    moved = sensitivity(result.key_questions, result.computed, HMIP)
+    assert (moved.up, moved.up_to.rating, moved.down, moved.down_to.rating) == (1, "Good", 2, "Inadequate")
     # Two key questions below Good: both must rise. 12/20 and 6/10 need 1 each to reach 65%.
     result = rate((12, 20), (6, 10))
     assert sensitivity(result.key_questions, result.computed, HMIP).up == 2
     # Outstanding cannot go up; 9/9 needs two no's to fall below 80% (7/9 = 77.8%).
     result = rate((9, 9), (9, 9))
-    firmness = sensitivity(result.key_questions, result.computed, HMIP)
-    assert firmness.up is None and firmness.down == 2
+    moved = sensitivity(result.key_questions, result.computed, HMIP)
+    assert moved.up is None and moved.down == 2
+
+
+@pytest.mark.parametrize("counts, down, band", [
+    (((4, 5), (4, 5), (5, 5)), 1, "Requires improvement"),  # Stockton 3.1: 3/5 is 60%, past Good
+    (((5, 5),), 2, "Requires improvement"),  # Stockton 3.4: 4/5 is still 80%; 3/5 is 60%
+    (((9, 9), (9, 9)), 2, "Good"),  # 7/9 is 77.8%
+])
+def test_sensitivity_names_the_band_the_standard_would_reach(counts, down, band):
+    result = rate(*counts)
+    moved = sensitivity(result.key_questions, result.computed, HMIP)
+    assert (moved.down, moved.down_to.rating) == (down, band)
+
+
+def test_sensitivity_upwards_names_the_band_reached_past_the_next_one():
+    # 3/5 (60%, RI) and 4/4: one more yes makes 4/5 = 80%, Outstanding, past Good.
+    result = rate((3, 5), (4, 4))
+    moved = sensitivity(result.key_questions, result.computed, HMIP)
+    assert (moved.up, moved.up_to.rating) == (1, "Outstanding")
+
+
+def test_of_tied_lowest_key_questions_the_one_that_moves_first_comes_first():
+    # Stockton 2.4: 5/5, 7/7 and 4/4 are all 100%; one no takes 4/4 to 75%, the others stay Outstanding.
+    assert rate((5, 5), (7, 7), (4, 4)).lowest == ("2.2.3", "2.2.1", "2.2.2")
 
 
 # ---------------------------------------------------------------- pinned by mutation testing
@@ -336,18 +359,18 @@ def test_a_judgement_key_question_keeps_its_id_and_band_among_the_figures():
                         Figures("V1.2", band=HMIP.band("Requires improvement"), judgement=True))
 
 
-def _firmness(result: StandardResult) -> Sensitivity:
+def _sensitivity(result: StandardResult) -> Sensitivity:
     return sensitivity(result.key_questions, result.computed, HMIP)
 
 
 def test_sensitivity_counts_to_the_next_band_and_below_this_one():
     # 20/29 (69.0%) is Good: Outstanding needs ceil(23.2) = 24 yes; Requires improvement 18 (62.1%).
-    assert _firmness(rate((20, 29))) == Sensitivity(4, HMIP.band("Outstanding"), 2, HMIP.band("Requires improvement"))
+    assert _sensitivity(rate((20, 29))) == Sensitivity(4, HMIP.band("Outstanding"), 2, HMIP.band("Requires improvement"))
     # 12/17 (70.6%): 11/17 is 64.7%, one no below Good; Outstanding needs 14 (82.4%).
-    assert _firmness(rate((12, 17))) == Sensitivity(2, HMIP.band("Outstanding"), 1, HMIP.band("Requires improvement"))
+    assert _sensitivity(rate((12, 17))) == Sensitivity(2, HMIP.band("Outstanding"), 1, HMIP.band("Requires improvement"))
     # 3/4 reaches Outstanding only with every case yes; 1/1 falls with its one case.
-    assert _firmness(rate((3, 4))).up == 1
-    assert _firmness(rate((1, 1))).down == 1
+    assert _sensitivity(rate((3, 4))).up == 1
+    assert _sensitivity(rate((1, 1))).down == 1
 
 
 def test_no_answer_can_move_a_rating_held_by_a_judgement_or_by_no_relevant_case():
@@ -355,14 +378,14 @@ def test_no_answer_can_move_a_rating_held_by_a_judgement_or_by_no_relevant_case(
         v1 = standard("V1.1", judgement={"V1.2": judged})
         return rate_standard(v1, rate_key_questions(v1, {"V1.1": Tally(yes=yes, no=relevant - yes)}, relevant, HMIP),
                              None, HMIP)
-    held = _firmness(mixed(10, 10, "Requires improvement"))  # only the panel's judgement can raise it
+    held = _sensitivity(mixed(10, 10, "Requires improvement"))  # only the panel's judgement can raise it
     assert held == Sensitivity(None, None, 6, HMIP.band("Inadequate"))  # 4/10 = 40% takes it down
     # A judgement already in the band above does not stand in the way.
-    assert _firmness(mixed(20, 29, "Outstanding")).up == 4
+    assert _sensitivity(mixed(20, 29, "Outstanding")).up == 4
     # Only the judgement is rated (no relevant case): nothing an answer could move either way.
-    assert _firmness(mixed(0, 0, "Good")) == Sensitivity()
+    assert _sensitivity(mixed(0, 0, "Good")) == Sensitivity()
     nothing = rate_standard(standard("q"), [rate_question("q", Tally(na=3), 3, HMIP)], None, HMIP)
-    assert nothing.computed is None and _firmness(nothing) == Sensitivity()
+    assert nothing.computed is None and _sensitivity(nothing) == Sensitivity()
 
 
 def test_an_inspection_is_rated_with_every_prompt():
