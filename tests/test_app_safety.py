@@ -17,7 +17,7 @@ from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
 from moderate.workspace import Workspace
-from screen import Notified, until
+from screen import Notified, screen_text, until
 from test_app import go_to, open_app
 
 
@@ -115,7 +115,10 @@ async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritte
         await two.press("a", "ctrl+s")
         await until(two, lambda: isinstance(second.screen, ResolveConflicts))
         assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO  # ak's, untouched
-        await two.press("space")  # untick: take theirs
+        lines = screen_text(second)
+        assert "[x] keep yours  C01 2.1.1: base yes, ours n/a, theirs no" in lines
+        await two.press("space")  # take theirs
+        assert "[ ] take theirs C01 2.1.1" in screen_text(second)
         await two.click("#save")
         await until(two, lambda: not second.session.dirty)
     assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO

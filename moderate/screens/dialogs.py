@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable, Literal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 
 from ..workspace import Choices, Conflict
 
@@ -104,30 +105,49 @@ def reason_dialog(about: str, required: bool, value: str = "") -> AskText:
 
 
 class ResolveConflicts(ModalScreen[Choices | None]):
-    """The same answer changed here and in someone else's save: keep ours (ticked) or take theirs."""
+    """The same answer changed here and in someone else's save: keep yours or take theirs.
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="conflicts.cancel")]
+    Each line says which in a glyph and a word ("[x] keep yours" / "[ ] take theirs"), never
+    by colour alone: under NO_COLOR or on a projector the two must still read apart.
+    """
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="conflicts.cancel"),
+                Binding("space", "switch", "Yours / theirs", id="conflicts.switch")]
 
     def __init__(self, conflicts: Iterable[Conflict]) -> None:
         super().__init__()
         self.conflicts = list(conflicts)
+        self.yours = [True] * len(self.conflicts)  # keep yours, or take theirs
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(f"{len(self.conflicts)} changed both here and in a save by someone else. "
-                        "Ticked: keep yours; unticked: take theirs.", classes="heading")
-            yield SelectionList(*((str(c), i, True) for i, c in enumerate(self.conflicts)))
+                        "Space or enter switches a line between keeping yours and taking theirs.", classes="heading")
+            yield OptionList(*(self._line(i) for i in range(len(self.conflicts))))
             with Horizontal(classes="buttons"):
                 yield Button("Save with these", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _line(self, i: int) -> Text:
+        choice = "[x] keep yours  " if self.yours[i] else "[ ] take theirs "
+        return Text.assemble((choice, "bold"), str(self.conflicts[i]))  # file text: never markup
+
+    @on(OptionList.OptionSelected)
+    def action_switch(self) -> None:
+        options = self.query_one(OptionList)
+        i = options.highlighted
+        if i is None:
+            return
+        self.yours[i] = not self.yours[i]
+        options.replace_option_prompt_at_index(i, self._line(i))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             self.dismiss(None)
             return
-        kept = set(self.query_one(SelectionList).selected)
-        self.dismiss({c: "ours" if i in kept else "theirs" for i, c in enumerate(self.conflicts)})
+        choices: Choices = {c: "ours" if yours else "theirs" for c, yours in zip(self.conflicts, self.yours)}
+        self.dismiss(choices)
 
 
 class Detail(ModalScreen[None]):
