@@ -6,10 +6,16 @@ What the pilot cannot see: the colour codes a terminal is sent, after Textual's 
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import termios
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +58,10 @@ class Terminal:
                 return self.capture()
             time.sleep(0.2)
         raise AssertionError(f"{text!r} never showed:\n{self.capture(escapes=False)}")
+
+    def size(self) -> tuple[int, int]:
+        width, height = self.tmux("display-message", "-p", "-t", "app", "#{pane_width} #{pane_height}").split()
+        return int(width), int(height)
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "app", *keys)
@@ -145,3 +155,32 @@ def invisible(screen: str) -> list[str]:
                 found.append(f"{cell.char!r} at ({x}, {y}) in colour {fg} on {bg}")
     return found
 
+
+
+class Client:
+    """A tmux client attached from a pseudo-terminal of its own size, as a second person would."""
+
+    def __init__(self, terminal: Terminal, width: int, height: int, read_only: bool) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+        command = ["tmux", "-S", terminal.socket, "attach", *(["-f", "read-only,!ignore-size"] if read_only else []), "-t", "app"]
+        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                                        env={**os.environ, "TERM": "xterm-256color"})
+        os.close(slave)
+        self._reading = threading.Thread(target=self._drain, daemon=True)  # a full pty would stall tmux
+        self._reading.start()
+
+    def _drain(self) -> None:
+        try:
+            while os.read(self.master, 65536):
+                pass
+        except OSError:
+            pass
+
+    def type(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        os.close(self.master)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from moderate.reading import load
 from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating, PanelScreen
@@ -29,12 +31,13 @@ async def test_stockton_planning_shows_its_computed_rating_reasons_and_standing_
         text = screen_text(pilot.app)
         row = line_with(text, "2.2 Planning")
         assert "Requires improvement" in row and "Good (lead, 24 Sep)" in row
-        assert "⚑ ↑ 2.5 percentage points below the 65%" in row
-        assert "↑1 Good · ↓2 Inadequate" in row
+        assert "⚑ ↑" in row and "2.5 percentage points below the 65%" in row
+        assert "↑1 Good · ↓2 Inade" in row
         assert "Overall  32/36  Outstanding" in text
         await select(pilot, "2.2")
         text = screen_text(pilot.app)
-        assert "2.2 Planning: Good  ·  one case from Good; 2 cases from Inadequate" in text
+        assert "2.2 Planning: Good" in text and "Computed from the answers: Requires improvement." in text
+        assert "Sensitivity: one case from Good; 2 cases from Inadequate." in text
         assert "Eligible for discretion ↑: 2.5 percentage points below the 65% boundary for 'Good'; one case from " \
                "'Good'." in text
         assert "Panel: Good against computed Requires improvement, by lead" in text
@@ -131,7 +134,42 @@ async def test_the_large_mode_gives_the_overall_more_room_for_a_projector(stockt
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
         await pilot.press("P", "b")
         await pilot.pause()
-        assert pilot.app.screen.query_one("#overall").region.height == 3
+        screen = pilot.app.screen
+        assert screen.query_one("#score").region.height == 3  # the score in big digits
+        assert screen.table.get_row_height("2.2") == 2 and len(screen.table.columns) == 3
         await pilot.press("b")
         await pilot.pause()
-        assert pilot.app.screen.query_one("#overall").region.height == 1
+        assert screen.query_one("#score").region.height == 0
+        assert screen.table.get_row_height("2.2") == 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_panel_fits_the_terminal_with_every_rows_arrows(stockton, size):
+    async with open_app(stockton).run_test(size=size) as pilot:
+        await pilot.press("P")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        planning = line_with(text, "2.2 Planning")
+        assert "Good" in planning and ("RI" in planning or "Requires improvement" in planning)
+        assert "panel" in planning or "Good (lead" in planning
+        assert "⚑ ↑" in planning and "⚑ ↑↓" in line_with(text, "2.1 Assessment")
+        table = pilot.app.screen.table
+        assert table.virtual_size.width <= size[0]  # nothing off to the side
+        if size[0] >= 120:
+            assert "↓1 RI" in line_with(text, "3.1 Assessment")  # its sensitivity, in the band reached
+
+
+async def test_the_explanation_names_the_band_reached_and_opens_the_cases_behind_each_percentage(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.press("P")
+        await select(pilot, "3.1")
+        await pilot.press("enter")
+        await pilot.pause()
+        explanation = pilot.app.screen.query_one("#explain")
+        text = str(explanation.render())
+        assert "Sensitivity: one case from Requires improvement." in text
+        assert "3.1.1 4/5 yes · 80% · Outstanding" in text and "yes: O01 O02 O04 O05 · no: O03" in text
+        assert pilot.app.screen.query_one("#explain-scroll").max_scroll_y > 0  # it scrolls; nothing is cut
+        await pilot.press("e")
+        await pilot.pause()
+        assert "2.3" not in pilot.app.screen.table.rows and "2.2" in pilot.app.screen.table.rows

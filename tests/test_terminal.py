@@ -1,10 +1,13 @@
-"""The app in a real terminal: what is sent to it under NO_COLOR and in the 16-colour theme."""
+"""The app in a real terminal: what is sent to it under NO_COLOR and in the 16-colour theme, and what a
+follower attached read-only from a smaller terminal sees."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from terminal import Terminal, cells, colour_codes, invisible
+from terminal import Client, Terminal, cells, colour_codes, invisible
 
 ANSWERS = set("✓✗–·")
 
@@ -30,7 +33,7 @@ def reversed_text(screen: str) -> list[str]:
 
 def test_under_no_color_nothing_is_coloured_and_the_cursor_shows_in_reverse(terminal, stockton):
     t = terminal(stockton, NO_COLOR="1")
-    screen = t.wait_for("Question")
+    screen = t.wait_for("Yes/rel")
     assert colour_codes(screen) == []
     assert any(set(run) & ANSWERS for run in reversed_text(screen)), "the cursor's cell is not in reverse"
 
@@ -47,7 +50,7 @@ def test_under_no_color_nothing_is_coloured_and_the_cursor_shows_in_reverse(term
 
 def test_in_the_16_colour_theme_no_character_is_drawn_in_its_background_colour(terminal, stockton):
     t = terminal(stockton)  # no COLORTERM, as over ssh: ansi-dark
-    screen = t.wait_for("Question")
+    screen = t.wait_for("Yes/rel")
     assert colour_codes(screen), "the 16-colour theme should be in colour"
     assert invisible(screen) == []
     t.keys("]")
@@ -56,3 +59,32 @@ def test_in_the_16_colour_theme_no_character_is_drawn_in_its_background_colour(t
     assert invisible(t.wait_for("Overall")) == []
     t.keys("?")
     assert invisible(t.wait_for("esc to close")) == []
+
+
+def test_a_follower_on_a_smaller_terminal_sees_the_panel_whole_and_cannot_type(terminal, stockton):
+    """As the README says: the lead's session sized to its smallest client; a follower attaches read-only,
+    without tmux's ignore-size (which `attach -r` implies), so that its size counts."""
+    stockton.chmod(0o600)
+    lead = terminal(stockton, 120, 40)
+    lead.wait_for("Yes/rel")
+    lead.tmux("set-option", "-t", "app", "window-size", "smallest")
+    leader = Client(lead, 120, 40, read_only=False)
+    follower = Client(lead, 80, 24, read_only=True)
+    try:
+        deadline = time.monotonic() + 20
+        while lead.size() != (80, 23) and time.monotonic() < deadline:  # tmux's status line below
+            time.sleep(0.2)
+        assert lead.size() == (80, 23)
+        lead.keys("P")
+        screen = lead.wait_for("Raise")  # the panel's footer: the panel is drawn
+        text = lead.capture(escapes=False)
+        assert all(len(line) <= 80 for line in text.splitlines())
+        assert "⚑ ↑" in next(line for line in text.splitlines() if "2.2 Planning" in line)
+        assert "? Keys" in text.rstrip().splitlines()[-1], text  # the footer whole
+        follower.type("q")  # a follower's keys go nowhere
+        time.sleep(1)
+        assert "Overall" in lead.capture(escapes=False), lead.capture(escapes=False)
+        assert invisible(screen) == []
+    finally:
+        follower.close()
+        leader.close()

@@ -100,7 +100,7 @@ class CaseGrid(ScrollView, can_focus=True):
     def show(self, sample: str, show_prompts: bool | None = None) -> None:
         """Show one sample's standards and cases, keeping the cursor on the same question if it can."""
         keep = self.current_row if sample == self.sample else None
-        if self.sample is not None and sample != self.sample:  # each sample keeps its own place
+        if self.sample and sample != self.sample:  # each sample keeps its own place
             self._places[self.sample] = (self.cursor, (round(self.scroll_x), round(self.scroll_y)))
         if show_prompts is not None:
             self.show_prompts = show_prompts

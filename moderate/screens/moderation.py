@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
 from .. import words
 from ..model import Answer
@@ -18,6 +18,7 @@ from ..preferences import ADVANCES, chosen_advance, remember_advance
 from ..session import Change, Marked, Rated, Session, Step
 from .case_form import CaseForm
 from .dialogs import AskText, Detail, reason_dialog
+from .footer import FittingFooter
 from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .panel import PanelScreen
@@ -118,7 +119,7 @@ class ModerationScreen(Screen[None]):
                      if any(s.sample == sid for s in self.session.standards.values())))
         yield CaseGrid(self.session, self.show_detail, id="grid")
         yield Static(id="detail")
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     @property
     def grid(self) -> CaseGrid:

@@ -8,25 +8,71 @@ from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets import DataTable, Digits, Label, OptionList, Static
 
 from .. import words
 from ..model import NOT_RATED, Standard
 from ..rules import DOWN, UP, StandardResult, sensitivity
 from ..session import Session
 from .dialogs import AskText
+from .footer import FittingFooter
+from .grid import short_band
 
 if TYPE_CHECKING:
     from .app import ModerateApp
 
-# What the panel decides on first, then why: the table scrolls sideways on a narrow terminal.
-COLUMNS = ("Standard", "Final", "Score", "Computed", "Panel", "Lowest key question", "Firmness", "Discretion")
+# Every column, in the order shown: key, heading. The essential ones are always shown (in
+# their short forms if they must); the others, and the full forms, as the width allows, in
+# the order of UPGRADES.
+COLUMNS = (
+    ("standard", "Standard"), ("final", "Final"), ("score", "Score"), ("computed", "Computed"),
+    ("panel", "Panel"), ("directions", "⚑"), ("sensitivity", "Sensitivity"),
+    ("lowest", "Lowest key question"), ("reasons", "Discretion"),
+)
+ESSENTIAL = ("standard", "final", "score", "computed", "panel", "directions")
+LARGE = ("standard", "final", "directions")  # for a projector: a standard, its rating, its arrows
+UPGRADES = ("computed", "sensitivity", "panel", "lowest", "reasons")  # a full form, or a column added
+PADDING = 2  # a DataTable cell's padding, either side
+MIN_TITLE = 14
 
 
 def _cases(n: int) -> str:
     return "one case" if n == 1 else f"{n} cases"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def fit_columns(cells: list[dict[str, tuple[str, str]]], width: int, large: bool) -> dict[str, tuple[int, bool]]:
+    """Which columns are shown in `width` cells: {key: (width, short form?)}, in COLUMNS' order.
+
+    The essential columns always, short, with the standard's title cut if it must be; then each
+    of UPGRADES while it fits, the reasons, last, cut to the room left.
+    """
+    headings = dict(COLUMNS)
+
+    def natural(key: str, short: bool) -> int:
+        return max([len(headings[key]), *(len(c[key][short]) for c in cells)])
+
+    chosen = {key: (natural(key, key != "standard"), key != "standard") for key in (LARGE if large else ESSENTIAL)}
+    used = sum(w + PADDING for w, _ in chosen.values())
+    if used > width:
+        title = max(MIN_TITLE, chosen["standard"][0] - (used - width))
+        used -= chosen["standard"][0] - title
+        chosen["standard"] = (title, False)
+    for key in () if large else UPGRADES:
+        wanted = natural(key, False)
+        more = wanted - chosen[key][0] if key in chosen else wanted + PADDING
+        if used + more <= width:
+            chosen[key] = (wanted, False)
+            used += more
+        elif key == "reasons" and width - used - PADDING >= 16:
+            chosen[key] = (width - used - PADDING, False)
+            used = width
+    return {key: chosen[key] for key, _ in COLUMNS if key in chosen}
 
 
 class ChooseRating(ModalScreen[str | None]):
@@ -58,19 +104,28 @@ class PanelScreen(Screen[None]):
         Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
         Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
         Binding("k", "decide(0)", "Keep", id="panel.keep"),
-        Binding("r", "rate", "Rate judgement", id="panel.rate"),
+        Binding("r", "rate", "Rate", id="panel.rate"),
         Binding("u,ctrl+z", "undo", "Undo", id="panel.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="panel.redo"),
+        Binding("e", "eligible", "Eligible only", show=False, id="panel.eligible"),
         Binding("b", "presentation", "Large", show=False, id="panel.presentation"),
-        Binding("escape,P", "app.pop_screen", "Back to cases", id="panel.back"),
+        Binding("escape,P", "app.pop_screen", "Back", id="panel.back"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: str | None = None  # the standard whose key questions and cases are shown below
+        self.eligible_only = False
+        self.large = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         yield Static(id="overall")
+        yield Digits(id="score")
         yield DataTable(id="panel", cursor_type="row", zebra_stripes=True)
-        yield Static(id="explain")
-        yield Footer(compact=True)
+        with VerticalScroll(id="explain-scroll"):
+            yield Static(id="explain")
+        yield FittingFooter()
 
     if TYPE_CHECKING:
         app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
@@ -87,95 +142,158 @@ class PanelScreen(Screen[None]):
         self.rebuild()
         self.table.focus()
 
+    def on_resize(self) -> None:
+        self.rebuild()
+
     def session_replaced(self, elsewhere: set[tuple[str, str]]) -> None:
         self.rebuild()
 
     def rebuild(self) -> None:
-        """Redraw every standard from the session's ratings (a dozen rows: cheap, and only on change)."""
+        """Redraw every standard from the session's ratings (a dozen rows: cheap, and only on change),
+        in the columns the width has room for."""
         table = self.table
-        keep = table.cursor_row
-        rows: list[tuple[str, list[str]]] = []
+        keep = self._selected()
         standards = list(self.session.standards.values())
+        rows: list[tuple[str, Text | dict[str, tuple[str, str]]]] = []
         domain = None
         for standard in [s for s in standards if s.counts] + [s for s in standards if not s.counts]:
+            result = self.session.ratings.standards[standard.id]
+            if self.eligible_only and not result.discretion.eligible:
+                continue
             if standard.domain != domain:
                 domain = standard.domain
                 label = domain + ("  (does not count toward the overall)" if not standard.counts else "")
-                rows.append((f"domain:{domain}:{standard.counts}", [f"[b]{label}[/b]", *[""] * (len(COLUMNS) - 1)]))
-            rows.append((standard.id, self._cells(standard, self.session.ratings.standards[standard.id])))
-        # Columns sized to what they now hold: a DataTable does not widen them for later, wider rows.
-        widths = [max(len(name), *(Text.from_markup(cells[i]).cell_len for key, cells in rows if ":" not in key))
-                  for i, name in enumerate(COLUMNS)]
+                rows.append((f"domain:{domain}:{standard.counts}", Text(label, style="bold")))
+            rows.append((standard.id, self._cells(standard, result)))
+        cells = [c for _, c in rows if isinstance(c, dict)]
+        width = (self.size.width or self.app.size.width) - 2  # the scroll bar, and a cell to spare
+        columns = fit_columns(cells, width, self.large) if cells else {}
         table.clear(columns=True)
-        for name, width in zip(COLUMNS, widths, strict=True):  # the reasons in full are below the table
-            table.add_column(name, key=name, width=min(width, 44) if name == "Discretion" else width)
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        table.move_cursor(row=max(1, min(keep, table.row_count - 1)))  # row 0 is a domain heading
+        for key, (size, _) in columns.items():
+            table.add_column(dict(COLUMNS)[key], key=key, width=size)
+        for key, row in rows:
+            if isinstance(row, Text):
+                table.add_row(row, *[""] * (len(columns) - 1), key=key)
+            else:
+                table.add_row(*(Text(_fit(row[k][short], size)) for k, (size, short) in columns.items()),
+                              key=key, height=2 if self.large else 1)
+        keys = [key for key, _ in rows]
+        table.move_cursor(row=keys.index(keep.id) if keep and keep.id in keys else min(1, len(keys) - 1))
         overall = self.session.ratings.overall
         self.query_one("#overall", Static).update(f"Overall  {overall.score}/{overall.max}  {words.overall(overall)}")
+        self.query_one("#score", Digits).update(f"{overall.score}/{overall.max}")
         self.refresh_status()
         self.explain()
 
     def refresh_status(self) -> None:
         self.query_one("#status", Static).update(self.app.status(), layout=False)
 
-    def _cells(self, standard: Standard, result: StandardResult) -> list[str]:
+    def _cells(self, standard: Standard, result: StandardResult) -> dict[str, tuple[str, str]]:
+        """Each column's (full, short) text for one standard."""
         framework = self.session.framework
         title = f"{standard.id} {standard.title}"
+        final = words.rating(result)
+        score = str(result.final.score) if result.final and standard.counts else ""
         if standard.is_judgement:
-            return [title, words.rating(result), str(result.final.score) if result.final and standard.counts else "",
-                    "judgement", "", "", "", ""]
+            return {"standard": (title, title), "final": (final, final), "score": (score, score),
+                    "computed": ("", ""), "panel": ("", ""), "directions": ("", ""),
+                    "sensitivity": ("", ""), "lowest": ("", ""), "reasons": ("", "")}
         lowest = next((f for f in result.key_questions if f.id in result.lowest), None)
         lowest_text = f"{lowest.id}  {lowest.yes}/{lowest.relevant}  {words.percent(lowest)}" if lowest else "-"
         flag = result.discretion
-        reasons = f"⚑ {words.directions(flag)} " + "; ".join(words.discretion_reasons(flag, framework)) if flag.eligible else ""
-        firm = sensitivity(result.key_questions, result.computed, framework)
-        firmness = " · ".join(part for part in (
-            f"↑{firm.up} {firm.up_to.rating}" if firm.up is not None and firm.up_to else "",
-            f"↓{firm.down} {firm.down_to.rating}" if firm.down is not None and firm.down_to else "") if part)
-        panel = ""
+        reasons = "; ".join(words.discretion_reasons(flag, framework)) if flag.eligible else ""
+        moved = sensitivity(result.key_questions, result.computed, framework)
+        sensitive = " · ".join(part for part in (  # in full below the table
+            f"↑{moved.up} {short_band(moved.up_to.rating)}" if moved.up is not None and moved.up_to else "",
+            f"↓{moved.down} {short_band(moved.down_to.rating)}" if moved.down is not None and moved.down_to else "")
+            if part)
+        panel = short_panel = ""
         if result.decision is not None:
             decision = result.decision
-            panel = (f"[reverse b]STALE[/] {decision.rating} (made against {decision.computed})" if result.stale
+            panel = (f"STALE {decision.rating} (made against {decision.computed})" if result.stale
                      else f"{decision.rating} ({decision.by}, {decision.at:%d %b})")
+            short_panel = "STALE" if result.stale else "panel"
         computed = result.computed.rating if result.computed else "not yet rated"
-        score = str(result.final.score) if result.final and standard.counts else ""
-        return [title, words.rating(result), score, computed, panel, lowest_text, firmness, reasons]
+        shown = computed if result.computed != result.final or result.stale else ""  # only when it differs
+        return {"standard": (title, title), "final": (final, final), "score": (score, score),
+                "computed": (shown, short_band(shown)), "panel": (panel, short_panel),
+                "directions": (f"⚑ {words.directions(flag)}" if flag.eligible else "",) * 2,
+                "sensitivity": (sensitive, sensitive), "lowest": (lowest_text, lowest_text),
+                "reasons": (reasons, reasons)}
 
     def _selected(self) -> Standard | None:
-        key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.session.standards.get(key or "")
 
     @on(DataTable.RowHighlighted)
     def explain(self) -> None:
-        standard = self._selected() if self.table.row_count else None
+        """The highlighted standard in full: why it is rated so, what the panel may do, and, once
+        opened, its key questions and the cases behind each percentage."""
+        standard = self._selected()
         if standard is None:
             self.query_one("#explain", Static).update("")
             return
         result = self.session.ratings.standards[standard.id]
-        lines = [f"{standard.id} {standard.title}: {words.rating(result)}"]
-        firm = sensitivity(result.key_questions, result.computed, self.session.framework)
-        if firm.up is not None or firm.down is not None:
-            lines[0] += "  ·  " + "; ".join(part for part in (
-                f"{_cases(firm.up)} from {firm.up_to.rating}" if firm.up is not None and firm.up_to else "",
-                f"{_cases(firm.down)} from {firm.down_to.rating}" if firm.down is not None and firm.down_to else "") if part)
+        framework = self.session.framework
+        lines = [Text.assemble((f"{standard.id} {standard.title}: {words.rating(result)}", "bold"))]
+        if result.computed and result.computed != result.final:
+            lines.append(Text(f"Computed from the answers: {result.computed.rating}."))
+        moved = sensitivity(result.key_questions, result.computed, framework)
+        if moved.up is not None or moved.down is not None:
+            lines.append(Text("Sensitivity: " + "; ".join(part for part in (
+                f"{_cases(moved.up)} from {moved.up_to.rating}" if moved.up is not None and moved.up_to else "",
+                f"{_cases(moved.down)} from {moved.down_to.rating}" if moved.down is not None and moved.down_to else "")
+                if part) + "."))
         if result.discretion.eligible:
-            lines.append("Eligible for discretion " + words.directions(result.discretion) + ": "
-                         + "; ".join(words.discretion_reasons(result.discretion, self.session.framework))
-                         + ". Raise (+), lower (-) or keep (k), with a reason.")
+            lines.append(Text("Eligible for discretion " + words.directions(result.discretion) + ": "
+                              + "; ".join(words.discretion_reasons(result.discretion, framework))
+                              + ". Raise (+), lower (-) or keep (k), with a reason."))
         elif standard.is_judgement:
-            lines.append("A judgement standard: set its rating with r.")
+            lines.append(Text("A judgement standard: set its rating with r."))
         if standard.statement:
-            lines.append(standard.statement)
+            lines.append(Text(standard.statement))
         if standard.guidance:
-            lines += ["Key questions (weighed, not rated):", *(f"  {question}" for question in standard.guidance)]
+            lines += [Text("Key questions (weighed, not rated):"), *(Text(f"  {question}") for question in standard.guidance)]
         if result.decision is not None:
             d = result.decision
             state = "STALE: the computed rating has moved since; decide again" if result.stale else "stands"
-            lines.append(f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} ({state})"
-                         + (f". {d.reason}" if d.reason else ""))
-        self.query_one("#explain", Static).update("\n".join(lines))
+            lines.append(Text(f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} "
+                              f"({state})" + (f". {d.reason}" if d.reason else "")))
+        if self.opened == standard.id:
+            lines += self._key_questions(standard)
+        elif standard.key_questions:
+            lines.append(Text("Enter: its key questions and the cases behind each percentage.", style="italic"))
+        self.query_one("#explain", Static).update(Text("\n").join(lines))
+
+    def _key_questions(self, standard) -> list[Text]:
+        cases = [c.id for c in self.session.cases.values() if c.sample == standard.sample]
+        lines = []
+        for kq in standard.key_questions:
+            figures = self.session.figures(kq.id)
+            band = f" · {figures.band.rating}" if figures.band else ""
+            lines.append(Text(f"{kq.id} {words.count(figures)} yes · {words.percent(figures)}{band} · {kq.text}",
+                              style="bold"))
+            by_answer: dict[str, list[str]] = {}
+            for case in cases:
+                answer = self.session.answers[case].get(kq.id)
+                by_answer.setdefault(answer.value if answer else "unanswered", []).append(case)
+            lines.append(Text("   " + " · ".join(f"{answer}: {' '.join(ids)}" for answer, ids in by_answer.items())))
+        return lines
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        standard = self._selected()
+        if standard is not None:
+            self.opened = None if self.opened == standard.id else standard.id
+            self.explain()
+
+    def action_eligible(self) -> None:
+        self.eligible_only = not self.eligible_only
+        self.rebuild()
+        self.notify("Only the standards eligible for discretion." if self.eligible_only else "Every standard.")
 
     @work
     async def action_decide(self, step: int) -> None:
@@ -235,4 +353,6 @@ class PanelScreen(Screen[None]):
         self.rebuild()
 
     def action_presentation(self) -> None:
-        self.toggle_class("-presentation")
+        self.large = not self.large
+        self.set_class(self.large, "-presentation")
+        self.rebuild()
