@@ -146,7 +146,7 @@ class ResolveConflicts(ModalScreen[Choices | None]):
         if event.button.id == "cancel":
             self.dismiss(None)
             return
-        choices: Choices = {c: "ours" if yours else "theirs" for c, yours in zip(self.conflicts, self.yours)}
+        choices: Choices = {c: "ours" if yours else "theirs" for c, yours in zip(self.conflicts, self.yours, strict=True)}
         self.dismiss(choices)
 
 

@@ -135,7 +135,7 @@ class PanelScreen(Screen[None]):
         return self.app.session
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[Text | str]:
         return self.query_one(DataTable)
 
     def on_mount(self) -> None:
