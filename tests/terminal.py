@@ -10,6 +10,7 @@ import fcntl
 import os
 import pty
 import re
+import select
 import shutil
 import struct
 import subprocess
@@ -184,3 +185,35 @@ class Client:
         self.process.terminate()
         self.process.wait(timeout=10)
         os.close(self.master)
+
+
+def bytes_per_key(path: Path, keys: list[bytes], env: dict[str, str], width: int = 80, height: int = 24) -> list[int]:
+    """The bytes the app writes to a real pseudo-terminal after each key, once the screen is settled."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+    moderate = Path(sys.executable).with_name("moderate")
+    environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    process = subprocess.Popen([str(moderate), "--as", "tester", str(path)], stdin=slave, stdout=slave, stderr=slave,
+                               start_new_session=True, env={**environment, **env})
+    os.close(slave)
+
+    def settled(first: float, least: int = 1) -> int:
+        """Bytes until at least `least` have come (waiting up to `first` seconds for each read) and
+        the output has then been quiet for half a second."""
+        count = 0
+        while select.select([master], [], [], first if count < least else 0.5)[0]:
+            count += len(os.read(master, 1 << 16))
+        return count
+
+    try:
+        if settled(20, least=1000) < 1000:
+            raise AssertionError("the app drew no first screen")
+        counts = []
+        for key in keys:
+            os.write(master, key)
+            counts.append(settled(5))
+        return counts
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        os.close(master)

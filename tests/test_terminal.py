@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from terminal import Client, Terminal, cells, colour_codes, invisible
+from terminal import Client, Terminal, bytes_per_key, cells, colour_codes, invisible
 
 ANSWERS = set("✓✗–·")
 
@@ -88,3 +88,14 @@ def test_a_follower_on_a_smaller_terminal_sees_the_panel_whole_and_cannot_type(t
     finally:
         follower.close()
         leader.close()
+
+
+def test_a_toggle_writes_only_the_few_cells_it_changes(stockton, tmp_path):
+    """At 80x24 a toggle repaints its cell, its key question's figures and, when they change, its
+    standard's line and the score: a few short runs, not whole lines."""
+    stockton.chmod(0o600)  # no warning to paint
+    env = {"TERM": "xterm-256color", "COLORTERM": "", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    # Down to Stockton's 2.2.1 (8/8) on C01: its first toggle (yes to no) also puts '● unsaved' in the
+    # status line; the second (no to n/a: 7/7) moves only its figures, never its standard's rating.
+    *_, first, second = bytes_per_key(stockton, [b"\x1b[B"] * 4 + [b" "] * 2, env)
+    assert second <= 300, (first, second)

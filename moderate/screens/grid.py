@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -87,6 +87,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self.sample = ""  # none shown yet
         self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
+        self._shown_standards: dict[int, Strip] = {}  # row -> a standard's line as last painted
         self._styles: dict[str, Style] = {}
         self._columns = range(0)  # the cases drawn: those in view
         self._label_width = 30
@@ -176,19 +177,39 @@ class CaseGrid(ScrollView, can_focus=True):
         column = self.cursor[1]
         return self.cases[column] if 0 <= column < len(self.cases) else None
 
-    def redraw(self, questions: set[str], cases: set[str] | None = None) -> None:
-        """Repaint the lines these questions change: their own, and their standard's.
+    def redraw(self, questions: set[str], cases: set[str] | None = None, cell: str | None = None) -> None:
+        """Repaint what these questions change: their figures, and their standard's line if it reads
+        differently now. With `cell` (the case whose answer changed) only that cell and the figures
+        are repainted, not the whole line: a few dozen bytes to the terminal, not hundreds.
 
         A prompt's answer changes its own figures only; a key question's, its standard's rating
         and flags too. Other key questions' lines show their own figures, unchanged.
         """
         standards = {self.session.standard_of(q).id for q in questions}
+        width = self.scrollable_content_region.width
+        column = next((i for i, c in enumerate(self.cases) if c.id == cell), None)
         for i, row in enumerate(self.rows):
-            if row.question in questions or (row.kind == STANDARD and row.standard in standards):
+            if row.question in questions:
                 self._lines.pop(i, None)
-                self.refresh_line(i + 1)
+                if column is None:
+                    self.refresh_line(i + 1)
+                    continue
+                self._refresh_span(i, self._label_width, self._fixed_width)
+                x = self._fixed_width + (column - self.first_in_view) * self._cell_width
+                if self._fixed_width <= x < width:
+                    self._refresh_span(i, x, x + self._cell_width)
+            elif row.kind == STANDARD and row.standard in standards:
+                line = self._standard_line(i, width)
+                if list(line) != list(self._shown_standards.get(i, ())):
+                    self.refresh_line(i + 1)
         if cases:  # a case's header (moderated mark) changed
             self.refresh_line(0)
+
+    def _refresh_span(self, row: int, start: int, end: int) -> None:
+        """Repaint part of a row's line: the compositor then writes only those cells."""
+        y = row + 1 - round(self.scroll_y)
+        if 0 < y < self.scrollable_content_region.height:
+            self.refresh(Region(start, y, end - start, 1))
 
     def redraw_standards(self) -> None:
         """Repaint the standards' lines (never cached: ratings and flags change with decisions)."""
@@ -225,7 +246,8 @@ class CaseGrid(ScrollView, can_focus=True):
             if row >= len(self.rows):
                 return Strip.blank(width, self.rich_style)
             if self.rows[row].kind == STANDARD:
-                return self._standard_line(row, width)
+                line = self._shown_standards[row] = self._standard_line(row, width)
+                return line
             fixed, scrolled = self._line(row)
         offset = scroll_x - first * self._cell_width
         visible = scrolled.crop_extend(offset, offset + max(0, width - self._fixed_width), self.rich_style)

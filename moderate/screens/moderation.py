@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Callable
 
+from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -96,6 +97,10 @@ class ModerationScreen(Screen[None]):
 
     if TYPE_CHECKING:
         app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: dict[str, str] = {}  # what the status and detail lines say now
 
     @property
     def session(self) -> Session:
@@ -208,7 +213,7 @@ class ModerationScreen(Screen[None]):
     def changed(self, change: Change | None) -> None:
         """Redraw what one change touched: its lines, the status, the detail."""
         if change is not None:
-            self.grid.redraw({change.question})
+            self.grid.redraw({change.question}, cell=change.case)
         self.refresh_status()
 
     @work
@@ -405,9 +410,15 @@ class ModerationScreen(Screen[None]):
     # ------------------------------------------------------------ status
 
     def refresh_status(self) -> None:
-        # layout=False: the line keeps its size, so nothing else need be laid out and repainted
-        self.query_one("#status", Static).update(self.app.status(), layout=False)
+        self._update("#status", self.app.status())
         self.show_detail()
+
+    def _update(self, selector: str, text: str) -> None:
+        """Repaint a line only when what it says has changed (a toggle rarely changes these)."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            # layout=False: the line keeps its size, so nothing else need be laid out and repainted
+            self.query_one(selector, Static).update(Text(text), layout=False)
 
     def show_detail(self) -> None:
         grid = self.grid
@@ -434,5 +445,6 @@ class ModerationScreen(Screen[None]):
                 figures = self.session.figures(row.question)
                 band = f" · {figures.band.rating}" if figures.band and row.kind == KEY_QUESTION else ""
                 kind = "Prompt " if row.kind == PROMPT else ""
-                lines.append(f"{kind}{row.question}: {words.count(figures)} yes · {words.percent(figures)}{band} · {text}")
-        self.query_one("#detail", Static).update("\n".join(lines), layout=False)
+                # its figures are on its line above; here the question in full, and its band in words
+                lines.append(f"{kind}{row.question}{band} · {text}")
+        self._update("#detail", "\n".join(lines))

@@ -35,7 +35,7 @@ ESSENTIAL = ("standard", "final", "score", "computed", "panel", "directions")
 LARGE = ("standard", "final", "directions")  # for a projector: a standard, its rating, its arrows
 UPGRADES = ("computed", "sensitivity", "panel", "lowest", "reasons")  # a full form, or a column added
 PADDING = 2  # a DataTable cell's padding, either side
-MIN_TITLE = 14
+MIN_TITLE, MAX_TITLE = 14, 34  # the title in full is in the explanation below
 
 
 def _cases(n: int) -> str:
@@ -57,12 +57,19 @@ def fit_columns(cells: list[dict[str, tuple[str, str]]], width: int, large: bool
     def natural(key: str, short: bool) -> int:
         return max([len(headings[key]), *(len(c[key][short]) for c in cells)])
 
-    chosen = {key: (natural(key, key != "standard"), key != "standard") for key in (LARGE if large else ESSENTIAL)}
+    chosen = {key: (natural(key, key not in ("standard", "final")), key not in ("standard", "final"))
+              for key in (LARGE if large else ESSENTIAL)}
+    if not large:
+        chosen["standard"] = (min(MAX_TITLE, chosen["standard"][0]), False)
     used = sum(w + PADDING for w, _ in chosen.values())
     if used > width:
         title = max(MIN_TITLE, chosen["standard"][0] - (used - width))
         used -= chosen["standard"][0] - title
         chosen["standard"] = (title, False)
+    if used > width:  # 60 columns: "RI" for "Requires improvement"
+        short = natural("final", True)
+        used -= chosen["final"][0] - short
+        chosen["final"] = (short, True)
     for key in () if large else UPGRADES:
         wanted = natural(key, False)
         more = wanted - chosen[key][0] if key in chosen else wanted + PADDING
@@ -195,7 +202,7 @@ class PanelScreen(Screen[None]):
         final = words.rating(result)
         score = str(result.final.score) if result.final and standard.counts else ""
         if standard.is_judgement:
-            return {"standard": (title, title), "final": (final, final), "score": (score, score),
+            return {"standard": (title, title), "final": (final, short_band(final)), "score": (score, score),
                     "computed": ("", ""), "panel": ("", ""), "directions": ("", ""),
                     "sensitivity": ("", ""), "lowest": ("", ""), "reasons": ("", "")}
         lowest = next((f for f in result.key_questions if f.id in result.lowest), None)
@@ -215,7 +222,7 @@ class PanelScreen(Screen[None]):
             short_panel = "STALE" if result.stale else "panel"
         computed = result.computed.rating if result.computed else "not yet rated"
         shown = computed if result.computed != result.final or result.stale else ""  # only when it differs
-        return {"standard": (title, title), "final": (final, final), "score": (score, score),
+        return {"standard": (title, title), "final": (final, short_band(final)), "score": (score, score),
                 "computed": (shown, short_band(shown)), "panel": (panel, short_panel),
                 "directions": (f"⚑ {words.directions(flag)}" if flag.eligible else "",) * 2,
                 "sensitivity": (sensitive, sensitive), "lowest": (lowest_text, lowest_text),
