@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import REPO, SAMPLES
 from moderate.screens.app import ModerateApp
 from moderate.screens.grid import CaseGrid
 from screen import screen_text
@@ -75,3 +78,14 @@ async def test_a_narrower_window_brings_the_cursors_case_back_into_view(tmp_path
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert " C13 " in header(app) and header(app).rstrip().endswith("C13")
+
+
+async def test_figures_columns_are_as_wide_as_their_figures_at_2000_cases(tmp_path):
+    path = tmp_path / "large.toml"
+    subprocess.run([sys.executable, str(REPO / "tools" / "generate_inspection.py"), str(path), "--cases", "2000"],
+                   check=True, capture_output=True)
+    path.chmod(0o600)
+    async with ModerateApp(path, "jb", theme="textual-dark").run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = [line for line in screen_text(pilot.app).splitlines() if re.search(r"….*\d+/\d+", line)]
+        assert lines and all(re.search(r"… +\d{3,4}/\d{4}[? ] +\d+%", line) for line in lines), lines

@@ -118,7 +118,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.cases = [c for c in self.session.cases.values() if c.sample == sample]
         longest = max((len(c.id) for c in self.cases), default=3)
         self._cell_width = max(5, min(10, longest + 2))
-        self._count_width = max(7, 2 * len(str(len(self.cases))) + 1)  # yes/relevant at its widest
+        self._count_width = max(7, 2 * len(str(len(self.cases))) + 2)  # a space, and yes/relevant at its widest
         self._layout()
         first_question = next((i for i, r in enumerate(self.rows) if r.kind != STANDARD), 0)
         if keep is not None:
