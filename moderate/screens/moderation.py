@@ -101,6 +101,7 @@ class ModerationScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._shown: dict[str, str] = {}  # what the status and detail lines say now
+        self.advance = chosen_advance()
 
     @property
     def session(self) -> Session:
@@ -112,10 +113,6 @@ class ModerationScreen(Screen[None]):
         self.grid.elsewhere = elsewhere
         self.grid.show(self.grid.sample)
         self.refresh_status()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.advance = chosen_advance()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
