@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template
-from .merge import merge
+from .merge import leftover_conflicts, merge
 from .model import Case, Inspection
-from .reading import InspectionError, load, parse_text
+from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
+from .shown import doubts, shown
 from .storage import SaveError, save, save_merging, write_text
 from .writing import comment_lines, dumps
 
@@ -218,10 +219,24 @@ def _check(args: argparse.Namespace) -> int:
         except InspectionError as error:
             print(error, file=sys.stderr)
             status = REFUSED
-        else:
-            inspection = loaded.inspection
-            print(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)")
+            continue
+        inspection = loaded.inspection
+        left = leftover_conflicts(inspection)
+        if left:
+            print(shown(f"{path}: {left}"), file=sys.stderr)
+            status = REFUSED
+        for doubt in (*doubts(inspection), *_ineligible(loaded)):
+            print(shown(f"{path}: warning: {doubt}"), file=sys.stderr)
+        if not left:
+            print(shown(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)"))
     return status
+
+
+def _ineligible(loaded: Loaded) -> list[str]:
+    ratings = rate_inspection(loaded.inspection, loaded.framework)
+    return [f"discretion on {r.id} ({r.decision.computed} → {r.decision.rating}, by {r.decision.by}) stands, "
+            "but the standard is not eligible for discretion: the panel's rating is shown as such"
+            for r in ratings.standards.values() if r.ineligible and r.decision is not None]
 
 
 def _format(args: argparse.Namespace) -> int:

@@ -341,6 +341,15 @@ def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:
 
 # ---------------------------------------------------------------- the result
 
+def leftover_conflicts(inspection: Inspection) -> str | None:
+    """What a git merge left to settle in the file, if anything: `[[merge_conflicts]]`."""
+    left = inspection.extra.get("merge_conflicts")
+    if not left:
+        return None
+    count = len(left) if isinstance(left, list) else 1
+    return (f"{count} merge conflict{'s' * (count != 1)} left to settle ([[merge_conflicts]]): settle each "
+            "answer, then delete the [[merge_conflicts]] tables")
+
 def _checked(inspection: Inspection) -> tuple[str, tuple[Conflict, ...]]:
     """The merged file's text, and each rule it would break (an answer to a question the other
     side removed, say): never write a file the program would then refuse to open."""

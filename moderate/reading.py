@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import stat
+import re
 import threading
 import tomllib
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ try:  # the same parser as tomllib, compiled by mypyc: 3-4x faster on an inspect
 except ImportError:  # no tomli installed: the standard library's pure-Python copy
     compiled = tomllib  # type: ignore[misc]
 
+from . import guard
+from .shown import controls, shown
 from .frameworks import PRESETS, Framework, resolve
 from .model import (
     FORMAT,
@@ -41,6 +42,11 @@ from .model import (
 
 BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 64 * 1024 * 1024  # far beyond any real inspection; refuses runaway files early
+# Far beyond any real inspection, and refused before the TOML parser, which is slow (even
+# quadratic) on keys of many parts, and before a huge title is redrawn on every key.
+MAX_KEY_PARTS = 32
+MAX_LINE = 64 * 1024
+MAX_STRING = 64 * 1024
 ANSWERS = {answer.value: answer for answer in Answer}
 Table = dict[str, Any]  # a TOML table as parsed: its values are checked here, one by one
 _NO_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # in a record of a file being refused only
@@ -52,7 +58,8 @@ class InspectionError(Exception):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+        # Shown, never raw: a message quotes the file, which may hold terminal escapes.
+        super().__init__("\n".join(shown(f"{source}: {p}") for p in problems))
 
 
 @dataclass(frozen=True)
@@ -64,19 +71,17 @@ class Loaded:
 
 def load(path: str | Path) -> Loaded:
     """Read and validate one inspection file."""
-    path = Path(path)
+    return parse_bytes(read_file(path), str(path))
+
+
+def read_file(path: str | Path) -> bytes:
+    """An inspection file's bytes, through the guarded open: a named pipe, a device or a runaway
+    size is refused (`InspectionError`) before anything is read."""
     name = str(path)
     try:
-        # O_NONBLOCK: a named pipe is refused below rather than waited on for ever.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-                raise InspectionError(name, [f"is {kind}, not an inspection file"])
-            if info.st_size > MAX_BYTES:
-                raise InspectionError(name, [f"is larger than {MAX_BYTES // (1024 * 1024)} MiB: not an inspection file"])
-            data = f.read()
+        return guard.read(path, MAX_BYTES, "an inspection file")
+    except guard.Refused as refused:
+        raise InspectionError(name, [refused.reason]) from None
     except FileNotFoundError:
         raise InspectionError(name, ["no such file"]) from None
     except IsADirectoryError:
@@ -85,9 +90,6 @@ def load(path: str | Path) -> Loaded:
         raise InspectionError(name, ["cannot be read: permission denied"]) from None
     except OSError as e:
         raise InspectionError(name, [f"cannot be read: {e.strerror or e}"]) from None
-    if len(data) > MAX_BYTES:
-        raise InspectionError(name, [f"is larger than {MAX_BYTES // (1024 * 1024)} MiB: not an inspection file"])
-    return parse_bytes(data, name)
 
 
 def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
@@ -96,7 +98,8 @@ def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
     if not data.strip():
         raise InspectionError(name, ["is empty: an inspection file starts with 'format = 1'"])
     if b"\0" in data:
-        raise InspectionError(name, ["is binary, not a TOML inspection file"])
+        raise InspectionError(name, [f"is {_wide_encoding(data) or 'binary'}, not a TOML inspection file"
+                                     + (": save it as UTF-8" if _wide_encoding(data) else "")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -104,7 +107,23 @@ def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
     return parse_text(text, name)
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 text, by its byte-order mark or, without one, where its zero bytes fall."""
+    for mark, encoding in ((b"\xff\xfe\0\0", "UTF-32 (little-endian)"), (b"\0\0\xfe\xff", "UTF-32 (big-endian)"),
+                           (b"\xff\xfe", "UTF-16 (little-endian)"), (b"\xfe\xff", "UTF-16 (big-endian)")):
+        if data.startswith(mark):
+            return f"{encoding} text"
+    head = data[:4096]
+    for width, encoding in ((4, "UTF-32"), (2, "UTF-16")):
+        for order, place in (("little-endian", 0), ("big-endian", width - 1)):
+            units = [head[i:i + width] for i in range(0, len(head) - width + 1, width)]
+            if units and all(u[place] != 0 and u.count(0) == width - 1 for u in units[:64]):
+                return f"{encoding} ({order}) text"
+    return None
+
+
 def parse_text(text: str, name: str = "<inspection>") -> Loaded:
+    prescan(text, name)  # before any parser: they are slow, even quadratic, on hostile text
     # Compiled code never lets go of the GIL: a 2,000-case parse in a worker thread stopped
     # the screen for its whole 0.5-3 s. Off the main thread (a save or reload beside the
     # screen) the pure-Python tomllib parses, and yields to the screen every few ms.
@@ -117,6 +136,37 @@ def parse_text(text: str, name: str = "<inspection>") -> Loaded:
         raise InspectionError(name, ["TOML syntax error: nested too deeply"]) from None
     inspection, framework = from_document(document, name)
     return Loaded(inspection, framework, text)
+
+
+def prescan(text: str, name: str = "<inspection>") -> None:
+    """Refuse, before any TOML parser sees it, a text built to be slow to parse or to show:
+    lines, multi-line strings or dotted keys far beyond any real inspection. Linear in the
+    text: a line is looked at closely only when it holds that many dots."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE:
+            problems.append(f"line {number}: {len(line):,} characters long, over the limit of {MAX_LINE:,}")
+        if line.count(".") >= MAX_KEY_PARTS:  # rare: only then look for the key itself
+            deep = _DEEP_KEY.match(line)
+            if deep:
+                problems.append(f"line {number}: a dotted key of {deep.group().count('.') + 1:,} parts, "
+                                f"over the limit of {MAX_KEY_PARTS}")
+    if '"""' in text or "'''" in text:
+        for found in _MULTILINE_STRING.finditer(text):
+            if len(found.group()) - 6 > MAX_STRING:
+                problems.append(f"line {_line_of(text, found.start())}: a string of {len(found.group()) - 6:,} "
+                                f"characters, over the limit of {MAX_STRING:,}")
+    if problems:
+        raise InspectionError(name, problems[:20])
+
+
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_DEEP_KEY = re.compile(f"[ \t]*\\[*[ \t]*{_PART}(?:[ \t]*\\.[ \t]*{_PART}){{{MAX_KEY_PARTS},}}")
+_MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def _syntax_message(text: str, error: ValueError) -> str:
@@ -266,6 +316,9 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
 
     samples = check.table(doc, "samples", "")
     for sample_id, description in samples.items():
+        if controls(sample_id):
+            check.problem(f"samples.{_key(sample_id)}", f"holds control characters ({', '.join(controls(sample_id))}): "
+                                                        "ids are plain text on one line")
         if not isinstance(description, str):
             check.problem(f"samples.{_key(sample_id)}", f"expected a string, found {_type_name(description)}")
 
@@ -277,7 +330,9 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
     band_names = [b.rating for b in framework.bands] if framework else None
 
     standards = _standards(doc, samples, band_names, check)
-    questions: set[str] | None = {q for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
+    # Each question's sample: an answer counts only in a case of that sample.
+    questions: dict[str, str | None] | None = {
+        q: s.sample for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
     if not isinstance(doc.get("standards"), list) or not standards:
         questions = None  # already reported; calling every answer unknown would only bury that
     cases = _cases(doc, samples, questions, check)
@@ -393,8 +448,17 @@ def _key_questions(entry: Table, where: str, band_names: list[str] | None,
     return result
 
 
+def _plain_id(identifier: str | None, where: str, check: _Checker) -> None:
+    """Ids name columns, rows and log entries: a line break or control character in one would
+    split or disguise it."""
+    if identifier is not None and controls(identifier):
+        check.problem(f"{where}.id", f"holds control characters ({', '.join(controls(identifier))}): "
+                                     "ids are plain text on one line")
+
+
 def _question_id(table: Table, where: str, seen: dict[str, str], check: _Checker) -> str | None:
     qid = check.string(table, "id", where, required=True)
+    _plain_id(qid, where, check)
     if qid is not None:
         if qid in seen:
             check.problem(f"{where}.id", f"duplicate question id {qid!r} (also at {seen[qid]})")
@@ -408,6 +472,7 @@ def _unique_id(entry: Table, table: str, index: int, kind: str, seen: set[str],
     """An entry's id, checked unique, and where it is for messages: 'cases[3] (C04)'."""
     where = f"{table}[{index}]"
     found = check.string(entry, "id", where, required=True)
+    _plain_id(found, where, check)
     if found is not None:
         where = f"{where} ({found})"
         if found in seen:
@@ -416,7 +481,10 @@ def _unique_id(entry: Table, table: str, index: int, kind: str, seen: set[str],
     return found, where
 
 
-def _cases(doc: Table, samples: Table, questions: set[str] | None, check: _Checker) -> list[Case]:
+def _cases(doc: Table, samples: Table, questions: dict[str, str | None] | None, check: _Checker) -> list[Case]:
+    by_sample: dict[str | None, set[str]] = {}
+    for question, owner in (questions or {}).items():
+        by_sample.setdefault(owner, set()).add(question)
     seen: set[str] = set()
     cases = []
     for i, entry in enumerate(check.tables(doc, "cases", "")):
@@ -433,7 +501,7 @@ def _cases(doc: Table, samples: Table, questions: set[str] | None, check: _Check
         given = check.table(entry, "answers", where)
         try:  # nearly every case is valid: one comprehension, and the slow loop only to say why not
             answers = {question: ANSWERS[value] for question, value in given.items()}
-            valid = questions is None or questions.issuperset(answers)
+            valid = questions is None or by_sample.get(sample, frozenset()).issuperset(answers)
         except (KeyError, TypeError):  # not a valid answer, or not even hashable
             valid = False
         if not valid:
@@ -444,6 +512,12 @@ def _cases(doc: Table, samples: Table, questions: set[str] | None, check: _Check
                     check.problem(f"{where}.answers.{_key(question)}", "no such question in this file")
                 elif answer is None:
                     check.problem(f"{where}.answers.{_key(question)}", f"{_short(value)} is not yes, no or n/a")
+                elif questions is not None and sample in samples and questions[question] != sample \
+                        and (questions[question] is None or questions[question] in samples):  # else already reported
+                    owner = f"sample {questions[question]!r}" if questions[question] else "no sample (a judgement)"
+                    check.problem(f"{where}.answers.{_key(question)}",
+                                  f"the question belongs to {owner}, not to this case's sample {sample!r}: "
+                                  "the answer would count for nothing")
                 else:
                     answers[question] = answer
         oversight = check.string(entry, "oversight", where)

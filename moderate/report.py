@@ -13,6 +13,7 @@ from . import audit, words
 from .frameworks import Band, Framework
 from .model import Inspection, Standard
 from .rules import Figures, Ratings, StandardResult, whole_percent
+from .shown import shown_lines
 
 
 def _name(band: Band | None) -> str | None:
@@ -169,7 +170,7 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
     facts = _case_facts_lines(inspection)
     out += ["", *facts] if facts else []
     out += ["", *audit.moderation_text(inspection), "", *audit.panel_text(inspection, ratings)]
-    return "\n".join(out) + "\n"
+    return shown_lines("\n".join(out)) + "\n"
 
 
 def _cell(text: str) -> str:
@@ -215,7 +216,7 @@ def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, 
     facts = _case_facts_lines(inspection)
     out += ["", "## Cases", "", *facts] if facts else []
     out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
-    return "\n".join(out) + "\n"
+    return shown_lines("\n".join(out)) + "\n"
 
 
 def _domain_heading(standard: Standard, framework: Framework) -> str:

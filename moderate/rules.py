@@ -308,6 +308,12 @@ class StandardResult:
     def rated(self) -> bool:
         return self.final is not None or self.not_rated
 
+    @property
+    def ineligible(self) -> bool:
+        """A standing panel decision on a standard the rules do not flag for discretion
+        (made by hand in the file, or the answers moved since without moving the band)."""
+        return self.decision is not None and not self.stale and not self.discretion.eligible
+
 
 def kind_of(standard: Standard) -> str:
     if standard.is_judgement:

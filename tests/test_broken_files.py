@@ -195,9 +195,9 @@ def test_very_large_file(tmp_path):
     with path.open("wb") as f:
         f.write(b"format = 1\n# ")
         f.truncate(65 * 1024 * 1024)  # sparse: mostly NUL bytes, but size is what is refused first
-    assert_refused(moderate("check", path), path, ["is larger than 64 MiB: not an inspection file"])
+    assert_refused(moderate("check", path), path, ["is 65 MiB, over the limit of 64 MiB for an inspection file"])
     result = moderate("format", path)
-    assert_refused(result, path, ["is larger than 64 MiB"])
+    assert_refused(result, path, ["over the limit of 64 MiB"])
     assert path.stat().st_size == 65 * 1024 * 1024
 
 
@@ -207,7 +207,7 @@ def test_large_text_file_just_over_the_limit(tmp_path):
     with path.open("wb") as f:
         f.write(b"format = 1\n")
         f.write(comment * (64 * 1024 + 1))
-    assert_refused(moderate("check", path), path, ["is larger than 64 MiB"])
+    assert_refused(moderate("check", path), path, ["over the limit of 64 MiB"])
 
 
 def test_unreadable_file(tmp_path):
@@ -225,6 +225,8 @@ def test_unreadable_file(tmp_path):
 def test_nested_too_deeply(tmp_path):
     path = tmp_path / "deep.toml"
     path.write_text("format = 1\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    assert_refused(moderate("check", path), path, ["line 2: 100,004 characters long, over the limit of 65,536"])
+    path.write_text("format = 1\nx = " + "[\n" * 50_000 + "]\n" * 50_000, encoding="utf-8")
     assert_refused(moderate("check", path), path, ["TOML syntax error"])
 
 

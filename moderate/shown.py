@@ -1,0 +1,131 @@
+"""Text from a file, made safe to show: it is data, never instructions to the terminal.
+
+A title holding ESC sequences could clear the screen, rename the terminal or make it type
+replies into the app; a right-to-left override could make "C01" read as something else.
+`shown` is the one place that turns every such character into a visible stand-in; the
+app, the reports and `check` pass every string from a file through it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import fields, is_dataclass
+from typing import Iterable, Iterator
+
+from .model import Inspection
+
+# Bidirectional embeddings, overrides, isolates and marks: they reorder what is shown.
+BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SEPARATORS = frozenset("\u2028\u2029")  # line and paragraph separators: a line break in disguise
+
+
+def _stand_in(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ESC is shown as ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def is_control(ch: str) -> bool:
+    """C0, DEL, C1, bidirectional controls and line separators."""
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI or ch in _SEPARATORS
+
+
+_TABLE = {code: _stand_in(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0),
+                                                    *map(ord, BIDI), *map(ord, _SEPARATORS))}
+
+
+def shown(text: str) -> str:
+    """`text` with every control character made visible (ESC as ␛, U+202E as <U+202E>)."""
+    return text.translate(_TABLE)
+
+
+def shown_lines(text: str) -> str:
+    """A multi-line text made safe, keeping its own line breaks (a report, a message)."""
+    return "\n".join(map(shown, text.split("\n")))
+
+
+def controls(text: str) -> list[str]:
+    """The control characters in `text`, as shown: ["␛", "<U+202E>"]."""
+    return list(dict.fromkeys(_stand_in(ch) for ch in text if is_control(ch)))
+
+
+# ---------------------------------------------------------------- look-alike ids
+
+# Letters of other scripts drawn like Latin ones (Unicode's confusables, the common ones).
+_LATIN_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТУХаеорсухіјѕԁɡΑΒΕΖΗΙΚΜΝΟΡΤΥΧονΙⅠ",
+    "ABEKMHOPCTYXaeopcyxijsdgABEZHIKMNOPTYXovII",
+)
+
+
+def skeleton(identifier: str) -> str:
+    """What an id looks like: two ids with one skeleton are told apart by no reader."""
+    return unicodedata.normalize("NFKC", identifier).translate(_LATIN_LOOKALIKES).casefold()
+
+
+def scripts(identifier: str) -> set[str]:
+    """The scripts of an id's letters: {"LATIN", "CYRILLIC"} for a Latin C and Cyrillic О."""
+    return {unicodedata.name(ch, "UNKNOWN").split(" ")[0] for ch in identifier if ch.isalpha()}
+
+
+def look_alikes(ids: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs of different ids that read the same."""
+    first: dict[str, str] = {}
+    pairs = []
+    for identifier in ids:
+        seen = first.setdefault(skeleton(identifier), identifier)
+        if seen != identifier:
+            pairs.append((seen, identifier))
+    return pairs
+
+
+# ---------------------------------------------------------------- what `check` warns about
+
+# The records' field names that the file spells otherwise.
+_IN_FILE = {"title": "inspection.title", "lead_inspector": "inspection.lead_inspector", "framework": "inspection.framework",
+            "inspection_extra": "inspection", "framework_overrides": "framework", "extra": "", "from_": "from"}
+
+
+def strings(value: object, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a record, with where it is in the file: ("cases[3].label", "...")."""
+    if isinstance(value, str):
+        yield where, value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for field in fields(value):
+            name = _IN_FILE.get(field.name, field.name) if not where or field.name in ("extra", "from_") \
+                else field.name
+            yield from strings(getattr(value, field.name), f"{where}.{name}".strip("."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key, f"{where} key")
+            yield from strings(item, f"{where}.{key}".lstrip("."))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from strings(item, f"{where}[{i}]")
+
+
+def doubts(inspection: Inspection) -> list[str]:
+    """What a reader could be misled by: control characters, ids that look alike or mix scripts."""
+    found = [f"{shown(where)}: holds control characters ({', '.join(controls(text))}); "
+             f"shown as such, they are not sent to the terminal"
+             for where, text in strings(inspection) if any(map(is_control, text))]
+    for kind, ids in (("case", [c.id for c in inspection.cases]), ("standard", [s.id for s in inspection.standards]),
+                      ("question", [q.id for s in inspection.standards for kq in s.key_questions
+                                    for q in (kq, *kq.prompts)])):
+        for one, other in look_alikes(ids):
+            found.append(f"{kind} ids {shown(one)!r} and {shown(other)!r} look alike but differ "
+                         f"({_spelled(one)} / {_spelled(other)})")
+        for identifier in ids:
+            mixed = scripts(identifier)
+            if len(mixed) > 1:
+                found.append(f"{kind} id {shown(identifier)!r} mixes scripts ({', '.join(sorted(mixed)).lower()}): "
+                             "it may read as another id")
+    return found
+
+
+def _spelled(identifier: str) -> str:
+    return " ".join(f"U+{ord(ch):04X}" if not ch.isascii() else ch for ch in identifier)
