@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template
 from .merge import leftover_conflicts, merge
-from .model import Case, Inspection
+from .model import Case
 from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
 from .shown import doubts, shown
@@ -341,7 +341,14 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
 def _merge_driver(args: argparse.Namespace) -> int:
     base, ours, theirs = (_version(path, side) for path, side in
                           ((args.base, "base"), (args.ours, "ours"), (args.theirs, "theirs")))
-    merged = merge(base, ours, theirs)
+    for side, loaded in (("ours", ours), ("theirs", theirs)):
+        comments = comment_lines(loaded.text)
+        if comments:  # as format does: the canonical layout would drop them, so git is left to merge by hand
+            lines = ", ".join(map(str, comments[:10])) + (", ..." if len(comments) > 10 else "")
+            print(f"moderate merge-driver: {side} has comments (lines {lines}) that a merged file would drop; "
+                  f"nothing written: merge this file by hand", file=sys.stderr)
+            return CONFLICTS
+    merged = merge(base.inspection, ours.inspection, theirs.inspection)
     inspection = merged.inspection
     if merged.conflicts:
         # Kept in the file itself, so whoever settles them sees what each side had.
@@ -353,9 +360,9 @@ def _merge_driver(args: argparse.Namespace) -> int:
     return CONFLICTS if merged.conflicts else 0
 
 
-def _version(path: Path, side: str) -> Inspection:
+def _version(path: Path, side: str) -> Loaded:
     try:
-        return load(path).inspection
+        return load(path)
     except InspectionError as error:  # git passes temporary names: say which version is broken
         raise InspectionError(f"{side} version {path}", error.problems) from None
 

@@ -10,6 +10,7 @@ there until someone chooses (`choices`), so nobody's answer is dropped silently.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
@@ -106,9 +107,9 @@ class _Merger:
         self.conflicts: list[Conflict] = []
 
     def pick(self, base: _Value, ours: _Value, theirs: _Value, kind: str, words: Words, **where: str) -> _Value:
-        if ours == theirs or theirs == base:
+        if same(ours, theirs) or same(theirs, base):
             return ours
-        if ours == base:
+        if same(ours, base):
             return theirs
         conflict = Conflict(where.get("case"), where.get("question"), words(base, "base"), words(ours, "ours"),
                             words(theirs, "theirs"), kind, where.get("field"))
@@ -127,6 +128,19 @@ class _Merger:
             if value is not None:
                 merged[key] = value
         return merged
+
+
+def same(one: Any, other: Any) -> bool:
+    """Equal, counting a nan (which TOML allows in unknown keys) equal to a nan."""
+    if one == other:
+        return True
+    if isinstance(one, float) and isinstance(other, float):
+        return math.isnan(one) and math.isnan(other)
+    if isinstance(one, dict) and isinstance(other, dict):
+        return one.keys() == other.keys() and all(same(one[k], other[k]) for k in one)
+    if isinstance(one, (list, tuple)) and isinstance(other, (list, tuple)):
+        return len(one) == len(other) and all(map(same, one, other))
+    return False
 
 
 def _words(value: Any, side: str) -> str | None:
@@ -189,13 +203,43 @@ def _standards(base: tuple[Standard, ...], ours: tuple[Standard, ...], theirs: t
 # ---------------------------------------------------------------- cases
 
 def _cases(base: tuple[Case, ...], ours: tuple[Case, ...], theirs: tuple[Case, ...], m: _Merger) -> tuple[Case, ...]:
-    """Union by id: a case added on either side is kept, and one removed on a side that
-    the other kept comes back, answers and all (removing cases is not a merge's to decide)."""
+    """By id: a case added on either side is kept; one deleted on a side stays deleted if the
+    other left it as it was, and is a conflict if the other edited it (the merge keeps ours)."""
     base_cases = {c.id: c for c in base}
+    our_cases = {c.id: c for c in ours}
     their_cases = {c.id: c for c in theirs}
-    our_ids = {c.id for c in ours}
-    merged = [_case(base_cases.get(c.id), c, their_cases[c.id], m) if c.id in their_cases else c for c in ours]
-    return (*merged, *(c for c in theirs if c.id not in our_ids))
+    merged = []
+    for case in ours:
+        if case.id in their_cases:
+            merged.append(_case(base_cases.get(case.id), case, their_cases[case.id], m))
+        elif case.id not in base_cases:
+            merged.append(case)  # added by us
+        elif _deleted_by_one(case.id, base_cases[case.id], case, None, m) is not None:
+            merged.append(case)  # deleted by them but edited by us, and kept (our side)
+    for case in theirs:
+        if case.id in our_cases:
+            continue
+        if case.id not in base_cases:
+            merged.append(case)  # added by them
+        elif _deleted_by_one(case.id, base_cases[case.id], None, case, m) is not None:
+            merged.append(case)  # deleted by us but edited by them: theirs chosen
+    return tuple(merged)
+
+
+def _deleted_by_one(case_id: str, base: Case, ours: Case | None, theirs: Case | None, m: _Merger) -> Case | None:
+    """A case one side deleted: gone if the other side left it alone, else a conflict."""
+    kept = ours if ours is not None else theirs
+    if kept is None or same(_fields(kept), _fields(base)):
+        return None
+    return m.pick(base, ours, theirs, "structure", _presence, field=f"cases.{case_id}")
+
+
+def _presence(value: Case | None, side: str) -> str:
+    return "present" if side == "base" else "deleted" if value is None else "edited"
+
+
+def _fields(case: Case) -> tuple[Any, ...]:
+    return tuple(getattr(case, f.name) for f in fields(case))
 
 
 _CASE_FIELDS = ("sample", "label", "inspector", "oversight", "interviewed", "notes")
