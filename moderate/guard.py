@@ -118,11 +118,12 @@ def user_name(uid: int) -> str:
         return f"user {uid}"
 
 
-def create_temporary(directory: Path, prefix: str, mode: int = 0o600) -> tuple[int, Path]:
-    """A new file `PREFIX.RANDOM.tmp` in `directory`, never through a link (O_EXCL)."""
+def create_temporary(directory: Path, prefix: str, flags: int = 0) -> tuple[int, Path]:
+    """A new file `PREFIX.RANDOM.tmp` in `directory`, readable by its owner only, never
+    through a link (O_EXCL)."""
     while True:
         temporary = directory / f"{prefix}.{secrets.token_hex(4)}.tmp"
         try:
-            return open_fd(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode, follow=False), temporary
+            return open_fd(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flags, 0o600, follow=False), temporary
         except FileExistsError:
             continue

@@ -1,7 +1,8 @@
 """A journal beside the inspection file, so that no answer entered is lost to a crash.
 
-`.NAME.USER.journal` (owner-only; one per moderator, since several may have the file
-open at once and merge their saves) starts with a header holding the file's text as the
+`.NAME.USER.UID.journal` (owner-only; one per moderator, since several may have the file
+open at once and merge their saves; the Unix uid as well as the name given with --as, so
+that two accounts using one name never share a journal) starts with a header holding the file's text as the
 session read it, and its sha256; then every command on the session is one JSON line,
 handed to the kernel with os.write before the command returns. That survives the
 process being killed (kill -9, the SIGHUP of a dropped SSH connection). Lines are not
@@ -25,22 +26,23 @@ import hashlib
 import json
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .reading import Loaded, load, parse_text
+from . import guard
+from .reading import MAX_BYTES, InspectionError, Loaded, load, parse_text, read_file
 from .session import Record, Session, now, replay
-from .storage import PRIVATE, sync_directory
+from .storage import sync_directory
 
 VERSION = 1
+MAX_JOURNAL = 4 * MAX_BYTES  # the file's text and a session's commands: refuse anything bigger unread
 _SAVING = "saving"  # written just before a save, with the sha256 of the text being saved
 
 
 def journal_path(path: str | Path, user: str) -> Path:
-    path = Path(path)
-    return path.with_name(f".{path.name}.{re.sub(r'[^A-Za-z0-9_.-]', '_', user)}.journal")
+    path = Path(os.path.realpath(path))  # beside the file itself, whatever link it was opened through
+    return path.with_name(f".{path.name}.{re.sub(r'[^A-Za-z0-9_.-]', '_', user)}.{os.geteuid()}.journal")
 
 
 def _sha256(text: str) -> str:
@@ -66,10 +68,13 @@ class JournalInUse(Exception):
 
 class Journal:
     def __init__(self, target: Path, user: str):
-        self.target = target
+        self.target = Path(os.path.realpath(target))
         self.user = user
         self.path = journal_path(target, user)
         self._fd = -1
+        self._written = 0  # bytes of whole lines in the journal
+        # Why the journal stopped (a full disk): the work since is in memory only, until a save.
+        self.failed: OSError | None = None
 
     @classmethod
     def open(cls, path: str | Path, base_text: str, user: str, restoring: Pending | None = None) -> Journal:
@@ -87,8 +92,24 @@ class Journal:
         return journal
 
     def record(self, record: Record) -> None:
-        """Append one record; it is in the kernel's hands when this returns. Fit for `Session(listener=...)`."""
-        _write(self._fd, _line(record))
+        """Append one record; it is in the kernel's hands when this returns. Fit for `Session(listener=...)`.
+
+        Should the write fail (a full disk), the line cut short is taken back, the journal
+        stops (`failed` says why) and the work goes on in memory: the caller tells the user,
+        who saves, here or elsewhere. A save starts the journal afresh."""
+        if self.failed is not None or self._fd < 0:
+            return
+        line = _line(record)
+        try:
+            _write(self._fd, line)
+        except OSError as error:
+            self.failed = error
+            try:
+                os.ftruncate(self._fd, self._written)
+            except OSError:
+                pass
+            return
+        self._written += len(line)
 
     def saving(self, text: str) -> None:
         """Say that `text` is about to be saved: should a crash come after the file is written
@@ -120,11 +141,11 @@ class Journal:
         place, so that a crash leaves one or the other whole, never neither."""
         header = {"journal": VERSION, "file": self.target.name, "base_sha256": _sha256(base_text), "user": self.user,
                   "base": base_text}
-        temporary = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.tmp")
-        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_WRONLY | os.O_CLOEXEC, PRIVATE)
+        data = b"".join(_line(r) for r in (header, *records))
+        fd, temporary = guard.create_temporary(self.path.parent, self.path.name, os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            _write(fd, b"".join(_line(r) for r in (header, *records)))
+            _write(fd, data)
             os.fsync(fd)
             os.replace(temporary, self.path)
         except BaseException:
@@ -133,7 +154,7 @@ class Journal:
             raise
         if self._fd >= 0:
             os.close(self._fd)
-        self._fd = fd
+        self._fd, self._written, self.failed = fd, len(data), None
         sync_directory(self.path.parent)
 
 
@@ -168,23 +189,35 @@ class Pending:
 
 
 def pending(path: str | Path, user: str) -> Pending | None:
-    """`user`'s journal of `path`, if it holds unsaved work or is in use; else None."""
-    target = Path(path)
+    """`user`'s journal of `path`, if it holds unsaved work or is in use; else None.
+
+    A journal that is not a regular file of this user's, readable by nobody else, is never
+    read: `InspectionError` naming it (another user could have planted work in our name)."""
+    target = Path(os.path.realpath(path))
+    name = journal_path(target, user)
     try:
-        fd = os.open(journal_path(target, user), os.O_RDONLY | os.O_CLOEXEC)
+        fd = guard.open_fd(name, follow=False, what="a journal")
     except FileNotFoundError:
         return None
+    except guard.Refused as refused:
+        raise InspectionError(refused.path, [refused.reason]) from None
     with os.fdopen(fd, "rb") as f:
         try:
+            guard.check_private(fd, name, "journal")
             fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
             live = False
         except BlockingIOError:
             live = True
-        data = f.read()
+        except guard.Refused as refused:
+            raise InspectionError(refused.path, [refused.reason]) from None
+        try:
+            data = guard.read_fd(fd, name, MAX_JOURNAL, "a journal")
+        except guard.Refused as refused:
+            raise InspectionError(refused.path, [refused.reason]) from None
     lines, dropped = _read(data)
     try:
-        text = target.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_file(target).decode("utf-8")
+    except (InspectionError, UnicodeDecodeError):
         text = None
     current = text and _sha256(text)
     header = lines[0] if lines else {}
@@ -217,7 +250,7 @@ def _read(data: bytes) -> tuple[list[Record], int]:
 def start(path: str | Path, user: str, clock: Callable[[], dt.datetime] = now) -> tuple[Loaded, Session, Journal]:
     """Open `path` for moderation, journaled. Raises JournalInUse if `pending` finds something."""
     loaded = load(path)
-    journal = Journal.open(path, loaded.text, user)
+    journal = _opened(path, loaded.text, user)
     return loaded, Session(loaded.inspection, loaded.framework, user, clock, listener=journal.record), journal
 
 
@@ -231,9 +264,22 @@ def restore(found: Pending, clock: Callable[[], dt.datetime] = now) -> tuple[Loa
     loaded = parse_text(found.base, str(found.target))
     session = Session(loaded.inspection, loaded.framework, found.user, clock)
     replay(session, found.records)
-    journal = Journal.open(found.target, loaded.text, found.user, restoring=found)
+    journal = _opened(found.target, loaded.text, found.user, restoring=found)
     session.listener = journal.record
     return loaded, session, journal
+
+
+def _opened(path: str | Path, text: str, user: str, restoring: Pending | None = None) -> Journal:
+    """`Journal.open`, saying plainly why when the directory will not take a journal."""
+    try:
+        return Journal.open(path, text, user, restoring)
+    except guard.Refused as refused:
+        raise InspectionError(refused.path, [refused.reason]) from None
+    except PermissionError:
+        raise InspectionError(str(path), [
+            f"cannot be moderated where it is: you cannot write in {Path(path).parent}, where moderate keeps "
+            "the journal of your unsaved work and saves the file. Copy it to a directory of yours, "
+            "or ask for write access to this one."]) from None
 
 
 # ---------------------------------------------------------------- the summary

@@ -6,41 +6,48 @@ from __future__ import annotations
 import fcntl
 import os
 import shlex
-import tempfile
+import stat
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
+from . import guard
 from .merge import Author, Conflict, Side, merge
 from .model import Inspection
-from .reading import parse_bytes, parse_text
+from .reading import MAX_BYTES, parse_bytes, parse_text
 from .writing import dumps
 
 PRIVATE = 0o600  # the data is about children: no one else on the server reads what we create
+ACL = "system.posix_acl_access"
+LOCK_TIMEOUT = 30.0  # seconds waiting for someone else's save before giving up (theirs takes well under one)
+STALE_TEMPORARY = 24 * 3600  # a temporary file of ours this old was left by a killed save
 
 
-def _mode(path: Path, default: int) -> int:
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        return path.stat().st_mode & 0o777
+        return path.stat()
     except FileNotFoundError:
-        return default
+        return None
 
 
-def write_text(path: str | Path, text: str, mode: int | None = None) -> None:
+def write_text(path: str | Path, text: str, mode: int | None = None, like: Path | None = None) -> None:
     """Replace `path` with `text` atomically: a temporary file beside it, fsynced, renamed over it.
 
-    With no `mode`, a new file is readable by its owner only; an existing one keeps its permissions.
+    The new file keeps the permissions, group (and owner, for root) and ACL of the file it
+    replaces, or of `like`; `mode` overrides the permissions. A new file with neither is
+    readable by its owner only.
     """
     path = Path(path)
-    if mode is None:
-        mode = _mode(path, PRIVATE)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    model = like or path
+    fd, temporary = guard.create_temporary(path.parent, f".{path.name}")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
-            os.fchmod(f.fileno(), mode)
+            _keep_permissions(f.fileno(), model, _stat(model), mode)
             os.fsync(f.fileno())
         os.replace(temporary, path)
     except BaseException:
@@ -52,6 +59,23 @@ def write_text(path: str | Path, text: str, mode: int | None = None) -> None:
     sync_directory(path.parent)
 
 
+def _keep_permissions(fd: int, model: Path, info: os.stat_result | None, mode: int | None) -> None:
+    """Give a new file what the one it replaces had: its group (in a shared directory without
+    setgid the new file would otherwise take the saver's own group, and lock the others out),
+    its owner where we may (root), its mode and its POSIX ACL."""
+    if info is not None:
+        try:
+            os.fchown(fd, info.st_uid if os.geteuid() == 0 else -1, info.st_gid)
+        except PermissionError:
+            pass  # not a member of the file's group: it takes ours, and the mode below still applies
+    os.fchmod(fd, mode if mode is not None else stat.S_IMODE(info.st_mode) if info else PRIVATE)
+    if info is not None:
+        try:
+            os.setxattr(fd, ACL, os.getxattr(model, ACL))
+        except OSError:
+            pass  # no ACL, or a file system without them
+
+
 def sync_directory(directory: Path) -> None:
     """Make a rename in `directory` durable."""
     fd = os.open(directory, os.O_RDONLY)
@@ -59,6 +83,28 @@ def sync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]:
+    """Temporary files of ours beside `path` (`.NAME.*.tmp`) left by a save or journal killed
+    more than a day ago; never anyone else's, never a link."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(f".{path.name}.") and entry.name.endswith(".tmp")):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and now - info.st_mtime > STALE_TEMPORARY:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def save(path: str | Path, inspection: Inspection) -> str:
@@ -70,6 +116,20 @@ def save(path: str | Path, inspection: Inspection) -> str:
 
 class SaveError(Exception):
     """Nothing was saved: the file on disk is as it was."""
+
+
+class FileReplaced(SaveError):
+    """The file is no longer the inspection that was opened: deleted, replaced by another
+    inspection, or no longer a regular file. Nothing was written: the user chooses (save
+    again with `overwrite=True`, or save elsewhere)."""
+
+    def __init__(self, path: Path, what: str):
+        self.path = path
+        self.what = what
+        super().__init__(f"{path} {what} since you opened it: not saved, nothing written")
+
+
+Waiting = Callable[[str], bool]  # told who holds the lock, about ten times a second; False to stop waiting
 
 
 @dataclass(frozen=True)
@@ -88,7 +148,8 @@ class SaveResult:
 def save_merging(path: str | Path, base_text: str, ours: Inspection,
                  choices: Mapping[Conflict, Side] | None = None,
                  writing: Callable[[str], None] | None = None, base: Inspection | None = None,
-                 author: Author | None = None) -> SaveResult:
+                 waiting: Waiting | None = None, overwrite: bool = False,
+                 timeout: float = LOCK_TIMEOUT, author: Author | None = None) -> SaveResult:
     """Save `ours`, an edit of `base_text`, merging in whatever others saved to `path` since.
 
     Under the file's lock, so that two saves never interleave: if the file is still
@@ -97,49 +158,142 @@ def save_merging(path: str | Path, base_text: str, ours: Inspection,
     call again with the same `base_text` and `ours` and a side chosen for each conflict.
     After a save that merged, continue from the result (its inspection and text), not from
     `ours`, or the next save would take back the others' changes.
-    A file someone broke by hand is not overwritten: `InspectionError`. Any other failure
-    is a `SaveError` saying why, with the file as it was. `writing` is told the exact text
-    just before it is written (a journal notes it, to know after a crash that it got there).
-    `base`, if the caller has it, is `base_text` already read: a large file is not parsed again.
+    A file someone broke by hand is not overwritten: `InspectionError`. A file deleted,
+    replaced by another inspection or by something not a file is not merged into:
+    `FileReplaced`, unless `overwrite` (ours is then written, theirs kept as NAME.bak).
+    While someone else's save holds the lock, `waiting` is told who (and may stop the wait);
+    after `timeout` seconds the save gives up. Any other failure is a `SaveError` saying why,
+    with the file as it was. `writing` is told the exact text just before it is written (a
+    journal notes it, to know after a crash that it got there). `base`, if the caller has
+    it, is `base_text` already read: a large file is not parsed again.
     `author`, who saves and when, logs what the merge needs logged that ours did not (`merge`).
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # through a link: the target is saved, and locked under its own name
     try:
-        with _locked(path):
-            return _save(path, base_text, ours, choices, writing, base, author)
+        with _locked(path, waiting, timeout):
+            result = _save(path, base_text, ours, choices, writing, base, overwrite, author)
+    except guard.Refused as refused:
+        raise SaveError(f"{path}: not saved, the file is as it was: {refused}") from None
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         raise SaveError(f"{path}: not saved, the file is as it was: {error.strerror or error}{where}") from error
+    remove_stale_temporaries(path)
+    return result
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold `.NAME.lock` beside the file while a save reads, merges and writes it."""
-    # Whoever shares the file (its group, on a shared server) must be able to lock it; never others.
-    mode = _mode(path, PRIVATE) & 0o660 | PRIVATE
-    descriptor = os.open(path.with_name(f".{path.name}.lock"), os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, mode)
+def _locked(path: Path, waiting: Waiting | None, timeout: float) -> Iterator[None]:
+    """Hold `.NAME.lock` beside the file while a save reads, merges and writes it; never
+    waiting blind: `waiting` hears who holds it, and the wait ends after `timeout`."""
+    lock = path.with_name(f".{path.name}.lock")
+    descriptor = guard.open_fd(lock, os.O_RDONLY | os.O_CREAT, PRIVATE, follow=False, what="a lock file")
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        _share_like(descriptor, path)
+        _acquire(descriptor, path, waiting, timeout)
         yield
     finally:
         os.close(descriptor)  # releases the lock
 
 
-def _save(path: Path, base_text: str, ours: Inspection, choices: Mapping[Conflict, Side] | None,
-          writing: Callable[[str], None] | None, base: Inspection | None, author: Author | None) -> SaveResult:
+def _acquire(descriptor: int, path: Path, waiting: Waiting | None, timeout: float) -> None:
+    """Take the lock; if someone else holds it, wait in a helper thread (so that the kernel
+    still hands the lock over in turn), while this one stays free to hear signals, tell
+    `waiting` who holds it, and give up after `timeout`. A helper left blocked after we gave
+    up and closed ours takes the lock when it comes free and, closing the last descriptor,
+    lets it go at once."""
     try:
-        current = path.read_bytes()
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    taken = threading.Event()
+    own = os.dup(descriptor)  # the same lock; the helper's to close, whenever it returns
+
+    def take() -> None:
+        try:
+            fcntl.flock(own, fcntl.LOCK_EX)
+            taken.set()
+        except OSError:
+            pass
+        finally:
+            os.close(own)
+
+    threading.Thread(target=take, name="moderate-lock", daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while not taken.wait(0.1):
+        holder = lock_holder(descriptor)
+        if waiting is not None and not waiting(holder):
+            raise SaveError(f"{path}: not saved (you stopped waiting for {holder}'s save); the file is as it was")
+        if time.monotonic() > deadline:
+            raise SaveError(f"{path}: not saved: {holder}'s save has held the file for over {timeout:.0f} s; "
+                            "try again in a moment")
+
+
+def _share_like(descriptor: int, path: Path) -> None:
+    """Whoever shares the inspection (its group, on a shared server) must be able to lock it,
+    whatever the umask of whoever made the lock file first; never others."""
+    info = _stat(path)
+    if info is None or os.fstat(descriptor).st_uid != os.geteuid():
+        return
+    try:
+        os.fchown(descriptor, -1, info.st_gid)
+    except PermissionError:
+        pass
+    os.fchmod(descriptor, stat.S_IMODE(info.st_mode) & 0o660 | PRIVATE)
+
+
+def lock_holder(descriptor: int) -> str:
+    """Who holds the lock on an open file, from the kernel's table of locks: "bob", or "someone"."""
+    info = os.fstat(descriptor)
+    inode = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as table:
+            for line in table:
+                fields = line.split()
+                if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == inode:
+                    return guard.user_name(os.stat(f"/proc/{fields[4]}").st_uid)
+    except (OSError, ValueError):
+        pass
+    return "someone"
+
+
+def _save(path: Path, base_text: str, ours: Inspection, choices: Mapping[Conflict, Side] | None,
+          writing: Callable[[str], None] | None, base: Inspection | None, overwrite: bool,
+          author: Author | None) -> SaveResult:
+    try:
+        current: bytes | None = guard.read(path, MAX_BYTES, "an inspection file")
     except FileNotFoundError:
-        current = None  # moved away or deleted meanwhile: ours is the only version left
+        current = None  # moved away or deleted meanwhile
+        if not overwrite:
+            raise FileReplaced(path, "was deleted or moved away") from None
+    except guard.Refused as refused:
+        if not overwrite:
+            raise FileReplaced(path, refused.reason.split(",")[0].replace("is ", "became ", 1)) from None
+        current = None
     if current is None or current == base_text.encode("utf-8"):
         return SaveResult(_replace(path, current, dumps(ours), writing), ours)
     theirs = parse_bytes(current, str(path))
     if base is None:
         base = parse_text(base_text, f"{path} (as last opened)").inspection
+    other = _another_inspection(base, theirs.inspection)
+    if other:
+        if not overwrite:
+            raise FileReplaced(path, f"was replaced by another inspection ({other})")
+        return SaveResult(_replace(path, current, dumps(ours), writing), ours)
     merged = merge(base, ours, theirs.inspection, choices, author)
     if merged.conflicts:
         return SaveResult(theirs.text, merged.inspection, merged=True, conflicts=merged.conflicts)
     return SaveResult(_replace(path, current, merged.text, writing), merged.inspection, merged=True)
+
+
+def _another_inspection(base: Inspection, theirs: Inspection) -> str | None:
+    """Why the file on disk is not a later version of the one opened, if it is not."""
+    if base.title != theirs.title:
+        return f"titled {theirs.title!r}, not {base.title!r}"
+    for kind, ids in (("case", lambda i: {c.id for c in i.cases}), ("standard", lambda i: {s.id for s in i.standards})):
+        if ids(base) != ids(theirs):
+            return f"its {kind} ids differ"
+    return None
 
 
 def _replace(path: Path, current: bytes | None, text: str, writing: Callable[[str], None] | None) -> str:
@@ -147,7 +301,7 @@ def _replace(path: Path, current: bytes | None, text: str, writing: Callable[[st
     if current is not None:
         if current == text.encode("utf-8"):
             return text  # unchanged: rewriting would only replace the backup with this same text
-        write_text(path.with_name(f"{path.name}.bak"), current.decode("utf-8"), _mode(path, PRIVATE))
+        write_text(path.with_name(f"{path.name}.bak"), current.decode("utf-8"), like=path)
     if writing is not None:
         writing(text)
     write_text(path, text)

@@ -7,6 +7,7 @@ saves, and close leaving nothing behind but the file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -15,9 +16,9 @@ from . import journal as journals
 from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
 from .merge import Side
 from .model import Inspection
-from .reading import Loaded, load
+from .reading import InspectionError, Loaded, load, read_file
 from .session import Session
-from .storage import SaveResult, save, save_merging, warn_if_world_readable
+from .storage import SaveResult, Waiting, save, save_merging, warn_if_world_readable
 from .writing import comment_lines
 
 Cell = tuple[str, str]  # (case id, question id)
@@ -53,8 +54,9 @@ class Workspace:
     @classmethod
     def open(cls, path: str | Path, user: str) -> Workspace:
         """Open a file with no unsaved work waiting (else `journal.JournalInUse`, with what waits)."""
+        path = Path(os.path.realpath(path))  # once: saves write the target of a link, and lock it by its own name
         loaded, session, journal = journals.start(path, user)
-        return cls(Path(path), loaded, session, journal)
+        return cls(path, loaded, session, journal)
 
     @classmethod
     def restore(cls, found: journals.Pending) -> Workspace:
@@ -63,17 +65,24 @@ class Workspace:
         return cls(found.target, loaded, session, journal)
 
     @property
+    def journal_failure(self) -> str | None:
+        """Why unsaved work is no longer journaled (a full disk), if it is not."""
+        failed = self.journal.failed
+        return None if failed is None else f"{failed.strerror or failed} ({self.journal.path})"
+
+    @property
     def privacy_warning(self) -> str | None:
         return warn_if_world_readable(self.path)
 
     # ------------------------------------------------------------ saving
 
-    def save(self, choices: Choices | None = None) -> Saved:
+    def save(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> Saved:
         """Save under the lock, merging anyone else's save since ours was read. With
-        conflicts nothing is written; call again with a side chosen for each."""
+        conflicts nothing is written; call again with a side chosen for each. A file deleted
+        or replaced meanwhile is `storage.FileReplaced` unless `overwrite`."""
         result = save_merging(self.path, self.loaded.text, self.session.snapshot(), choices, self.journal.saving,
                               author=(self.session.user, self.session.clock()),
-                              base=self.loaded.inspection)
+                              base=self.loaded.inspection, waiting=waiting, overwrite=overwrite)
         if result.conflicts:
             return Saved(conflicts=tuple(result.conflicts))
         elsewhere: set[Cell] = set()
@@ -101,9 +110,9 @@ class Workspace:
     def changed_on_disk(self) -> bool:
         """Whether the file's contents differ from what we last read or wrote (a plain `touch` does not count)."""
         try:
-            return self.path.read_bytes() != self.loaded.text.encode("utf-8")
-        except OSError:
-            return False
+            return read_file(self.path) != self.loaded.text.encode("utf-8")
+        except InspectionError:
+            return True  # gone, or not a file any more: `reload` says why, a save asks what to do
 
     def reload(self) -> set[Cell] | None:
         """If someone else saved the file and we have nothing unsaved, take their version; the
