@@ -201,6 +201,10 @@ def pending(path: str | Path, user: str) -> Pending | None:
         return None
     except guard.Refused as refused:
         raise InspectionError(refused.path, [refused.reason]) from None
+    except OSError as error:  # one we may not read is not ours
+        owner = guard.user_name(os.lstat(name).st_uid) if os.path.lexists(name) else "nobody"
+        raise InspectionError(str(name), [f"cannot be read ({error.strerror}): this journal belongs to {owner}, "
+                                          "not to you: not used. Remove it if you did not make it."]) from None
     with os.fdopen(fd, "rb") as f:
         try:
             guard.check_private(fd, name, "journal")

@@ -113,11 +113,13 @@ def _wide_encoding(data: bytes) -> str | None:
                            (b"\xff\xfe", "UTF-16 (little-endian)"), (b"\xfe\xff", "UTF-16 (big-endian)")):
         if data.startswith(mark):
             return f"{encoding} text"
-    head = data[:4096]
+    head = data[:256]
     for width, encoding in ((4, "UTF-32"), (2, "UTF-16")):
         for order, place in (("little-endian", 0), ("big-endian", width - 1)):
             units = [head[i:i + width] for i in range(0, len(head) - width + 1, width)]
-            if units and all(u[place] != 0 and u.count(0) == width - 1 for u in units[:64]):
+            # text, as a TOML file starts: printable ASCII or line ends, each padded with zero bytes
+            if len(units) >= 4 and all(u.count(0) == width - 1 and (32 <= u[place] < 127 or u[place] in b"\t\r\n")
+                                       for u in units):
                 return f"{encoding} ({order}) text"
     return None
 
@@ -145,17 +147,18 @@ def prescan(text: str, name: str = "<inspection>") -> None:
     problems = []
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > MAX_LINE:
-            problems.append(f"line {number}: {len(line):,} characters long, over the limit of {MAX_LINE:,}")
+            problems.append(f"line {number}, column 1: {len(line):,} characters long, over the limit of {MAX_LINE:,}")
         if line.count(".") >= MAX_KEY_PARTS:  # rare: only then look for the key itself
-            deep = _DEEP_KEY.match(line)
-            if deep:
-                problems.append(f"line {number}: a dotted key of {deep.group().count('.') + 1:,} parts, "
-                                f"over the limit of {MAX_KEY_PARTS}")
+            parts = _key_parts(line)
+            if abs(parts) > MAX_KEY_PARTS:
+                problems.append(f"line {number}, column 1: a dotted key of {'at least ' * (parts < 0)}"
+                                f"{abs(parts):,} parts, over the limit of {MAX_KEY_PARTS}")
     if '"""' in text or "'''" in text:
         for found in _MULTILINE_STRING.finditer(text):
             if len(found.group()) - 6 > MAX_STRING:
-                problems.append(f"line {_line_of(text, found.start())}: a string of {len(found.group()) - 6:,} "
-                                f"characters, over the limit of {MAX_STRING:,}")
+                start = found.start()
+                problems.append(f"line {_line_of(text, start)}, column {start - text.rfind(chr(10), 0, start)}: "
+                                f"a string of {len(found.group()) - 6:,} characters, over the limit of {MAX_STRING:,}")
     if problems:
         raise InspectionError(name, problems[:20])
 
@@ -163,6 +166,18 @@ def prescan(text: str, name: str = "<inspection>") -> None:
 _PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
 _DEEP_KEY = re.compile(f"[ \t]*\\[*[ \t]*{_PART}(?:[ \t]*\\.[ \t]*{_PART}){{{MAX_KEY_PARTS},}}")
 _MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
+
+
+def _key_parts(line: str) -> int:
+    """How many parts the key on a line has (negative: at least that many, the rest unread)."""
+    key, equals, _ = line.partition("=")
+    if equals and "\"" not in key and "'" not in key:  # a bare dotted key: counted at C speed
+        return key.count(".") + 1
+    deep = _DEEP_KEY.match(line, 0, MAX_LINE)  # a quoted or table key: looked at, within the line limit
+    if deep is None:
+        return 0
+    parts = deep.group().count(".") + 1
+    return -parts if deep.end() == min(len(line), MAX_LINE) < len(line) else parts
 
 
 def _line_of(text: str, offset: int) -> int:

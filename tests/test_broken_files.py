@@ -225,7 +225,7 @@ def test_unreadable_file(tmp_path):
 def test_nested_too_deeply(tmp_path):
     path = tmp_path / "deep.toml"
     path.write_text("format = 1\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
-    assert_refused(moderate("check", path), path, ["line 2: 100,004 characters long, over the limit of 65,536"])
+    assert_refused(moderate("check", path), path, ["line 2, column 1: 100,004 characters long, over the limit of 65,536"])
     path.write_text("format = 1\nx = " + "[\n" * 50_000 + "]\n" * 50_000, encoding="utf-8")
     assert_refused(moderate("check", path), path, ["TOML syntax error"])
 

@@ -156,7 +156,7 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path):
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)
     done = moderate("check", str(fifo))
-    assert done.returncode == 2 and "is not a regular file" in done.stderr
+    assert done.returncode == 2 and "is a named pipe, not an inspection file" in done.stderr
 
 
 def test_a_byte_order_mark_from_a_windows_editor_is_read_past(tmp_path):

@@ -20,7 +20,7 @@ LOCATED = re.compile(
     r"(line \d+, column \d+: |end of document: )"                      # TOML syntax
     r"|(format|inspection|samples|framework|standards|cases|moderation|discretion)\b"  # a table or key path
     r"|'(format|inspection|standards)' is required"
-    r"|is (empty|binary|not UTF-8|format \d+)|TOML syntax error: nested too deeply"    # the plain refusals
+    r"|is (empty|binary|not UTF-8|format \d+|UTF-(16|32) )|TOML syntax error: nested too deeply"  # the plain refusals
 )
 
 VALUES = ['""', '"x"', "0", "-1", "1", "2", "3.5", "nan", "inf", "-inf", "1e400", "true", "false", "[]", "{}",

@@ -119,8 +119,8 @@ def test_a_dotted_key_of_200000_parts_is_refused_at_once(tmp_path):
     result = moderate("check", str(path))
     print(f"check of a 200,000-part dotted key: {time.perf_counter() - started:.2f} s (process included)")
     assert result.returncode == 2
-    assert "line 2: a dotted key of 200,001 parts, over the limit of 32" in result.stderr
-    assert "line 2: 400,005 characters long, over the limit of 65,536" in result.stderr
+    assert "line 2, column 1: a dotted key of 200,001 parts, over the limit of 32" in result.stderr
+    assert "line 2, column 1: 400,005 characters long, over the limit of 65,536" in result.stderr
 
 
 def test_huge_strings_are_refused_saying_the_limit(tmp_path):
@@ -128,12 +128,12 @@ def test_huge_strings_are_refused_saying_the_limit(tmp_path):
     path = _file(tmp_path, text.replace('title = "Test"', 'title = "' + "x" * 5_000_000 + '"'))
     result = moderate("check", str(path))
     assert result.returncode == 2
-    assert "line 4: 5,000,010 characters long, over the limit of 65,536" in result.stderr
+    assert "line 4, column 1: 5,000,010 characters long, over the limit of 65,536" in result.stderr
     many_lines = 'description = """\n' + "a short line\n" * 10_000 + '"""\n'
     path = _file(tmp_path, text.replace("[samples]", many_lines + "[samples]"))
     result = moderate("check", str(path))
     assert result.returncode == 2
-    assert "line 7: a string of 130,001 characters, over the limit of 65,536" in result.stderr
+    assert "line 7, column 15: a string of 130,001 characters, over the limit of 65,536" in result.stderr
 
 
 def test_ordinary_dots_and_long_question_texts_pass(tmp_path):
