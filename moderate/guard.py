@@ -66,7 +66,8 @@ def read_fd(fd: int, path: str | Path, limit: int, what: str = "a regular file")
     """At most `limit` bytes of an open file; a longer one is `Refused`, saying the limit."""
     if os.fstat(fd).st_size > limit:
         raise Refused(path, too_large(os.fstat(fd).st_size, limit, what))
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:  # the size said may be wrong (a file still growing): never read past the limit
         chunk = os.read(fd, min(1 << 20, limit + 1 - size))
         if not chunk:

@@ -113,9 +113,10 @@ def doubts(inspection: Inspection) -> list[str]:
     found = [f"{shown(where)}: holds control characters ({', '.join(controls(text))}); "
              f"shown as such, they are not sent to the terminal"
              for where, text in strings(inspection) if any(map(is_control, text))]
+    questions = [kq.id for s in inspection.standards for kq in s.key_questions]
+    questions += [p.id for s in inspection.standards for kq in s.key_questions for p in kq.prompts]
     for kind, ids in (("case", [c.id for c in inspection.cases]), ("standard", [s.id for s in inspection.standards]),
-                      ("question", [q.id for s in inspection.standards for kq in s.key_questions
-                                    for q in (kq, *kq.prompts)])):
+                      ("question", questions)):
         for one, other in look_alikes(ids):
             found.append(f"{kind} ids {shown(one)!r} and {shown(other)!r} look alike but differ "
                          f"({_spelled(one)} / {_spelled(other)})")

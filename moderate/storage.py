@@ -89,7 +89,7 @@ def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]
     """Temporary files of ours beside `path` (`.NAME.*.tmp`) left by a save or journal killed
     more than a day ago; never anyone else's, never a link."""
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(path.parent))
     except OSError:
@@ -290,9 +290,10 @@ def _another_inspection(base: Inspection, theirs: Inspection) -> str | None:
     """Why the file on disk is not a later version of the one opened, if it is not."""
     if base.title != theirs.title:
         return f"titled {theirs.title!r}, not {base.title!r}"
-    for kind, ids in (("case", lambda i: {c.id for c in i.cases}), ("standard", lambda i: {s.id for s in i.standards})):
-        if ids(base) != ids(theirs):
-            return f"its {kind} ids differ"
+    if {c.id for c in base.cases} != {c.id for c in theirs.cases}:
+        return "its case ids differ"
+    if {s.id for s in base.standards} != {s.id for s in theirs.standards}:
+        return "its standard ids differ"
     return None
 
 

@@ -49,7 +49,7 @@ def test_report_and_check_never_write_a_terminal_escape(tmp_path):
 
 def test_check_messages_quoting_the_file_show_its_escapes(tmp_path):
     path = _file(tmp_path, inspection_text({"2.1.1": ["yes"]}).replace(
-        '"2.1.1" = "yes"', f'"2.1.1" = "yes"\n"9.9\\u001b[2J" = "yes"'))
+        '"2.1.1" = "yes"', '"2.1.1" = "yes"\n"9.9\\u001b[2J" = "yes"'))
     result = moderate("check", str(path))
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and '"9.9␛[2J": no such question in this file' in result.stderr

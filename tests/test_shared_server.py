@@ -8,7 +8,6 @@ saying so, when not run as root."""
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import stat
 import struct
