@@ -305,10 +305,13 @@ class Session:
             return
         latest = next((s.entry for s in reversed(self._undo[self._saved_depth:])
                        if isinstance(s, (Change, Rated)) and s.entry.about == entry.about), None)
-        if latest is None:
-            self._latest.pop(entry.about, None)
-        else:
+        if latest is not None:
             self._latest[entry.about] = latest
+        elif entry.about in self._was and self._logged_now(entry.about) != self._was[entry.about]:
+            # back to a value an earlier undo, past the save, left: that undo is what stands
+            self._latest[entry.about] = replace(entry, by=self.user, at=at, reason="undone")
+        else:
+            self._latest.pop(entry.about, None)
 
     def _unapply(self, step: Marked | Decided) -> None:
         if isinstance(step, Marked):

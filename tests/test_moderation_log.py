@@ -200,3 +200,17 @@ def test_an_answer_given_where_another_save_had_cleared_it_is_logged(stockton, o
     assert jb.save().saved
     assert log_of(stockton)[-1][:5] == ("jb", "C01", "2.1.1", UNANSWERED, "yes")
     assert_the_log_ends_at_the_file(load(stockton).inspection)
+
+
+def test_a_saved_change_undone_then_given_again_and_undone_is_logged_as_undone(stockton, opened):
+    """Found by the invariant's property test: the undo past the save must still stand when a
+    later change to the same answer is undone in turn."""
+    jb = opened("jb")
+    jb.session.set_answer("C01", "2.1.1", NO)
+    jb.save()
+    jb.session.undo()  # past the save: back to yes
+    jb.session.set_answer("C01", "2.1.1", NO)
+    jb.session.undo()  # yes again
+    jb.save()
+    assert [entry[3:6] for entry in log_of(stockton)] == [("yes", "no", None), ("no", "yes", "undone")]
+    assert_the_log_ends_at_the_file(load(stockton).inspection)
