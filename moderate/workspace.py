@@ -7,6 +7,7 @@ saves, and close leaving nothing behind but the file.
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,14 @@ class Saved:
         return not self.conflicts
 
 
+def _long_lived() -> None:
+    """A model was just built, to live as long as the file is open: out of the garbage
+    collector's sight, no full collection walks it again (83-128 ms at 10,000 cases, and
+    they landed while the user typed). Its records hold no cycles: reference counting
+    still frees them when the model is replaced."""
+    gc.freeze()
+
+
 class Workspace:
     def __init__(self, path: Path, loaded: Loaded, session: Session, journal: journals.Journal):
         self.path = path
@@ -50,6 +59,7 @@ class Workspace:
         self.session = session
         self.journal = journal
         self.comments = comment_lines(loaded.text) if "#" in loaded.text else []
+        _long_lived()
 
     @classmethod
     def open(cls, path: str | Path, user: str) -> Workspace:
@@ -91,6 +101,7 @@ class Workspace:
                              listener=self.journal.record)
             elsewhere = changed_cells(self.session, merged)
             self.session = merged
+            _long_lived()
         else:
             self.session.mark_saved()
         self._now_on_disk(result)
@@ -125,6 +136,7 @@ class Workspace:
         elsewhere = changed_cells(self.session, session)
         self.session, self.loaded = session, loaded
         self.journal.rebase(loaded.text, session)
+        _long_lived()
         return elsewhere
 
     # ------------------------------------------------------------ closing
