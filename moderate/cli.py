@@ -320,7 +320,7 @@ def _import(args: argparse.Namespace) -> int:
 def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
     session = workspace.session
     session.listener = None  # no journal line per answer: until saved, the table itself is the record
-    changed = [change for g in given if (change := session.set_answer(g.case, g.question, g.answer, args.reason))]
+    changed = session.set_answers(((g.case, g.question, g.answer) for g in given), args.reason)
     moderated = [c for c in changed if c.old is not None]
     if moderated and args.reason is None and workspace.loaded.inspection.inspection_extra.get("reasons_required") is True:
         print(f"moderate import: {args.file} requires a reason for every change, and the table changes "

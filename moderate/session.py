@@ -159,6 +159,7 @@ class Session:
         self._unsaved_ratings: set[str] = set()
         self._saved_discretion = len(self.discretion)  # likewise
         self.listener = listener
+        self._batch: set[str] | None = None  # while `set_answers` runs: the questions to re-rate at its end
 
     # ------------------------------------------------------------ reading
 
@@ -187,6 +188,11 @@ class Session:
         reviews = sum(1 for e in log if e.from_ == e.to)
         return Unsaved(len(self._unsaved_cells), reasons, len(self._unsaved_marks), len(self._unsaved_ratings),
                        len(self.discretion) - self._saved_discretion, reviews)
+
+    @property
+    def unsaved_cells(self) -> frozenset[tuple[str, str]]:
+        """The answers (case, question) that differ from the saved file."""
+        return frozenset(self._unsaved_cells)
 
     @property
     def moderation(self) -> list[ModerationEntry]:
@@ -237,6 +243,16 @@ class Session:
         self._did(change)
         self._report(entry.at, do="answer", **_cell(change), reason=reason)
         return change
+
+    def set_answers(self, given: Iterable[tuple[str, str, Answer | None]], reason: str | None = None) -> list[Change]:
+        """Many answers at once (an imported table): each a change as `set_answer` makes it, logged
+        and undone one by one, but the figures are re-rated once at the end, not once per answer."""
+        self._batch = set()
+        try:
+            return [change for case, question, answer in given if (change := self.set_answer(case, question, answer, reason))]
+        finally:
+            touched, self._batch = self._batch, None
+            self._rate(touched)
 
     def give_reason(self, reason: str) -> Change | None:
         """Record why the last answer change was made (replacing any reason not yet saved)."""
@@ -453,12 +469,25 @@ class Session:
         if self.cases[case_id].sample != self.standards[standard_id].sample:
             return  # an answer outside the standard's sample counts for nothing
         self.tallies[question] = self.tallies[question].moved(old, new)
-        if is_prompt:
-            size = self._sample_sizes[self.standards[standard_id].sample]
-            prompts = dict(self.ratings.prompts)
-            prompts[question] = rate_question(question, self.tallies[question], size, self.framework)
-            self.ratings = replace(self.ratings, prompts=prompts)
+        if self._batch is not None:
+            self._batch.add(question)
         else:
+            self._rate({question})
+
+    def _rate(self, questions: set[str]) -> None:
+        """Re-rate these questions' figures: each prompt, and each standard once."""
+        prompts = dict(self.ratings.prompts) if any(self._owner[q][1] for q in questions) else None
+        standards: set[str] = set()
+        for question in questions:
+            standard_id, is_prompt = self._owner[question]
+            if prompts is not None and is_prompt:
+                size = self._sample_sizes[self.standards[standard_id].sample]
+                prompts[question] = rate_question(question, self.tallies[question], size, self.framework)
+            else:
+                standards.add(standard_id)
+        if prompts is not None:
+            self.ratings = replace(self.ratings, prompts=prompts)
+        for standard_id in sorted(standards):
             self._rerate(standard_id)
 
     def _rerate(self, standard_id: str) -> None:
