@@ -163,3 +163,19 @@ def test_a_saved_panel_decision_is_not_undone(stockton):
     assert stockton.cases["C03"].moderated is None and len(stockton.discretion) == 2
     assert str(stockton.unsaved) == "1 moderated mark"
     assert stockton.undo() is None
+
+
+def test_many_answers_at_once_rate_and_log_as_one_at_a_time_does():
+    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
+    given = [(c.id, q, Answer.YES if a != Answer.YES else Answer.NO)
+             for c in loaded.inspection.cases[:5] for q, a in c.answers.items()]
+    at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.timezone.utc)
+    one, many = (Session(loaded.inspection, loaded.framework, "jb", clock=lambda: at) for _ in range(2))
+    for case, question, answer in given:
+        one.set_answer(case, question, answer, "moderated")
+    assert len(many.set_answers(given, "moderated")) == len(given)
+    assert many.ratings == one.ratings
+    assert many.moderation == one.moderation
+    assert many.unsaved == one.unsaved
+    many.undo()
+    assert many.answer(*given[-1][:2]) != given[-1][2]
