@@ -172,6 +172,9 @@ class Session:
             return self.ratings.prompts[question]
         return next(f for f in self.ratings.standards[standard_id].key_questions if f.id == question)
 
+    def is_prompt(self, question: str) -> bool:
+        return self._owner[question][1]
+
     def standard_of(self, question: str) -> Standard:
         return self.standards[self._owner[question][0]]
 

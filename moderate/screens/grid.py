@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .. import words
+from ..filters import Filters, view
 from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
 from ..session import Session
@@ -84,6 +85,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.cases: list[Case] = []
         self.show_prompts = False
+        self.filters = Filters()  # what the core lets through (moderate.filters): the grid draws it
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self.sample = ""  # none shown yet
         self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
@@ -106,23 +108,22 @@ class CaseGrid(ScrollView, can_focus=True):
         if show_prompts is not None:
             self.show_prompts = show_prompts
         self.sample = sample
+        keep_case = self.current_case
+        shown = view(self.session, sample, self.filters, self.show_prompts)
         self.rows = []
-        for standard in self.session.standards.values():
-            if standard.sample != sample:
-                continue
-            self.rows.append(Row(STANDARD, standard.id))
-            for kq in standard.key_questions:
-                self.rows.append(Row(KEY_QUESTION, standard.id, kq.id))
-                if self.show_prompts:
-                    self.rows += [Row(PROMPT, standard.id, p.id) for p in kq.prompts]
-        self.cases = [c for c in self.session.cases.values() if c.sample == sample]
+        for standard, questions in shown.standards:
+            self.rows.append(Row(STANDARD, standard))
+            self.rows += [Row(PROMPT if self.session.is_prompt(q) else KEY_QUESTION, standard, q) for q in questions]
+        self.cases = [self.session.cases[c] for c in shown.cases]
         longest = max((len(c.id) for c in self.cases), default=3)
         self._cell_width = max(5, min(10, longest + 2))
         self._count_width = max(7, 2 * len(str(len(self.cases))) + 2)  # a space, and yes/relevant at its widest
         self._layout()
         first_question = next((i for i, r in enumerate(self.rows) if r.kind != STANDARD), 0)
         if keep is not None:
-            cursor, scroll = (self.rows.index(keep) if keep in self.rows else first_question, self.cursor[1]), None
+            ids = [c.id for c in self.cases]
+            column = ids.index(keep_case.id) if keep_case and keep_case.id in ids else self.cursor[1]
+            cursor, scroll = (self.rows.index(keep) if keep in self.rows else first_question, column), None
         else:
             cursor, scroll = self._places.get(sample, ((first_question, 0), (0, 0)))
         cursor = (min(cursor[0], max(0, len(self.rows) - 1)), min(cursor[1], max(0, len(self.cases) - 1)))
@@ -264,6 +265,8 @@ class CaseGrid(ScrollView, can_focus=True):
         hint = self.in_view()
         title = f" Question · {hint}" if hint.endswith("cases") else f" {hint}"
         label = _fit(title, self._label_width) + f"{'Yes/rel':>{self._count_width}}{'%':>6}  {'Band':<5} "
+        if self.filters:  # said where the rows and cases are, so that what is hidden is never forgotten
+            label = _fit(f" Only: {'; '.join(self.filters.describe())} · {hint}", len(label))
         cells = []
         for column in self._columns:
             case = self.cases[column]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual import getters, on, work
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static, Tab, Tabs
 
 from .. import words
+from ..filters import Filters, Since
 from ..model import Answer
 from ..preferences import ADVANCES, chosen_advance, remember_advance
 from ..session import Change, Marked, Rated, Session, Step
@@ -93,6 +95,13 @@ class ModerationScreen(Screen[None]):
         Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
         Binding("P", "panel", "Panel", id="view.panel"),
         Binding("L", "log", "Moderation log", show=False, id="view.log"),
+        Binding("F", "filter_flagged", "Filter: flagged standards only", show=False, id="filter.flagged"),
+        Binding("c", "filter_changed", "Filter: changed answers (since save / since opened / logged / off)",
+                show=False, id="filter.changed"),
+        Binding("M", "filter_unmoderated", "Filter: cases not yet moderated", show=False, id="filter.unmoderated"),
+        Binding("I", "filter_inspector", "Filter: this case's inspector only", show=False, id="filter.inspector"),
+        Binding("slash", "filter_text", "Filter: questions matching a text", show=False, id="filter.text"),
+        Binding("backslash", "filters_off", "Filters off", show=False, id="filter.off"),
     ]
 
     if TYPE_CHECKING:
@@ -285,7 +294,14 @@ class ModerationScreen(Screen[None]):
             self.grid.show(sample)
         if question and not any(r.question == question for r in self.grid.rows):  # a prompt, folded away
             self.grid.show(self.grid.sample or "", show_prompts=True)
-        rows = self.grid.rows
+        rows, cases = self.grid.rows, self.grid.cases
+        hidden = ((question and not any(r.question == question for r in rows))
+                  or (standard and not any(r.standard == standard for r in rows))
+                  or (case_id and not any(c.id == case_id for c in cases)))
+        if hidden and self.grid.filters:
+            self._filter()
+            self.notify("Filters off: the filters hid what you went to.")
+            rows = self.grid.rows
         if question:
             row = next((i for i, r in enumerate(rows) if r.question == question), None)
         else:
@@ -369,6 +385,45 @@ class ModerationScreen(Screen[None]):
 
     def action_prompts(self) -> None:
         self.grid.show(self.grid.sample, show_prompts=not self.grid.show_prompts)
+
+    # ------------------------------------------------------------ filters
+
+    def _filter(self, **change: Any) -> None:
+        """Show the sample again through the filters so changed (the core decides what is shown)."""
+        self.grid.filters = replace(self.grid.filters, **change) if change else Filters()
+        self.grid.show(self.grid.sample)
+        if not self.grid.rows or not self.grid.cases:
+            self.notify("Nothing in this sample passes the filters (\\ turns them off).")
+
+    def action_filter_flagged(self) -> None:
+        self._filter(flagged=not self.grid.filters.flagged)
+
+    def action_filter_changed(self) -> None:
+        spans: list[Since | None] = [None, *Since]
+        self._filter(changed=spans[(spans.index(self.grid.filters.changed) + 1) % len(spans)])
+
+    def action_filter_unmoderated(self) -> None:
+        self._filter(unmoderated=not self.grid.filters.unmoderated)
+
+    def action_filter_inspector(self) -> None:
+        case = self.grid.current_case
+        if self.grid.filters.inspector is not None or case is None:
+            self._filter(inspector=None)
+        elif case.inspector is None:
+            self.notify(f"{case.id} has no inspector named.")
+        else:
+            self._filter(inspector=case.inspector)
+
+    def action_filter_text(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is not None:
+                self._filter(text=text.strip())
+
+        self.app.push_screen(AskText("Show only the questions whose id or words contain:", "empty: every question",
+                                     required=False, value=self.grid.filters.text), chosen)
+
+    def action_filters_off(self) -> None:
+        self._filter()
 
     def action_case_form(self) -> None:
         case = self.grid.current_case
