@@ -17,6 +17,15 @@ SHARED_REPORTS = REPO.parent / "shared" / "reports"
 FIGURES = REPORTS / "published-figures.json"
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path_factory, monkeypatch) -> None:
+    """Every test starts with no saved settings (theme, keymap, cursor advance) and no copy of
+    the sample: what a user of this machine saved must never change what a test sees."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+
+
 @pytest.fixture
 def stockton(tmp_path) -> Path:
     """A copy of the Stockton-on-Tees sample to moderate."""
