@@ -229,6 +229,23 @@ def _acquire(descriptor: int, path: Path, waiting: Waiting | None, timeout: floa
                             "try again in a moment")
 
 
+def busy(path: str | Path) -> str | None:
+    """Who is saving `path` at this moment (holding its lock), if anyone: for a caller that
+    waits in its own way (the app, which keeps its screen and keys alive meanwhile)."""
+    lock = Path(os.path.realpath(path)).with_name(f".{Path(os.path.realpath(path)).name}.lock")
+    try:
+        descriptor = guard.open_fd(lock, follow=False, what="a lock file")
+    except (OSError, guard.Refused):
+        return None  # no lock file, or one the save itself will refuse, saying why
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return None
+    except BlockingIOError:
+        return lock_holder(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def _share_like(descriptor: int, path: Path) -> None:
     """Whoever shares the inspection (its group, on a shared server) must be able to lock it,
     whatever the umask of whoever made the lock file first; never others."""

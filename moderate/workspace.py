@@ -15,11 +15,13 @@ from typing import Mapping
 
 from . import journal as journals
 from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
-from .merge import Side
+from .merge import Side, leftover_conflicts
 from .model import Inspection
 from .reading import InspectionError, Loaded, load, read_file
 from .session import Session
-from .storage import SaveResult, Waiting, save, save_merging, warn_if_world_readable
+from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced: the screens wait and ask
+from .storage import FileReplaced as FileReplaced
+from .storage import SaveResult, Waiting, busy, save, save_merging, warn_if_world_readable
 from .writing import comment_lines
 
 Cell = tuple[str, str]  # (case id, question id)
@@ -73,6 +75,15 @@ class Workspace:
         """Open the file with the unsaved work a crash left replayed onto it."""
         loaded, session, journal = journals.restore(found)
         return cls(found.target, loaded, session, journal)
+
+    @property
+    def leftover_conflicts(self) -> str | None:
+        """What a git merge left in the file to settle, if anything."""
+        return leftover_conflicts(self.loaded.inspection)
+
+    def saving_now(self) -> str | None:
+        """Who is saving the file at this moment (holding its lock), if anyone."""
+        return busy(self.path)
 
     @property
     def journal_failure(self) -> str | None:

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,9 +22,10 @@ from ..journal import JournalInUse, pending
 from ..preferences import chosen_theme, keymap_file, keymap_text, remember_theme
 from ..reading import InspectionError, Loaded, load
 from ..session import ReplayError, Session
+from ..shown import shown, shown_lines
 from ..storage import SaveError
-from ..workspace import Cell, Workspace
-from .dialogs import AskText, ConfirmQuit, Detail, ResolveConflicts, RestoreWork
+from ..workspace import LOCK_TIMEOUT, Cell, FileReplaced, Workspace
+from .dialogs import AskText, ConfirmQuit, Detail, FileGone, ResolveConflicts, RestoreWork
 from .grid import CaseGrid
 from .keymap import check_keymap
 from .log import LogScreen
@@ -59,6 +61,7 @@ class ModerateApp(App[None]):
         Binding("ctrl+s", "save", "Save", id="app.save"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "keys", "Keys", id="app.keys"),
+        Binding("escape", "stop_waiting", "Stop waiting", id="app.stop-waiting", priority=True, show=False),
     ]
 
     def __init__(self, path: Path, user: str, theme: str | None = None, note: str | None = None) -> None:
@@ -77,6 +80,8 @@ class ModerateApp(App[None]):
         if self.waiting is not None:
             load(self.path)  # refuse a broken file now, not after the question
         self._keep_journal = True  # unless quitting cleanly: a signal or a crash keeps the work
+        self._waiting_for: str | None = None  # whose save ours waits on, while it does
+        self._journal_told = False
         self.register_theme(HIGH_CONTRAST)
         remembered = chosen_theme()
         self.theme = theme or (remembered if remembered in self.available_themes else default_theme())
@@ -164,6 +169,9 @@ class ModerateApp(App[None]):
         warning = self.workspace.privacy_warning
         if warning:
             self.notify(warning, severity="warning", timeout=15)
+        left = self.workspace.leftover_conflicts
+        if left:
+            self.notify(f"{self.path.name}: {left} (a git merge left them in the file).", severity="error", timeout=30)
 
     def on_unmount(self) -> None:
         if self._workspace is not None:
@@ -181,9 +189,13 @@ class ModerateApp(App[None]):
     def _watch_disk(self) -> None:
         """Notice within a second or two that someone else saved the file, and show their work."""
         seen = self._stat()
-        if seen is None or seen == self._on_disk:
+        if seen == self._on_disk:
             return
         self._on_disk = seen
+        if seen is None:
+            self.notify(f"{self.path} has been deleted or moved away. Your work is still here: saving asks "
+                        "what to do.", severity="error", timeout=20)
+            return
         try:
             elsewhere = self.workspace.reload()
         except InspectionError as error:
@@ -208,8 +220,22 @@ class ModerateApp(App[None]):
         """The top line: the overall score first, so that a narrow terminal cuts only the title."""
         overall = self.session.ratings.overall
         unsaved = " · ● unsaved" if self.session.dirty else ""
-        return (f"Score {overall.score}/{overall.max} · {words.overall(overall, which=False)}{unsaved}"
-                f" — {self.loaded.inspection.title}")
+        failure = self.workspace.journal_failure
+        if failure is not None and not self._journal_told:
+            self._journal_told = True
+            self.call_later(self._journal_failed, failure)
+        unjournaled = " · ⚠ NOT JOURNALED: save now" if failure else ""
+        return (f"Score {overall.score}/{overall.max} · {words.overall(overall, which=False)}{unsaved}{unjournaled}"
+                f" — {shown(self.loaded.inspection.title)}")
+
+    def _journal_failed(self, failure: str) -> None:
+        self.notify(f"Your changes can no longer be kept safe in the journal: {failure}. They are kept here; "
+                    "save them (ctrl+s), or somewhere else.", severity="error", timeout=30)
+        self._save_elsewhere_now()
+
+    @work
+    async def _save_elsewhere_now(self) -> None:
+        await self._save_elsewhere()
 
     def _show_status(self) -> None:
         for screen in self.screen_stack:
@@ -225,14 +251,26 @@ class ModerateApp(App[None]):
     async def save(self) -> bool:
         """Save, merging anyone else's save; asks about any answer both changed. True once saved."""
         comments = self.workspace.comments
+        if not await self._wait_for_others():
+            return False
+        give_up = time.monotonic() + 5  # whoever took the lock since we looked saves in well under that
+        waiting = lambda holder: time.monotonic() < give_up  # noqa: E731
         try:
-            outcome = self.workspace.save()
+            try:
+                outcome = self.workspace.save(waiting=waiting)
+            except FileReplaced as gone:
+                choice = await self.push_screen_wait(FileGone(str(gone)))
+                if choice == "elsewhere":
+                    await self._save_elsewhere()
+                if choice != "overwrite":
+                    return False
+                outcome = self.workspace.save(waiting=waiting, overwrite=True)
             if outcome.conflicts:
                 choices = await self.push_screen_wait(ResolveConflicts(outcome.conflicts))
                 if choices is None:
                     self.notify("Not saved: the conflicts are still to resolve.", severity="warning")
                     return False
-                outcome = self.workspace.save(choices)
+                outcome = self.workspace.save(choices, waiting=waiting)
                 if outcome.conflicts:
                     self.notify("Not saved: someone saved again meanwhile. Save again to see their changes.",
                                 severity="warning")
@@ -254,6 +292,40 @@ class ModerateApp(App[None]):
         dropped = f"; its comments (lines {', '.join(map(str, comments[:6]))}) were dropped" if comments else ""
         self.notify(f"Saved {self.path.name}{merged}{dropped}.", severity="warning" if dropped else "information")
         return True
+
+    async def _wait_for_others(self) -> bool:
+        """Wait, keys and signals alive, while someone else's save holds the file; False if the
+        user stops waiting (Esc) or it takes too long."""
+        holder = self.workspace.saving_now()
+        if holder is None:
+            return True
+        self.notify(f"Waiting for {holder}'s save (Esc to stop)…", timeout=3)
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        self._waiting_for = holder
+        try:
+            while (holder := self.workspace.saving_now()) is not None:
+                if self._waiting_for is None or time.monotonic() > deadline:
+                    self.notify(f"Not saved: {holder}'s save still holds {self.path.name}. Your work is still here; "
+                                "save again in a moment.", severity="warning", timeout=10)
+                    return False
+                await asyncio.sleep(0.1)
+        finally:
+            self._waiting_for = None
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_waiting":
+            return self._waiting_for is not None  # else Esc goes on to the screen
+        return True
+
+    def action_stop_waiting(self) -> None:
+        self._waiting_for = None
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Every notification as plain text: most quote the file (its name, its ids, its problems),
+        which is data, never markup or terminal codes."""
+        super().notify(shown_lines(message), title=shown(title), severity=severity, timeout=timeout, markup=False)
 
     async def _save_elsewhere(self) -> None:
         where = await self.push_screen_wait(AskText(

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 
 from ..workspace import Choices, Conflict
+from .plain import plain, plain_cell
 
 Variant = Literal["default", "primary", "success", "warning", "error"]
 
@@ -30,9 +31,9 @@ class Choose(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide" if self.wide else "dialog"):
-            yield Label(self.heading, classes="heading")
+            yield Label(plain(self.heading), classes="heading")
             with VerticalScroll():
-                yield Static(self.body, markup=False)
+                yield Static(plain(self.body))
             with Horizontal(classes="buttons"):
                 for button, label, variant in self.BUTTONS:
                     yield Button(label, id=button, variant=variant)
@@ -72,6 +73,23 @@ class RestoreWork(Choose):
         super().__init__("Unsaved work from an earlier session", summary, wide=True)
 
 
+class FileGone(Choose):
+    """The file is not the inspection that was opened any more: deleted, replaced, or not a file."""
+
+    BINDINGS = [
+        Binding("o", "dismiss('overwrite')", "Save over it", id="gone.overwrite"),
+        Binding("e", "dismiss('elsewhere')", "Save elsewhere", id="gone.elsewhere"),
+        Binding("escape", "dismiss('cancel')", "Cancel", id="gone.cancel"),
+    ]
+    BUTTONS = (("elsewhere", "Save elsewhere (e)", "primary"), ("overwrite", "Save over it (o)", "error"),
+               ("cancel", "Cancel (esc)", "default"))
+
+    def __init__(self, what: str) -> None:
+        super().__init__("The file has changed under you", f"{what}.\n\nYour work is still here. Save it "
+                         "somewhere else, or save it over whatever is there now (kept as NAME.bak if it is a file)?",
+                         wide=True)
+
+
 class AskText(ModalScreen[str | None]):
     """One line of text: a reason for a change or a decision, or where to save a copy."""
 
@@ -87,7 +105,7 @@ class AskText(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question)
+            yield Label(plain(self.question))
             yield Input(value=self.value, placeholder=self.placeholder + (" (required)" if self.required else ""))
             yield Label(f"enter to record · esc to cancel{self.on_cancel}", classes="hint")
 
@@ -130,7 +148,7 @@ class ResolveConflicts(ModalScreen[Choices | None]):
 
     def _line(self, i: int) -> Text:
         choice = "[x] keep yours  " if self.yours[i] else "[ ] take theirs "
-        return Text.assemble((choice, "bold"), str(self.conflicts[i]))  # file text: never markup
+        return Text.assemble((choice, "bold"), plain_cell(str(self.conflicts[i])))  # file text: shown, never markup
 
     @on(OptionList.OptionSelected)
     def action_switch(self) -> None:
@@ -162,7 +180,7 @@ class Detail(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self.heading, classes="heading")
+            yield Label(plain(self.heading), classes="heading")
             with VerticalScroll():
-                yield Static(self.body, markup=False)
+                yield Static(plain(self.body))
             yield Label("esc to close", classes="hint")

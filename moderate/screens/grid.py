@@ -28,6 +28,7 @@ from ..filters import Filters, view
 from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
 from ..session import Session
+from ..shown import shown
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
 SYMBOLS = {Answer.YES: "✓", Answer.NO: "✗", Answer.NA: "–", None: "·"}
@@ -271,7 +272,7 @@ class CaseGrid(ScrollView, can_focus=True):
         for column in self._columns:
             case = self.cases[column]
             mark = "✔" if case.moderated else ""
-            cells.append(Segment((case.id + mark).center(self._cell_width)[: self._cell_width], style))
+            cells.append(Segment((shown(case.id) + mark).center(self._cell_width)[: self._cell_width], style))
         return Strip([Segment(label, style)], self._fixed_width), Strip(cells, len(cells) * self._cell_width)
 
     def _band_style(self, rating: str | None) -> Style:
@@ -290,7 +291,7 @@ class CaseGrid(ScrollView, can_focus=True):
         if row == self.cursor[0]:  # no cell to stand on: the standard's name carries the cursor
             base += self._style("grid--cursor-row")
             label = base + self._style("grid--cursor")
-        segments = [Segment(f" {standard.id} {standard.title} ", label), Segment(" ", base)]
+        segments = [Segment(shown(f" {standard.id} {standard.title} "), label), Segment(" ", base)]
         segments += self._rating_segments(result, base)
         flag = result.discretion
         if flag.eligible:
@@ -308,6 +309,8 @@ class CaseGrid(ScrollView, can_focus=True):
             segments.append(Segment(" (panel)", base))
         if result.stale and result.decision is not None:
             segments.append(Segment(f"  STALE panel decision ({result.decision.rating})", base + self._style("grid--stale")))
+        elif result.ineligible:
+            segments.append(Segment("  panel decision NOT ELIGIBLE for discretion", base + self._style("grid--stale")))
         if result.provisional:
             segments.append(Segment(" (provisional)", base))
         return segments
@@ -328,7 +331,7 @@ class CaseGrid(ScrollView, can_focus=True):
             question_style += self._style("grid--cursor-row")
         indent = "    " if entry.kind == PROMPT else "  "
         text = session.standards[entry.standard].question(entry.question).text
-        label = _fit(f"{indent}{entry.question} {text}", self._label_width)
+        label = _fit(shown(f"{indent}{entry.question} {text}"), self._label_width)
         count = f"{figures.yes}/{figures.relevant}" if figures.relevant or not figures.unanswered else "–"
         percent = f"{whole_percent(figures.percent)}%" if figures.percent is not None else "–"
         band = short_band(figures.band.rating) if figures.band and entry.kind == KEY_QUESTION else ""

@@ -6,7 +6,6 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
-from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +24,7 @@ from .footer import FittingFooter
 from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .panel import PanelScreen
+from .plain import as_markup, plain
 
 if TYPE_CHECKING:
     from .app import ModerateApp
@@ -53,7 +53,8 @@ class GoTo(Provider):
             for kq in standard.key_questions:
                 places.append((f"{kq.id} {kq.text}", "key question", partial(screen._go, question=kq.id)))
                 places += [(f"{p.id} {p.text}", "prompt", partial(screen._go, question=p.id)) for p in kq.prompts]
-        return places
+        # the palette reads these as markup: the file's text escaped, its control characters shown
+        return [(as_markup(text), as_markup(kind), go) for text, kind, go in places]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -125,7 +126,7 @@ class ModerationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
-        yield Tabs(*(Tab(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})", id=f"sample-{sid}")
+        yield Tabs(*(Tab(plain(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})"), id=f"sample-{sid}")
                      for sid, name in self.app.loaded.inspection.samples.items()
                      if any(s.sample == sid for s in self.session.standards.values())))
         yield CaseGrid(self.session, self.show_detail, id="grid")
@@ -470,7 +471,7 @@ class ModerationScreen(Screen[None]):
         if self._shown.get(selector) != text:
             self._shown[selector] = text
             # layout=False: the line keeps its size, so nothing else need be laid out and repainted
-            self.query_one(selector, Static).update(Text(text), layout=False)
+            self.query_one(selector, Static).update(plain(text), layout=False)  # file text: shown, never markup
 
     def show_detail(self) -> None:
         grid = self.grid

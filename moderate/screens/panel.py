@@ -16,9 +16,11 @@ from .. import words
 from ..model import NOT_RATED, Standard
 from ..rules import DOWN, UP, StandardResult, sensitivity
 from ..session import Session
+from ..shown import shown
 from .dialogs import AskText
 from .footer import FittingFooter
 from .grid import short_band
+from .plain import plain, plain_cell
 
 if TYPE_CHECKING:
     from .app import ModerateApp
@@ -95,7 +97,7 @@ class ChooseRating(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.heading, classes="heading")
+            yield Label(plain(self.heading), classes="heading")
             options = OptionList(*self.choices)
             if self.current in self.choices:
                 options.highlighted = self.choices.index(self.current)
@@ -170,7 +172,7 @@ class PanelScreen(Screen[None]):
             if standard.domain != domain:
                 domain = standard.domain
                 label = domain + ("  (does not count toward the overall)" if not standard.counts else "")
-                rows.append((f"domain:{domain}:{standard.counts}", Text(label, style="bold")))
+                rows.append((f"domain:{domain}:{standard.counts}", plain_cell(label, "bold")))
             rows.append((standard.id, self._cells(standard, result)))
         cells = [c for _, c in rows if isinstance(c, dict)]
         width = (self.size.width or self.app.size.width) - 2  # the scroll bar, and a cell to spare
@@ -193,12 +195,12 @@ class PanelScreen(Screen[None]):
         self.explain()
 
     def refresh_status(self) -> None:
-        self.query_one("#status", Static).update(self.app.status(), layout=False)
+        self.query_one("#status", Static).update(plain(self.app.status()), layout=False)
 
     def _cells(self, standard: Standard, result: StandardResult) -> dict[str, tuple[str, str]]:
         """Each column's (full, short) text for one standard."""
         framework = self.session.framework
-        title = f"{standard.id} {standard.title}"
+        title = shown(f"{standard.id} {standard.title}")  # file text: every cell is shown, never markup
         final = words.rating(result)
         score = str(result.final.score) if result.final and standard.counts else ""
         if standard.is_judgement:
@@ -217,16 +219,17 @@ class PanelScreen(Screen[None]):
         panel = short_panel = ""
         if result.decision is not None:
             decision = result.decision
-            panel = (f"STALE {decision.rating} (made against {decision.computed})" if result.stale
-                     else f"{decision.rating} ({decision.by}, {decision.at:%d %b})")
-            short_panel = "STALE" if result.stale else "panel"
+            panel = shown(f"STALE {decision.rating} (made against {decision.computed})" if result.stale
+                          else f"NOT ELIGIBLE {decision.rating} ({decision.by})" if result.ineligible
+                          else f"{decision.rating} ({decision.by}, {decision.at:%d %b})")
+            short_panel = "STALE" if result.stale else "NOT ELIG" if result.ineligible else "panel"
         computed = result.computed.rating if result.computed else "not yet rated"
-        shown = computed if result.computed != result.final or result.stale else ""  # only when it differs
+        differs = computed if result.computed != result.final or result.stale else ""  # only when it differs
         return {"standard": (title, title), "final": (final, short_band(final)), "score": (score, score),
-                "computed": (shown, short_band(shown)), "panel": (panel, short_panel),
+                "computed": (differs, short_band(differs)), "panel": (panel, short_panel),
                 "directions": (f"⚑ {words.directions(flag)}" if flag.eligible else "",) * 2,
-                "sensitivity": (sensitive, sensitive), "lowest": (lowest_text, lowest_text),
-                "reasons": (reasons, reasons)}
+                "sensitivity": (sensitive, sensitive), "lowest": (shown(lowest_text), shown(lowest_text)),
+                "reasons": (shown(reasons), shown(reasons))}
 
     def _selected(self) -> Standard | None:
         table = self.table
@@ -245,34 +248,37 @@ class PanelScreen(Screen[None]):
             return
         result = self.session.ratings.standards[standard.id]
         framework = self.session.framework
-        lines = [Text.assemble((f"{standard.id} {standard.title}: {words.rating(result)}", "bold"))]
+        lines = [plain_cell(f"{standard.id} {standard.title}: {words.rating(result)}", "bold")]
         if result.computed and result.computed != result.final:
-            lines.append(Text(f"Computed from the answers: {result.computed.rating}."))
+            lines.append(plain_cell(f"Computed from the answers: {result.computed.rating}."))
         moved = sensitivity(result.key_questions, result.computed, framework)
         if moved.up is not None or moved.down is not None:
-            lines.append(Text("Sensitivity: " + "; ".join(part for part in (
+            lines.append(plain_cell("Sensitivity: " + "; ".join(part for part in (
                 f"{_cases(moved.up)} from {moved.up_to.rating}" if moved.up is not None and moved.up_to else "",
                 f"{_cases(moved.down)} from {moved.down_to.rating}" if moved.down is not None and moved.down_to else "")
                 if part) + "."))
         if result.discretion.eligible:
-            lines.append(Text("Eligible for discretion " + words.directions(result.discretion) + ": "
+            lines.append(plain_cell("Eligible for discretion " + words.directions(result.discretion) + ": "
                               + "; ".join(words.discretion_reasons(result.discretion, framework))
                               + ". Raise (+), lower (-) or keep (k), with a reason."))
         elif standard.is_judgement:
-            lines.append(Text("A judgement standard: set its rating with r."))
+            lines.append(plain_cell("A judgement standard: set its rating with r."))
         if standard.statement:
-            lines.append(Text(standard.statement))
+            lines.append(plain_cell(standard.statement))
         if standard.guidance:
-            lines += [Text("Key questions (weighed, not rated):"), *(Text(f"  {question}") for question in standard.guidance)]
+            lines += [plain_cell("Key questions (weighed, not rated):"),
+                      *(plain_cell(f"  {question}") for question in standard.guidance)]
         if result.decision is not None:
             d = result.decision
-            state = "STALE: the computed rating has moved since; decide again" if result.stale else "stands"
-            lines.append(Text(f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} "
+            state = ("STALE: the computed rating has moved since; decide again" if result.stale else
+                     "stands, though the standard is not eligible for discretion: decide again or keep the computed "
+                     "rating" if result.ineligible else "stands")
+            lines.append(plain_cell(f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} "
                               f"({state})" + (f". {d.reason}" if d.reason else "")))
         if self.opened == standard.id:
             lines += self._key_questions(standard)
         elif standard.key_questions:
-            lines.append(Text("Enter: its key questions and the cases behind each percentage.", style="italic"))
+            lines.append(plain_cell("Enter: its key questions and the cases behind each percentage.", style="italic"))
         self.query_one("#explain", Static).update(Text("\n").join(lines))
 
     def _key_questions(self, standard) -> list[Text]:
@@ -281,13 +287,13 @@ class PanelScreen(Screen[None]):
         for kq in standard.key_questions:
             figures = self.session.figures(kq.id)
             band = f" · {figures.band.rating}" if figures.band else ""
-            lines.append(Text(f"{kq.id} {words.count(figures)} yes · {words.percent(figures)}{band} · {kq.text}",
+            lines.append(plain_cell(f"{kq.id} {words.count(figures)} yes · {words.percent(figures)}{band} · {kq.text}",
                               style="bold"))
             by_answer: dict[str, list[str]] = {}
             for case in cases:
                 answer = self.session.answers[case].get(kq.id)
                 by_answer.setdefault(answer.value if answer else "unanswered", []).append(case)
-            lines.append(Text("   " + " · ".join(f"{answer}: {' '.join(ids)}" for answer, ids in by_answer.items())))
+            lines.append(plain_cell("   " + " · ".join(f"{answer}: {' '.join(ids)}" for answer, ids in by_answer.items())))
         return lines
 
     @on(DataTable.RowSelected)
