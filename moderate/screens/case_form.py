@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label
 
 from ..model import Answer
 from .grid import SYMBOLS
+from .plain import plain, plain_cell
 
 if TYPE_CHECKING:
     from .app import ModerateApp
@@ -41,8 +42,8 @@ class CaseForm(ModalScreen[None]):
         session = self.app.session
         case = session.cases[self.case_id]
         with Vertical(classes="dialog wide"):
-            yield Label(f"Case {case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}",
-                        classes="heading", markup=False)
+            yield Label(plain(f"Case {case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}"),
+                        classes="heading")
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Label("y yes · n no · a n/a · x clear (each moves down) · esc back", classes="hint")
 
@@ -56,9 +57,10 @@ class CaseForm(ModalScreen[None]):
             for kq in standard.key_questions:
                 if kq.judgement:
                     continue
-                table.add_row(kq.id, self._symbol(kq.id), kq.text, key=kq.id)
+                table.add_row(plain_cell(kq.id), self._symbol(kq.id), plain_cell(kq.text), key=kq.id)
                 for prompt in kq.prompts:
-                    table.add_row("  " + prompt.id, self._symbol(prompt.id), prompt.text, key=prompt.id)
+                    table.add_row(plain_cell("  " + prompt.id), self._symbol(prompt.id), plain_cell(prompt.text),
+                                  key=prompt.id)
         table.focus()
 
     def _symbol(self, question: str) -> str:

@@ -265,9 +265,9 @@ class CaseGrid(ScrollView, can_focus=True):
         style = self._style("grid--header")
         hint = self.in_view()
         title = f" Question · {hint}" if hint.endswith("cases") else f" {hint}"
-        label = _fit(title, self._label_width) + f"{'Yes/rel':>{self._count_width}}{'%':>6}  {'Band':<5} "
+        label = _fit(shown(title), self._label_width) + f"{'Yes/rel':>{self._count_width}}{'%':>6}  {'Band':<5} "
         if self.filters:  # said where the rows and cases are, so that what is hidden is never forgotten
-            label = _fit(f" Only: {'; '.join(self.filters.describe())} · {hint}", len(label))
+            label = _fit(shown(f" Only: {'; '.join(self.filters.describe())} · {hint}"), len(label))
         cells = []
         for column in self._columns:
             case = self.cases[column]

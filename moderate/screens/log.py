@@ -13,14 +13,15 @@ from textual.widgets import DataTable, Input, Label
 
 from ..model import ModerationEntry
 from ..words import change, when
+from .plain import plain_cell
 
 COLUMNS = ("When", "Who", "Case", "Question", "Change", "Reason")
 
 
 def _row(entry: ModerationEntry) -> tuple[Text, ...]:
     question = f"{entry.standard} rating" if entry.is_rating else entry.question
-    # File text as Text: shown as written, never read as markup.
-    return tuple(Text(value) for value in (when(entry.at), entry.by, entry.case, question, change(entry),
+    # File text as Text: shown as written (control characters made visible), never read as markup.
+    return tuple(plain_cell(value) for value in (when(entry.at), entry.by, entry.case, question, change(entry),
                                            entry.reason or ""))
 
 
