@@ -20,6 +20,7 @@ from .model import Case
 from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
 from .shown import doubts, shown
+from .session import ReasonRequired
 from .storage import SaveError, save, save_merging, write_text
 from .writing import comment_lines, dumps
 
@@ -320,13 +321,12 @@ def _import(args: argparse.Namespace) -> int:
 def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
     session = workspace.session
     session.listener = None  # no journal line per answer: until saved, the table itself is the record
-    changed = session.set_answers(((g.case, g.question, g.answer) for g in given), args.reason)
-    moderated = [c for c in changed if c.old is not None]
-    if moderated and args.reason is None and workspace.loaded.inspection.inspection_extra.get("reasons_required") is True:
-        print(f"moderate import: {args.file} requires a reason for every change, and the table changes "
-              f"{len(moderated)} answers already given (first {moderated[0].case} {moderated[0].question}); "
-              "give one with --reason. Nothing imported.", file=sys.stderr)
+    try:
+        changed = session.set_answers(((g.case, g.question, g.answer) for g in given), args.reason)
+    except ReasonRequired as refused:
+        print(f"moderate import: {args.file}: {refused}; give one with --reason. Nothing imported.", file=sys.stderr)
         return REFUSED
+    moderated = [c for c in changed if c.old is not None]
     if changed:
         outcome = workspace.save()
         if outcome.conflicts:

@@ -94,7 +94,7 @@ def merge(base: Inspection, ours: Inspection, theirs: Inspection,
 
 _SCALARS = {"title": "inspection.title", "framework": "inspection.framework",
             "fieldwork_start": "inspection.fieldwork_start", "lead_inspector": "inspection.lead_inspector",
-            "format": "format"}
+            "reasons_required": "inspection.reasons_required", "format": "format"}
 _MAPPINGS = {"samples": "samples", "framework_overrides": "framework", "inspection_extra": "inspection",
              "extra": ""}
 

@@ -29,6 +29,11 @@ class Answer(str, Enum):
     NA = "n/a"
 
 
+def in_log(answer: Answer | None) -> str:
+    """An answer as the moderation log has it: its value, or "unanswered"."""
+    return UNANSWERED if answer is None else answer.value
+
+
 @dataclass(frozen=True, slots=True)
 class Prompt:
     id: str
@@ -159,6 +164,8 @@ class Inspection:
     discretion: tuple[Decision, ...] = ()
     fieldwork_start: dt.date | None = None
     lead_inspector: str | None = None
+    # Every change to an answer already given must say why (`[inspection] reasons_required`).
+    reasons_required: bool = False
     # The file's own [framework] table, kept as written: it overrides the preset.
     framework_overrides: Mapping[str, Any] = _empty()
     inspection_extra: Mapping[str, Any] = _empty()

@@ -39,6 +39,7 @@ from .model import (
     Prompt,
     Standard,
 )
+from .rules import DOWN, UP, within_reach
 
 BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 64 * 1024 * 1024  # far beyond any real inspection; refuses runaway files early
@@ -295,7 +296,7 @@ def _is_number(value: Any) -> bool:
 # ---------------------------------------------------------------- the document
 
 _TOP = frozenset({"format", "inspection", "samples", "framework", "standards", "cases", "moderation", "discretion"})
-_INSPECTION = frozenset({"title", "framework", "fieldwork_start", "lead_inspector"})
+_INSPECTION = frozenset({"title", "framework", "fieldwork_start", "lead_inspector", "reasons_required"})
 _STANDARD = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts", "statement", "guidance"})
 _KEY_QUESTION = frozenset({"id", "text", "prompts", "rating", "judgement"})
 _PROMPT = frozenset({"id", "text"})
@@ -328,6 +329,7 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
     fieldwork = check.value(meta, "fieldwork_start", "inspection", "a date such as 2026-11-20",
                             lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
     lead = check.string(meta, "lead_inspector", "inspection")
+    reasons_required = check.boolean(meta, "reasons_required", "inspection")
 
     samples = check.table(doc, "samples", "")
     for sample_id, description in samples.items():
@@ -353,7 +355,7 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
     cases = _cases(doc, samples, questions, check)
     by_id = {s.id: s for s in standards}
     moderation = _moderation(doc, by_id, band_names, check)
-    decisions = _decisions(doc, by_id, band_names, check)
+    decisions = _decisions(doc, by_id, framework, check)
 
     if check.problems:
         raise InspectionError(name, check.problems)
@@ -369,6 +371,7 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
         discretion=tuple(decisions),
         fieldwork_start=fieldwork,
         lead_inspector=lead,
+        reasons_required=bool(reasons_required),
         framework_overrides=overrides,
         inspection_extra=_extra(meta, _INSPECTION),
         extra=_extra(doc, _TOP),
@@ -590,7 +593,7 @@ def _rated_standard(entry: Table, standards: dict[str, Standard]) -> str | None:
     return None
 
 
-def _decisions(doc: Table, standards: dict[str, Standard], band_names: list[str] | None,
+def _decisions(doc: Table, standards: dict[str, Standard], framework: Framework | None,
                check: _Checker) -> list[Decision]:
     decisions = []
     for i, entry in enumerate(check.tables(doc, "discretion", "")):
@@ -601,16 +604,16 @@ def _decisions(doc: Table, standards: dict[str, Standard], band_names: list[str]
             check.problem(f"{where}.standard", f"no standard {values['standard']!r} in this file")
         elif standard is not None and not standard.is_case_based:
             check.problem(f"{where}.standard", f"{standard.id} is a judgement standard: the panel rates it directly")
-        if band_names is not None:
-            positions = {}
+        if framework is not None:
+            bands = {}
             for key in ("computed", "rating"):
                 value = values[key]
-                if value is not None:
-                    if value in band_names:
-                        positions[key] = band_names.index(value)
-                    else:
-                        check.problem(f"{where}.{key}", f"{value!r} is not one of {_choices(band_names)}")
-            if len(positions) == 2 and abs(positions["rating"] - positions["computed"]) > 1:
+                band = framework.band(value) if value is not None else None
+                if band is not None:
+                    bands[key] = band
+                elif value is not None:
+                    check.problem(f"{where}.{key}", f"{value!r} is not one of {_choices(b.rating for b in framework.bands)}")
+            if len(bands) == 2 and bands["rating"] not in within_reach(bands["computed"], (UP, DOWN), framework):
                 check.problem(f"{where}.rating",
                               f"moves {values['computed']!r} to {values['rating']!r}: discretion moves one band at most")
         decisions.append(Decision(

@@ -122,8 +122,7 @@ def _case_facts_lines(inspection: Inspection) -> list[str]:
 def _flag(result: StandardResult, framework: Framework) -> str:
     parts = []
     if result.discretion.eligible:
-        parts.append(f"{words.directions(result.discretion)} " + "; ".join(
-            words.discretion_reasons(result.discretion, framework)))
+        parts.append(words.discretion(result.discretion, framework))
     if result.decision is not None:
         decided = f"panel: {result.decision.rating}"
         parts.append(f"{decided} (STALE: made against {result.decision.computed})" if result.stale else decided)

@@ -3,7 +3,7 @@
 §1 a key question's percentage  -> `Tally`, `percentage`, `whole_percent`, `rate_question`
 §2 bands                       -> `Framework.band_for`
 §3 a standard's rating          -> `rate_standard`
-§4 professional discretion      -> `discretion`, `standing_decision`
+§4 professional discretion      -> `discretion`, `decision_options`, `standing_decision`
 §5 the overall rating           -> `rate_overall`
 
 Everything here works from per-question tallies, so that one changed answer costs one
@@ -275,6 +275,24 @@ def sensitivity(figures: Sequence[Figures], computed: Band | None, framework: Fr
     return Sensitivity(*(up or (None, None)), *(down or (None, None)))
 
 
+def within_reach(computed: Band, directions: Iterable[str], framework: Framework) -> tuple[Band, ...]:
+    """`computed` and the bands next to it in `directions`, lowest first: discretion moves a
+    rating one band at most."""
+    bands = framework.bands
+    here = bands.index(computed)
+    steps = {here, *(here + (1 if direction == UP else -1) for direction in directions)}
+    return tuple(bands[i] for i in sorted(steps) if 0 <= i < len(bands))
+
+
+def decision_options(result: StandardResult, framework: Framework) -> tuple[Band, ...]:
+    """The ratings the panel may decide for a standard, lowest first: its computed rating
+    kept, or one band in a direction its discretion flags. None for a judgement standard
+    (rated directly) or one with no computed rating yet."""
+    if result.kind == JUDGEMENT or result.computed is None:
+        return ()
+    return within_reach(result.computed, result.discretion.directions, framework)
+
+
 def standing_decision(decisions: Iterable[Decision], standard_id: str) -> Decision | None:
     """The panel's latest decision on a standard: the log is append-only, the last one stands."""
     standing = None
@@ -303,6 +321,7 @@ class StandardResult:
     decision: Decision | None = None
     stale: bool = False             # the decision was made against another computed rating
     final: Band | None = None       # after a standing panel decision
+    sensitivity: Sensitivity = Sensitivity()  # how firm the computed rating is, in answers
 
     @property
     def rated(self) -> bool:
@@ -354,6 +373,7 @@ def rate_standard(
         decision=decision,
         stale=stale,
         final=final,
+        sensitivity=sensitivity(figures, computed, framework),
     )
 
 

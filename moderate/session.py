@@ -18,11 +18,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping
 
 from .frameworks import Framework
-from .model import NOT_RATED, UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
+from .model import (NOT_RATED, UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry,
+                    Standard, in_log)
 from .rules import (
     Figures,
     Ratings,
     Tally,
+    decision_options,
     rate_inspection,
     rate_key_questions,
     rate_overall,
@@ -104,16 +106,16 @@ class Unsaved:
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
 
 
-def _logged(answer: Answer | None) -> str:
-    return UNANSWERED if answer is None else answer.value
-
-
 def _value(answer: Answer | None) -> str | None:
     return None if answer is None else answer.value
 
 
 def _answer(value: str | None) -> Answer | None:
     return None if value is None else Answer(value)
+
+
+class ReasonRequired(ValueError):
+    """A change to an answer already given, with no reason, where the inspection requires one."""
 
 
 class Session:
@@ -123,6 +125,7 @@ class Session:
         self.user = user
         self.clock = clock
         self._base = inspection
+        self.reasons_required = inspection.reasons_required
         self.standards: dict[str, Standard] = {s.id: s for s in inspection.standards}
         self.cases: dict[str, Case] = {c.id: c for c in inspection.cases}
         self.answers: dict[str, dict[str, Answer]] = {c.id: dict(c.answers) for c in inspection.cases}
@@ -178,6 +181,11 @@ class Session:
     def standard_of(self, question: str) -> Standard:
         return self.standards[self._owner[question][0]]
 
+    def needs_reason(self, old: Answer | None) -> bool:
+        """Whether changing an answer that was `old` must say why: where the inspection requires
+        reasons, every change to an answer already given does (a first answer is not a change)."""
+        return self.reasons_required and old is not None
+
     @property
     def last_change(self) -> Change | None:
         """The last answer change, if it is the last thing done (the one a reason is for)."""
@@ -221,7 +229,7 @@ class Session:
         case, item = logged
         if case is None:
             return self.standards[item].rating or UNRATED
-        return _logged(self.answers[case].get(item))
+        return in_log(self.answers[case].get(item))
 
     def _log_did(self, entry: ModerationEntry, was: str) -> None:
         """Note a change (or review) for the next save's log: `was` is its value before it."""
@@ -235,11 +243,15 @@ class Session:
     # ------------------------------------------------------------ commands
 
     def set_answer(self, case_id: str, question: str, answer: Answer | None, reason: str | None = None) -> Change | None:
-        """Give (or clear, with None) one case's answer; logged for moderation. None if unchanged."""
+        """Give (or clear, with None) one case's answer; logged for moderation. None if unchanged.
+        ReasonRequired if the inspection asks why an answer already given is changed, and `reason` does not say."""
         old = self.answers[case_id].get(question)
         if old == answer:
             return None
-        entry = ModerationEntry(case_id, question, _logged(old), _logged(answer), self.user, self.clock(), reason)
+        reason = (reason or "").strip() or None
+        if reason is None and self.needs_reason(old):
+            raise ReasonRequired(f"{case_id} {question}: this inspection requires a reason for changing an answer")
+        entry = ModerationEntry(case_id, question, in_log(old), in_log(answer), self.user, self.clock(), reason)
         change = Change(case_id, question, old, answer, entry)
         self._apply(change.case, change.question, old, answer)
         self._log_did(entry, entry.from_)
@@ -262,6 +274,8 @@ class Session:
         change = self.last_change
         if change is None:
             return None
+        if not reason.strip() and self.needs_reason(change.old):
+            raise ReasonRequired(f"{change.case} {change.question}: this inspection requires a reason for changing an answer")
         entry = replace(change.entry, reason=reason.strip() or None)
         at = self.clock()
         if len(self._undo) <= self._saved_depth:  # already saved: the log is append-only, so a note
@@ -373,12 +387,14 @@ class Session:
 
     def decide(self, standard_id: str, rating: str, reason: str) -> Decision:
         """Record the ratings panel's decision against the standard's current computed rating."""
-        computed = self.ratings.standards[standard_id].computed
-        if computed is None:
-            raise ValueError(f"{standard_id} has no computed rating to decide on")
-        bands = [band.rating for band in self.framework.bands]
-        if rating not in bands or abs(bands.index(rating) - bands.index(computed.rating)) > 1:
-            raise ValueError(f"discretion moves {computed.rating} one band at most, not to {rating}")
+        result = self.ratings.standards[standard_id]
+        options = decision_options(result, self.framework)
+        computed = result.computed
+        if computed is None or not options:
+            raise ValueError(f"{standard_id} has no computed rating for the panel to decide on")
+        if rating not in (band.rating for band in options):
+            raise ValueError(f"the panel may rate {standard_id} {' or '.join(band.rating for band in options)} only, "
+                             f"not {rating}: discretion moves {computed.rating} one band at most, the way it is flagged")
         decision = Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
         self.discretion.append(decision)
         self._rerate(standard_id)
@@ -561,7 +577,7 @@ def _step(record: Record) -> Step:
                                 standard=record["standard"])
         return Rated(record["standard"], record["old"], record["new"], entry)
     old, new = _answer(record["old"]), _answer(record["new"])
-    entry = ModerationEntry(record["case"], record["question"], _logged(old), _logged(new), record["by"], at,
+    entry = ModerationEntry(record["case"], record["question"], in_log(old), in_log(new), record["by"], at,
                             record["reason"])
     return Change(record["case"], record["question"], old, new, entry)
 
@@ -612,7 +628,7 @@ def _fits(step: Step | None, record: Record) -> bool:
 
 def _replay_answer(session: Session, r: Record) -> str | None:
     if _value(session.answer(r["case"], r["question"])) != r["old"]:
-        return f"{r['case']} {r['question']} is no longer {_logged(_answer(r['old']))}"
+        return f"{r['case']} {r['question']} is no longer {in_log(_answer(r['old']))}"
     session.set_answer(r["case"], r["question"], _answer(r["new"]), r["reason"])
     return None
 

@@ -73,6 +73,14 @@ def directions(flag: Discretion) -> str:
     return "".join(ARROWS[d] for d in flag.directions)
 
 
+def discretion(flag: Discretion, framework: Framework) -> str:
+    """The one line that says which way the panel may move a rating, and why:
+    '↑ 2.5 points below Good; one case from Good'. Empty when it may not."""
+    if not flag.eligible:
+        return ""
+    return f"{directions(flag)} " + "; ".join(discretion_reasons(flag, framework))
+
+
 def rating(result: StandardResult) -> str:
     """The final rating as shown: a standard with no rating yet says so."""
     if result.not_rated:

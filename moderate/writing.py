@@ -150,6 +150,7 @@ def dumps(inspection: Inspection) -> str:
         "framework": inspection.framework,
         "fieldwork_start": inspection.fieldwork_start,
         "lead_inspector": inspection.lead_inspector,
+        "reasons_required": inspection.reasons_required or None,  # false, the default, goes unsaid
         **inspection.inspection_extra,
     }
     chunks: list[Iterable[str]] = [

@@ -18,6 +18,7 @@ from conftest import REPO, SAMPLES
 from moderate.journal import JournalInUse, journal_path, pending, restore, start
 from moderate.model import Answer
 from moderate.reading import load
+from moderate.rules import decision_options
 from moderate.session import ReplayError, Session, replay
 from moderate.storage import save, save_merging, write_text
 from moderate.writing import dumps
@@ -291,10 +292,12 @@ def test_replaying_what_the_listener_was_told_since_the_last_save_gives_back_the
             session.set_answer(case, question, answer, reason)
         elif name == "reason":
             session.give_reason(*args)
-        elif name == "decide":
-            computed = session.ratings.standards[args[0]].computed.rating
-            rating = BANDS[min(max(BANDS.index(computed) + args[1], 0), len(BANDS) - 1)]
-            session.decide(args[0], rating, "panel")
+        elif name == "decide":  # up, keep or down, as far as discretion lets the panel go
+            result = session.ratings.standards[args[0]]
+            options = decision_options(result, STOCKTON.framework)
+            if options:
+                step = options.index(result.computed) + args[1]
+                session.decide(args[0], options[min(max(step, 0), len(options) - 1)].rating, "panel")
         elif name == "rate":
             session.rate_judgement(*args)
         elif name == "moderated":

@@ -400,3 +400,27 @@ def test_an_inspection_is_rated_with_every_prompt():
 def test_a_reason_names_only_the_band_next_to_the_computed_rating():
     # 1/2 is Requires improvement; one more yes makes 2/2, Outstanding: the panel may only go to Good.
     assert "one case from 'Good' or higher" in discretion_reasons(rate((1, 2)).discretion, HMIP)
+
+
+def test_a_standards_result_carries_how_firm_its_rating_is():
+    result = rate((8, 8), (5, 8), (6, 8))
+    firmness = result.sensitivity
+    assert (firmness.up, firmness.up_to.rating, firmness.down, firmness.down_to.rating) == (1, "Good", 2, "Inadequate")
+    judgement = rate_standard(Standard("1.1", "Organisational delivery", "Governance", rating="Good"), [], None, HMIP)
+    assert judgement.sensitivity.up is None and judgement.sensitivity.down is None
+
+
+def test_the_panel_may_keep_or_move_one_band_the_way_discretion_flags():
+    from moderate.rules import decision_options
+
+    def options(result: StandardResult) -> list[str]:
+        return [band.rating for band in decision_options(result, HMIP)]
+
+    assert options(rate((8, 8), (5, 8), (6, 8))) == ["Requires improvement", "Good"]  # flagged up only
+    assert options(rate((4, 6), (4, 6))) == ["Requires improvement", "Good"]  # 66.7% twice: flagged down only
+    assert options(rate((4, 6), (6, 6))) == ["Requires improvement", "Good", "Outstanding"]  # both ways
+    assert options(rate((3, 3), (3, 3))) == ["Good", "Outstanding"]  # a small sample at the top: down only
+    assert options(rate((141, 200), (100, 100))) == ["Good"]  # not eligible: keep it, nothing else
+    assert options(rate((0, 0))) == []  # nothing relevant yet: no computed rating to decide on
+    judgement = rate_standard(Standard("1.1", "Organisational delivery", "Governance", rating="Good"), [], None, HMIP)
+    assert options(judgement) == []  # rated directly, never by discretion

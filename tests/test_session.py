@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLES
 from moderate.model import UNANSWERED, Answer
 from moderate.reading import InspectionError, load, parse_text
-from moderate.session import Session
+from moderate.session import ReasonRequired, ReplayError, Session, replay
 from moderate.storage import save
 from moderate.writing import dumps
 
@@ -179,3 +179,59 @@ def test_many_answers_at_once_rate_and_log_as_one_at_a_time_does():
     assert many.unsaved == one.unsaved
     many.undo()
     assert many.answer(*given[-1][:2]) != given[-1][2]
+
+
+def test_the_panel_decides_only_the_way_discretion_flags(stockton):
+    # Stockton 2.2 is computed Requires improvement, flagged up only: Inadequate is one band, but not flagged.
+    with pytest.raises(ValueError, match="may rate 2.2 Requires improvement or Good only"):
+        stockton.decide("2.2", "Inadequate", "down instead")
+    with pytest.raises(ValueError, match="no computed rating"):
+        stockton.decide("1.2", "Good", "a judgement standard is rated, not decided")
+    stockton.decide("2.2", "Requires improvement", "kept")
+    assert stockton.ratings.standards["2.2"].final.rating == "Requires improvement"
+
+
+def _requiring_reasons() -> Session:
+    text = (SAMPLES / "stockton-on-tees-2021.toml").read_text(encoding="utf-8")
+    loaded = parse_text(text.replace('lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true'))
+    assert loaded.inspection.reasons_required
+    return Session(loaded.inspection, loaded.framework, "jb")
+
+
+def test_an_inspection_requiring_reasons_refuses_a_change_without_one():
+    session = _requiring_reasons()
+    case = _a_no_on(session, "2.2.2")
+    with pytest.raises(ReasonRequired):
+        session.set_answer(case, "2.2.2", Answer.YES)
+    with pytest.raises(ReasonRequired):
+        session.set_answer(case, "2.2.2", Answer.YES, reason="   ")
+    assert session.answer(case, "2.2.2") == Answer.NO and session.moderation == [] and not session.dirty
+    session.set_answer(case, "2.2.2", Answer.YES, reason="Plan found on file")
+    with pytest.raises(ReasonRequired):
+        session.give_reason("")  # nor can the reason be taken away afterwards
+    assert session.moderation[-1].reason == "Plan found on file"
+
+
+def test_a_first_answer_needs_no_reason_even_where_reasons_are_required():
+    session = _requiring_reasons()
+    case = _a_no_on(session, "2.2.2")
+    session.set_answer(case, "2.2.2", None, reason="Not on file")
+    session.set_answer(case, "2.2.2", Answer.YES)  # unanswered -> yes: a first answer
+    assert session.answer(case, "2.2.2") == Answer.YES
+
+
+def test_replay_obeys_the_inspection_requiring_reasons():
+    told: list[dict] = []
+    plain = load(SAMPLES / "stockton-on-tees-2021.toml")
+    session = Session(plain.inspection, plain.framework, "jb", listener=told.append)
+    session.set_answer(_a_no_on(session, "2.2.2"), "2.2.2", Answer.YES)  # no reason: none was required here
+    with pytest.raises(ReplayError, match="requires a reason"):
+        replay(_requiring_reasons(), told)
+
+
+def test_reasons_required_must_be_true_or_false():
+    text = (SAMPLES / "stockton-on-tees-2021.toml").read_text(encoding="utf-8")
+    with pytest.raises(InspectionError, match=r"inspection\.reasons_required: expected true or false"):
+        parse_text(text.replace('lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = "yes"'))
+    required = text.replace('lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true')
+    assert "reasons_required = true" in dumps(parse_text(required).inspection)  # kept on save

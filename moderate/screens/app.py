@@ -117,10 +117,6 @@ class ModerateApp(App[None]):
     def loaded(self) -> Loaded:
         return self.workspace.loaded
 
-    @property
-    def reasons_required(self) -> bool:
-        return self.loaded.inspection.inspection_extra.get("reasons_required") is True
-
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         loop = asyncio.get_running_loop()

@@ -118,8 +118,7 @@ class AskText(ModalScreen[str | None]):
 
 
 def reason_dialog(about: str, required: bool, value: str = "") -> AskText:
-    return AskText(f"Why? {about}", "Reason for the change", required, value,
-                   " (and take the change back)" if required else "")
+    return AskText(f"Why? {about}", "Reason for the change", required, value)
 
 
 class ResolveConflicts(ModalScreen[Choices | None]):

@@ -295,7 +295,7 @@ class CaseGrid(ScrollView, can_focus=True):
         segments += self._rating_segments(result, base)
         flag = result.discretion
         if flag.eligible:
-            text = f" ⚑ {words.directions(flag)} " + "; ".join(words.discretion_reasons(flag, self.session.framework))
+            text = f" ⚑ {words.discretion(flag, self.session.framework)}"
             segments.append(Segment(text, base + self._style("grid--flagged")))
         return Strip(segments).adjust_cell_length(width, base).crop(0, width)
 

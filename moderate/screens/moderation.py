@@ -15,9 +15,9 @@ from textual.widgets import Static, Tab, Tabs
 
 from .. import words
 from ..filters import Filters, Since
-from ..model import Answer
+from ..model import Answer, in_log
 from ..preferences import ADVANCES, chosen_advance, remember_advance
-from ..session import Change, Marked, Rated, Session, Step
+from ..session import Change, Marked, Rated, ReasonRequired, Session, Step
 from .case_form import CaseForm
 from .dialogs import AskText, Detail, reason_dialog
 from .footer import FittingFooter
@@ -210,12 +210,13 @@ class ModerationScreen(Screen[None]):
         self.action_cycle()
 
     def _set(self, case: str, question: str, answer: Answer | None, with_reason: bool) -> None:
-        change = self.session.set_answer(case, question, answer)
-        if change is None:
+        if with_reason:
+            self.ask_then_set(case, question, answer, required=False)
             return
-        self.changed(change)
-        if with_reason or self.app.reasons_required:
-            self.ask_reason(change)
+        try:
+            self.changed(self.session.set_answer(case, question, answer))
+        except ReasonRequired:  # the inspection asks why: nothing changes until it is told
+            self.ask_then_set(case, question, answer, required=True)
 
     def changed(self, change: Change | None) -> None:
         """Redraw what one change touched: its lines, the status, the detail."""
@@ -224,15 +225,24 @@ class ModerationScreen(Screen[None]):
         self.refresh_status()
 
     @work
+    async def ask_then_set(self, case: str, question: str, answer: Answer | None, required: bool) -> None:
+        """An answer given with its reason: asked first, so that a cancelled question changes nothing."""
+        about = f"{case} {question}: {in_log(self.session.answer(case, question))} → {in_log(answer)}"
+        reason = await self.app.push_screen_wait(reason_dialog(about, required))
+        if reason is None:
+            if required:
+                self.notify("Left as it was: this inspection requires a reason for changing an answer.",
+                            severity="warning")
+            return
+        self.changed(self.session.set_answer(case, question, answer, reason))
+
+    @work
     async def ask_reason(self, change: Change) -> None:
         about = f"{change.case} {change.question}: {change.entry.from_} → {change.entry.to}"
-        reason = await self.app.push_screen_wait(reason_dialog(about, self.app.reasons_required, change.entry.reason or ""))
-        if reason is None:
-            if self.app.reasons_required and self.session.last_change is change:
-                self._show(self.session.undo(), "", "Undone")
-                self.notify("Change taken back: this inspection requires a reason.", severity="warning")
-            return
-        if self.session.last_change is not None and self.session.last_change.entry is change.entry:
+        required = self.session.needs_reason(change.old)
+        reason = await self.app.push_screen_wait(reason_dialog(about, required, change.entry.reason or ""))
+        if reason is not None and self.session.last_change is not None \
+                and self.session.last_change.entry is change.entry:
             self.session.give_reason(reason)
             self.refresh_status()
 
@@ -489,8 +499,7 @@ class ModerationScreen(Screen[None]):
                     f" (computed {result.computed.rating})" if result.computed and result.computed != result.final else ""))
                 flag = result.discretion
                 if flag.eligible:
-                    lines.append(f"Discretion {words.directions(flag)}: "
-                                 + "; ".join(words.discretion_reasons(flag, self.session.framework)))
+                    lines.append(f"Discretion {words.discretion(flag, self.session.framework)}")
                 if standard.statement:
                     lines.append(standard.statement)
             else:

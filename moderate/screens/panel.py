@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Digits, Label, OptionList, Static
 
 from .. import words
 from ..model import NOT_RATED, Standard
-from ..rules import DOWN, UP, StandardResult, sensitivity
+from ..rules import StandardResult, decision_options
 from ..session import Session
 from ..shown import shown
 from .dialogs import AskText
@@ -211,7 +211,7 @@ class PanelScreen(Screen[None]):
         lowest_text = f"{lowest.id}  {lowest.yes}/{lowest.relevant}  {words.percent(lowest)}" if lowest else "-"
         flag = result.discretion
         reasons = "; ".join(words.discretion_reasons(flag, framework)) if flag.eligible else ""
-        moved = sensitivity(result.key_questions, result.computed, framework)
+        moved = result.sensitivity
         sensitive = " · ".join(part for part in (  # in full below the table
             f"↑{moved.up} {short_band(moved.up_to.rating)}" if moved.up is not None and moved.up_to else "",
             f"↓{moved.down} {short_band(moved.down_to.rating)}" if moved.down is not None and moved.down_to else "")
@@ -251,16 +251,15 @@ class PanelScreen(Screen[None]):
         lines = [plain_cell(f"{standard.id} {standard.title}: {words.rating(result)}", "bold")]
         if result.computed and result.computed != result.final:
             lines.append(plain_cell(f"Computed from the answers: {result.computed.rating}."))
-        moved = sensitivity(result.key_questions, result.computed, framework)
+        moved = result.sensitivity
         if moved.up is not None or moved.down is not None:
             lines.append(plain_cell("Sensitivity: " + "; ".join(part for part in (
                 f"{_cases(moved.up)} from {moved.up_to.rating}" if moved.up is not None and moved.up_to else "",
                 f"{_cases(moved.down)} from {moved.down_to.rating}" if moved.down is not None and moved.down_to else "")
                 if part) + "."))
         if result.discretion.eligible:
-            lines.append(plain_cell("Eligible for discretion " + words.directions(result.discretion) + ": "
-                              + "; ".join(words.discretion_reasons(result.discretion, framework))
-                              + ". Raise (+), lower (-) or keep (k), with a reason."))
+            lines.append(plain_cell(f"Eligible for discretion {words.discretion(result.discretion, framework)}. "
+                              "Raise (+), lower (-) or keep (k), with a reason."))
         elif standard.is_judgement:
             lines.append(plain_cell("A judgement standard: set its rating with r."))
         if standard.statement:
@@ -315,22 +314,18 @@ class PanelScreen(Screen[None]):
             self.notify("Discretion applies to case-based standards only.", severity="warning")
             return
         result = self.session.ratings.standards[standard.id]
+        options = decision_options(result, self.session.framework)
         computed = result.computed
-        if computed is None:
+        if computed is None or not options:
             self.notify(f"{standard.id} has no computed rating to decide on yet.", severity="warning")
             return
-        direction = {1: UP, -1: DOWN}.get(step)
-        if direction and direction not in result.discretion.directions:
+        position = options.index(computed) + step
+        if not 0 <= position < len(options):
             why = ("is not eligible for discretion" if not result.discretion.eligible
                    else f"is a candidate for moving {' and '.join(result.discretion.directions)} only")
             self.notify(f"{standard.id} {why}.", severity="warning")
             return
-        bands = self.session.framework.bands
-        position = bands.index(computed) + step
-        if not 0 <= position < len(bands):
-            self.notify("No band beyond that one.", severity="warning")
-            return
-        rating = bands[position].rating
+        rating = options[position].rating
         verb = {1: "Raise", -1: "Lower", 0: "Keep"}[step]
         reason = await self.app.push_screen_wait(
             AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True))
@@ -350,7 +345,7 @@ class PanelScreen(Screen[None]):
         if rating is None or rating == standard.rating:
             return
         reason = await self.app.push_screen_wait(AskText(
-            f"Rate {standard.id} {rating}: why?", "Reason for the rating", self.app.reasons_required, "",
+            f"Rate {standard.id} {rating}: why?", "Reason for the rating", self.session.reasons_required, "",
             " (and leave the rating as it was)"))
         if reason is None:
             return
