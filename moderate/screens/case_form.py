@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from ..model import Answer
+from ..session import ReasonRequired
 from .grid import SYMBOLS
 from .plain import plain, plain_cell
 
@@ -71,11 +72,12 @@ class CaseForm(ModalScreen[None]):
         if not table.row_count:
             return
         question = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        if self.app.reasons_required and self.app.session.answer(self.case_id, question) is not None:
+        try:
+            self.app.session.set_answer(self.case_id, question, Answer(value) if value else None)
+        except ReasonRequired:
             self.notify("This inspection asks a reason for every change: change a given answer in the grid.",
                         severity="warning")
             return
-        self.app.session.set_answer(self.case_id, question, Answer(value) if value else None)
         table.update_cell(question, table.ordered_columns[1].key, self._symbol(question))
         if value:
             table.move_cursor(row=table.cursor_row + 1)
