@@ -231,3 +231,16 @@ async def test_the_theme_a_user_chooses_is_remembered_for_them_alone(stockton, t
     assert remembered.parent.stat().st_mode & 0o777 == 0o700
     assert ModerateApp(stockton, "mk").theme == "moderate-high-contrast"
     assert ModerateApp(stockton, "ls", theme="textual-light").theme == "textual-light"  # --theme still wins
+
+
+async def test_every_palette_entry_is_listed_once(stockton):
+    app = open_app(stockton)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for opened_by in (None, "P"):  # the main screen, then the ratings panel
+            if opened_by:
+                await pilot.press(opened_by)
+                await pilot.pause()
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert sorted({t for t in titles if titles.count(t) > 1}) == [], type(app.screen).__name__
+
+

@@ -373,14 +373,17 @@ class ModerateApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action with a key is also a command in the palette."""
-        yield from super().get_system_commands(screen)
+        ours: list[SystemCommand] = []
         seen = set()
         for node, binding, enabled, _ in screen.active_bindings.values():
             if binding.id is None or not enabled or binding.id in seen:
                 continue
             seen.add(binding.id)
-            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
-                                partial(self.run_action, binding.action, node))
+            ours.append(SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
+                                      partial(self.run_action, binding.action, node)))
+        titles = {command.title for command in ours}  # ours (Quit asks about unsaved work) over Textual's own
+        yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
+        yield from ours
 
 
 def keys_listing(screen: Screen[Any]) -> str:
