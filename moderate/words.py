@@ -73,12 +73,15 @@ def directions(flag: Discretion) -> str:
     return "".join(ARROWS[d] for d in flag.directions)
 
 
+def reasons(flag: Discretion, framework: Framework) -> str:
+    """Why the panel may use discretion, in one line; empty when it may not."""
+    return "; ".join(discretion_reasons(flag, framework)) if flag.eligible else ""
+
+
 def discretion(flag: Discretion, framework: Framework) -> str:
-    """The one line that says which way the panel may move a rating, and why:
-    '↑ 2.5 points below Good; one case from Good'. Empty when it may not."""
-    if not flag.eligible:
-        return ""
-    return f"{directions(flag)} " + "; ".join(discretion_reasons(flag, framework))
+    """The one line that says which way the panel may move a rating, and why: '↑ 2.5 percentage
+    points below the 65% boundary for 'Good'; one case from 'Good''. Empty when it may not."""
+    return f"{directions(flag)} {reasons(flag, framework)}" if flag.eligible else ""
 
 
 def rating(result: StandardResult) -> str:

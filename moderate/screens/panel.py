@@ -210,7 +210,7 @@ class PanelScreen(Screen[None]):
         lowest = next((f for f in result.key_questions if f.id in result.lowest), None)
         lowest_text = f"{lowest.id}  {lowest.yes}/{lowest.relevant}  {words.percent(lowest)}" if lowest else "-"
         flag = result.discretion
-        reasons = "; ".join(words.discretion_reasons(flag, framework)) if flag.eligible else ""
+        reasons = words.reasons(flag, framework)
         moved = result.sensitivity
         sensitive = " · ".join(part for part in (  # in full below the table
             f"↑{moved.up} {short_band(moved.up_to.rating)}" if moved.up is not None and moved.up_to else "",
