@@ -241,8 +241,7 @@ def _time(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def side_by_side(ours: Callable[[], object], floor: Callable[[], object], reps: int,
-                 warm_up: bool = True) -> tuple[Stat, Stat]:
+def side_by_side(ours: Callable[[], object], floor: Callable[[], object], reps: int, warm_up: bool = True) -> tuple[Stat, Stat]:
     """Both, alternately (and in alternating order), after one untimed warm-up of each."""
     if warm_up:
         ours(), floor()
@@ -262,14 +261,14 @@ def _child_env() -> dict[str, str]:
     """As over SSH: TERM=xterm-256color, no COLORTERM; no Textual or colour overrides."""
     drop = ("COLORTERM", "NO_COLOR", "PYTHONDONTWRITEBYTECODE")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k not in drop}
-    env.update(TERM="xterm-256color",
-               PYTHONPATH=os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env.update(TERM="xterm-256color", PYTHONPATH=os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
     return env
 
 
 def _process(argv: list[str]) -> Callable[[], None]:
     def run() -> None:
         subprocess.run(argv, env=_child_env(), cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+
     return run
 
 
@@ -420,14 +419,15 @@ def another_save(path: Path) -> None:
     """Someone else's save: one answer of the last case changed, written atomically."""
     text = path.read_text()
     at = text.rindex('= "yes"')
-    write_text(path, text[:at] + '= "no"' + text[at + len('= "yes"'):])
+    write_text(path, text[:at] + '= "no"' + text[at + len('= "yes"') :])
 
 
 MOVES = (b"\x1b[B", b"\x1b[A")  # down, up: the cursor moves and stays in the same place
 
 
-def longest_key_delay(term: Term, done: bytes, limit: float = 30.0,
-                      at: tuple[float, Callable[[], None]] | None = None) -> tuple[float, int]:
+def longest_key_delay(
+    term: Term, done: bytes, limit: float = 30.0, at: tuple[float, Callable[[], None]] | None = None
+) -> tuple[float, int]:
     """Cursor moves, each once the previous one was answered, until `done` has appeared in
     the output (and 0.3 s more); `at` = (seconds, action) does something meanwhile.
     (The longest wait for a key's first byte back, keys pressed.)"""
@@ -467,17 +467,24 @@ def bench_parse(bench: Bench) -> list[Row]:
             with path.open("rb") as f:
                 return tomllib.load(f)
 
-        ours, bare = side_by_side(lambda path=path: load(path), floor, bench.reps(5 if n < 2000 else 3, 2),
-                                  warm_up=n < 2000)
+        ours, bare = side_by_side(lambda path=path: load(path), floor, bench.reps(5 if n < 2000 else 3, 2), warm_up=n < 2000)
         rows.append(Row(f"reading.load, {n:,} cases (vs tomllib.load)", ours, bare, "≤ 1× tomllib", limit=1.0))
     path = bench.file(2000)
     _process([PYTHON, "-m", "moderate.cli", "report", str(bench.file(30))])()  # a warm-up: bytecode caches
     for command in ("check", "report"):
         say(f"  moderate {command}, 2,000 cases")
-        ours, bare = side_by_side(_process([PYTHON, "-m", "moderate.cli", command, str(path)]), _bare_parse(path),
-                                  bench.reps(3, 1), warm_up=False)
-        rows.append(Row(f"moderate {command}, 2,000 cases, a process (vs one that only tomllib.loads)",
-                        ours, bare, "≤ 0.6× tomllib", limit=0.6))
+        ours, bare = side_by_side(
+            _process([PYTHON, "-m", "moderate.cli", command, str(path)]), _bare_parse(path), bench.reps(3, 1), warm_up=False
+        )
+        rows.append(
+            Row(
+                f"moderate {command}, 2,000 cases, a process (vs one that only tomllib.loads)",
+                ours,
+                bare,
+                "≤ 0.6× tomllib",
+                limit=0.6,
+            )
+        )
     return rows
 
 
@@ -508,9 +515,15 @@ def bench_start(bench: Bench) -> list[Row]:
 
         _, floor = side_by_side(ours, _bare_parse(path), reps, warm_up=False)
         goal = n >= 2000
-        rows.append(Row(f"moderate FILE, {n:,} cases: start → settled first screen (vs a tomllib parse of it)",
-                        Stat([t for t, _, _ in runs]), floor, "≤ 1× tomllib" if goal else "(info)",
-                        limit=1.0 if goal else None))
+        rows.append(
+            Row(
+                f"moderate FILE, {n:,} cases: start → settled first screen (vs a tomllib parse of it)",
+                Stat([t for t, _, _ in runs]),
+                floor,
+                "≤ 1× tomllib" if goal else "(info)",
+                limit=1.0 if goal else None,
+            )
+        )
         bench.memory[n] = [(rss, hwm) for _, rss, hwm in runs]
     return rows
 
@@ -520,11 +533,18 @@ def bench_memory(bench: Bench) -> list[Row]:
     for n in sorted(bench.memory.keys() & {2000, 10000}):
         big = n == 10000
         rows += [
-            Row(f"memory per case above the bare app (VmRSS), {n:,} cases",
-                Stat([(rss - bench.bare_rss) / n for rss, _ in bench.memory[n]], "KB"), None,
-                "≤ 4 KB" if big else "(info)", absolute=4 * KB if big else None),
-            Row(f"  peak (VmHWM) per case above the bare app's VmRSS, {n:,} cases",
-                Stat([(hwm - bench.bare_rss) / n for _, hwm in bench.memory[n]], "KB"), None),
+            Row(
+                f"memory per case above the bare app (VmRSS), {n:,} cases",
+                Stat([(rss - bench.bare_rss) / n for rss, _ in bench.memory[n]], "KB"),
+                None,
+                "≤ 4 KB" if big else "(info)",
+                absolute=4 * KB if big else None,
+            ),
+            Row(
+                f"  peak (VmHWM) per case above the bare app's VmRSS, {n:,} cases",
+                Stat([(hwm - bench.bare_rss) / n for _, hwm in bench.memory[n]], "KB"),
+                None,
+            ),
         ]
     return rows + bench_gc(bench)
 
@@ -544,9 +564,16 @@ def bench_gc(bench: Bench) -> list[Row]:
         app.close()
     longest = max((ms for _, ms in pauses), default=0.0) / 1e3
     full = sum(1 for generation, _ in pauses if generation == 2)
-    return [Row(f"longest GC pause while typing, 10,000 cases ({len(keys)} keys; "
-                       f"{len(pauses)} collections ≥ 1 ms, {full} of generation 2)",
-                       Stat([longest]), None, "≤ 20 ms", absolute=0.020)]
+    return [
+        Row(
+            f"longest GC pause while typing, 10,000 cases ({len(keys)} keys; "
+            f"{len(pauses)} collections ≥ 1 ms, {full} of generation 2)",
+            Stat([longest]),
+            None,
+            "≤ 20 ms",
+            absolute=0.020,
+        )
+    ]
 
 
 # ---------------------------------------------------------------- key presses
@@ -574,15 +601,18 @@ def bench_keys(bench: Bench) -> list[Row]:
             results[name] = Stat([r[0] for r in runs]), Stat([r[1] for r in runs], "B"), Stat(frames, "")
     finally:
         app.close()
-    rows = [Row("bare app: a key → settled screen", bare_time, None),
-            Row("  bytes written", bare_bytes, None)]
+    rows = [Row("bare app: a key → settled screen", bare_time, None), Row("  bytes written", bare_bytes, None)]
     for name, (seconds, size, frames) in results.items():
         toggle = name.startswith("toggle")
         rows += [
-            Row(f"{name} → settled screen, 30 cases (vs the bare app's key)", seconds, bare_time,
-                "≤ 1.3× bare", limit=1.3),
-            Row("  bytes written (vs the bare app's key)", size, bare_bytes,
-                "≤ 300 B" if toggle else "(info)", absolute=300 if toggle else None),
+            Row(f"{name} → settled screen, 30 cases (vs the bare app's key)", seconds, bare_time, "≤ 1.3× bare", limit=1.3),
+            Row(
+                "  bytes written (vs the bare app's key)",
+                size,
+                bare_bytes,
+                "≤ 300 B" if toggle else "(info)",
+                absolute=300 if toggle else None,
+            ),
             Row("  frames painted", frames, None, "1", absolute=1),
         ]
     return rows
@@ -612,10 +642,20 @@ def bench_frozen(bench: Bench) -> list[Row]:
         finally:
             app.close()
     return [
-        Row(f"longest key delay during a merging save, 2,000 cases ({saving[0][1]} keys)",
-            Stat([s for s, _ in saving]), None, "≤ 50 ms", absolute=0.050),
-        Row(f"longest key delay during a reload after another's save, 2,000 cases ({reloading[0][1]} keys)",
-            Stat([s for s, _ in reloading]), None, "≤ 50 ms", absolute=0.050),
+        Row(
+            f"longest key delay during a merging save, 2,000 cases ({saving[0][1]} keys)",
+            Stat([s for s, _ in saving]),
+            None,
+            "≤ 50 ms",
+            absolute=0.050,
+        ),
+        Row(
+            f"longest key delay during a reload after another's save, 2,000 cases ({reloading[0][1]} keys)",
+            Stat([s for s, _ in reloading]),
+            None,
+            "≤ 50 ms",
+            absolute=0.050,
+        ),
     ]
 
 
@@ -650,10 +690,22 @@ def bench_entry(bench: Bench) -> list[Row]:
     say("  entering a blank 20-case inspection, pilot")
     blank = bench.work / "blank-20.toml"
     cli = [PYTHON, "-m", "moderate.cli"]
-    subprocess.run([*cli, "new", str(blank), "--framework", "hmip-youth-2021", "--cases", "court=10,oocd=10"],
-                   check=True, capture_output=True, env=_child_env(), cwd=REPO)
-    rows = [Row("key presses per answer, blank 20-case inspection, pilot", Stat([asyncio.run(_enter_blank(blank))],
-                "presses"), None, "≤ 1.1", absolute=1.1)]
+    subprocess.run(
+        [*cli, "new", str(blank), "--framework", "hmip-youth-2021", "--cases", "court=10,oocd=10"],
+        check=True,
+        capture_output=True,
+        env=_child_env(),
+        cwd=REPO,
+    )
+    rows = [
+        Row(
+            "key presses per answer, blank 20-case inspection, pilot",
+            Stat([asyncio.run(_enter_blank(blank))], "presses"),
+            None,
+            "≤ 1.1",
+            absolute=1.1,
+        )
+    ]
     say("  moderate import, 2,000 cases")
     table = bench.work / "answers-2000.csv"
     answers = [*cli, "answers", str(bench.file(2000))]
@@ -664,12 +716,19 @@ def bench_entry(bench: Bench) -> list[Row]:
     ours, floor = [], []
     for _ in range(1):  # once: at 2,000 cases the import alone took 50 s on the loaded machine
         save(target, cleared)
-        ours.append(_time(lambda: subprocess.run([*cli, "import", str(target), str(table), "--as", "bench"],
-                                                 check=True, capture_output=True, env=_child_env(), cwd=REPO)))
-        floor.append(_time(lambda: subprocess.run(answers, check=True, capture_output=True, env=_child_env(),
-                                                  cwd=REPO)))
-    rows.append(Row("moderate import of every answer, 2,000 cases (vs moderate answers)", Stat(ours), Stat(floor),
-                    "(info)"))
+        ours.append(
+            _time(
+                lambda: subprocess.run(
+                    [*cli, "import", str(target), str(table), "--as", "bench"],
+                    check=True,
+                    capture_output=True,
+                    env=_child_env(),
+                    cwd=REPO,
+                )
+            )
+        )
+        floor.append(_time(lambda: subprocess.run(answers, check=True, capture_output=True, env=_child_env(), cwd=REPO)))
+    rows.append(Row("moderate import of every answer, 2,000 cases (vs moderate answers)", Stat(ours), Stat(floor), "(info)"))
     return rows
 
 
@@ -688,8 +747,9 @@ def bench_save(bench: Bench) -> list[Row]:
     ours, bare = side_by_side(lambda: dumps(inspection), lambda: tomli_w.dumps(document), reps)
     rows.append(Row("writing.dumps, 2,000 cases (vs tomli_w.dumps)", ours, bare, "≤ 2× tomli_w", limit=2.0))
     ours, bare = side_by_side(lambda: save(target, inspection), lambda: tomli_w.dumps(document), reps)
-    rows.append(Row("storage.save (+ fsync'd atomic write), 2,000 cases (vs tomli_w.dumps)", ours, bare,
-                    "≤ 2× tomli_w", limit=2.0))
+    rows.append(
+        Row("storage.save (+ fsync'd atomic write), 2,000 cases (vs tomli_w.dumps)", ours, bare, "≤ 2× tomli_w", limit=2.0)
+    )
     return rows
 
 
@@ -729,12 +789,16 @@ def bench_recompute(bench: Bench) -> list[Row]:
     rows = []
     for n, (ours, floor) in results.items():
         big = n == 2000
-        rows.append(Row(
-            f"one answer changed → ratings recomputed, {n:,} cases (vs rate_inspection from scratch)",
-            ours, floor,
-            f"< 50 µs, flat (2000/30 = {flat:.2f}×)" if big else "flat in cases",
-            absolute=50e-6 if big else None, extra_ok=flat <= 1.5 if big else None,
-        ))
+        rows.append(
+            Row(
+                f"one answer changed → ratings recomputed, {n:,} cases (vs rate_inspection from scratch)",
+                ours,
+                floor,
+                f"< 50 µs, flat (2000/30 = {flat:.2f}×)" if big else "flat in cases",
+                absolute=50e-6 if big else None,
+                extra_ok=flat <= 1.5 if big else None,
+            )
+        )
     return rows
 
 
@@ -755,13 +819,19 @@ SECTIONS: list[tuple[str, Callable[[Bench], list[Row]]]] = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark moderate against its floors.")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a rough look, about a minute)")
-    parser.add_argument("--data-dir", type=Path,
-                        help="where to keep the generated inspections (default: a temporary directory); "
-                             "bench/data/ is git-ignored")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where to keep the generated inspections (default: a temporary directory); bench/data/ is git-ignored",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", metavar="NAME", help="run only the sections whose function's name contains a NAME "
-                                                      "(comma-separated: parse, start, keys, frozen, entry, memory, "
-                                                      "save, recompute; memory per case needs start)")
+    parser.add_argument(
+        "--only",
+        metavar="NAME",
+        help="run only the sections whose function's name contains a NAME "
+        "(comma-separated: parse, start, keys, frozen, entry, memory, "
+        "save, recompute; memory per case needs start)",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -780,10 +850,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import textual
 
-    print(f"moderate benchmark{' (--quick)' if args.quick else ''}: Python {platform.python_version()}, "
-          f"Textual {textual.__version__}, {platform.machine()} × {os.cpu_count()} CPUs, {platform.system()}; "
-          f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
-          f"inspections from tools/generate_inspection.py (seed {args.seed})")
+    print(
+        f"moderate benchmark{' (--quick)' if args.quick else ''}: Python {platform.python_version()}, "
+        f"Textual {textual.__version__}, {platform.machine()} × {os.cpu_count()} CPUs, {platform.system()}; "
+        f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+        f"inspections from tools/generate_inspection.py (seed {args.seed})"
+    )
     print("ours and floor: median (min–max) over the repetitions, measured side by side; ratio = ours/floor")
     table = []
     for title, rows in sections:

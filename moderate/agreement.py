@@ -43,8 +43,12 @@ class Agreement:
     by_moderator: Mapping[str, Count] = field(default_factory=dict)
 
     def __add__(self, other: Agreement) -> Agreement:
-        return Agreement(self.total + other.total, _added(self.by_question, other.by_question),
-                         _added(self.by_inspector, other.by_inspector), _added(self.by_moderator, other.by_moderator))
+        return Agreement(
+            self.total + other.total,
+            _added(self.by_question, other.by_question),
+            _added(self.by_inspector, other.by_inspector),
+            _added(self.by_moderator, other.by_moderator),
+        )
 
 
 def _added(ours: Mapping[str, Count], theirs: Mapping[str, Count]) -> dict[str, Count]:

@@ -95,14 +95,15 @@ class _Problems:
 def _text(data: bytes, name: str) -> str:
     """The table's text: UTF-8 (a byte-order mark, as spreadsheets save it, is read past)."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
+        line = data[: e.start].count(b"\n") + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise TableError(name, [f"row {line}, byte {column}: not UTF-8 text (byte 0x{data[e.start]:02x}); "
-                                "save the table as 'CSV UTF-8'"]) from None
+        raise TableError(
+            name, [f"row {line}, byte {column}: not UTF-8 text (byte 0x{data[e.start]:02x}); save the table as 'CSV UTF-8'"]
+        ) from None
     if "\0" in text:
         raise TableError(name, ["is binary, not a CSV table"])
     if not text.strip():
@@ -148,8 +149,11 @@ def read_answers(data: bytes, inspection: Inspection, name: str) -> list[Given]:
     elif header and header[0] == "case":
         given = _wide(header_row, header, body, inspection, problems)
     else:
-        problems.add(_where(header_row, 1), f"the header starts {_show(header[0] if header else '')}: a table of "
-                                            "answers starts 'case,' then question ids, or is 'case,question,answer'")
+        problems.add(
+            _where(header_row, 1),
+            f"the header starts {_show(header[0] if header else '')}: a table of "
+            "answers starts 'case,' then question ids, or is 'case,question,answer'",
+        )
         given = []
     problems.raise_any(name)
     return given
@@ -160,8 +164,9 @@ def _show(value: str) -> str:
     return repr(value[:40] + ("…" if len(value) > 40 else ""))
 
 
-def _wide(header_row: int, header: list[str], body: list[tuple[int, list[str]]], inspection: Inspection,
-          problems: _Problems) -> list[Given]:
+def _wide(
+    header_row: int, header: list[str], body: list[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
+) -> list[Given]:
     asked = _questions(inspection)
     columns = _header(header, header_row, problems)
     usable: dict[int, str] = {}
@@ -208,13 +213,21 @@ def _long(body: list[tuple[int, list[str]]], inspection: Inspection, problems: _
     return given
 
 
-def _case(case_id: str, row: int, column: int, inspection: Inspection, rows_of: dict[Any, int], problems: _Problems,
-          repeats: bool = False) -> Case | None:
+def _case(
+    case_id: str,
+    row: int,
+    column: int,
+    inspection: Inspection,
+    rows_of: dict[Any, int],
+    problems: _Problems,
+    repeats: bool = False,
+) -> Case | None:
     try:
         case = inspection.case(case_id)
     except KeyError:
-        problems.add(_where(row, column, "case"), f"no case {_show(case_id)} in this inspection" if case_id
-                     else "the case id is empty")
+        problems.add(
+            _where(row, column, "case"), f"no case {_show(case_id)} in this inspection" if case_id else "the case id is empty"
+        )
         return None
     if not repeats:
         if case_id in rows_of:
@@ -224,8 +237,16 @@ def _case(case_id: str, row: int, column: int, inspection: Inspection, rows_of: 
     return case
 
 
-def _answer(case: Case | None, question: str, value: str, row: int, column: int, asked: dict[str, str | None],
-            problems: _Problems, header: str | None = None) -> list[Given]:
+def _answer(
+    case: Case | None,
+    question: str,
+    value: str,
+    row: int,
+    column: int,
+    asked: dict[str, str | None],
+    problems: _Problems,
+    header: str | None = None,
+) -> list[Given]:
     answer = ANSWERS.get(value)
     where = _where(row, column, header or question)
     if answer is None:
@@ -277,9 +298,10 @@ def read_cases(data: bytes, samples: dict[str, str], name: str) -> list[Case]:
             problems.add(_where(row, columns["id"], "id"), f"duplicated case {case_id}: also in row {seen[case_id]}")
         seen.setdefault(case_id, row)
         if sample not in samples:
-            problems.add(_where(row, columns["sample"], "sample"),
-                         f"{_show(sample)} is not a sample of this framework ({', '.join(samples)})")
-        cases.append(Case(id=case_id, sample=sample, label=cell.get("label") or None,
-                          inspector=cell.get("inspector") or None))
+            problems.add(
+                _where(row, columns["sample"], "sample"),
+                f"{_show(sample)} is not a sample of this framework ({', '.join(samples)})",
+            )
+        cases.append(Case(id=case_id, sample=sample, label=cell.get("label") or None, inspector=cell.get("inspector") or None))
     problems.raise_any(name)
     return cases

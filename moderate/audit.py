@@ -46,6 +46,7 @@ def one_line(text: str | None) -> str:
 
 # ---------------------------------------------------------------- the machine-readable report
 
+
 def entry_json(entry: ModerationEntry) -> dict[str, Any]:
     named = {"standard": entry.standard} if entry.is_rating else {"case": entry.case, "question": entry.question}
     return {**named, "from": entry.from_, "to": entry.to, "by": entry.by, "at": iso(entry.at), "reason": entry.reason}
@@ -65,9 +66,13 @@ def counts_json(agreement: Agreement) -> dict[str, Any]:
 
 
 def moderation_json(inspection: Inspection) -> dict[str, Any]:
-    return {"entries": [entry_json(e) for e in inspection.moderation], **counts_json(count(inspection)),
-            "moderated_cases": [{"case": c.id, "by": c.moderated.by, "at": iso(c.moderated.at)}
-                                for c in inspection.cases if c.moderated is not None]}
+    return {
+        "entries": [entry_json(e) for e in inspection.moderation],
+        **counts_json(count(inspection)),
+        "moderated_cases": [
+            {"case": c.id, "by": c.moderated.by, "at": iso(c.moderated.at)} for c in inspection.cases if c.moderated is not None
+        ],
+    }
 
 
 def stale(decision: Decision, ratings: Ratings) -> bool:
@@ -77,17 +82,30 @@ def stale(decision: Decision, ratings: Ratings) -> bool:
 
 
 def panel_json(inspection: Inspection, ratings: Ratings) -> list[dict[str, Any]]:
-    return [{"standard": d.standard, "computed": d.computed, "rating": d.rating, "by": d.by, "at": iso(d.at),
-             "reason": d.reason, "stale": stale(d, ratings)} for d in inspection.discretion]
+    return [
+        {
+            "standard": d.standard,
+            "computed": d.computed,
+            "rating": d.rating,
+            "by": d.by,
+            "at": iso(d.at),
+            "reason": d.reason,
+            "stale": stale(d, ratings),
+        }
+        for d in inspection.discretion
+    ]
 
 
 # ---------------------------------------------------------------- text and markdown
 
+
 def _summary(total: Count) -> str:
     if not total.reviewed:
         return "No answer has been reviewed."
-    return (f"{total.reviewed} answer{'s' if total.reviewed != 1 else ''} reviewed, {total.changed} changed: "
-            f"agreement {percent(total.agreement)}.")
+    return (
+        f"{total.reviewed} answer{'s' if total.reviewed != 1 else ''} reviewed, {total.changed} changed: "
+        f"agreement {percent(total.agreement)}."
+    )
 
 
 def _most_changed(agreement: Agreement) -> list[list[Any]]:
@@ -96,15 +114,14 @@ def _most_changed(agreement: Agreement) -> list[list[Any]]:
     return [[q, c.reviewed, c.changed, percent(c.agreement)] for q, c in changed[:MOST_CHANGED]]
 
 
-def _entry_rows(inspection: Inspection, cell: Callable[[str], str],
-                reason: Callable[[str], str]) -> list[list[str]]:
-    return [[when(e.at), cell(e.by), cell(subject(e)), cell(change(e)), reason(e.reason or "")]
-            for e in inspection.moderation]
+def _entry_rows(inspection: Inspection, cell: Callable[[str], str], reason: Callable[[str], str]) -> list[list[str]]:
+    return [[when(e.at), cell(e.by), cell(subject(e)), cell(change(e)), reason(e.reason or "")] for e in inspection.moderation]
 
 
 def _moderated(inspection: Inspection, cell: Callable[[str], str]) -> str | None:
-    marked = [f"{cell(c.id)} ({cell(c.moderated.by)}, {when(c.moderated.at)})"
-              for c in inspection.cases if c.moderated is not None]
+    marked = [
+        f"{cell(c.id)} ({cell(c.moderated.by)}, {when(c.moderated.at)})" for c in inspection.cases if c.moderated is not None
+    ]
     return f"Cases marked moderated: {', '.join(marked)}." if marked else None
 
 
@@ -113,10 +130,21 @@ _QUESTION_HEADERS = ["Question", "Reviewed", "Changed", "Agreement"]
 _PANEL_HEADERS = ["Standard", "Computed", "Decided", "Reason", "Who", "When", "Stale"]
 
 
-def _panel_rows(inspection: Inspection, ratings: Ratings, cell: Callable[[str], str],
-                reason: Callable[[str], str]) -> list[list[str]]:
-    return [[cell(d.standard), cell(d.computed), cell(d.rating), reason(d.reason or ""), cell(d.by), when(d.at),
-             "STALE" if stale(d, ratings) else ""] for d in inspection.discretion]
+def _panel_rows(
+    inspection: Inspection, ratings: Ratings, cell: Callable[[str], str], reason: Callable[[str], str]
+) -> list[list[str]]:
+    return [
+        [
+            cell(d.standard),
+            cell(d.computed),
+            cell(d.rating),
+            reason(d.reason or ""),
+            cell(d.by),
+            when(d.at),
+            "STALE" if stale(d, ratings) else "",
+        ]
+        for d in inspection.discretion
+    ]
 
 
 def _wrapped(text: str) -> str:
@@ -158,8 +186,7 @@ def markdown_cell(text: str) -> str:
 def _markdown_table(headers: list[str], rows: Iterable[list[Any]], right: int = 0) -> list[str]:
     """A markdown table; the last `right` columns are figures, aligned right."""
     rule = ["---"] * (len(headers) - right) + ["---:"] * right
-    return [f"| {' | '.join(headers)} |", f"|{'|'.join(rule)}|",
-            *(f"| {' | '.join(str(v) for v in row)} |" for row in rows)]
+    return [f"| {' | '.join(headers)} |", f"|{'|'.join(rule)}|", *(f"| {' | '.join(str(v) for v in row)} |" for row in rows)]
 
 
 def moderation_markdown(inspection: Inspection) -> list[str]:
@@ -201,8 +228,20 @@ def entries_csv(inspection: Inspection) -> str:
     writer.writerow(ENTRY_COLUMNS)
     for e in inspection.moderation:
         kind = "rating" if e.is_rating else "review" if e.from_ == e.to else "change"
-        writer.writerow([e.case, e.question, e.standard or "", inspectors.get(e.case, ""), e.from_, e.to, kind,
-                         e.by, iso(e.at), e.reason or ""])
+        writer.writerow(
+            [
+                e.case,
+                e.question,
+                e.standard or "",
+                inspectors.get(e.case, ""),
+                e.from_,
+                e.to,
+                kind,
+                e.by,
+                iso(e.at),
+                e.reason or "",
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -221,7 +260,15 @@ def stats_text(files: list[str], agreement: Agreement, by: Iterable[str]) -> str
         counts: Mapping[str, Count] = getattr(agreement, BY[name])
         rows = sorted(counts.items(), key=lambda item: -item[1].changed)  # stable: ties in first-seen order
         table = [[key or "(none named)", c.reviewed, c.changed, percent(c.agreement)] for key, c in rows]
-        out += ["", f"By {name}, most changed first",
-                tabulate(table, headers=[name.capitalize(), "Reviewed", "Changed", "Agreement"], tablefmt="simple",
-                         colalign=("left", "right", "right", "right"), disable_numparse=True)]
+        out += [
+            "",
+            f"By {name}, most changed first",
+            tabulate(
+                table,
+                headers=[name.capitalize(), "Reviewed", "Changed", "Agreement"],
+                tablefmt="simple",
+                colalign=("left", "right", "right", "right"),
+                disable_numparse=True,
+            ),
+        ]
     return "\n".join(out) + "\n"

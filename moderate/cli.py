@@ -45,40 +45,53 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="print the ratings of an inspection")
     report.add_argument("file", type=Path)
-    report.add_argument("--format", choices=("text", "json", "markdown", "csv"), default="text",
-                        help="text (default), json (the machine-readable report of format.md), "
-                             "markdown (tables as the published reports print them) or csv (one row per question)")
+    report.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "csv"),
+        default="text",
+        help="text (default), json (the machine-readable report of format.md), "
+        "markdown (tables as the published reports print them) or csv (one row per question)",
+    )
     report.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
-    report.add_argument("--entries", action="store_true",
-                        help="with --format csv: the moderation log instead, one row per entry")
+    report.add_argument("--entries", action="store_true", help="with --format csv: the moderation log instead, one row per entry")
 
     stats = commands.add_parser(
-        "stats", help="how often moderation changed answers, over many inspections",
+        "stats",
+        help="how often moderation changed answers, over many inspections",
         description="Add up the moderation counts of many inspections: answers reviewed, answers changed and "
-                    "the agreement rate, by question, inspector or moderator. Files that cannot be read are "
-                    "listed on stderr and skipped (exit 1).")
+        "the agreement rate, by question, inspector or moderator. Files that cannot be read are "
+        "listed on stderr and skipped (exit 1).",
+    )
     stats.add_argument("files", type=Path, nargs="+")
     stats.add_argument("--json", action="store_true", help="one JSON object (files, reviewed, changed, by_...)")
-    stats.add_argument("--by", choices=("question", "inspector", "moderator"), action="append",
-                       help="the table(s) to print (default: question and inspector); may be repeated")
-    report.add_argument("--counts", action="store_true",
-                        help="markdown: print relevant cases, number 'Yes' and % 'Yes' whatever the framework prints")
+    stats.add_argument(
+        "--by",
+        choices=("question", "inspector", "moderator"),
+        action="append",
+        help="the table(s) to print (default: question and inspector); may be repeated",
+    )
+    report.add_argument(
+        "--counts",
+        action="store_true",
+        help="markdown: print relevant cases, number 'Yes' and % 'Yes' whatever the framework prints",
+    )
 
     check = commands.add_parser("check", help="validate inspection files (exit 0 when all are valid, 2 if not)")
     check.add_argument("files", type=Path, nargs="+")
 
     fmt = commands.add_parser("format", help="rewrite a file in the canonical layout")
     fmt.add_argument("file", type=Path)
-    fmt.add_argument("--drop-comments", action="store_true",
-                     help="rewrite even though the file has comments, which the canonical layout drops")
+    fmt.add_argument(
+        "--drop-comments", action="store_true", help="rewrite even though the file has comments, which the canonical layout drops"
+    )
 
     new = commands.add_parser("new", help="start a new inspection from a framework's template")
     new.add_argument("out", type=Path)
     new.add_argument("--framework", required=True, choices=sorted(PRESETS))
-    new.add_argument("--cases", metavar="SAMPLE=N,...",
-                     help="blank cases to create in each sample, e.g. court=8,oocd=12")
-    new.add_argument("--cases-from", type=Path, metavar="CASES.csv",
-                     help="cases from a table with the columns id,sample,label,inspector")
+    new.add_argument("--cases", metavar="SAMPLE=N,...", help="blank cases to create in each sample, e.g. court=8,oocd=12")
+    new.add_argument(
+        "--cases-from", type=Path, metavar="CASES.csv", help="cases from a table with the columns id,sample,label,inspector"
+    )
     new.add_argument("--title", default="New inspection")
     new.add_argument("--lead", help="the lead inspector")
     new.add_argument("--fieldwork", type=_date, metavar="YYYY-MM-DD", help="the first day of fieldwork")
@@ -88,22 +101,28 @@ def _parser() -> argparse.ArgumentParser:
     answers.add_argument("--sample", help="only this sample's cases and questions")
 
     imports = commands.add_parser(
-        "import", help="set answers from a CSV table (as 'answers' prints it, or case,question,answer)",
+        "import",
+        help="set answers from a CSV table (as 'answers' prints it, or case,question,answer)",
         description="Set the answers a CSV table gives; empty cells leave an answer as it is. The table is "
-                    "checked whole first: any problem (each located by row and column) refuses it all, "
-                    "exit 2, and the inspection is untouched. The save is the app's: locked, merging, logged.")
+        "checked whole first: any problem (each located by row and column) refuses it all, "
+        "exit 2, and the inspection is untouched. The save is the app's: locked, merging, logged.",
+    )
     imports.add_argument("file", type=Path)
     imports.add_argument("table", type=Path)
     imports.add_argument("--as", dest="user", default=_user(), help="who is importing, for the moderation log")
-    imports.add_argument("--reason", help="the reason logged for every answer the import changes "
-                                          "(required when the inspection has reasons_required)")
+    imports.add_argument(
+        "--reason",
+        help="the reason logged for every answer the import changes (required when the inspection has reasons_required)",
+    )
 
     driver = commands.add_parser(
-        "merge-driver", help="git's merge driver for inspection files (see the README)",
+        "merge-driver",
+        help="git's merge driver for inspection files (see the README)",
         description="Merge two versions of an inspection answer by answer; git runs it as "
-                    "'moderate merge-driver %%O %%A %%B'. Writes the result to OURS; exit 0 when merged "
-                    "cleanly, 1 on conflicts (listed in OURS under [[merge_conflicts]] and on stderr), "
-                    "2 when a version is not a valid inspection.")
+        "'moderate merge-driver %%O %%A %%B'. Writes the result to OURS; exit 0 when merged "
+        "cleanly, 1 on conflicts (listed in OURS under [[merge_conflicts]] and on stderr), "
+        "2 when a version is not a valid inspection.",
+    )
     driver.add_argument("base", type=Path, help="the common ancestor (%%O)")
     driver.add_argument("ours", type=Path, help="our version, replaced by the merge (%%A)")
     driver.add_argument("theirs", type=Path, help="their version (%%B)")
@@ -116,8 +135,16 @@ def main(argv: list[str] | None = None) -> int:
         return _app(argv)
     args = _parser().parse_args(argv)
     try:
-        commands = {"report": _report, "stats": _stats, "check": _check, "format": _format, "new": _new,
-                    "answers": _answers, "import": _import, "merge-driver": _merge_driver}
+        commands = {
+            "report": _report,
+            "stats": _stats,
+            "check": _check,
+            "format": _format,
+            "new": _new,
+            "answers": _answers,
+            "import": _import,
+            "merge-driver": _merge_driver,
+        }
         return commands[args.command](args)
     except (InspectionError, SaveError) as error:
         print(error, file=sys.stderr)
@@ -125,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _app(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="moderate", description="Open an inspection in the moderation app.",
-                                     epilog=f"Other commands: {', '.join(COMMANDS)} (moderate COMMAND --help).")
+    parser = argparse.ArgumentParser(
+        prog="moderate",
+        description="Open an inspection in the moderation app.",
+        epilog=f"Other commands: {', '.join(COMMANDS)} (moderate COMMAND --help).",
+    )
     parser.add_argument("file", type=Path, nargs="?", help="the inspection (default: a copy of a bundled sample)")
-    parser.add_argument("--as", dest="user", default=_user(),
-                        help="who is moderating, for the moderation log (default: $USER)")
+    parser.add_argument("--as", dest="user", default=_user(), help="who is moderating, for the moderation log (default: $USER)")
     parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
     args = parser.parse_args(argv)
     path, note = (args.file, None) if args.file else _sample_copy()
@@ -235,9 +264,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _ineligible(loaded: Loaded) -> list[str]:
     ratings = rate_inspection(loaded.inspection, loaded.framework)
-    return [f"discretion on {r.id} ({r.decision.computed} → {r.decision.rating}, by {r.decision.by}) stands, "
-            "but the standard is not eligible for discretion: the panel's rating is shown as such"
-            for r in ratings.standards.values() if r.ineligible and r.decision is not None]
+    return [
+        f"discretion on {r.id} ({r.decision.computed} → {r.decision.rating}, by {r.decision.by}) stands, "
+        "but the standard is not eligible for discretion: the panel's rating is shown as such"
+        for r in ratings.standards.values()
+        if r.ineligible and r.decision is not None
+    ]
 
 
 def _format(args: argparse.Namespace) -> int:
@@ -249,8 +281,11 @@ def _format(args: argparse.Namespace) -> int:
         return 0
     if comments and not args.drop_comments:
         lines = ", ".join(map(str, comments[:10])) + (", ..." if len(comments) > 10 else "")
-        print(f"{args.file}: has comments (lines {lines}) that the canonical layout drops; "
-              "nothing written. Run again with --drop-comments to rewrite it anyway.", file=sys.stderr)
+        print(
+            f"{args.file}: has comments (lines {lines}) that the canonical layout drops; "
+            "nothing written. Run again with --drop-comments to rewrite it anyway.",
+            file=sys.stderr,
+        )
         return REFUSED
     # Changing nothing, it merges cleanly with whatever someone saved meanwhile, which it keeps.
     save_merging(args.file, loaded.text, loaded.inspection)
@@ -272,13 +307,11 @@ def _new(args: argparse.Namespace) -> int:
     for part in (args.cases or "").split(",") if args.cases else ():
         sample, _, number = part.partition("=")
         if sample.strip() not in base.samples or not number.strip().isdigit():
-            print(f"moderate new: --cases {part!r}: give SAMPLE=N with SAMPLE one of {', '.join(base.samples)}",
-                  file=sys.stderr)
+            print(f"moderate new: --cases {part!r}: give SAMPLE=N with SAMPLE one of {', '.join(base.samples)}", file=sys.stderr)
             return REFUSED
         counts[sample.strip()] = int(number)
     cases += [Case(id=f"{sample}-{i:02}", sample=sample) for sample, n in counts.items() for i in range(1, n + 1)]
-    inspection = replace(base, title=args.title, cases=tuple(cases), lead_inspector=args.lead,
-                         fieldwork_start=args.fieldwork)
+    inspection = replace(base, title=args.title, cases=tuple(cases), lead_inspector=args.lead, fieldwork_start=args.fieldwork)
     parse_text(dumps(inspection), str(args.out))  # refuses what the reader would (a case id given twice)
     save(args.out, inspection)
     print(f"{args.out}: new {args.framework} inspection with {len(cases)} cases")
@@ -295,8 +328,7 @@ def _table(path: Path) -> bytes:
 def _answers(args: argparse.Namespace) -> int:
     inspection = load(args.file).inspection
     if args.sample is not None and args.sample not in inspection.samples:
-        print(f"moderate answers: no sample {args.sample!r} (samples: {', '.join(inspection.samples)})",
-              file=sys.stderr)
+        print(f"moderate answers: no sample {args.sample!r} (samples: {', '.join(inspection.samples)})", file=sys.stderr)
         return REFUSED
     sys.stdout.write(write_answers(inspection, args.sample))
     return 0
@@ -330,23 +362,32 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
     if changed:
         outcome = workspace.save()
         if outcome.conflicts:
-            print(f"moderate import: {args.file} was saved by someone else meanwhile, changing the same answers; "
-                  "nothing imported. Import again.", file=sys.stderr)
+            print(
+                f"moderate import: {args.file} was saved by someone else meanwhile, changing the same answers; "
+                "nothing imported. Import again.",
+                file=sys.stderr,
+            )
             return REFUSED
-    print(f"{args.file}: {len(changed)} answers set ({len(changed) - len(moderated)} first answers, "
-          f"{len(moderated)} changed), {len(given) - len(changed)} as they were")
+    print(
+        f"{args.file}: {len(changed)} answers set ({len(changed) - len(moderated)} first answers, "
+        f"{len(moderated)} changed), {len(given) - len(changed)} as they were"
+    )
     return 0
 
 
 def _merge_driver(args: argparse.Namespace) -> int:
-    base, ours, theirs = (_version(path, side) for path, side in
-                          ((args.base, "base"), (args.ours, "ours"), (args.theirs, "theirs")))
+    base, ours, theirs = (
+        _version(path, side) for path, side in ((args.base, "base"), (args.ours, "ours"), (args.theirs, "theirs"))
+    )
     for side, loaded in (("ours", ours), ("theirs", theirs)):
         comments = comment_lines(loaded.text)
         if comments:  # as format does: the canonical layout would drop them, so git is left to merge by hand
             lines = ", ".join(map(str, comments[:10])) + (", ..." if len(comments) > 10 else "")
-            print(f"moderate merge-driver: {side} has comments (lines {lines}) that a merged file would drop; "
-                  f"nothing written: merge this file by hand", file=sys.stderr)
+            print(
+                f"moderate merge-driver: {side} has comments (lines {lines}) that a merged file would drop; "
+                f"nothing written: merge this file by hand",
+                file=sys.stderr,
+            )
             return CONFLICTS
     merged = merge(base.inspection, ours.inspection, theirs.inspection)
     inspection = merged.inspection

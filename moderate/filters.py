@@ -68,9 +68,13 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
     A key question stays when any of its prompts shown does, so a prompt is never without
     its key question; a standard stays when any of its questions does.
     """
-    cases = [c for c in session.cases.values() if c.sample == sample
-             and not (filters.unmoderated and c.moderated)
-             and (filters.inspector is None or c.inspector == filters.inspector)]
+    cases = [
+        c
+        for c in session.cases.values()
+        if c.sample == sample
+        and not (filters.unmoderated and c.moderated)
+        and (filters.inspector is None or c.inspector == filters.inspector)
+    ]
     cells = changed_cells(session, filters.changed) if filters.changed is not None else None
     if cells is not None:
         ids = {case for case, _ in cells}

@@ -25,14 +25,14 @@ class Band:
 @dataclass(frozen=True, slots=True)
 class DiscretionSettings:
     within_points: Fraction = Fraction(5)  # (a) near a band boundary, inclusive
-    one_case: bool = True                  # (b) one case's answer would change the rating
-    small_sample: int = 5                  # (c) the lowest key question rests on this many cases or fewer
+    one_case: bool = True  # (b) one case's answer would change the rating
+    small_sample: int = 5  # (c) the lowest key question rests on this many cases or fewer
 
 
 @dataclass(frozen=True, slots=True)
 class Framework:
     name: str
-    bands: tuple[Band, ...]    # ascending
+    bands: tuple[Band, ...]  # ascending
     overall: tuple[Band, ...]  # ascending thresholds on the overall score
     discretion: DiscretionSettings = DiscretionSettings()
     # False where HMIP publishes nothing and the values are our assumption.
@@ -108,8 +108,7 @@ _OVERALL_12_ASSUMED = (
 PRESETS: Mapping[str, Framework] = {
     "hmip-youth-2018": Framework("hmip-youth-2018", HMIP_BANDS, _OVERALL_36, printed_counts=True),
     "hmip-youth-2021": Framework("hmip-youth-2021", HMIP_BANDS, _OVERALL_36),
-    "hmip-youth-2025": Framework("hmip-youth-2025", HMIP_BANDS, _OVERALL_12_ASSUMED, verified=False,
-                                 numbered_domains=False),
+    "hmip-youth-2025": Framework("hmip-youth-2025", HMIP_BANDS, _OVERALL_12_ASSUMED, verified=False, numbered_domains=False),
 }
 
 

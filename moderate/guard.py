@@ -29,16 +29,22 @@ class Refused(Exception):
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISLNK, "a symbolic link")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
 
 
-def open_fd(path: str | Path, flags: int = os.O_RDONLY, mode: int = 0o600, *, follow: bool = True,
-            what: str = "a regular file") -> int:
+def open_fd(
+    path: str | Path, flags: int = os.O_RDONLY, mode: int = 0o600, *, follow: bool = True, what: str = "a regular file"
+) -> int:
     """Open a regular file (else `Refused`: "is a named pipe, not WHAT"), with O_NONBLOCK used
     to open it and then cleared. `follow=False`: a symbolic link at `path` is refused. Other
     failures are the OSError."""
@@ -79,8 +85,7 @@ def read_fd(fd: int, path: str | Path, limit: int, what: str = "a regular file")
 
 
 def too_large(size: int, limit: int, what: str, at_least: bool = False) -> str:
-    return (f"is {'at least ' if at_least else ''}{_size(size)}, over the limit of {_size(limit)} "
-            f"for {what}")
+    return f"is {'at least ' if at_least else ''}{_size(size)}, over the limit of {_size(limit)} for {what}"
 
 
 def _size(n: int) -> str:
@@ -104,12 +109,18 @@ def check_private(fd: int, path: str | Path, what: str) -> None:
     replayed under its user's name, so one planted by another user must never be."""
     info = os.fstat(fd)
     if info.st_uid != os.geteuid():
-        raise Refused(path, f"this {what} belongs to {user_name(info.st_uid)}, not to you "
-                            f"({user_name(os.geteuid())}): not used. Remove it if you did not make it.")
+        raise Refused(
+            path,
+            f"this {what} belongs to {user_name(info.st_uid)}, not to you "
+            f"({user_name(os.geteuid())}): not used. Remove it if you did not make it.",
+        )
     if info.st_mode & 0o077:
-        raise Refused(path, f"this {what} can be read by others (mode {stat.S_IMODE(info.st_mode):o}), "
-                            "though moderate makes it readable by its owner only: not used. Remove it if you did not "
-                            "make it.")
+        raise Refused(
+            path,
+            f"this {what} can be read by others (mode {stat.S_IMODE(info.st_mode):o}), "
+            "though moderate makes it readable by its owner only: not used. Remove it if you did not "
+            "make it.",
+        )
 
 
 def user_name(uid: int) -> str:

@@ -55,7 +55,7 @@ def _line(record: Record) -> bytes:
 
 def _write(fd: int, data: bytes) -> None:
     while data:  # one write, in practice: a line reaches the file whole, or cut short by a crash
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 class JournalInUse(Exception):
@@ -139,8 +139,13 @@ class Journal:
     def _begin(self, base_text: str, records: Iterable[Record]) -> None:
         """Write a new journal (header, then `records`) beside the old one and rename it into
         place, so that a crash leaves one or the other whole, never neither."""
-        header = {"journal": VERSION, "file": self.target.name, "base_sha256": _sha256(base_text), "user": self.user,
-                  "base": base_text}
+        header = {
+            "journal": VERSION,
+            "file": self.target.name,
+            "base_sha256": _sha256(base_text),
+            "user": self.user,
+            "base": base_text,
+        }
         data = b"".join(_line(r) for r in (header, *records))
         fd, temporary = guard.create_temporary(self.path.parent, self.path.name, os.O_APPEND)
         try:
@@ -167,11 +172,11 @@ class Pending:
 
     target: Path
     user: str
-    base: str                     # the file's text the records were made on
-    records: tuple[Record, ...]   # to replay onto it, in order
-    matches: bool                 # the file is still that text: nobody has saved it since
-    live: bool                    # a session has it open now
-    dropped: int = 0              # lines cut short by the crash (the last), left out
+    base: str  # the file's text the records were made on
+    records: tuple[Record, ...]  # to replay onto it, in order
+    matches: bool  # the file is still that text: nobody has saved it since
+    live: bool  # a session has it open now
+    dropped: int = 0  # lines cut short by the crash (the last), left out
 
     def discard(self) -> None:
         """Throw the unsaved work away, on purpose."""
@@ -203,8 +208,13 @@ def pending(path: str | Path, user: str) -> Pending | None:
         raise InspectionError(refused.path, [refused.reason]) from None
     except OSError as error:  # one we may not read is not ours
         owner = guard.user_name(os.lstat(name).st_uid) if os.path.lexists(name) else "nobody"
-        raise InspectionError(str(name), [f"cannot be read ({error.strerror}): this journal belongs to {owner}, "
-                                          "not to you: not used. Remove it if you did not make it."]) from None
+        raise InspectionError(
+            str(name),
+            [
+                f"cannot be read ({error.strerror}): this journal belongs to {owner}, "
+                "not to you: not used. Remove it if you did not make it."
+            ],
+        ) from None
     with os.fdopen(fd, "rb") as f:
         try:
             guard.check_private(fd, name, "journal")
@@ -280,10 +290,14 @@ def _opened(path: str | Path, text: str, user: str, restoring: Pending | None = 
     except guard.Refused as refused:
         raise InspectionError(refused.path, [refused.reason]) from None
     except PermissionError:
-        raise InspectionError(str(path), [
-            f"cannot be moderated where it is: you cannot write in {Path(path).parent}, where moderate keeps "
-            "the journal of your unsaved work and saves the file. Copy it to a directory of yours, "
-            "or ask for write access to this one."]) from None
+        raise InspectionError(
+            str(path),
+            [
+                f"cannot be moderated where it is: you cannot write in {Path(path).parent}, where moderate keeps "
+                "the journal of your unsaved work and saves the file. Copy it to a directory of yours, "
+                "or ask for write access to this one."
+            ],
+        ) from None
 
 
 # ---------------------------------------------------------------- the summary
@@ -303,7 +317,8 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
         step = r.get("step")
         if do in ("redo", "undo") and step is not None:  # a mark, a rating or a decision taken back or given again
             (moderated if step == "moderated" else rated if step == "rate" else decided).append(
-                f"{'undone' if do == 'undo' else 'redone'} {r.get('case') or r.get('standard')}")
+                f"{'undone' if do == 'undo' else 'redone'} {r.get('case') or r.get('standard')}"
+            )
         elif do in ("answer", "redo", "undo"):
             old, new = (r.get("new"), r.get("old")) if do == "undo" else (r.get("old"), r.get("new"))
             cells.setdefault((str(r.get("case")), str(r.get("question"))), [old, new])[1] = new
@@ -315,8 +330,11 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
             decided.append(f"{r.get('standard')} {r.get('rating')}")
         elif do == "rate":
             rated.append(f"{r.get('standard')} {r.get('old') or 'unrated'}→{r.get('new')}")
-    changed = [f"{case} {question} {old or 'unanswered'}→{new or 'unanswered'}"
-               for (case, question), (old, new) in cells.items() if old != new]
+    changed = [
+        f"{case} {question} {old or 'unanswered'}→{new or 'unanswered'}"
+        for (case, question), (old, new) in cells.items()
+        if old != new
+    ]
     shown = ", ".join(changed[:_SHOWN]) + (f" and {len(changed) - _SHOWN} more" if len(changed) > _SHOWN else "")
     parts = [f"{len(changed)} answer{'s' * (len(changed) != 1)} changed" + (f": {shown}" if changed else "")]
     if reasons:

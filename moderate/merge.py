@@ -46,8 +46,11 @@ class Conflict:
     def __str__(self) -> str:
         if self.kind == "invalid":
             return f"the merged inspection would be refused: {self.field}"
-        where = {"answer": f"{self.case} {self.question}", "rating": f"{self.field} rating",
-                 "decision": f"{self.field} panel decision"}.get(self.kind, self.field)
+        where = {
+            "answer": f"{self.case} {self.question}",
+            "rating": f"{self.field} rating",
+            "decision": f"{self.field} panel decision",
+        }.get(self.kind, self.field)
         base, ours, theirs = self.words()
         return f"{where}: base {base}, ours {ours}, theirs {theirs}"
 
@@ -59,8 +62,15 @@ class Conflict:
     def as_table(self) -> dict[str, str | None]:
         """The conflict as a TOML table (None values are left out by the writer)."""
         base, ours, theirs = self.words()
-        return {"kind": self.kind, "case": self.case, "question": self.question, "field": self.field,
-                "base": base, "ours": ours, "theirs": theirs}
+        return {
+            "kind": self.kind,
+            "case": self.case,
+            "question": self.question,
+            "field": self.field,
+            "base": base,
+            "ours": ours,
+            "theirs": theirs,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +80,24 @@ class Merged:
     text: str = ""  # the inspection in the canonical layout, as checked: what a save writes
 
 
-def merge(base: Inspection, ours: Inspection, theirs: Inspection,
-          choices: Mapping[Conflict, Side] | None = None, author: Author | None = None) -> Merged:
+def merge(
+    base: Inspection,
+    ours: Inspection,
+    theirs: Inspection,
+    choices: Mapping[Conflict, Side] | None = None,
+    author: Author | None = None,
+) -> Merged:
     """Merge two inspections descended from `base`. A conflict named in `choices` is settled
     for that side and not reported again; one that differs in any value is a new conflict."""
     m = _Merger(choices or {})
-    scalars: dict[str, Any] = {name: m.pick(getattr(base, name), getattr(ours, name), getattr(theirs, name),
-                            "structure", _words, field=label)
-               for name, label in _SCALARS.items()}
-    mappings: dict[str, Any] = {name: m.mapping(label, getattr(base, name), getattr(ours, name), getattr(theirs, name))
-                for name, label in _MAPPINGS.items()}
+    scalars: dict[str, Any] = {
+        name: m.pick(getattr(base, name), getattr(ours, name), getattr(theirs, name), "structure", _words, field=label)
+        for name, label in _SCALARS.items()
+    }
+    mappings: dict[str, Any] = {
+        name: m.mapping(label, getattr(base, name), getattr(ours, name), getattr(theirs, name))
+        for name, label in _MAPPINGS.items()
+    }
     inspection = Inspection(
         **scalars,
         **mappings,
@@ -92,11 +110,15 @@ def merge(base: Inspection, ours: Inspection, theirs: Inspection,
     return Merged(inspection, (*m.conflicts, *refusals), text)
 
 
-_SCALARS = {"title": "inspection.title", "framework": "inspection.framework",
-            "fieldwork_start": "inspection.fieldwork_start", "lead_inspector": "inspection.lead_inspector",
-            "reasons_required": "inspection.reasons_required", "format": "format"}
-_MAPPINGS = {"samples": "samples", "framework_overrides": "framework", "inspection_extra": "inspection",
-             "extra": ""}
+_SCALARS = {
+    "title": "inspection.title",
+    "framework": "inspection.framework",
+    "fieldwork_start": "inspection.fieldwork_start",
+    "lead_inspector": "inspection.lead_inspector",
+    "reasons_required": "inspection.reasons_required",
+    "format": "format",
+}
+_MAPPINGS = {"samples": "samples", "framework_overrides": "framework", "inspection_extra": "inspection", "extra": ""}
 
 
 class _Merger:
@@ -111,20 +133,27 @@ class _Merger:
             return ours
         if same(ours, base):
             return theirs
-        conflict = Conflict(where.get("case"), where.get("question"), words(base, "base"), words(ours, "ours"),
-                            words(theirs, "theirs"), kind, where.get("field"))
+        conflict = Conflict(
+            where.get("case"),
+            where.get("question"),
+            words(base, "base"),
+            words(ours, "ours"),
+            words(theirs, "theirs"),
+            kind,
+            where.get("field"),
+        )
         side = self.choices.get(conflict)
         if side is None:
             self.conflicts.append(conflict)
         return theirs if side == "theirs" else ours
 
-    def mapping(self, where: str, base: Mapping[str, Any], ours: Mapping[str, Any],
-                theirs: Mapping[str, Any]) -> dict[str, Any]:
+    def mapping(self, where: str, base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
         """Key by key (None: absent); ours' keys first, then theirs' new ones."""
         merged = {}
         for key in dict.fromkeys([*ours, *theirs, *base]):
-            value = self.pick(base.get(key), ours.get(key), theirs.get(key), "structure", _words,
-                              field=f"{where}.{key}" if where else key)
+            value = self.pick(
+                base.get(key), ours.get(key), theirs.get(key), "structure", _words, field=f"{where}.{key}" if where else key
+            )
             if value is not None:
                 merged[key] = value
         return merged
@@ -166,10 +195,12 @@ def _plain(value: str | None, side: str) -> str | None:
 
 # ---------------------------------------------------------------- standards
 
+
 def _shape(standards: tuple[Standard, ...]) -> tuple[Standard, ...]:
     """The standards without their ratings, which merge one by one."""
-    return tuple(replace(s, rating=None, key_questions=tuple(replace(kq, rating=None) for kq in s.key_questions))
-                 for s in standards)
+    return tuple(
+        replace(s, rating=None, key_questions=tuple(replace(kq, rating=None) for kq in s.key_questions)) for s in standards
+    )
 
 
 def _ratings(standards: tuple[Standard, ...]) -> dict[tuple[str, str], str | None]:
@@ -181,12 +212,12 @@ def _ratings(standards: tuple[Standard, ...]) -> dict[tuple[str, str], str | Non
     return ratings
 
 
-def _standards(base: tuple[Standard, ...], ours: tuple[Standard, ...], theirs: tuple[Standard, ...],
-               m: _Merger) -> tuple[Standard, ...]:
+def _standards(
+    base: tuple[Standard, ...], ours: tuple[Standard, ...], theirs: tuple[Standard, ...], m: _Merger
+) -> tuple[Standard, ...]:
     base_shape, our_shape, their_shape = (_shape(side) for side in (base, ours, theirs))
     # Which side's layout stands: compare the shapes, but keep that side's own records.
-    layout = ours if m.pick(base_shape, our_shape, their_shape, "structure", _words, field="standards") is our_shape \
-        else theirs
+    layout = ours if m.pick(base_shape, our_shape, their_shape, "structure", _words, field="standards") is our_shape else theirs
     b, o, t = (_ratings(side) for side in (base, ours, theirs))
 
     def rated(kind: str, item_id: str) -> str | None:
@@ -194,13 +225,17 @@ def _standards(base: tuple[Standard, ...], ours: tuple[Standard, ...], theirs: t
         return m.pick(b.get(key), o.get(key), t.get(key), "rating", _plain, field=item_id)
 
     return tuple(
-        replace(s, rating=rated("standard", s.id),
-                key_questions=tuple(replace(kq, rating=rated("question", kq.id)) for kq in s.key_questions))
+        replace(
+            s,
+            rating=rated("standard", s.id),
+            key_questions=tuple(replace(kq, rating=rated("question", kq.id)) for kq in s.key_questions),
+        )
         for s in layout
     )
 
 
 # ---------------------------------------------------------------- cases
+
 
 def _cases(base: tuple[Case, ...], ours: tuple[Case, ...], theirs: tuple[Case, ...], m: _Merger) -> tuple[Case, ...]:
     """By id: a case added on either side is kept; one deleted on a side stays deleted if the
@@ -254,14 +289,30 @@ def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:
     old_answers = base.answers if base else {}
     answers = {}
     for question in dict.fromkeys([*ours.answers, *theirs.answers, *old_answers]):
-        answer = m.pick(old_answers.get(question), ours.answers.get(question), theirs.answers.get(question),
-                        "answer", _answer, case=ours.id, question=question)
+        answer = m.pick(
+            old_answers.get(question),
+            ours.answers.get(question),
+            theirs.answers.get(question),
+            "answer",
+            _answer,
+            case=ours.id,
+            question=question,
+        )
         if answer is not None:
             answers[question] = answer
     return replace(
         ours,
-        **{name: m.pick(getattr(base, name, None), getattr(ours, name), getattr(theirs, name),
-                        "structure", _words, field=f"{where}.{name}") for name in _CASE_FIELDS},
+        **{
+            name: m.pick(
+                getattr(base, name, None),
+                getattr(ours, name),
+                getattr(theirs, name),
+                "structure",
+                _words,
+                field=f"{where}.{name}",
+            )
+            for name in _CASE_FIELDS
+        },
         moderated=_moderated(base.moderated if base else None, ours.moderated, theirs.moderated),
         answers=answers,
         extra=m.mapping(where, base.extra if base else {}, ours.extra, theirs.extra),
@@ -285,10 +336,10 @@ def _when(mark: Moderated | None) -> dt.datetime:
 
 # ---------------------------------------------------------------- the logs
 
+
 def _record(entry: ModerationEntry | Decision) -> tuple[Any, ...]:
     """A whole log record, hashable (its unknown keys in a stable order)."""
-    return (*(getattr(entry, f.name) for f in fields(entry) if f.name != "extra"),
-            repr(sorted(entry.extra.items())))
+    return (*(getattr(entry, f.name) for f in fields(entry) if f.name != "extra"), repr(sorted(entry.extra.items())))
 
 
 def _new(entries: Iterable[_Entry], known: Counter[tuple[Any, ...]]) -> list[_Entry]:
@@ -304,15 +355,15 @@ def _new(entries: Iterable[_Entry], known: Counter[tuple[Any, ...]]) -> list[_En
     return fresh
 
 
-def _split(base: tuple[_Entry, ...], ours: tuple[_Entry, ...],
-           theirs: tuple[_Entry, ...]) -> tuple[list[_Entry], list[_Entry]]:
+def _split(base: tuple[_Entry, ...], ours: tuple[_Entry, ...], theirs: tuple[_Entry, ...]) -> tuple[list[_Entry], list[_Entry]]:
     known = Counter(map(_record, base))
     ours_new = _new(ours, known)
     return ours_new, _new(theirs, known + Counter(map(_record, ours_new)))
 
 
-def _log(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection,
-         author: Author | None) -> tuple[ModerationEntry, ...]:
+def _log(
+    base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection, author: Author | None
+) -> tuple[ModerationEntry, ...]:
     """Theirs as it is (on disk, when saving), then ours' entries it lacks, each made true of
     the merge (`spec/format.md`, "The moderation log"): where theirs changed the answer too,
     ours' entries are withdrawn if theirs stands (a conflict taken their way, or the same
@@ -342,15 +393,24 @@ def _log(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspect
             if key in spoken and merged_values.get(key) != on_disk.get(key) and all(e.about != key for e in kept):
                 case, item = key
                 blank = UNRATED if case is None else UNANSWERED
-                kept.append(ModerationEntry(case or "", item if case else "", on_disk.get(key, blank),
-                                            merged_values.get(key, blank), *author, standard=None if case else item))
+                kept.append(
+                    ModerationEntry(
+                        case or "",
+                        item if case else "",
+                        on_disk.get(key, blank),
+                        merged_values.get(key, blank),
+                        *author,
+                        standard=None if case else item,
+                    )
+                )
     return (*theirs.moderation, *kept)
 
 
 def _logged_values(inspection: Inspection) -> dict[tuple[str | None, str], str]:
     """Each answer and judgement rating as the log writes it (absent: unanswered or unrated)."""
     values: dict[tuple[str | None, str], str] = {
-        (None, s.id): s.rating for s in inspection.standards if s.is_judgement and s.rating is not None}
+        (None, s.id): s.rating for s in inspection.standards if s.is_judgement and s.rating is not None
+    }
     for case in inspection.cases:
         values.update(((case.id, q), answer.value) for q, answer in case.answers.items())
     return values
@@ -362,8 +422,9 @@ def _unlogged(value: str | None, entry: ModerationEntry) -> str:
     return UNRATED if entry.is_rating else UNANSWERED
 
 
-def _decisions(base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...],
-               m: _Merger) -> tuple[Decision, ...]:
+def _decisions(
+    base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...], m: _Merger
+) -> tuple[Decision, ...]:
     """Both sides' decisions are kept, ours appended after theirs. The last one on a standard
     stands, so both sides deciding it differently is a conflict; where theirs is chosen, their
     new decisions on it move after ours (the one case where the log's order gives way)."""
@@ -385,14 +446,18 @@ def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:
 
 # ---------------------------------------------------------------- the result
 
+
 def leftover_conflicts(inspection: Inspection) -> str | None:
     """What a git merge left to settle in the file, if anything: `[[merge_conflicts]]`."""
     left = inspection.extra.get("merge_conflicts")
     if not left:
         return None
     count = len(left) if isinstance(left, list) else 1
-    return (f"{count} merge conflict{'s' * (count != 1)} left to settle ([[merge_conflicts]]): settle each "
-            "answer, then delete the [[merge_conflicts]] tables")
+    return (
+        f"{count} merge conflict{'s' * (count != 1)} left to settle ([[merge_conflicts]]): settle each "
+        "answer, then delete the [[merge_conflicts]] tables"
+    )
+
 
 def _checked(inspection: Inspection) -> tuple[str, tuple[Conflict, ...]]:
     """The merged file's text, and each rule it would break (an answer to a question the other

@@ -18,7 +18,6 @@ UNRATED = "unrated"  # only in the moderation log: a judgement standard not (or 
 _Index = TypeVar("_Index")
 
 
-
 def _empty() -> Any:
     return field(default_factory=dict)
 

@@ -95,12 +95,17 @@ def read_file(path: str | Path) -> bytes:
 
 def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
     if data.startswith(BOM):  # as Windows editors save UTF-8; TOML does not allow it, we read past it
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     if not data.strip():
         raise InspectionError(name, ["is empty: an inspection file starts with 'format = 1'"])
     if b"\0" in data:
-        raise InspectionError(name, [f"is {_wide_encoding(data) or 'binary'}, not a TOML inspection file"
-                                     + (": save it as UTF-8" if _wide_encoding(data) else "")])
+        raise InspectionError(
+            name,
+            [
+                f"is {_wide_encoding(data) or 'binary'}, not a TOML inspection file"
+                + (": save it as UTF-8" if _wide_encoding(data) else "")
+            ],
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -110,17 +115,22 @@ def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
 
 def _wide_encoding(data: bytes) -> str | None:
     """UTF-16 or UTF-32 text, by its byte-order mark or, without one, where its zero bytes fall."""
-    for mark, encoding in ((b"\xff\xfe\0\0", "UTF-32 (little-endian)"), (b"\0\0\xfe\xff", "UTF-32 (big-endian)"),
-                           (b"\xff\xfe", "UTF-16 (little-endian)"), (b"\xfe\xff", "UTF-16 (big-endian)")):
+    for mark, encoding in (
+        (b"\xff\xfe\0\0", "UTF-32 (little-endian)"),
+        (b"\0\0\xfe\xff", "UTF-32 (big-endian)"),
+        (b"\xff\xfe", "UTF-16 (little-endian)"),
+        (b"\xfe\xff", "UTF-16 (big-endian)"),
+    ):
         if data.startswith(mark):
             return f"{encoding} text"
     head = data[:256]
     for width, encoding in ((4, "UTF-32"), (2, "UTF-16")):
         for order, place in (("little-endian", 0), ("big-endian", width - 1)):
-            units = [head[i:i + width] for i in range(0, len(head) - width + 1, width)]
+            units = [head[i : i + width] for i in range(0, len(head) - width + 1, width)]
             # text, as a TOML file starts: printable ASCII or line ends, each padded with zero bytes
-            if len(units) >= 4 and all(u.count(0) == width - 1 and (32 <= u[place] < 127 or u[place] in b"\t\r\n")
-                                       for u in units):
+            if len(units) >= 4 and all(
+                u.count(0) == width - 1 and (32 <= u[place] < 127 or u[place] in b"\t\r\n") for u in units
+            ):
                 return f"{encoding} ({order}) text"
     return None
 
@@ -152,14 +162,18 @@ def prescan(text: str, name: str = "<inspection>") -> None:
         if line.count(".") >= MAX_KEY_PARTS:  # rare: only then look for the key itself
             parts = _key_parts(line)
             if abs(parts) > MAX_KEY_PARTS:
-                problems.append(f"line {number}, column 1: a dotted key of {'at least ' * (parts < 0)}"
-                                f"{abs(parts):,} parts, over the limit of {MAX_KEY_PARTS}")
+                problems.append(
+                    f"line {number}, column 1: a dotted key of {'at least ' * (parts < 0)}"
+                    f"{abs(parts):,} parts, over the limit of {MAX_KEY_PARTS}"
+                )
     if '"""' in text or "'''" in text:
         for found in _MULTILINE_STRING.finditer(text):
             if len(found.group()) - 6 > MAX_STRING:
                 start = found.start()
-                problems.append(f"line {_line_of(text, start)}, column {start - text.rfind(chr(10), 0, start)}: "
-                                f"a string of {len(found.group()) - 6:,} characters, over the limit of {MAX_STRING:,}")
+                problems.append(
+                    f"line {_line_of(text, start)}, column {start - text.rfind(chr(10), 0, start)}: "
+                    f"a string of {len(found.group()) - 6:,} characters, over the limit of {MAX_STRING:,}"
+                )
     if problems:
         raise InspectionError(name, problems[:20])
 
@@ -172,7 +186,7 @@ _MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
 def _key_parts(line: str) -> int:
     """How many parts the key on a line has (negative: at least that many, the rest unread)."""
     key, equals, _ = line.partition("=")
-    if equals and "\"" not in key and "'" not in key:  # a bare dotted key: counted at C speed
+    if equals and '"' not in key and "'" not in key:  # a bare dotted key: counted at C speed
         return key.count(".") + 1
     deep = _DEEP_KEY.match(line, 0, MAX_LINE)  # a quoted or table key: looked at, within the line limit
     if deep is None:
@@ -198,8 +212,15 @@ def _syntax_message(text: str, error: ValueError) -> str:
 # ---------------------------------------------------------------- checking values
 
 _TYPE_NAMES = {
-    str: "a string", bool: "true or false", int: "an integer", float: "a number",
-    dict: "a table", list: "an array", dt.datetime: "a date-time", dt.date: "a date", dt.time: "a time",
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    dict: "a table",
+    list: "an array",
+    dt.datetime: "a date-time",
+    dt.date: "a date",
+    dt.time: "a time",
 }
 
 
@@ -227,8 +248,9 @@ class _Checker:
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}" if where else message)
 
-    def value(self, table: Table, key: str, where: str, expected: str,
-              test: Callable[[Any], bool], required: bool = False) -> Any:
+    def value(
+        self, table: Table, key: str, where: str, expected: str, test: Callable[[Any], bool], required: bool = False
+    ) -> Any:
         """`table[key]` if it passes `test`; else a problem (when present or required) and None."""
         if key not in table:
             if required:
@@ -236,8 +258,10 @@ class _Checker:
             return None
         value = table[key]
         if not test(value):
-            self.problem(f"{where}.{_key(key)}" if where else _key(key),
-                         f"expected {expected}, found {_type_name(value)} ({_short(value)})")
+            self.problem(
+                f"{where}.{_key(key)}" if where else _key(key),
+                f"expected {expected}, found {_type_name(value)} ({_short(value)})",
+            )
             return None
         return value
 
@@ -252,8 +276,9 @@ class _Checker:
         return value
 
     def timestamp(self, table: Table, key: str, where: str, required: bool = False) -> dt.datetime | None:
-        value: dt.datetime | None = self.value(table, key, where, "a date-time such as 2026-11-20T14:05:00Z",
-                                               lambda v: isinstance(v, dt.datetime), required)
+        value: dt.datetime | None = self.value(
+            table, key, where, "a date-time such as 2026-11-20T14:05:00Z", lambda v: isinstance(v, dt.datetime), required
+        )
         return value
 
     def tables(self, table: Table, key: str, where: str, required: bool = False) -> list[Table]:
@@ -311,9 +336,9 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
     check = _Checker()
     version = doc.get("format")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
-        raise InspectionError(name, [
-            f"is format {version}; this version of moderate reads format {FORMAT} only: upgrade moderate to open it"
-        ])
+        raise InspectionError(
+            name, [f"is format {version}; this version of moderate reads format {FORMAT} only: upgrade moderate to open it"]
+        )
     if "format" not in doc:
         check.problem("", f"'format' is required: the file must start with 'format = {FORMAT}'")
     elif version != FORMAT or not isinstance(version, int) or isinstance(version, bool):
@@ -326,16 +351,23 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
     if framework_name is not None and framework_name not in PRESETS:
         check.problem("inspection.framework", f"unknown framework {framework_name!r}; known: {', '.join(PRESETS)}")
         framework_name = None
-    fieldwork = check.value(meta, "fieldwork_start", "inspection", "a date such as 2026-11-20",
-                            lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
+    fieldwork = check.value(
+        meta,
+        "fieldwork_start",
+        "inspection",
+        "a date such as 2026-11-20",
+        lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
+    )
     lead = check.string(meta, "lead_inspector", "inspection")
     reasons_required = check.boolean(meta, "reasons_required", "inspection")
 
     samples = check.table(doc, "samples", "")
     for sample_id, description in samples.items():
         if controls(sample_id):
-            check.problem(f"samples.{_key(sample_id)}", f"holds control characters ({', '.join(controls(sample_id))}): "
-                                                        "ids are plain text on one line")
+            check.problem(
+                f"samples.{_key(sample_id)}",
+                f"holds control characters ({', '.join(controls(sample_id))}): ids are plain text on one line",
+            )
         if not isinstance(description, str):
             check.problem(f"samples.{_key(sample_id)}", f"expected a string, found {_type_name(description)}")
 
@@ -349,7 +381,8 @@ def from_document(doc: Table, name: str = "<inspection>") -> tuple[Inspection, F
     standards = _standards(doc, samples, band_names, check)
     # Each question's sample: an answer counts only in a case of that sample.
     questions: dict[str, str | None] | None = {
-        q: s.sample for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
+        q: s.sample for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))
+    }
     if not isinstance(doc.get("standards"), list) or not standards:
         questions = None  # already reported; calling every answer unknown would only bury that
     cases = _cases(doc, samples, questions, check)
@@ -398,11 +431,17 @@ def _check_overrides(overrides: Table, check: _Checker) -> None:
                     check.problem(f"{where}.from", f"the lowest band must start from 0, not {start}")
                 previous = start
     rules = check.table(overrides, "discretion", "framework")
-    check.value(rules, "within_points", "framework.discretion", "a number of points, 0 or more",
-                lambda v: _is_number(v) and v >= 0)
+    check.value(
+        rules, "within_points", "framework.discretion", "a number of points, 0 or more", lambda v: _is_number(v) and v >= 0
+    )
     check.boolean(rules, "one_case", "framework.discretion")
-    check.value(rules, "small_sample", "framework.discretion", "a whole number of cases, 0 or more",
-                lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+    check.value(
+        rules,
+        "small_sample",
+        "framework.discretion",
+        "a whole number of cases, 0 or more",
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+    )
 
 
 def _standards(doc: Table, samples: Table, band_names: list[str] | None, check: _Checker) -> list[Standard]:
@@ -420,8 +459,9 @@ def _standards(doc: Table, samples: Table, band_names: list[str] | None, check: 
         counts = check.boolean(entry, "counts", where)
         rating = check.string(entry, "rating", where)
         statement = check.string(entry, "statement", where)
-        guidance = check.value(entry, "guidance", where, "an array of strings",
-                               lambda v: isinstance(v, list) and all(isinstance(g, str) for g in v))
+        guidance = check.value(
+            entry, "guidance", where, "an array of strings", lambda v: isinstance(v, list) and all(isinstance(g, str) for g in v)
+        )
         key_questions = _key_questions(entry, where, band_names, seen_questions, check)
         case_based = any(not kq.judgement for kq in key_questions)
         if case_based and sample is None and "sample" not in entry:
@@ -433,17 +473,26 @@ def _standards(doc: Table, samples: Table, band_names: list[str] | None, check: 
                 check.problem(f"{where}.rating", "a standard with key questions takes its rating from them")
             elif band_names is not None and rating not in (*band_names, NOT_RATED):
                 check.problem(f"{where}.rating", f"{rating!r} is not one of {_choices([*band_names, NOT_RATED])}")
-        standards.append(Standard(
-            id=sid or "", domain=domain, title=title or "", sample=sample,
-            key_questions=tuple(key_questions), rating=rating,
-            counts=True if counts is None else counts, statement=statement, guidance=tuple(guidance or ()),
-            extra=_extra(entry, _STANDARD),
-        ))
+        standards.append(
+            Standard(
+                id=sid or "",
+                domain=domain,
+                title=title or "",
+                sample=sample,
+                key_questions=tuple(key_questions),
+                rating=rating,
+                counts=True if counts is None else counts,
+                statement=statement,
+                guidance=tuple(guidance or ()),
+                extra=_extra(entry, _STANDARD),
+            )
+        )
     return standards
 
 
-def _key_questions(entry: Table, where: str, band_names: list[str] | None,
-                   seen: dict[str, str], check: _Checker) -> list[KeyQuestion]:
+def _key_questions(
+    entry: Table, where: str, band_names: list[str] | None, seen: dict[str, str], check: _Checker
+) -> list[KeyQuestion]:
     result = []
     for j, kq in enumerate(check.tables(entry, "key_questions", where)):
         here = f"{where}.key_questions[{j}]"
@@ -459,10 +508,16 @@ def _key_questions(entry: Table, where: str, band_names: list[str] | None,
             pid = _question_id(prompt, there, seen, check)
             ptext = check.string(prompt, "text", there, required=True)
             prompts.append(Prompt(pid or "", ptext or "", _extra(prompt, _PROMPT)))
-        result.append(KeyQuestion(
-            id=qid or "", text=text or "", prompts=tuple(prompts),
-            judgement=bool(judgement) or rating is not None, rating=rating, extra=_extra(kq, _KEY_QUESTION),
-        ))
+        result.append(
+            KeyQuestion(
+                id=qid or "",
+                text=text or "",
+                prompts=tuple(prompts),
+                judgement=bool(judgement) or rating is not None,
+                rating=rating,
+                extra=_extra(kq, _KEY_QUESTION),
+            )
+        )
     return result
 
 
@@ -470,8 +525,9 @@ def _plain_id(identifier: str | None, where: str, check: _Checker) -> None:
     """Ids name columns, rows and log entries: a line break or control character in one would
     split or disguise it."""
     if identifier is not None and controls(identifier):
-        check.problem(f"{where}.id", f"holds control characters ({', '.join(controls(identifier))}): "
-                                     "ids are plain text on one line")
+        check.problem(
+            f"{where}.id", f"holds control characters ({', '.join(controls(identifier))}): ids are plain text on one line"
+        )
 
 
 def _question_id(table: Table, where: str, seen: dict[str, str], check: _Checker) -> str | None:
@@ -485,8 +541,7 @@ def _question_id(table: Table, where: str, seen: dict[str, str], check: _Checker
     return qid
 
 
-def _unique_id(entry: Table, table: str, index: int, kind: str, seen: set[str],
-               check: _Checker) -> tuple[str | None, str]:
+def _unique_id(entry: Table, table: str, index: int, kind: str, seen: set[str], check: _Checker) -> tuple[str | None, str]:
     """An entry's id, checked unique, and where it is for messages: 'cases[3] (C04)'."""
     where = f"{table}[{index}]"
     found = check.string(entry, "id", where, required=True)
@@ -530,29 +585,43 @@ def _cases(doc: Table, samples: Table, questions: dict[str, str | None] | None, 
                     check.problem(f"{where}.answers.{_key(question)}", "no such question in this file")
                 elif answer is None:
                     check.problem(f"{where}.answers.{_key(question)}", f"{_short(value)} is not yes, no or n/a")
-                elif questions is not None and sample in samples and questions[question] != sample \
-                        and (questions[question] is None or questions[question] in samples):  # else already reported
+                elif (
+                    questions is not None
+                    and sample in samples
+                    and questions[question] != sample
+                    and (questions[question] is None or questions[question] in samples)
+                ):  # else already reported
                     owner = f"sample {questions[question]!r}" if questions[question] else "no sample (a judgement)"
-                    check.problem(f"{where}.answers.{_key(question)}",
-                                  f"the question belongs to {owner}, not to this case's sample {sample!r}: "
-                                  "the answer would count for nothing")
+                    check.problem(
+                        f"{where}.answers.{_key(question)}",
+                        f"the question belongs to {owner}, not to this case's sample {sample!r}: "
+                        "the answer would count for nothing",
+                    )
                 else:
                     answers[question] = answer
         oversight = check.string(entry, "oversight", where)
         if oversight is not None and oversight not in ANSWERS:
             check.problem(f"{where}.oversight", f"{_short(oversight)} is not yes, no or n/a")
-        cases.append(Case(
-            id=cid or "", sample=sample or "",
-            label=check.string(entry, "label", where), inspector=check.string(entry, "inspector", where),
-            moderated=moderated, answers=answers, extra=_extra(entry, _CASE),
-            oversight=oversight, interviewed=check.boolean(entry, "interviewed", where),
-            notes=check.string(entry, "notes", where),
-        ))
+        cases.append(
+            Case(
+                id=cid or "",
+                sample=sample or "",
+                label=check.string(entry, "label", where),
+                inspector=check.string(entry, "inspector", where),
+                moderated=moderated,
+                answers=answers,
+                extra=_extra(entry, _CASE),
+                oversight=oversight,
+                interviewed=check.boolean(entry, "interviewed", where),
+                notes=check.string(entry, "notes", where),
+            )
+        )
     return cases
 
 
-def _moderation(doc: Table, standards: dict[str, Standard], band_names: list[str] | None,
-                check: _Checker) -> list[ModerationEntry]:
+def _moderation(
+    doc: Table, standards: dict[str, Standard], band_names: list[str] | None, check: _Checker
+) -> list[ModerationEntry]:
     entries = []
     for i, entry in enumerate(check.tables(doc, "moderation", "")):
         where = f"moderation[{i}]"
@@ -572,13 +641,19 @@ def _moderation(doc: Table, standards: dict[str, Standard], band_names: list[str
         for key, choices in allowed.items():
             if values[key] is not None and values[key] not in choices:
                 check.problem(f"{where}.{key}", f"{values[key]!r} is not one of {_choices(choices)}")
-        entries.append(ModerationEntry(
-            case=values.get("case") or "", question=values.get("question") or "",
-            from_=values["from"] or "", to=values["to"] or "", by=values["by"] or "",
-            at=check.timestamp(entry, "at", where, required=True) or _NO_TIME,
-            reason=check.string(entry, "reason", where), standard=standard,
-            extra=_extra(entry, _MODERATION),
-        ))
+        entries.append(
+            ModerationEntry(
+                case=values.get("case") or "",
+                question=values.get("question") or "",
+                from_=values["from"] or "",
+                to=values["to"] or "",
+                by=values["by"] or "",
+                at=check.timestamp(entry, "at", where, required=True) or _NO_TIME,
+                reason=check.string(entry, "reason", where),
+                standard=standard,
+                extra=_extra(entry, _MODERATION),
+            )
+        )
         if standard is None and "standard" in entry:
             check.problem(f"{where}.standard", f"no judgement standard {_short(entry['standard'])} in this file")
     return entries
@@ -593,8 +668,7 @@ def _rated_standard(entry: Table, standards: dict[str, Standard]) -> str | None:
     return None
 
 
-def _decisions(doc: Table, standards: dict[str, Standard], framework: Framework | None,
-               check: _Checker) -> list[Decision]:
+def _decisions(doc: Table, standards: dict[str, Standard], framework: Framework | None, check: _Checker) -> list[Decision]:
     decisions = []
     for i, entry in enumerate(check.tables(doc, "discretion", "")):
         where = f"discretion[{i}]"
@@ -614,13 +688,20 @@ def _decisions(doc: Table, standards: dict[str, Standard], framework: Framework 
                 elif value is not None:
                     check.problem(f"{where}.{key}", f"{value!r} is not one of {_choices(b.rating for b in framework.bands)}")
             if len(bands) == 2 and bands["rating"] not in within_reach(bands["computed"], (UP, DOWN), framework):
-                check.problem(f"{where}.rating",
-                              f"moves {values['computed']!r} to {values['rating']!r}: discretion moves one band at most")
-        decisions.append(Decision(
-            standard=values["standard"] or "", computed=values["computed"] or "", rating=values["rating"] or "",
-            by=values["by"] or "", at=check.timestamp(entry, "at", where, required=True) or _NO_TIME,
-            reason=check.string(entry, "reason", where), extra=_extra(entry, _DECISION),
-        ))
+                check.problem(
+                    f"{where}.rating", f"moves {values['computed']!r} to {values['rating']!r}: discretion moves one band at most"
+                )
+        decisions.append(
+            Decision(
+                standard=values["standard"] or "",
+                computed=values["computed"] or "",
+                rating=values["rating"] or "",
+                by=values["by"] or "",
+                at=check.timestamp(entry, "at", where, required=True) or _NO_TIME,
+                reason=check.string(entry, "reason", where),
+                extra=_extra(entry, _DECISION),
+            )
+        )
     return decisions
 
 

@@ -57,7 +57,9 @@ def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> d
                 "reasons": list(flag.reasons),
                 "directions": list(flag.directions),
                 "explained": words.discretion_reasons(flag, framework),
-                "decision": None if decision is None else {
+                "decision": None
+                if decision is None
+                else {
                     "computed": decision.computed,
                     "rating": decision.rating,
                     "stale": result.stale,
@@ -100,8 +102,11 @@ def case_facts(inspection: Inspection) -> dict[str, Any]:
     return {
         "oversight": oversight,
         "interviewed": {"yes": sum(known), "of": len(known)},
-        "not_rated": {sample: len(inspection.cases_in(sample)) for sample in inspection.samples
-                      if sample not in rated and inspection.cases_in(sample)},
+        "not_rated": {
+            sample: len(inspection.cases_in(sample))
+            for sample in inspection.samples
+            if sample not in rated and inspection.cases_in(sample)
+        },
     }
 
 
@@ -112,8 +117,7 @@ def _case_facts_lines(inspection: Inspection) -> list[str]:
     if judged:
         lines.append(f"Management oversight was effective in {facts['oversight']['yes']} of {judged} cases.")
     if facts["interviewed"]["of"]:
-        lines.append(f"Case managers were interviewed in {facts['interviewed']['yes']} of "
-                     f"{facts['interviewed']['of']} cases.")
+        lines.append(f"Case managers were interviewed in {facts['interviewed']['yes']} of {facts['interviewed']['of']} cases.")
     for sample, n in facts["not_rated"].items():
         lines.append(f"{inspection.samples[sample]}: {n} case{'s' if n != 1 else ''} inspected, counted but not rated.")
     return lines
@@ -134,15 +138,20 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
     for standard in inspection.standards:
         result = ratings.standards[standard.id]
         computed = _name(result.computed) if standard.is_case_based else ""
-        rows.append([
-            standard.domain,
-            f"{standard.id} {standard.title}" + ("" if standard.counts else " (does not count)"),
-            words.rating(result),
-            computed if computed != _name(result.final) else "",
-            _flag(result, framework),
-        ])
-    out = [inspection.title, "",
-           tabulate(rows, headers=["Domain", "Standard", "Rating", "Computed", "Discretion"], tablefmt="simple")]
+        rows.append(
+            [
+                standard.domain,
+                f"{standard.id} {standard.title}" + ("" if standard.counts else " (does not count)"),
+                words.rating(result),
+                computed if computed != _name(result.final) else "",
+                _flag(result, framework),
+            ]
+        )
+    out = [
+        inspection.title,
+        "",
+        tabulate(rows, headers=["Domain", "Standard", "Rating", "Computed", "Discretion"], tablefmt="simple"),
+    ]
 
     for standard in inspection.standards:
         if not standard.is_case_based:
@@ -157,9 +166,16 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> s
             else:
                 shown = words.percent(figures) + (f" ({figures.unanswered} unanswered)" if figures.unanswered else "")
                 table.append([text, figures.relevant, figures.yes, shown])
-        out += ["", f"{standard.id} {standard.title}: {words.rating(result)}",
-                tabulate(table, headers=[f"Of the {sample} cases inspected", "Relevant cases", "Number 'Yes'", "%"],
-                         tablefmt="simple", colalign=("left", "right", "right", "right"))]
+        out += [
+            "",
+            f"{standard.id} {standard.title}: {words.rating(result)}",
+            tabulate(
+                table,
+                headers=[f"Of the {sample} cases inspected", "Relevant cases", "Number 'Yes'", "%"],
+                tablefmt="simple",
+                colalign=("left", "right", "right", "right"),
+            ),
+        ]
 
     overall = ratings.overall
     out += ["", f"Score {overall.score}/{overall.max}", f"Overall rating: {words.overall(overall)}"]
@@ -197,8 +213,10 @@ class _Footnotes:
         return ["", *notes] if notes else []
 
 
-DRIVEN_BY_LOWEST = ("The rating for the standard is driven by the lowest score on each of the key questions, "
-                    "which is placed in a rating band, indicated in bold in the table.")
+DRIVEN_BY_LOWEST = (
+    "The rating for the standard is driven by the lowest score on each of the key questions, "
+    "which is placed in a rating band, indicated in bold in the table."
+)
 
 
 def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, counts: bool = False) -> str:
@@ -223,54 +241,64 @@ def _domain_heading(standard: Standard, framework: Framework) -> str:
     return f"{number}. {standard.domain}" if framework.numbered_domains else standard.domain
 
 
-def _markdown_ratings(inspection: Inspection, framework: Framework, ratings: Ratings,
-                      notes: _Footnotes) -> list[str]:
+def _markdown_ratings(inspection: Inspection, framework: Framework, ratings: Ratings, notes: _Footnotes) -> list[str]:
     overall = ratings.overall
-    out = ["## Ratings", "",
-           f"| {_cell(inspection.title)} | Score | {overall.score}/{overall.max} |", "|---|---|---|",
-           f"| Overall rating | {overall.rating or 'Incomplete'} | |"]
+    out = [
+        "## Ratings",
+        "",
+        f"| {_cell(inspection.title)} | Score | {overall.score}/{overall.max} |",
+        "|---|---|---|",
+        f"| Overall rating | {overall.rating or 'Incomplete'} | |",
+    ]
     domain = None
     for standard in inspection.standards:
         if standard.domain != domain:
             domain = standard.domain
-            note = "" if standard.counts else notes.mark(
-                f"The rating for {domain.lower()} does not influence the overall rating.")
+            note = (
+                "" if standard.counts else notes.mark(f"The rating for {domain.lower()} does not influence the overall rating.")
+            )
             out.append(f"| {_cell(_domain_heading(standard, framework))}{note} | | |")
         out.append(f"| {standard.id} | {_cell(standard.title)} | {words.rating(ratings.standards[standard.id])} |")
     assumed = words.assumed_thresholds(framework, overall.max)
     return out + notes.flush() + (["", assumed] if assumed else [])
 
 
-def _markdown_standard(inspection: Inspection, standard: Standard, framework: Framework, ratings: Ratings,
-                       notes: _Footnotes, counts: bool) -> list[str]:
+def _markdown_standard(
+    inspection: Inspection, standard: Standard, framework: Framework, ratings: Ratings, notes: _Footnotes, counts: bool
+) -> list[str]:
     """A standard as its report section: heading, statement, rating, key questions, prompts."""
     result = ratings.standards[standard.id]
-    out = [f"### {standard.id}. {standard.title}" if framework.numbered_domains else f"### {standard.id} {standard.title}",
-           ""]
+    out = [f"### {standard.id}. {standard.title}" if framework.numbered_domains else f"### {standard.id} {standard.title}", ""]
     if standard.statement:
         out += [_cell(standard.statement), ""]
     computed, final = result.computed, result.final
-    decided = result.decision is not None and not result.stale and computed is not None and final is not None \
-        and computed != final
+    decided = (
+        result.decision is not None and not result.stale and computed is not None and final is not None and computed != final
+    )
     mark = notes.mark(words.panel_applied(computed, final)) if decided and computed and final else ""
     out += [f"**{words.rating(result)}**{mark}", ""]
     if standard.statement:
         marker = notes.mark(DRIVEN_BY_LOWEST)
         out += [f"Our rating{marker} for {standard.title.lower()} is based on the following key questions:", ""]
     sample = len(inspection.cases_in(standard.sample)) if standard.sample else 0
-    rows = [(kq.text, figures, figures.id in result.lowest)
-            for kq, figures in zip(standard.key_questions, result.key_questions, strict=True)]
+    rows = [
+        (kq.text, figures, figures.id in result.lowest)
+        for kq, figures in zip(standard.key_questions, result.key_questions, strict=True)
+    ]
     out += _markdown_table(f"Of the {sample} cases inspected:", rows, framework, counts)
     for kq in standard.key_questions:
         if kq.prompts:
             prompts = [(p.text, ratings.prompts[p.id], False) for p in kq.prompts]
-            out += ["", f"#### {_cell(kq.text)}", "",
-                    *_markdown_table(f"Of the {sample} cases inspected:", prompts, framework, counts)]
+            out += [
+                "",
+                f"#### {_cell(kq.text)}",
+                "",
+                *_markdown_table(f"Of the {sample} cases inspected:", prompts, framework, counts),
+            ]
     return out + notes.flush()
 
 
-def _markdown_table(heading: str, rows: list[tuple[str, Figures, bool]], framework: Framework,
-                    counts: bool) -> list[str]:
+def _markdown_table(heading: str, rows: list[tuple[str, Figures, bool]], framework: Framework, counts: bool) -> list[str]:
     """Questions and their figures: counts, % 'Yes' or both, as the framework prints them; the
     lowest key question (ties too) in bold."""
     show_counts = counts or framework.printed_counts
@@ -282,7 +310,8 @@ def _markdown_table(heading: str, rows: list[tuple[str, Figures, bool]], framewo
             cells = [""] * (len(columns) - 1) + [_name(figures.band) or "not yet rated"]
         else:
             cells = ([str(figures.relevant), str(figures.yes)] if show_counts else []) + (
-                [words.percent(figures)] if show_percent else [])
+                [words.percent(figures)] if show_percent else []
+            )
         if lowest:
             text, cells = f"**{text}**", [f"**{c}**" if c else c for c in cells]
         out.append(f"| {_cell(text)} | {' | '.join(cells)} |")
@@ -293,8 +322,21 @@ def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> st
     """One row per key question and prompt, for spreadsheets."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["standard", "standard_title", "question", "kind", "text", "yes", "relevant", "unanswered",
-                     "percent", "percent_printed", "band"])
+    writer.writerow(
+        [
+            "standard",
+            "standard_title",
+            "question",
+            "kind",
+            "text",
+            "yes",
+            "relevant",
+            "unanswered",
+            "percent",
+            "percent_printed",
+            "band",
+        ]
+    )
     for standard in inspection.standards:
         result = ratings.standards[standard.id]
         for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):

@@ -212,7 +212,7 @@ class Sensitivity:
     band the standard would then have (which may be past the next one: 4/5 to 3/5 goes from
     Outstanding to Requires improvement)."""
 
-    up: int | None = None      # None: no answer change can raise it (top band, or a judgement holds it)
+    up: int | None = None  # None: no answer change can raise it (top band, or a judgement holds it)
     up_to: Band | None = None
     down: int | None = None
     down_to: Band | None = None
@@ -313,14 +313,14 @@ class StandardResult:
     kind: str
     counts: bool
     key_questions: tuple[Figures, ...] = ()
-    computed: Band | None = None    # from the rules alone
-    not_rated: bool = False         # a judgement standard recorded as "Not rated"
-    provisional: bool = False       # some case unanswered, or a judgement key question unrated
-    lowest: tuple[str, ...] = ()    # ids of the lowest case-based key question(s)
+    computed: Band | None = None  # from the rules alone
+    not_rated: bool = False  # a judgement standard recorded as "Not rated"
+    provisional: bool = False  # some case unanswered, or a judgement key question unrated
+    lowest: tuple[str, ...] = ()  # ids of the lowest case-based key question(s)
     discretion: Discretion = Discretion()
     decision: Decision | None = None
-    stale: bool = False             # the decision was made against another computed rating
-    final: Band | None = None       # after a standing panel decision
+    stale: bool = False  # the decision was made against another computed rating
+    final: Band | None = None  # after a standing panel decision
     sensitivity: Sensitivity = Sensitivity()  # how firm the computed rating is, in answers
 
     @property
@@ -353,8 +353,9 @@ def rate_standard(
     kind = kind_of(standard)
     if kind == JUDGEMENT:
         band = framework.band(standard.rating) if standard.rating else None
-        return StandardResult(standard.id, kind, standard.counts, computed=band, final=band,
-                              not_rated=standard.rating == NOT_RATED)
+        return StandardResult(
+            standard.id, kind, standard.counts, computed=band, final=band, not_rated=standard.rating == NOT_RATED
+        )
 
     computed = _lowest_band(figures)
     stale = decision is not None and (computed is None or decision.computed != computed.rating)
@@ -384,9 +385,9 @@ def rate_standard(
 class Overall:
     score: int
     max: int
-    rating: str | None          # None while a counting standard has no rating
+    rating: str | None  # None while a counting standard has no rating
     complete: bool
-    unrated: tuple[str, ...]     # counting standards with no rating yet
+    unrated: tuple[str, ...]  # counting standards with no rating yet
     provisional: tuple[str, ...]  # counting standards whose rating may still move with answers
 
 
@@ -434,8 +435,7 @@ def rate_key_questions(
     standard: Standard, tallies: Mapping[str, Tally], sample_size: int, framework: Framework
 ) -> tuple[Figures, ...]:
     return tuple(
-        rate_judgement_question(kq, framework) if kq.judgement
-        else rate_question(kq.id, tallies[kq.id], sample_size, framework)
+        rate_judgement_question(kq, framework) if kq.judgement else rate_question(kq.id, tallies[kq.id], sample_size, framework)
         for kq in standard.key_questions
     )
 

@@ -18,8 +18,19 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping
 
 from .frameworks import Framework
-from .model import (NOT_RATED, UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry,
-                    Standard, in_log)
+from .model import (
+    NOT_RATED,
+    UNANSWERED,
+    UNRATED,
+    Answer,
+    Case,
+    Decision,
+    Inspection,
+    Moderated,
+    ModerationEntry,
+    Standard,
+    in_log,
+)
 from .rules import (
     Figures,
     Ratings,
@@ -99,10 +110,14 @@ class Unsaved:
         return any((self.answers, self.reasons, self.marks, self.ratings, self.decisions, self.reviews))
 
     def __str__(self) -> str:
-        parts = [(self.answers, "answer", "answers"), (self.reasons, "reason", "reasons"),
-                 (self.marks, "moderated mark", "moderated marks"), (self.ratings, "judgement rating",
-                 "judgement ratings"), (self.decisions, "panel decision", "panel decisions"),
-                 (self.reviews, "review", "reviews")]
+        parts = [
+            (self.answers, "answer", "answers"),
+            (self.reasons, "reason", "reasons"),
+            (self.marks, "moderated mark", "moderated marks"),
+            (self.ratings, "judgement rating", "judgement ratings"),
+            (self.decisions, "panel decision", "panel decisions"),
+            (self.reviews, "review", "reviews"),
+        ]
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
 
 
@@ -119,8 +134,14 @@ class ReasonRequired(ValueError):
 
 
 class Session:
-    def __init__(self, inspection: Inspection, framework: Framework, user: str,
-                 clock: Callable[[], dt.datetime] = now, listener: Callable[[Record], None] | None = None):
+    def __init__(
+        self,
+        inspection: Inspection,
+        framework: Framework,
+        user: str,
+        clock: Callable[[], dt.datetime] = now,
+        listener: Callable[[Record], None] | None = None,
+    ):
         self.framework = framework
         self.user = user
         self.clock = clock
@@ -197,8 +218,14 @@ class Session:
         log = self.unsaved_log()
         reasons = sum(1 for e in log if e.reason)
         reviews = sum(1 for e in log if e.from_ == e.to)
-        return Unsaved(len(self._unsaved_cells), reasons, len(self._unsaved_marks), len(self._unsaved_ratings),
-                       len(self.discretion) - self._saved_discretion, reviews)
+        return Unsaved(
+            len(self._unsaved_cells),
+            reasons,
+            len(self._unsaved_marks),
+            len(self._unsaved_ratings),
+            len(self.discretion) - self._saved_discretion,
+            reviews,
+        )
 
     @property
     def unsaved_cells(self) -> frozenset[tuple[str, str]]:
@@ -336,8 +363,14 @@ class Session:
             if entry.from_ != entry.to:
                 self._log_did(replace(entry, by=self.user, at=at, reason="undone"), entry.to)
             return
-        latest = next((s.entry for s in reversed(self._undo[self._saved_depth:])
-                       if isinstance(s, (Change, Rated)) and s.entry.about == entry.about), None)
+        latest = next(
+            (
+                s.entry
+                for s in reversed(self._undo[self._saved_depth :])
+                if isinstance(s, (Change, Rated)) and s.entry.about == entry.about
+            ),
+            None,
+        )
         if latest is not None:
             self._latest[entry.about] = latest
         elif entry.about in self._was and self._logged_now(entry.about) != self._was[entry.about]:
@@ -360,13 +393,13 @@ class Session:
         answer = self.answers[case_id].get(question)
         if answer is None:
             return None
-        entry = ModerationEntry(case_id, question, answer.value, answer.value, self.user, self.clock(),
-                                (comment or "").strip() or None)
+        entry = ModerationEntry(
+            case_id, question, answer.value, answer.value, self.user, self.clock(), (comment or "").strip() or None
+        )
         change = Change(case_id, question, answer, answer, entry)
         self._log_did(entry, answer.value)
         self._did(change)
-        self._report(entry.at, do="review", case=case_id, question=question, answer=answer.value,
-                     reason=entry.reason)
+        self._report(entry.at, do="review", case=case_id, question=question, answer=answer.value, reason=entry.reason)
         return change
 
     def mark_moderated(self, case_id: str) -> Case:
@@ -393,14 +426,15 @@ class Session:
         if computed is None or not options:
             raise ValueError(f"{standard_id} has no computed rating for the panel to decide on")
         if rating not in (band.rating for band in options):
-            raise ValueError(f"the panel may rate {standard_id} {' or '.join(band.rating for band in options)} only, "
-                             f"not {rating}: discretion moves {computed.rating} one band at most, the way it is flagged")
+            raise ValueError(
+                f"the panel may rate {standard_id} {' or '.join(band.rating for band in options)} only, "
+                f"not {rating}: discretion moves {computed.rating} one band at most, the way it is flagged"
+            )
         decision = Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
         self.discretion.append(decision)
         self._rerate(standard_id)
         self._did(Decided(decision))
-        self._report(decision.at, do="decide", standard=standard_id, computed=computed.rating, rating=rating,
-                     reason=reason)
+        self._report(decision.at, do="decide", standard=standard_id, computed=computed.rating, rating=rating, reason=reason)
         return decision
 
     def rate_judgement(self, standard_id: str, rating: str, reason: str | None = None) -> Standard | None:
@@ -413,8 +447,9 @@ class Session:
             raise ValueError(f"{rating!r} is not a rating of {self.framework.name}")
         if old.rating == rating:
             return None
-        entry = ModerationEntry("", "", old.rating or UNRATED, rating, self.user, self.clock(),
-                                (reason or "").strip() or None, standard=standard_id)
+        entry = ModerationEntry(
+            "", "", old.rating or UNRATED, rating, self.user, self.clock(), (reason or "").strip() or None, standard=standard_id
+        )
         self._set_rating(standard_id, rating)
         self._log_did(entry, entry.from_)
         self._did(Rated(standard_id, old.rating, rating, entry))
@@ -465,8 +500,7 @@ class Session:
         replayed first, it lets an undo after the save still take back a change made before it."""
         if not self._undo and not self._redo:
             return None
-        return {"do": "history", "undo": [_step_record(c) for c in self._undo],
-                "redo": [_step_record(c) for c in self._redo]}
+        return {"do": "history", "undo": [_step_record(c) for c in self._undo], "redo": [_step_record(c) for c in self._redo]}
 
     def _report(self, at: dt.datetime | None, **record: Any) -> None:
         """Tell the listener what was just done, stamped with who and when (`at`: the time
@@ -573,12 +607,12 @@ def _step(record: Record) -> Step:
         return Marked(record["case"], _mark(record["old"]), mark)
     at = dt.datetime.fromisoformat(record["at"])
     if kind == "rate":
-        entry = ModerationEntry("", "", record["old"] or UNRATED, record["new"], record["by"], at, record["reason"],
-                                standard=record["standard"])
+        entry = ModerationEntry(
+            "", "", record["old"] or UNRATED, record["new"], record["by"], at, record["reason"], standard=record["standard"]
+        )
         return Rated(record["standard"], record["old"], record["new"], entry)
     old, new = _answer(record["old"]), _answer(record["new"])
-    entry = ModerationEntry(record["case"], record["question"], in_log(old), in_log(new), record["by"], at,
-                            record["reason"])
+    entry = ModerationEntry(record["case"], record["question"], in_log(old), in_log(new), record["by"], at, record["reason"])
     return Change(record["case"], record["question"], old, new, entry)
 
 
@@ -687,6 +721,12 @@ def _replay_rate(session: Session, r: Record) -> str | None:
 
 
 _REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
-    "answer": _replay_answer, "reason": _replay_reason, "undo": _replay_undo, "redo": _replay_redo,
-    "moderated": _replay_moderated, "decide": _replay_decide, "rate": _replay_rate, "review": _replay_review,
+    "answer": _replay_answer,
+    "reason": _replay_reason,
+    "undo": _replay_undo,
+    "redo": _replay_redo,
+    "moderated": _replay_moderated,
+    "decide": _replay_decide,
+    "rate": _replay_rate,
+    "review": _replay_review,
 }

@@ -34,8 +34,7 @@ def is_control(ch: str) -> bool:
     return code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI or ch in _SEPARATORS
 
 
-_TABLE = {code: _stand_in(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0),
-                                                    *map(ord, BIDI), *map(ord, _SEPARATORS))}
+_TABLE = {code: _stand_in(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0), *map(ord, BIDI), *map(ord, _SEPARATORS))}
 
 
 def shown(text: str) -> str:
@@ -86,8 +85,15 @@ def look_alikes(ids: Iterable[str]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- what `check` warns about
 
 # The records' field names that the file spells otherwise.
-_IN_FILE = {"title": "inspection.title", "lead_inspector": "inspection.lead_inspector", "framework": "inspection.framework",
-            "inspection_extra": "inspection", "framework_overrides": "framework", "extra": "", "from_": "from"}
+_IN_FILE = {
+    "title": "inspection.title",
+    "lead_inspector": "inspection.lead_inspector",
+    "framework": "inspection.framework",
+    "inspection_extra": "inspection",
+    "framework_overrides": "framework",
+    "extra": "",
+    "from_": "from",
+}
 
 
 def strings(value: object, where: str = "") -> Iterator[tuple[str, str]]:
@@ -96,8 +102,7 @@ def strings(value: object, where: str = "") -> Iterator[tuple[str, str]]:
         yield where, value
     elif is_dataclass(value) and not isinstance(value, type):
         for field in fields(value):
-            name = _IN_FILE.get(field.name, field.name) if not where or field.name in ("extra", "from_") \
-                else field.name
+            name = _IN_FILE.get(field.name, field.name) if not where or field.name in ("extra", "from_") else field.name
             yield from strings(getattr(value, field.name), f"{where}.{name}".strip("."))
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -110,21 +115,30 @@ def strings(value: object, where: str = "") -> Iterator[tuple[str, str]]:
 
 def doubts(inspection: Inspection) -> list[str]:
     """What a reader could be misled by: control characters, ids that look alike or mix scripts."""
-    found = [f"{shown(where)}: holds control characters ({', '.join(controls(text))}); "
-             f"shown as such, they are not sent to the terminal"
-             for where, text in strings(inspection) if any(map(is_control, text))]
+    found = [
+        f"{shown(where)}: holds control characters ({', '.join(controls(text))}); "
+        f"shown as such, they are not sent to the terminal"
+        for where, text in strings(inspection)
+        if any(map(is_control, text))
+    ]
     questions = [kq.id for s in inspection.standards for kq in s.key_questions]
     questions += [p.id for s in inspection.standards for kq in s.key_questions for p in kq.prompts]
-    for kind, ids in (("case", [c.id for c in inspection.cases]), ("standard", [s.id for s in inspection.standards]),
-                      ("question", questions)):
+    for kind, ids in (
+        ("case", [c.id for c in inspection.cases]),
+        ("standard", [s.id for s in inspection.standards]),
+        ("question", questions),
+    ):
         for one, other in look_alikes(ids):
-            found.append(f"{kind} ids {shown(one)!r} and {shown(other)!r} look alike but differ "
-                         f"({_spelled(one)} / {_spelled(other)})")
+            found.append(
+                f"{kind} ids {shown(one)!r} and {shown(other)!r} look alike but differ ({_spelled(one)} / {_spelled(other)})"
+            )
         for identifier in ids:
             mixed = scripts(identifier)
             if len(mixed) > 1:
-                found.append(f"{kind} id {shown(identifier)!r} mixes scripts ({', '.join(sorted(mixed)).lower()}): "
-                             "it may read as another id")
+                found.append(
+                    f"{kind} id {shown(identifier)!r} mixes scripts ({', '.join(sorted(mixed)).lower()}): "
+                    "it may read as another id"
+                )
     return found
 
 

@@ -145,11 +145,18 @@ class SaveResult:
         return not self.conflicts
 
 
-def save_merging(path: str | Path, base_text: str, ours: Inspection,
-                 choices: Mapping[Conflict, Side] | None = None,
-                 writing: Callable[[str], None] | None = None, base: Inspection | None = None,
-                 waiting: Waiting | None = None, overwrite: bool = False,
-                 timeout: float = LOCK_TIMEOUT, author: Author | None = None) -> SaveResult:
+def save_merging(
+    path: str | Path,
+    base_text: str,
+    ours: Inspection,
+    choices: Mapping[Conflict, Side] | None = None,
+    writing: Callable[[str], None] | None = None,
+    base: Inspection | None = None,
+    waiting: Waiting | None = None,
+    overwrite: bool = False,
+    timeout: float = LOCK_TIMEOUT,
+    author: Author | None = None,
+) -> SaveResult:
     """Save `ours`, an edit of `base_text`, merging in whatever others saved to `path` since.
 
     Under the file's lock, so that two saves never interleave: if the file is still
@@ -225,8 +232,9 @@ def _acquire(descriptor: int, path: Path, waiting: Waiting | None, timeout: floa
         if waiting is not None and not waiting(holder):
             raise SaveError(f"{path}: not saved (you stopped waiting for {holder}'s save); the file is as it was")
         if time.monotonic() > deadline:
-            raise SaveError(f"{path}: not saved: {holder}'s save has held the file for over {timeout:.0f} s; "
-                            "try again in a moment")
+            raise SaveError(
+                f"{path}: not saved: {holder}'s save has held the file for over {timeout:.0f} s; try again in a moment"
+            )
 
 
 def busy(path: str | Path) -> str | None:
@@ -274,9 +282,16 @@ def lock_holder(descriptor: int) -> str:
     return "someone"
 
 
-def _save(path: Path, base_text: str, ours: Inspection, choices: Mapping[Conflict, Side] | None,
-          writing: Callable[[str], None] | None, base: Inspection | None, overwrite: bool,
-          author: Author | None) -> SaveResult:
+def _save(
+    path: Path,
+    base_text: str,
+    ours: Inspection,
+    choices: Mapping[Conflict, Side] | None,
+    writing: Callable[[str], None] | None,
+    base: Inspection | None,
+    overwrite: bool,
+    author: Author | None,
+) -> SaveResult:
     try:
         current: bytes | None = guard.read(path, MAX_BYTES, "an inspection file")
     except FileNotFoundError:
@@ -334,5 +349,7 @@ def warn_if_world_readable(path: str | Path) -> str | None:
         return None
     if not mode & 0o004:
         return None
-    return (f"{path} can be read by everyone on this server (mode {mode & 0o777:o}); "
-            f"to keep it to yourself and your group: chmod o-rwx {shlex.quote(str(path))}")
+    return (
+        f"{path} can be read by everyone on this server (mode {mode & 0o777:o}); "
+        f"to keep it to yourself and your group: chmod o-rwx {shlex.quote(str(path))}"
+    )

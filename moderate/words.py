@@ -98,8 +98,9 @@ def overall(result: Overall, which: bool = True) -> str:
     if result.rating is None:
         return f"incomplete ({', '.join(result.unrated)} not yet rated)" if which else "incomplete"
     if not result.complete:
-        return result.rating + (f" (provisional: {', '.join(result.provisional)} not fully answered)"
-                                if which else " (provisional)")
+        return result.rating + (
+            f" (provisional: {', '.join(result.provisional)} not fully answered)" if which else " (provisional)"
+        )
     return result.rating
 
 
@@ -127,8 +128,10 @@ def quoted(rating: str) -> str:
 def panel_applied(computed: Band, final: Band) -> str:
     """The panel's discretion as the reports word it."""
     moved = "increasing" if final.rank > computed.rank else "decreasing"
-    return (f"Professional discretion was applied at the ratings panel, {moved} this rating "
-            f"from {quoted(computed.rating)} to {quoted(final.rating)}.")
+    return (
+        f"Professional discretion was applied at the ratings panel, {moved} this rating "
+        f"from {quoted(computed.rating)} to {quoted(final.rating)}."
+    )
 
 
 def assumed_thresholds(framework: Framework, maximum: int) -> str | None:

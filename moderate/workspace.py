@@ -31,9 +31,12 @@ Choices = Mapping[Conflict, Side]  # a side chosen for each conflict of a mergin
 def changed_cells(before: Inspection | Session, after: Session) -> set[Cell]:
     """The answers that differ between two states of the same inspection."""
     old = before.answers if isinstance(before, Session) else {c.id: c.answers for c in before.cases}
-    return {(case, q) for case, answers in after.answers.items()
-            for q in answers.keys() | old.get(case, {}).keys()
-            if answers.get(q) != old.get(case, {}).get(q)}
+    return {
+        (case, q)
+        for case, answers in after.answers.items()
+        for q in answers.keys() | old.get(case, {}).keys()
+        if answers.get(q) != old.get(case, {}).get(q)
+    }
 
 
 @dataclass(frozen=True)
@@ -101,15 +104,24 @@ class Workspace:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written; call again with a side chosen for each. A file deleted
         or replaced meanwhile is `storage.FileReplaced` unless `overwrite`."""
-        result = save_merging(self.path, self.loaded.text, self.session.snapshot(), choices, self.journal.saving,
-                              author=(self.session.user, self.session.clock()),
-                              base=self.loaded.inspection, waiting=waiting, overwrite=overwrite)
+        result = save_merging(
+            self.path,
+            self.loaded.text,
+            self.session.snapshot(),
+            choices,
+            self.journal.saving,
+            author=(self.session.user, self.session.clock()),
+            base=self.loaded.inspection,
+            waiting=waiting,
+            overwrite=overwrite,
+        )
         if result.conflicts:
             return Saved(conflicts=tuple(result.conflicts))
         elsewhere: set[Cell] = set()
         if result.merged:
-            merged = Session(result.inspection, self.session.framework, self.session.user, self.session.clock,
-                             listener=self.journal.record)
+            merged = Session(
+                result.inspection, self.session.framework, self.session.user, self.session.clock, listener=self.journal.record
+            )
             elsewhere = changed_cells(self.session, merged)
             self.session = merged
             _long_lived()
@@ -142,8 +154,9 @@ class Workspace:
         if self.session.dirty or not self.changed_on_disk():
             return None  # our unsaved work is merged with theirs at the next save
         loaded = load(self.path)
-        session = Session(loaded.inspection, loaded.framework, self.session.user, self.session.clock,
-                          listener=self.journal.record)
+        session = Session(
+            loaded.inspection, loaded.framework, self.session.user, self.session.clock, listener=self.journal.record
+        )
         elsewhere = changed_cells(self.session, session)
         self.session, self.loaded = session, loaded
         self.journal.rebase(loaded.text, session)

@@ -33,8 +33,17 @@ class _Timestamp(dt.datetime):
 def _timestamp(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
-    return _Timestamp(value.year, value.month, value.day, value.hour, value.minute, value.second,
-                      value.microsecond, tzinfo=value.tzinfo, fold=value.fold)
+    return _Timestamp(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        tzinfo=value.tzinfo,
+        fold=value.fold,
+    )
 
 
 @lru_cache(maxsize=4096)  # question ids recur in every case's answers
@@ -48,8 +57,7 @@ def _is_table_array(value: Any) -> bool:
 
 def _section(name: str, table: Mapping[str, Any], array: bool = False) -> Iterable[str]:
     """One table as `[name]` (or `[[name]]`), then its sub-tables, always as sections."""
-    values = {k: v for k, v in table.items()
-              if v is not None and not isinstance(v, Mapping) and not _is_table_array(v)}
+    values = {k: v for k, v in table.items() if v is not None and not isinstance(v, Mapping) and not _is_table_array(v)}
     yield f"[[{name}]]\n" if array else f"[{name}]\n"
     yield tomli_w.dumps(values)
     for key, value in table.items():
@@ -122,15 +130,25 @@ class _Answers(dict[str, Answer]):
 def _moderation(entry: ModerationEntry) -> dict[str, Any]:
     named = {"standard": entry.standard} if entry.is_rating else {"case": entry.case, "question": entry.question}
     return {
-        **named, "from": entry.from_, "to": entry.to,
-        "by": entry.by, "at": _timestamp(entry.at), "reason": entry.reason, **entry.extra,
+        **named,
+        "from": entry.from_,
+        "to": entry.to,
+        "by": entry.by,
+        "at": _timestamp(entry.at),
+        "reason": entry.reason,
+        **entry.extra,
     }
 
 
 def _decision(decision: Decision) -> dict[str, Any]:
     return {
-        "standard": decision.standard, "computed": decision.computed, "rating": decision.rating,
-        "by": decision.by, "at": _timestamp(decision.at), "reason": decision.reason, **decision.extra,
+        "standard": decision.standard,
+        "computed": decision.computed,
+        "rating": decision.rating,
+        "by": decision.by,
+        "at": _timestamp(decision.at),
+        "reason": decision.reason,
+        **decision.extra,
     }
 
 
@@ -142,8 +160,7 @@ def question_order(inspection: Inspection) -> dict[str, int]:
 def dumps(inspection: Inspection) -> str:
     """The whole file, canonical: loading it and writing it again gives the same text."""
     order = question_order(inspection)
-    top_values = {k: v for k, v in inspection.extra.items()
-                  if not isinstance(v, Mapping) and not _is_table_array(v)}
+    top_values = {k: v for k, v in inspection.extra.items() if not isinstance(v, Mapping) and not _is_table_array(v)}
     top_tables = {k: v for k, v in inspection.extra.items() if k not in top_values}
     meta = {
         "title": inspection.title,

@@ -45,17 +45,34 @@ def moderate(*args: str, cwd: Path | None = None):
     return subprocess.run([sys.executable, "-m", "moderate.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def inspection_text(answers: dict[str, list[str]], sample_size: int | None = None, extra: str = "",
-                    framework: str = "hmip-youth-2021") -> str:
+def inspection_text(
+    answers: dict[str, list[str]], sample_size: int | None = None, extra: str = "", framework: str = "hmip-youth-2021"
+) -> str:
     """A small inspection: one judgement standard (1.1, Good) and one case-based standard 2.1
     whose key questions are given as {question id: [answer per case, "" for unanswered]}."""
     size = sample_size or max(len(v) for v in answers.values())
     lines = [
-        "format = 1", "", "[inspection]", 'title = "Test"', f'framework = "{framework}"', "",
-        "[samples]", 'court = "Court disposals"', "",
-        "[[standards]]", 'id = "1.1"', 'domain = "Organisational delivery"', 'title = "Governance"',
-        'rating = "Good"', "",
-        "[[standards]]", 'id = "2.1"', 'domain = "Court disposals"', 'title = "Assessment"', 'sample = "court"', "",
+        "format = 1",
+        "",
+        "[inspection]",
+        'title = "Test"',
+        f'framework = "{framework}"',
+        "",
+        "[samples]",
+        'court = "Court disposals"',
+        "",
+        "[[standards]]",
+        'id = "1.1"',
+        'domain = "Organisational delivery"',
+        'title = "Governance"',
+        'rating = "Good"',
+        "",
+        "[[standards]]",
+        'id = "2.1"',
+        'domain = "Court disposals"',
+        'title = "Assessment"',
+        'sample = "court"',
+        "",
     ]
     for question in answers:
         lines += ["[[standards.key_questions]]", f'id = "{question}"', f'text = "Question {question}?"', ""]

@@ -40,8 +40,17 @@ class Terminal:
         self.socket = str(socket)
         moderate = Path(sys.executable).with_name("moderate")
         environment = " ".join(f"{key}={value}" for key, value in env.items())
-        self.tmux("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height),
-                  f"env -u NO_COLOR -u COLORTERM {environment} {moderate} --as tester {path}")
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            f"env -u NO_COLOR -u COLORTERM {environment} {moderate} --as tester {path}",
+        )
 
     def tmux(self, *args: str) -> str:
         return subprocess.run(["tmux", "-S", self.socket, *args], check=True, capture_output=True, text=True).stdout
@@ -83,14 +92,22 @@ class Cell:
 
 def _colour(params: list[str], i: int) -> tuple[int | str, int]:
     """A 38/48 extended colour starting after params[i]: (the colour, the index after it)."""
-    if params[i + 1:i + 2] == ["5"]:
+    if params[i + 1 : i + 2] == ["5"]:
         return f"256:{params[i + 2]}", i + 3
-    return "rgb:" + ",".join(params[i + 2:i + 5]), i + 5
+    return "rgb:" + ",".join(params[i + 2 : i + 5]), i + 5
 
 
 RESET = {"fg": "default", "bg": "default", "bold": False, "underline": False, "reverse": False}
-ATTRIBUTES = {1: ("bold", True), 22: ("bold", False), 4: ("underline", True), 24: ("underline", False),
-              7: ("reverse", True), 27: ("reverse", False), 39: ("fg", "default"), 49: ("bg", "default")}
+ATTRIBUTES = {
+    1: ("bold", True),
+    22: ("bold", False),
+    4: ("underline", True),
+    24: ("underline", False),
+    7: ("reverse", True),
+    27: ("reverse", False),
+    39: ("fg", "default"),
+    49: ("bg", "default"),
+}
 
 
 def cells(screen: str) -> list[list[Cell]]:
@@ -157,7 +174,6 @@ def invisible(screen: str) -> list[str]:
     return found
 
 
-
 class Client:
     """A tmux client attached from a pseudo-terminal of its own size, as a second person would."""
 
@@ -165,8 +181,9 @@ class Client:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
         command = ["tmux", "-S", terminal.socket, "attach", *(["-f", "read-only,!ignore-size"] if read_only else []), "-t", "app"]
-        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-                                        env={**os.environ, "TERM": "xterm-256color"})
+        self.process = subprocess.Popen(
+            command, stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env={**os.environ, "TERM": "xterm-256color"}
+        )
         os.close(slave)
         self._reading = threading.Thread(target=self._drain, daemon=True)  # a full pty would stall tmux
         self._reading.start()
@@ -193,8 +210,14 @@ def bytes_per_key(path: Path, keys: list[bytes], env: dict[str, str], width: int
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
     moderate = Path(sys.executable).with_name("moderate")
     environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
-    process = subprocess.Popen([str(moderate), "--as", "tester", str(path)], stdin=slave, stdout=slave, stderr=slave,
-                               start_new_session=True, env={**environment, **env})
+    process = subprocess.Popen(
+        [str(moderate), "--as", "tester", str(path)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        env={**environment, **env},
+    )
     os.close(slave)
 
     def settled(first: float, least: int = 1) -> int:

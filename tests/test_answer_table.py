@@ -18,8 +18,10 @@ BROKEN = Path(__file__).parent / "broken_csv"
 REFUSALS = {
     "unknown-case.csv": ["row 3, column 1 (case): no case 'Z99'"],
     "unknown-question.csv": ["row 1, column 3 (9.9.9): no question '9.9.9'"],
-    "value-not-yes-no-na.csv": ["row 2, column 2 (2.1.1): 'Yes' is not yes, no or n/a",
-                                "row 3, column 3 (2.1.2): 'maybe' is not yes, no or n/a"],
+    "value-not-yes-no-na.csv": [
+        "row 2, column 2 (2.1.1): 'Yes' is not yes, no or n/a",
+        "row 3, column 3 (2.1.2): 'maybe' is not yes, no or n/a",
+    ],
     "duplicated-column.csv": ["row 1, column 3 (2.1.1): duplicated column: also column 2"],
     "duplicated-row.csv": ["row 4: duplicated row: case C01 is also in row 2"],
     "latin1-encoding.csv": ["row 3, byte 6: not UTF-8 text (byte 0xe9)"],
@@ -27,16 +29,18 @@ REFUSALS = {
     "long-duplicated-row.csv": ["row 3: duplicated row: C01 2.1.1 is also given in row 2"],
     "long-short-row-and-wrong-sample.csv": [
         "row 3: 2 cells: a row of the long form is case,question,answer",
-        "row 4, column 3 (answer): 2.1.1 is asked of the court sample; case O01 is in oocd"],
+        "row 4, column 3 (answer): 2.1.1 is asked of the court sample; case O01 is in oocd",
+    ],
     "question-of-another-sample.csv": ["row 2, column 3 (3.1.1): 3.1.1 is asked of the oocd sample"],
-    "standard-ids-as-columns.csv": ["row 1, column 2 (2.1): '2.1' is a standard",
-                                    "row 1, column 3 (1.1): '1.1' is a standard"],
+    "standard-ids-as-columns.csv": ["row 1, column 2 (2.1): '2.1' is a standard", "row 1, column 3 (1.1): '1.1' is a standard"],
     "header-without-case.csv": ["row 1, column 1: the header starts 'id'"],
     "unterminated-quote.csv": ["row 2: not a well-formed CSV row"],
     "empty.csv": ["is empty"],
-    "empty-header-cell-and-long-row.csv": ["row 1, column 3: the header cell is empty",
-                                           "row 2, column 5: 6 cells, but the header has 4 columns",
-                                           "row 3, column 1 (case): the case id is empty"],
+    "empty-header-cell-and-long-row.csv": [
+        "row 1, column 3: the header cell is empty",
+        "row 2, column 5: 6 cells, but the header has 4 columns",
+        "row 3, column 1 (case): the case id is empty",
+    ],
     "binary.csv": ["is binary"],
 }
 
@@ -87,8 +91,12 @@ def test_an_edited_table_changes_exactly_the_edited_answers_and_logs_them(stockt
     assert result.returncode == 0, result.stderr
     assert "1 answers set (0 first answers, 1 changed)" in result.stdout
     after = load(stockton).inspection
-    differ = {(c.id, q) for c, b in zip(after.cases, before.cases, strict=True) for q in c.answers.keys() | b.answers.keys()
-              if c.answers.get(q) != b.answers.get(q)}
+    differ = {
+        (c.id, q)
+        for c, b in zip(after.cases, before.cases, strict=True)
+        for q in c.answers.keys() | b.answers.keys()
+        if c.answers.get(q) != b.answers.get(q)
+    }
     assert differ == {("O01", "3.1.2")}
     assert after.case("O01").answers["3.1.2"] == Answer.NO
     entry = after.moderation[-1]
@@ -99,8 +107,7 @@ def test_the_long_form_sets_first_answers(tmp_path):
     path = tmp_path / "new.toml"
     assert moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=2").returncode == 0
     table = tmp_path / "long.csv"
-    table.write_text("case,question,answer\ncourt-01,2.1.1,yes\ncourt-02,2.1.1,n/a\ncourt-02,2.1.2,\n",
-                     encoding="utf-8")
+    table.write_text("case,question,answer\ncourt-01,2.1.1,yes\ncourt-02,2.1.1,n/a\ncourt-02,2.1.2,\n", encoding="utf-8")
     result = moderate("import", str(path), str(table), "--as", "jb")
     assert result.returncode == 0, result.stderr
     inspection = load(path).inspection
@@ -109,8 +116,12 @@ def test_the_long_form_sets_first_answers(tmp_path):
 
 
 def test_an_inspection_requiring_reasons_refuses_an_import_that_changes_answers_without_one(stockton, tmp_path):
-    stockton.write_text(stockton.read_text(encoding="utf-8").replace(
-        'lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true'), encoding="utf-8")
+    stockton.write_text(
+        stockton.read_text(encoding="utf-8").replace(
+            'lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true'
+        ),
+        encoding="utf-8",
+    )
     before = stockton.read_bytes()
     table = tmp_path / "change.csv"
     table.write_text("case,question,answer\nO01,3.1.2,no\n", encoding="utf-8")
@@ -124,16 +135,27 @@ def test_an_inspection_requiring_reasons_refuses_an_import_that_changes_answers_
 
 def test_new_takes_the_lead_the_fieldwork_and_cases_from_a_table(tmp_path):
     cases = tmp_path / "cases.csv"
-    cases.write_text("id,sample,label,inspector\nA1,court,Referral order,jb\nB1,oocd,Youth caution,\n",
-                     encoding="utf-8")
+    cases.write_text("id,sample,label,inspector\nA1,court,Referral order,jb\nB1,oocd,Youth caution,\n", encoding="utf-8")
     path = tmp_path / "new.toml"
-    result = moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases-from", str(cases),
-                      "--lead", "Ann Lead", "--fieldwork", "2026-11-02")
+    result = moderate(
+        "new",
+        str(path),
+        "--framework",
+        "hmip-youth-2021",
+        "--cases-from",
+        str(cases),
+        "--lead",
+        "Ann Lead",
+        "--fieldwork",
+        "2026-11-02",
+    )
     assert result.returncode == 0, result.stderr
     inspection = load(path).inspection
     assert inspection.lead_inspector == "Ann Lead" and str(inspection.fieldwork_start) == "2026-11-02"
     assert [(c.id, c.sample, c.label, c.inspector) for c in inspection.cases] == [
-        ("A1", "court", "Referral order", "jb"), ("B1", "oocd", "Youth caution", None)]
+        ("A1", "court", "Referral order", "jb"),
+        ("B1", "oocd", "Youth caution", None),
+    ]
 
 
 def test_new_refuses_a_broken_table_of_cases_with_each_problem_located(tmp_path):

@@ -36,9 +36,14 @@ def line_with(text: str, needle: str) -> str:
     return next(line for line in text.splitlines() if needle in line)
 
 
-@pytest.mark.parametrize("sample, score", [("stockton-on-tees-2021.toml", "32/36 · Outstanding"),
-                                           ("county-durham-2022.toml", "11/36 · Requires improvement"),
-                                           ("northumberland-2023.toml", "26/36 · Good")])
+@pytest.mark.parametrize(
+    "sample, score",
+    [
+        ("stockton-on-tees-2021.toml", "32/36 · Outstanding"),
+        ("county-durham-2022.toml", "11/36 · Requires improvement"),
+        ("northumberland-2023.toml", "26/36 · Good"),
+    ],
+)
 async def test_each_sample_opens_with_its_published_score(sample, score, tmp_path):
     path = tmp_path / sample
     shutil.copy(SAMPLES / sample, path)
@@ -69,7 +74,8 @@ async def test_moderating_stockton_planning_into_another_band_updates_everything
         assert "5/8" in line_with(text, "2.1.1 Does assessment") and "63%" in line_with(text, "2.1.1 Does assessment")
         assert "2.1 Assessment  Requires improvement" in text
         assert "⚑ ↑ 2.5 percentage points below the 65% boundary for 'Good'; one case from 'Good'" in line_with(
-            text, "2.1 Assessment")
+            text, "2.1 Assessment"
+        )
         assert "Score 31/36 · Outstanding" in text
 
         await pilot.press("u", "u")
@@ -127,8 +133,11 @@ async def test_save_and_quit_from_the_question(stockton):
 
 async def test_a_required_reason_takes_the_change_back_when_refused(tmp_path):
     path = tmp_path / "strict.toml"
-    path.write_text((SAMPLES / "northumberland-2023.toml").read_text().replace(
-        'lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true'))
+    path.write_text(
+        (SAMPLES / "northumberland-2023.toml")
+        .read_text()
+        .replace('lead_inspector = "lead"', 'lead_inspector = "lead"\nreasons_required = true')
+    )
     async with open_app(path).run_test(size=(80, 24)) as pilot:
         await go_to(pilot, "2.4.3", "C01")
         before = pilot.app.session.answer("C01", "2.4.3")
@@ -175,9 +184,26 @@ async def test_every_action_is_in_the_command_palette(stockton):
     app = open_app(stockton)
     async with app.run_test(size=(80, 24)) as pilot:
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Yes", "No", "N/a", "Cycle", "Clear", "Undo", "Redo", "Reason", "Save", "Quit", "Keys",
-                "Go to a case, standard or question", "Case detail", "Prompts", "Next sample", "Next flag",
-                "Next unanswered", "Panel"} <= titles
+        assert {
+            "Yes",
+            "No",
+            "N/a",
+            "Cycle",
+            "Clear",
+            "Undo",
+            "Redo",
+            "Reason",
+            "Save",
+            "Quit",
+            "Keys",
+            "Go to a case, standard or question",
+            "Case detail",
+            "Prompts",
+            "Next sample",
+            "Next flag",
+            "Next unanswered",
+            "Panel",
+        } <= titles
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Keys" in screen_text(app) and "Next unanswered" in app.screen.body
@@ -242,5 +268,3 @@ async def test_every_palette_entry_is_listed_once(stockton):
                 await pilot.pause()
             titles = [command.title for command in app.get_system_commands(app.screen)]
             assert sorted({t for t in titles if titles.count(t) > 1}) == [], type(app.screen).__name__
-
-

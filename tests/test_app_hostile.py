@@ -33,8 +33,9 @@ def hostile(tmp_path, title: str, replacements: dict[str, str] | None = None):
 
 
 async def test_file_text_that_looks_like_markup_is_shown_as_it_is(tmp_path):
-    path = hostile(tmp_path, "[/] [b]Stockton", {'id = "C01"': 'id = "[/b]C01["',
-                                                  'label = "': 'label = "Referral order [amended] '})
+    path = hostile(
+        tmp_path, "[/] [b]Stockton", {'id = "C01"': 'id = "[/b]C01["', 'label = "': 'label = "Referral order [amended] '}
+    )
     async with open_app(path).run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         text = screen_text(pilot.app)
@@ -49,8 +50,9 @@ async def test_file_text_that_looks_like_markup_is_shown_as_it_is(tmp_path):
 
 def test_terminal_escapes_in_the_file_never_reach_the_terminal(tmp_path):
     """The real app in a pseudo-terminal: what it writes holds the file's escapes made visible."""
-    path = hostile(tmp_path, f"{ESC}]2;pwned{ESC}\\\\{ESC}[6n{ESC}[c\\u202e", {
-        'title = "': f'title = "{ESC}[2J'})  # the first standard's title, after the inspection's
+    path = hostile(
+        tmp_path, f"{ESC}]2;pwned{ESC}\\\\{ESC}[6n{ESC}[c\\u202e", {'title = "': f'title = "{ESC}[2J'}
+    )  # the first standard's title, after the inspection's
     pid, terminal = pty.fork()
     if pid == 0:
         os.chdir(REPO)
@@ -115,8 +117,10 @@ async def test_a_file_deleted_while_open_asks_before_saving(stockton):
 
 
 async def test_leftover_merge_conflicts_are_shown_on_opening(stockton):
-    stockton.write_text(stockton.read_text() + '\n[[merge_conflicts]]\nkind = "answer"\ncase = "C01"\n'
-                        'question = "2.1.1"\nbase = "yes"\nours = "no"\ntheirs = "n/a"\n')
+    stockton.write_text(
+        stockton.read_text() + '\n[[merge_conflicts]]\nkind = "answer"\ncase = "C01"\n'
+        'question = "2.1.1"\nbase = "yes"\nours = "no"\ntheirs = "n/a"\n'
+    )
     async with open_app(stockton).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert any("1 merge conflict left to settle" in str(n.message) for n in pilot.app._notifications)

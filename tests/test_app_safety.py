@@ -76,7 +76,10 @@ def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
     assert found is not None and "answers changed" in found.summary
     restored = Workspace.restore(found).session
     assert {case: restored.answer(case, "2.1.1") for case in ("C01", "C02", "C03")} == {
-        "C01": Answer.NO, "C02": Answer.NA, "C03": None}
+        "C01": Answer.NO,
+        "C02": Answer.NA,
+        "C03": None,
+    }
 
 
 def _read_until(terminal: int, needle: bytes, seconds: float = 15) -> bytes:

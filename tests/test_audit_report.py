@@ -59,20 +59,39 @@ def test_the_reports_moderation_counts_equal_a_count_made_by_hand(tmp_path):
     report = json.loads(_report(_hand_counted_file(tmp_path), "--json"))
     moderation = report["moderation"]
     assert len(moderation["entries"]) == len(LOG)
-    assert moderation["entries"][1] == {"case": "C02", "question": "2.1.1", "from": "yes", "to": "no", "by": "jb",
-                                        "at": "2026-11-20T09:05:00Z", "reason": "No risk assessment | on file"}
-    assert moderation["entries"][6] == {"standard": "1.1", "from": "Requires improvement", "to": "Good",
-                                        "by": "lead", "at": "2026-11-20T10:00:00Z", "reason": "Board challenge"}
+    assert moderation["entries"][1] == {
+        "case": "C02",
+        "question": "2.1.1",
+        "from": "yes",
+        "to": "no",
+        "by": "jb",
+        "at": "2026-11-20T09:05:00Z",
+        "reason": "No risk assessment | on file",
+    }
+    assert moderation["entries"][6] == {
+        "standard": "1.1",
+        "from": "Requires improvement",
+        "to": "Good",
+        "by": "lead",
+        "at": "2026-11-20T10:00:00Z",
+        "reason": "Board challenge",
+    }
     # reviewed: C01 2.1.1, C02 2.1.1, C03 2.1.2, C04 2.1.1, C05 2.1.1, C01 2.1.2; changed: C02, C04, C05
     assert (moderation["reviewed"], moderation["changed"]) == (6, 3)
-    assert moderation["by_question"] == [{"question": "2.1.1", "reviewed": 4, "changed": 3},
-                                         {"question": "2.1.2", "reviewed": 2, "changed": 0}]
-    assert moderation["by_inspector"] == [{"inspector": "ak", "reviewed": 3, "changed": 1},
-                                          {"inspector": "mr", "reviewed": 2, "changed": 1},
-                                          {"inspector": "", "reviewed": 1, "changed": 1}]
+    assert moderation["by_question"] == [
+        {"question": "2.1.1", "reviewed": 4, "changed": 3},
+        {"question": "2.1.2", "reviewed": 2, "changed": 0},
+    ]
+    assert moderation["by_inspector"] == [
+        {"inspector": "ak", "reviewed": 3, "changed": 1},
+        {"inspector": "mr", "reviewed": 2, "changed": 1},
+        {"inspector": "", "reviewed": 1, "changed": 1},
+    ]
     # each moderator's own entries on an answer, taken together
-    assert moderation["by_moderator"] == [{"moderator": "jb", "reviewed": 5, "changed": 4},
-                                          {"moderator": "lk", "reviewed": 3, "changed": 2}]
+    assert moderation["by_moderator"] == [
+        {"moderator": "jb", "reviewed": 5, "changed": 4},
+        {"moderator": "lk", "reviewed": 3, "changed": 2},
+    ]
 
 
 def test_the_panel_lists_every_decision_and_says_which_are_stale(tmp_path):
@@ -81,29 +100,45 @@ def test_the_panel_lists_every_decision_and_says_which_are_stale(tmp_path):
     decisions = "".join(
         f'\n[[discretion]]\nstandard = "2.1"\ncomputed = "{made_on}"\nrating = "{made_on}"\nby = "lead"\n'
         f'at = 2026-11-21T10:{minute}:00Z\nreason = "{reason}"\n'
-        for made_on, minute, reason in ((other, "00", "Held"), (computed, "30", "Kept as computed")))
+        for made_on, minute, reason in ((other, "00", "Held"), (computed, "30", "Kept as computed"))
+    )
     report = json.loads(_report(_hand_counted_file(tmp_path, decisions), "--json"))
     assert report["panel"] == [
-        {"standard": "2.1", "computed": other, "rating": other, "by": "lead", "at": "2026-11-21T10:00:00Z",
-         "reason": "Held", "stale": True},
-        {"standard": "2.1", "computed": computed, "rating": computed, "by": "lead", "at": "2026-11-21T10:30:00Z",
-         "reason": "Kept as computed", "stale": False}]
+        {
+            "standard": "2.1",
+            "computed": other,
+            "rating": other,
+            "by": "lead",
+            "at": "2026-11-21T10:00:00Z",
+            "reason": "Held",
+            "stale": True,
+        },
+        {
+            "standard": "2.1",
+            "computed": computed,
+            "rating": computed,
+            "by": "lead",
+            "at": "2026-11-21T10:30:00Z",
+            "reason": "Kept as computed",
+            "stale": False,
+        },
+    ]
     text = _report(_hand_counted_file(tmp_path, decisions))
-    panel = text[text.index("Ratings panel"):]
+    panel = text[text.index("Ratings panel") :]
     assert "Held" in panel and "STALE" in panel and "Kept as computed" in panel
 
 
 def test_the_text_and_markdown_reports_read_the_log_back(tmp_path):
     path = _hand_counted_file(tmp_path)
     text = _report(path)
-    section = text[text.index("\nModeration\n"):]
+    section = text[text.index("\nModeration\n") :]
     assert "6 answers reviewed, 3 changed: agreement 50%." in section
     assert "2026-11-20 09:05 UTC  jb" in section and "C02 2.1.1" in section and "yes → no" in section
     assert "1.1 rating" in section and "Requires improvement → Good" in section
     assert "yes (agreed)" in section and "Agreed on dip sample" in section
     assert "No panel decisions." in text
     markdown = _report(path, "--format", "markdown")
-    section = markdown[markdown.index("## Moderation"):]
+    section = markdown[markdown.index("## Moderation") :]
     assert "| 2.1.1 | 4 | 3 | 25% |" in section  # the most changed questions
     assert "| 2026-11-20 09:05 UTC | jb | C02 2.1.1 | yes → no | No risk assessment \\| on file |" in section
     assert "## Ratings panel" in markdown
@@ -119,22 +154,34 @@ def test_file_text_in_the_text_report_cannot_drive_the_terminal(tmp_path):
 def test_csv_exports_the_log_one_row_per_entry(tmp_path):
     rows = list(csv.DictReader(io.StringIO(_report(_hand_counted_file(tmp_path), "--format", "csv", "--entries"))))
     assert len(rows) == len(LOG)
-    assert rows[0] == {"case": "C01", "question": "2.1.1", "standard": "", "inspector": "ak", "from": "yes",
-                       "to": "yes", "kind": "review", "by": "jb", "at": "2026-11-20T09:00:00Z",
-                       "reason": "Agreed on dip sample"}
+    assert rows[0] == {
+        "case": "C01",
+        "question": "2.1.1",
+        "standard": "",
+        "inspector": "ak",
+        "from": "yes",
+        "to": "yes",
+        "kind": "review",
+        "by": "jb",
+        "at": "2026-11-20T09:00:00Z",
+        "reason": "Agreed on dip sample",
+    }
     assert [r["kind"] for r in rows].count("change") == 6 and rows[6]["kind"] == "rating"
     assert moderate("report", str(tmp_path / "counted.toml"), "--entries").returncode == 2  # csv only
 
 
 def test_a_rating_logged_in_the_older_form_is_read_and_rewritten_in_the_new_one():
     text = dumps(load(SAMPLES / "stockton-on-tees-2021.toml").inspection)
-    older = '\n[[moderation]]\ncase = ""\nquestion = "1.2"\nfrom = "unanswered"\nto = "Good"\nby = "jb"\n' \
-            'at = 2026-11-23T09:00:00Z\n'
+    older = (
+        '\n[[moderation]]\ncase = ""\nquestion = "1.2"\nfrom = "unanswered"\nto = "Good"\nby = "jb"\nat = 2026-11-23T09:00:00Z\n'
+    )
     entry = parse_text(text + older).inspection.moderation[-1]
     assert (entry.standard, entry.from_, entry.to, entry.is_rating) == ("1.2", "unrated", "Good", True)
     rewritten = dumps(parse_text(text + older).inspection)
-    assert '[[moderation]]\nstandard = "1.2"\nfrom = "unrated"\nto = "Good"\nby = "jb"\n' \
-           'at = 2026-11-23T09:00:00Z\n' in rewritten and 'case = ""' not in rewritten
+    assert (
+        '[[moderation]]\nstandard = "1.2"\nfrom = "unrated"\nto = "Good"\nby = "jb"\nat = 2026-11-23T09:00:00Z\n' in rewritten
+        and 'case = ""' not in rewritten
+    )
     assert parse_text(rewritten).inspection.moderation[-1] == entry
 
 
@@ -152,7 +199,7 @@ def _moderated_copies(tmp_path) -> list:
     for n, sample in enumerate(sorted(SAMPLES.glob("*.toml"))):
         loaded = load(sample)
         session = Session(loaded.inspection, loaded.framework, f"mod{n % 2}")
-        for case in loaded.inspection.cases[n: n + 4]:
+        for case in loaded.inspection.cases[n : n + 4]:
             question, answer = next(iter(case.answers.items()))
             session.set_answer(case.id, question, Answer.NO if answer != Answer.NO else Answer.YES, "checked")
         paths.append(tmp_path / sample.name)

@@ -51,8 +51,15 @@ CORPUS = sorted(BROKEN.iterdir())
 
 def moderate(*args: str | Path, preexec_fn=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "moderate.cli", *map(str, args)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, preexec_fn=preexec_fn)
+    return subprocess.run(
+        [sys.executable, "-m", "moderate.cli", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=preexec_fn,
+    )
 
 
 def _bound_by_file_permissions() -> None:
@@ -84,6 +91,7 @@ def assert_refused(result: subprocess.CompletedProcess, path: Path, expect: list
 
 
 # ---------------------------------------------------------------- the corpus
+
 
 def test_corpus_is_big_enough_and_every_file_says_what_it_expects():
     assert len(CORPUS) >= 35
@@ -148,14 +156,22 @@ def test_several_problems_are_all_listed():
     assert len(result.stderr.splitlines()) == len(expect)
 
 
-SOME = ["answer-not-yes-no-na.toml", "syntax-unclosed-string.toml", "format-2.toml", "several-problems.toml",
-        "standards-missing.toml", "discretion-moves-two-bands.toml", "binary-junk.toml", "invalid-utf8.toml",
-        "empty.toml", "framework-bands-not-ascending.toml"]
+SOME = [
+    "answer-not-yes-no-na.toml",
+    "syntax-unclosed-string.toml",
+    "format-2.toml",
+    "several-problems.toml",
+    "standards-missing.toml",
+    "discretion-moves-two-bands.toml",
+    "binary-junk.toml",
+    "invalid-utf8.toml",
+    "empty.toml",
+    "framework-bands-not-ascending.toml",
+]
 
 
 @pytest.mark.parametrize("name", SOME)
-@pytest.mark.parametrize("command", [("report",), ("report", "--json"), ("format",), ("format", "--drop-comments")],
-                         ids=" ".join)
+@pytest.mark.parametrize("command", [("report",), ("report", "--json"), ("format",), ("format", "--drop-comments")], ids=" ".join)
 def test_report_and_format_refuse_and_write_nothing(name, command, tmp_path):
     # on a copy, so that a faulty `format` cannot damage the corpus
     original = (BROKEN / name).read_bytes()
@@ -170,6 +186,7 @@ def test_report_and_format_refuse_and_write_nothing(name, command, tmp_path):
 
 
 # ---------------------------------------------------------------- files made here
+
 
 def test_directory(tmp_path):
     path = tmp_path / "inspection.toml"
@@ -216,8 +233,9 @@ def test_unreadable_file(tmp_path):
     path.chmod(0)
     try:
         for command in ("check", "format"):
-            assert_refused(moderate(command, path, preexec_fn=_bound_by_file_permissions), path,
-                           ["cannot be read: permission denied"])
+            assert_refused(
+                moderate(command, path, preexec_fn=_bound_by_file_permissions), path, ["cannot be read: permission denied"]
+            )
     finally:
         path.chmod(0o600)
 

@@ -31,35 +31,48 @@ def test_the_facts_are_read_and_written_back_in_canonical_order(tmp_path):
     case = load(path).inspection.case("C09")
     assert (case.oversight, case.interviewed, case.notes) == ("no", False, "Seen twice.\nManager's countersignature missing.")
     written = dumps(load(path).inspection)
-    block = written[written.index('id = "C09"'):]
+    block = written[written.index('id = "C09"') :]
     assert [line.split(" = ")[0] for line in block.splitlines()[:6]] == [
-        "id", "sample", "label", "oversight", "interviewed", "notes"]
+        "id",
+        "sample",
+        "label",
+        "oversight",
+        "interviewed",
+        "notes",
+    ]
     assert dumps(parse_text(written).inspection) == written
 
 
 def test_wrong_facts_are_refused_with_where_they_are(tmp_path):
     path = tmp_path / "wrong.toml"
-    path.write_text(inspection_text({"2.1.1": ["yes"]}, extra='''
+    path.write_text(
+        inspection_text(
+            {"2.1.1": ["yes"]},
+            extra="""
 [[cases]]
 id = "C09"
 sample = "court"
 oversight = "maybe"
 interviewed = "yes"
 notes = 3
-'''), encoding="utf-8")
+""",
+        ),
+        encoding="utf-8",
+    )
     done = moderate("check", str(path))
     assert done.returncode == 2
-    for problem in ("cases[1] (C09).oversight: 'maybe' is not yes, no or n/a",
-                    "cases[1] (C09).interviewed: expected true or false, found a string ('yes')",
-                    "cases[1] (C09).notes: expected a string, found an integer (3)"):
+    for problem in (
+        "cases[1] (C09).oversight: 'maybe' is not yes, no or n/a",
+        "cases[1] (C09).interviewed: expected true or false, found a string ('yes')",
+        "cases[1] (C09).notes: expected a string, found an integer (3)",
+    ):
         assert problem in done.stderr, done.stderr
 
 
 def test_a_merge_keeps_one_sides_notes_and_the_others_oversight(tmp_path):
     base = parse_text(inspection_text({"2.1.1": ["yes", "no"]}, extra=FACTS)).inspection
     ours = replace(base, cases=tuple(replace(c, notes="Ours.") if c.id == "C09" else c for c in base.cases))
-    theirs = replace(base, cases=tuple(replace(c, oversight="yes", interviewed=True) if c.id == "C09" else c
-                                       for c in base.cases))
+    theirs = replace(base, cases=tuple(replace(c, oversight="yes", interviewed=True) if c.id == "C09" else c for c in base.cases))
     merged = merge(base, ours, theirs)
     assert not merged.conflicts
     case = parse_text(merged.text).inspection.case("C09")
@@ -73,8 +86,11 @@ def test_the_report_counts_oversight_as_county_durham_printed_it_and_resettlemen
     assert "Management oversight was effective in 13 of 36 cases." in text.splitlines()
     assert "Resettlement: 3 cases inspected, counted but not rated." in text.splitlines()
     facts = json.loads(moderate("report", sample, "--json").stdout)["cases"]
-    assert facts == {"oversight": {"yes": 13, "no": 23, "n/a": 0}, "interviewed": {"yes": 0, "of": 0},
-                     "not_rated": {"resettlement": 3}}
+    assert facts == {
+        "oversight": {"yes": 13, "no": 23, "n/a": 0},
+        "interviewed": {"yes": 0, "of": 0},
+        "not_rated": {"resettlement": 3},
+    }
     markdown = moderate("report", sample, "--format", "markdown").stdout
     assert "Management oversight was effective in 13 of 36 cases." in markdown.splitlines()
 
@@ -82,7 +98,7 @@ def test_the_report_counts_oversight_as_county_durham_printed_it_and_resettlemen
 def test_stockton_oversight_in_every_case_and_the_interviews_it_reports():
     text = moderate("report", str(SAMPLES / "stockton-on-tees-2021.toml")).stdout.splitlines()
     assert "Management oversight was effective in 13 of 13 cases." in text  # "in every inspected case"
-    assert "Case managers were interviewed in 12 of 13 cases." in text      # eight court, four out-of-court
+    assert "Case managers were interviewed in 12 of 13 cases." in text  # eight court, four out-of-court
 
 
 async def test_the_case_detail_shows_the_facts(tmp_path):
@@ -93,6 +109,10 @@ async def test_the_case_detail_shows_the_facts(tmp_path):
         await pilot.pause()
         shown = screen_text(pilot.app)
     assert "Case C09" in shown
-    for line in ("Management oversight sufficient: no", "Case manager interviewed: no", "Seen twice.",
-                 "Manager's countersignature missing."):
+    for line in (
+        "Management oversight sufficient: no",
+        "Case manager interviewed: no",
+        "Seen twice.",
+        "Manager's countersignature missing.",
+    ):
         assert line in shown, shown

@@ -13,11 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-@pytest.mark.parametrize("command", [
-    ["lint-imports"],
-    ["mypy"],
-    ["ruff", "check"],
-], ids=lambda command: command[0])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["lint-imports"],
+        ["mypy"],
+        ["ruff", "check"],
+        ["ruff", "format", "--check"],
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
 def test_checker_passes(command: list[str]) -> None:
     run = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, f"{' '.join(command)} failed:\n{run.stdout}\n{run.stderr}"

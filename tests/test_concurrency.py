@@ -66,9 +66,16 @@ def workers(tmp_path, path, jobs: dict[str, tuple[str, int]]) -> dict[str, dict]
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
     go = tmp_path / "go"
-    running = {name: subprocess.Popen([sys.executable, str(script), str(path), name, question, str(rounds), str(go)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-               for name, (question, rounds) in jobs.items()}
+    running = {
+        name: subprocess.Popen(
+            [sys.executable, str(script), str(path), name, question, str(rounds), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for name, (question, rounds) in jobs.items()
+    }
     time.sleep(0.5)  # both started and waiting, so that their saves interleave from the first
     go.touch()
     results = {}
@@ -104,8 +111,9 @@ def test_the_same_answer_changed_by_two_processes_is_a_conflict_not_an_overwrite
     ours.set_answer("C01", "2.1.1", next(a for a in Answer if a not in (Answer.YES, theirs)))
     result = save_merging(inspection, loaded.text, ours.snapshot())
     assert not result.saved and result.merged
-    assert [str(c) for c in result.conflicts] == [f"C01 2.1.1: base yes, ours {ours.answer('C01', '2.1.1').value}, "
-                                                  f"theirs {theirs.value}"]
+    assert [str(c) for c in result.conflicts] == [
+        f"C01 2.1.1: base yes, ours {ours.answer('C01', '2.1.1').value}, theirs {theirs.value}"
+    ]
     assert inspection.read_text() == theirs_text == result.text  # nothing written
     settled = save_merging(inspection, loaded.text, ours.snapshot(), {result.conflicts[0]: "ours"})
     assert settled.saved
@@ -199,6 +207,7 @@ def test_a_save_that_cannot_be_written_says_why_and_leaves_the_file_intact(how, 
 
 # ---------------------------------------------------------------- git
 
+
 def git(repo, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=ENV)
     if check:
@@ -228,8 +237,7 @@ def repo(tmp_path):
     git(repo, "config", "user.name", "Test")
     git(repo, "config", "user.email", "test@example.org")
     git(repo, "config", "merge.moderate.name", "moderate: merge inspections answer by answer")
-    git(repo, "config", "merge.moderate.driver",
-        f"{shlex.quote(sys.executable)} -m moderate.cli merge-driver %O %A %B")
+    git(repo, "config", "merge.moderate.driver", f"{shlex.quote(sys.executable)} -m moderate.cli merge-driver %O %A %B")
     (repo / ".gitattributes").write_text("*.toml merge=moderate\n")
     (repo / ".gitignore").write_text("*.bak\n.*.lock\n")
     new_file(repo / "inspection.toml", inspection_text({"2.1.1": ["yes"] * 4, "2.1.2": ["no"] * 4}))
@@ -262,7 +270,8 @@ def test_a_conflicting_git_merge_fails_and_leaves_a_readable_conflict(repo):
     assert git(repo, "status", "--porcelain").stdout.startswith("UU inspection.toml")
     path = repo / "inspection.toml"
     assert tomllib.loads(path.read_text())["merge_conflicts"] == [
-        {"kind": "answer", "case": "C01", "question": "2.1.1", "base": "yes", "ours": "no", "theirs": "n/a"}]
+        {"kind": "answer", "case": "C01", "question": "2.1.1", "base": "yes", "ours": "no", "theirs": "n/a"}
+    ]
     inspection = load(path).inspection  # still an inspection the program opens
     assert inspection.case("C01").answers["2.1.1"] == Answer.NO  # ours, until settled
     assert inspection.case("C03").answers["2.1.2"] == Answer.NA and inspection.case("C04").answers["2.1.2"] == Answer.YES
@@ -271,8 +280,12 @@ def test_a_conflicting_git_merge_fails_and_leaves_a_readable_conflict(repo):
 
 def test_the_merge_driver_refuses_a_broken_version_with_its_place(tmp_path, inspection):
     broken = tmp_path / "theirs.toml"
-    broken.write_text(inspection.read_text().replace('title = "Test"', 'title = '))
-    done = subprocess.run([sys.executable, "-m", "moderate.cli", "merge-driver", str(inspection), str(inspection),
-                           str(broken)], capture_output=True, text=True, env=ENV)
+    broken.write_text(inspection.read_text().replace('title = "Test"', "title = "))
+    done = subprocess.run(
+        [sys.executable, "-m", "moderate.cli", "merge-driver", str(inspection), str(inspection), str(broken)],
+        capture_output=True,
+        text=True,
+        env=ENV,
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"theirs version {broken}: line 4, column 9: TOML syntax error")

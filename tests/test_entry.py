@@ -77,7 +77,8 @@ async def test_typing_answers_into_a_blank_inspection_fills_one_cell_per_key(tmp
         await pilot.press(*"ynyyyyyy")
         answers = pilot.app.session.answers
         assert {case: dict(a) for case, a in answers.items() if a} == {
-            f"court-{i:02}": {"2.1.1": "no" if i == 2 else "yes"} for i in range(1, 9)}
+            f"court-{i:02}": {"2.1.1": "no" if i == 2 else "yes"} for i in range(1, 9)
+        }
         # on past the last case to the next question, and past the standard's row to the next standard
         await pilot.press(*"y" * 16)
         assert all(len(answers[f"court-{i:02}"]) == 3 for i in range(1, 9))
@@ -140,14 +141,16 @@ async def test_next_unanswered_goes_on_to_the_next_sample(tmp_path):
         assert grid.sample == "oocd" and grid.current_row.question.startswith("3.1")
 
 
-@pytest.mark.parametrize("keymap, problem", [
-    ('[keymap]\n"answer.yes" = "1"\n"answer.no = "2"\n', "line 3, column 15: TOML syntax error"),
-    ('[keymap]\n"answer.yes" = 1\n', "line 2: 'answer.yes' = 1: give the keys as a string"),
-    ('[keymap]\n"answer.yes" = "1"\n"answer.yse" = "2"\n', "line 3: no binding 'answer.yse'"),
-    ('[keymap]\n\n"answer.yes" = "n"\n', "line 3: 'n' is the key of both 'answer.yes' and 'answer.no'"),
-])
-async def test_a_broken_keymap_opens_the_app_with_the_default_keys_and_a_notice(keymap, problem, stockton, tmp_path,
-                                                                                  monkeypatch):
+@pytest.mark.parametrize(
+    "keymap, problem",
+    [
+        ('[keymap]\n"answer.yes" = "1"\n"answer.no = "2"\n', "line 3, column 15: TOML syntax error"),
+        ('[keymap]\n"answer.yes" = 1\n', "line 2: 'answer.yes' = 1: give the keys as a string"),
+        ('[keymap]\n"answer.yes" = "1"\n"answer.yse" = "2"\n', "line 3: no binding 'answer.yse'"),
+        ('[keymap]\n\n"answer.yes" = "n"\n', "line 3: 'n' is the key of both 'answer.yes' and 'answer.no'"),
+    ],
+)
+async def test_a_broken_keymap_opens_the_app_with_the_default_keys_and_a_notice(keymap, problem, stockton, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     (tmp_path / "config" / "moderate").mkdir(parents=True)
     (tmp_path / "config" / "moderate" / "keymap.toml").write_text(keymap, encoding="utf-8")

@@ -33,12 +33,19 @@ def test_changing_one_answer_changes_one_line_and_appends_the_log(tmp_path):
     before = path.read_text().splitlines()
     loaded = load(path)
     session = Session(loaded.inspection, loaded.framework, "jb")
-    session.set_answer("C03", "2.2.2", Answer.NO if session.answer("C03", "2.2.2") == Answer.YES else Answer.YES,
-                       reason="Contingency plan missing")
+    session.set_answer(
+        "C03",
+        "2.2.2",
+        Answer.NO if session.answer("C03", "2.2.2") == Answer.YES else Answer.YES,
+        reason="Contingency plan missing",
+    )
     save(path, session.snapshot())
     after = path.read_text().splitlines()
-    changes = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changes = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     removed = [line for line in changes if line.startswith("-")]
     assert len(removed) == 1 and removed[0].startswith('-"2.2.2" = ')
     added = [line[1:] for line in changes if line.startswith("+")]
@@ -47,10 +54,12 @@ def test_changing_one_answer_changes_one_line_and_appends_the_log(tmp_path):
 
 
 def test_keys_we_do_not_know_are_carried_through_a_save(tmp_path):
-    text = inspection_text({"2.1.1": ["yes", "no"]}).replace(
-        'title = "Test"', 'title = "Test"\nregion = "North East"'
-    ).replace('title = "Assessment"', 'title = "Assessment"\nweighting = 2\nnotes = { source = "spreadsheet" }')
-    text = "owner = \"hmip\"\n" + text + '\n[[visits]]\nday = 2026-11-02\nplace = "office"\n'
+    text = (
+        inspection_text({"2.1.1": ["yes", "no"]})
+        .replace('title = "Test"', 'title = "Test"\nregion = "North East"')
+        .replace('title = "Assessment"', 'title = "Assessment"\nweighting = 2\nnotes = { source = "spreadsheet" }')
+    )
+    text = 'owner = "hmip"\n' + text + '\n[[visits]]\nday = 2026-11-02\nplace = "office"\n'
     path = tmp_path / "extra.toml"
     path.write_text(text)
     save(path, load(path).inspection)
@@ -168,8 +177,10 @@ def test_a_byte_order_mark_from_a_windows_editor_is_read_past(tmp_path):
 
 
 def test_comments_are_told_apart_from_hashes_in_every_kind_of_string():
-    text = ("a = \"# not\" # one\n# two\nb = \"\"\"\n#not\n\"\"\"\nc = '#'\nd = '''x\n# no\n''' # three\n"
-            "e = \"esc \\\" # still string\" # four\nf = \"\"\"a\"\"\"\"\" # five\n")
+    text = (
+        "a = \"# not\" # one\n# two\nb = \"\"\"\n#not\n\"\"\"\nc = '#'\nd = '''x\n# no\n''' # three\n"
+        'e = "esc \\" # still string" # four\nf = """a""""" # five\n'
+    )
     assert comment_lines(text) == [1, 2, 9, 10, 11]
 
 

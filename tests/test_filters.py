@@ -67,8 +67,7 @@ def test_text_keeps_matching_questions_and_a_prompt_keeps_its_key_question(stock
     word = kq.text.split()[-1]
     shown = view(stockton, "court", Filters(text=word.upper()), prompts=False)
     assert kq.id in _questions(shown)
-    assert all(word.casefold() in f"{q} {stockton.standard_of(q).question(q).text}".casefold()
-               for q in _questions(shown))
+    assert all(word.casefold() in f"{q} {stockton.standard_of(q).question(q).text}".casefold() for q in _questions(shown))
     assert view(stockton, "court", Filters(text="2.3.2"), prompts=False).standards == (("2.3", ("2.3.2",)),)
     prompt = stockton.standards["2.3"].key_questions[0].prompts[0]
     shown = view(stockton, "court", Filters(text=prompt.id), prompts=True)

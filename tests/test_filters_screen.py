@@ -41,8 +41,9 @@ async def test_changed_answers_only_cycles_since_save_opened_and_logged(stockton
         await pilot.press("down", "right", "right")
         case, question = grid.current_case.id, grid.current_row.question
         await pilot.press("space")  # change one answer
-        grid.move_to(grid.rows.index(next(r for r in grid.rows if r.question == question)),
-                     [c.id for c in grid.cases].index(case))
+        grid.move_to(
+            grid.rows.index(next(r for r in grid.rows if r.question == question)), [c.id for c in grid.cases].index(case)
+        )
         await pilot.press("c")
         assert shown(grid) == ([pilot.app.session.standard_of(question).id, question], [case])
         assert "Only: answers changed since the last save" in screen_text(pilot.app)

@@ -15,8 +15,7 @@ ESCAPES = "\x1b]2;pwned\x07\x1b[2J\x1b[6n\u202e"
 
 def _escaped(text: str) -> str:
     """As TOML writes it in a basic string."""
-    return "".join(f"\\u{ord(ch):04x}" if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" else ch
-                   for ch in text)
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" else ch for ch in text)
 
 
 def _file(tmp_path, text: str, name: str = "f.toml"):
@@ -48,8 +47,9 @@ def test_report_and_check_never_write_a_terminal_escape(tmp_path):
 
 
 def test_check_messages_quoting_the_file_show_its_escapes(tmp_path):
-    path = _file(tmp_path, inspection_text({"2.1.1": ["yes"]}).replace(
-        '"2.1.1" = "yes"', '"2.1.1" = "yes"\n"9.9\\u001b[2J" = "yes"'))
+    path = _file(
+        tmp_path, inspection_text({"2.1.1": ["yes"]}).replace('"2.1.1" = "yes"', '"2.1.1" = "yes"\n"9.9\\u001b[2J" = "yes"')
+    )
     result = moderate("check", str(path))
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and '"9.9␛[2J": no such question in this file' in result.stderr
@@ -81,22 +81,29 @@ def test_an_answer_to_a_question_of_another_sample_is_refused(tmp_path):
     text = text.replace('id = "C02"\nsample = "court"', 'id = "C02"\nsample = "oocd"')
     result = moderate("check", str(_file(tmp_path, text)))
     assert result.returncode == 2
-    assert ("cases[1] (C02).answers.\"2.1.1\": the question belongs to sample 'court', not to this case's "
-            "sample 'oocd': the answer would count for nothing") in result.stderr
+    assert (
+        "cases[1] (C02).answers.\"2.1.1\": the question belongs to sample 'court', not to this case's "
+        "sample 'oocd': the answer would count for nothing"
+    ) in result.stderr
 
 
 def test_a_panel_decision_on_a_standard_never_eligible_is_reported(tmp_path):
     answers = {"2.1.1": ["yes"] * 10}  # 100%: Outstanding, far from any boundary, ten cases
-    decision = ('\n[[discretion]]\nstandard = "2.1"\ncomputed = "Outstanding"\nrating = "Good"\nby = "bob"\n'
-                'at = 2026-11-20T10:00:00Z\nreason = "forged"\n')
+    decision = (
+        '\n[[discretion]]\nstandard = "2.1"\ncomputed = "Outstanding"\nrating = "Good"\nby = "bob"\n'
+        'at = 2026-11-20T10:00:00Z\nreason = "forged"\n'
+    )
     result = moderate("check", str(_file(tmp_path, inspection_text(answers, extra=decision))))
     assert "discretion on 2.1 (Outstanding → Good, by bob) stands, but the standard is not eligible" in result.stderr
 
 
 def test_utf16_and_utf32_are_named(tmp_path):
     text = inspection_text({"2.1.1": ["yes"]})
-    for encoding, name in (("utf-16", "UTF-16 (little-endian)"), ("utf-16-be", "UTF-16 (big-endian)"),
-                           ("utf-32", "UTF-32 (little-endian)")):
+    for encoding, name in (
+        ("utf-16", "UTF-16 (little-endian)"),
+        ("utf-16-be", "UTF-16 (big-endian)"),
+        ("utf-32", "UTF-32 (little-endian)"),
+    ):
         path = tmp_path / "wide.toml"
         path.write_bytes(text.encode(encoding))
         result = moderate("check", str(path))
@@ -105,8 +112,7 @@ def test_utf16_and_utf32_are_named(tmp_path):
 
 
 def test_leftover_merge_conflicts_fail_check(tmp_path):
-    left = ('\n[[merge_conflicts]]\nkind = "answer"\ncase = "C01"\nquestion = "2.1.1"\nbase = "yes"\n'
-            'ours = "no"\ntheirs = "n/a"\n')
+    left = '\n[[merge_conflicts]]\nkind = "answer"\ncase = "C01"\nquestion = "2.1.1"\nbase = "yes"\nours = "no"\ntheirs = "n/a"\n'
     result = moderate("check", str(_file(tmp_path, inspection_text({"2.1.1": ["yes"]}, extra=left))))
     assert result.returncode == 2
     assert "1 merge conflict left to settle ([[merge_conflicts]])" in result.stderr

@@ -32,8 +32,7 @@ def stockton(tmp_path):
 
 
 def clock(hour: int = 14):
-    times = iter(dt.datetime(2026, 11, 23, hour, 0, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=m)
-                 for m in range(1000))
+    times = iter(dt.datetime(2026, 11, 23, hour, 0, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=m) for m in range(1000))
     return lambda: next(times)
 
 
@@ -266,12 +265,17 @@ def test_a_hang_up_closes_the_journal_and_loses_nothing(stockton):
 # ---------------------------------------------------------------- any sequence of commands
 
 STOCKTON = load(SAMPLES / "stockton-on-tees-2021.toml")
-CELLS = [(c.id, q) for c in STOCKTON.inspection.cases for s in STOCKTON.inspection.standards
-         if s.sample == c.sample for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))]
+CELLS = [
+    (c.id, q)
+    for c in STOCKTON.inspection.cases
+    for s in STOCKTON.inspection.standards
+    if s.sample == c.sample
+    for kq in s.key_questions
+    for q in (kq.id, *(p.id for p in kq.prompts))
+]
 BANDS = [b.rating for b in STOCKTON.framework.bands]
 commands = st.one_of(
-    st.tuples(st.just("answer"), st.sampled_from(CELLS), st.sampled_from([*Answer, None]),
-              st.none() | st.text(max_size=8)),
+    st.tuples(st.just("answer"), st.sampled_from(CELLS), st.sampled_from([*Answer, None]), st.none() | st.text(max_size=8)),
     st.tuples(st.just("reason"), st.text(max_size=8)),
     st.tuples(st.sampled_from(["undo", "redo", "save"])),
     st.tuples(st.just("moderated"), st.sampled_from([c.id for c in STOCKTON.inspection.cases])),

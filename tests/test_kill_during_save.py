@@ -33,8 +33,12 @@ def _versions() -> tuple[str, str]:
     for case, answers in list(session.answers.items()):
         for question, answer in list(answers.items()):
             if answer != Answer.NA:
-                session.set_answer(case, question, Answer.NO if answer == Answer.YES else Answer.YES,
-                                   reason="Re-read against the case file: " + "the plan says otherwise. " * 4)
+                session.set_answer(
+                    case,
+                    question,
+                    Answer.NO if answer == Answer.YES else Answer.YES,
+                    reason="Re-read against the case file: " + "the plan says otherwise. " * 4,
+                )
     return loaded.text, dumps(session.snapshot())
 
 
@@ -50,8 +54,9 @@ def test_the_file_is_always_one_whole_version_whatever_moment_the_save_is_killed
     random.seed(20261123)
     seen, interrupted, started = {"A": 0, "B": 0}, 0, time.monotonic()
     for _ in range(KILLS):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(tmp_path / "a"), str(tmp_path / "b")],
-                                 cwd=REPO, stdout=subprocess.PIPE)
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(path), str(tmp_path / "a"), str(tmp_path / "b")], cwd=REPO, stdout=subprocess.PIPE
+        )
         assert child.stdout.readline() == b"saving\n"
         time.sleep(random.uniform(0, 0.015))
         child.kill()
@@ -63,6 +68,8 @@ def test_the_file_is_always_one_whole_version_whatever_moment_the_save_is_killed
         for temporary in tmp_path.glob(".inspection.toml.*.tmp"):  # a save cut short: its temporary file
             interrupted += 1
             temporary.unlink()
-    print(f"\n{KILLS} kills in {time.monotonic() - started:.1f} s: file was A {seen['A']} times, B {seen['B']} times; "
-          f"{interrupted} kills landed while a temporary file was being written")
+    print(
+        f"\n{KILLS} kills in {time.monotonic() - started:.1f} s: file was A {seen['A']} times, B {seen['B']} times; "
+        f"{interrupted} kills landed while a temporary file was being written"
+    )
     assert seen["A"] and seen["B"] and interrupted

@@ -108,7 +108,8 @@ def test_a_git_merge_settled_either_way_keeps_the_log_true(ours, theirs, side):
     base = parse_text(TEXT)
     merged = merge(base.inspection, _branch(base, ours), _branch(base, theirs))
     if merged.conflicts:
-        merged = merge(base.inspection, _branch(base, ours), _branch(base, theirs),
-                       {conflict: side for conflict in merged.conflicts})
+        merged = merge(
+            base.inspection, _branch(base, ours), _branch(base, theirs), {conflict: side for conflict in merged.conflicts}
+        )
     assert not merged.conflicts
     assert_the_log_ends_at_the_file(parse_text(merged.text).inspection)

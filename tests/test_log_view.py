@@ -11,8 +11,10 @@ from test_app import go_to, open_app
 
 async def test_a_review_is_recorded_and_the_log_view_filters_it(stockton):
     text = stockton.read_text().replace('"2.1.2" = "yes"', '"2.1.2" = "no"', 1)  # C01
-    stockton.write_text(text + '\n[[moderation]]\ncase = "C02"\nquestion = "2.1.1"\nfrom = "no"\nto = "yes"\n'
-                               'by = "ak"\nat = 2026-11-20T09:00:00Z\nreason = "[bold]kept[/bold] as written"\n')
+    stockton.write_text(
+        text + '\n[[moderation]]\ncase = "C02"\nquestion = "2.1.1"\nfrom = "no"\nto = "yes"\n'
+        'by = "ak"\nat = 2026-11-20T09:00:00Z\nreason = "[bold]kept[/bold] as written"\n'
+    )
     async with open_app(stockton).run_test(size=(100, 30)) as pilot:
         await go_to(pilot, "2.1.2", "C01")
         await pilot.press("equals_sign")
@@ -37,4 +39,10 @@ async def test_a_review_is_recorded_and_the_log_view_filters_it(stockton):
         await pilot.pause()
     entry = load(stockton).inspection.moderation[-1]
     assert (entry.case, entry.question, entry.from_, entry.to, entry.by, entry.reason) == (
-        "C01", "2.1.2", "no", "no", "jb", "dip")
+        "C01",
+        "2.1.2",
+        "no",
+        "no",
+        "jb",
+        "dip",
+    )

@@ -38,8 +38,7 @@ def test_different_answers_combine_with_both_logs(base):
     assert answers["C01"]["2.1.1"] == NO and answers["C03"]["2.1.2"] == YES and answers["C02"]["2.1.1"] == NA
     # theirs (on disk, when saving) first, ours appended: a saved log is never rewritten;
     # C03's first answer is data entry, not moderation, and not logged
-    assert [(m.by, m.case, m.question) for m in merged.inspection.moderation] == [
-        ("ak", "C02", "2.1.1"), ("jb", "C01", "2.1.1")]
+    assert [(m.by, m.case, m.question) for m in merged.inspection.moderation] == [("ak", "C02", "2.1.1"), ("jb", "C01", "2.1.1")]
 
 
 def test_the_same_answer_changed_both_ways_is_a_conflict_and_ours_is_kept(base):
@@ -86,12 +85,12 @@ def test_both_sides_logs_and_decisions_are_kept_and_a_record_on_both_only_once(b
     theirs.set_answer("C04", "2.1.1", NO)
     theirs.decide("2.1", "Good", "the panel agreed")
     shared = ours.snapshot().moderation[0]
-    merged = merge(base.inspection, ours.snapshot(),
-                   replace(theirs.snapshot(), moderation=(shared, *theirs.snapshot().moderation)))
+    merged = merge(
+        base.inspection, ours.snapshot(), replace(theirs.snapshot(), moderation=(shared, *theirs.snapshot().moderation))
+    )
     assert merged.conflicts == ()  # the same rating decided on both sides
     assert [(m.by, m.case) for m in merged.inspection.moderation] == [("jb", "C01"), ("lead", "C04")]  # theirs' order
-    assert [(d.by, d.reason) for d in merged.inspection.discretion] == [
-        ("lead", "the panel agreed"), ("jb", "one case short")]
+    assert [(d.by, d.reason) for d in merged.inspection.discretion] == [("lead", "the panel agreed"), ("jb", "one case short")]
 
 
 def test_a_standard_decided_differently_on_both_sides_is_a_conflict_and_ours_stands(base):
@@ -100,7 +99,8 @@ def test_a_standard_decided_differently_on_both_sides_is_a_conflict_and_ours_sta
     theirs.decide("2.1", "Requires improvement", "downgrade")
     merged = merge(base.inspection, ours.snapshot(), theirs.snapshot())
     assert [str(c) for c in merged.conflicts] == [
-        "2.1 panel decision: base no decision, ours Outstanding, theirs Requires improvement"]
+        "2.1 panel decision: base no decision, ours Outstanding, theirs Requires improvement"
+    ]
     # both kept; the last one stands
     assert [d.rating for d in merged.inspection.discretion] == ["Requires improvement", "Outstanding"]
     settled = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "theirs"})
@@ -110,8 +110,11 @@ def test_a_standard_decided_differently_on_both_sides_is_a_conflict_and_ours_sta
 def test_a_case_added_on_one_side_is_kept_in_order(base):
     ours, theirs = base.inspection, base.inspection
     ours = replace(ours, cases=(*ours.cases, Case("C09", "court", answers={"2.1.1": YES})))
-    theirs = replace(theirs, cases=(*theirs.cases, Case("C07", "court", label="Referral order")),
-                     samples={**theirs.samples, "oocd": "Out-of-court disposals"})
+    theirs = replace(
+        theirs,
+        cases=(*theirs.cases, Case("C07", "court", label="Referral order")),
+        samples={**theirs.samples, "oocd": "Out-of-court disposals"},
+    )
     merged = merge(base.inspection, ours, theirs)
     assert merged.conflicts == ()
     assert [c.id for c in merged.inspection.cases] == ["C01", "C02", "C03", "C04", "C09", "C07"]
@@ -138,15 +141,17 @@ def test_a_judgement_rating_changed_both_ways_is_a_rating_conflict(base):
 
     merged = merge(base.inspection, rated("Outstanding"), rated("Requires improvement"))
     assert [(c.kind, str(c)) for c in merged.conflicts] == [
-        ("rating", "1.1 rating: base Good, ours Outstanding, theirs Requires improvement")]
+        ("rating", "1.1 rating: base Good, ours Outstanding, theirs Requires improvement")
+    ]
     assert merged.inspection.standard("1.1").rating == "Outstanding"
     assert merge(base.inspection, base.inspection, rated("Not rated")).inspection.standard("1.1").rating == "Not rated"
 
 
 def test_a_judgement_key_question_rating_merges_on_its_own():
     text = inspection_text({"2.1.1": ["yes"]}).replace(
-        'text = "Question 2.1.1?"', 'text = "Question 2.1.1?"\n\n[[standards.key_questions]]\nid = "V1.2"\n'
-                                    'text = "Victims?"\njudgement = true')
+        'text = "Question 2.1.1?"',
+        'text = "Question 2.1.1?"\n\n[[standards.key_questions]]\nid = "V1.2"\ntext = "Victims?"\njudgement = true',
+    )
     loaded = parse_text(text)
 
     def rated(rating):
@@ -168,14 +173,14 @@ def test_other_fields_merge_field_by_field(base):
     assert (inspection.title, inspection.lead_inspector) == ("Teesside YJS", "jb")
     assert inspection.extra == {"owner": "hmip"} and inspection.inspection_extra == {"region": "North East"}
     (conflict,) = merge(base.inspection, ours, replace(theirs, title="Stockton YJS")).conflicts
-    assert (conflict.kind, str(conflict)) == (
-        "structure", "inspection.title: base Test, ours Teesside YJS, theirs Stockton YJS")
+    assert (conflict.kind, str(conflict)) == ("structure", "inspection.title: base Test, ours Teesside YJS, theirs Stockton YJS")
 
 
 def test_standards_changed_differently_on_both_sides_are_one_structure_conflict(base):
     def retitled(title):
-        return replace(base.inspection, standards=(replace(base.inspection.standards[0], title=title),
-                                                   *base.inspection.standards[1:]))
+        return replace(
+            base.inspection, standards=(replace(base.inspection.standards[0], title=title), *base.inspection.standards[1:])
+        )
 
     (conflict,) = merge(base.inspection, retitled("Leadership"), retitled("Governance and leadership")).conflicts
     assert str(conflict) == "standards: base original, ours changed, theirs changed differently"
@@ -186,10 +191,13 @@ def test_a_merge_the_program_would_refuse_is_a_conflict_not_a_file(base):
     ours = edit(base, "jb")
     ours.set_answer("C03", "2.1.2", YES)
     standard = base.inspection.standard("2.1")
-    theirs = replace(base.inspection, standards=(base.inspection.standards[0],
-                                                 replace(standard, key_questions=standard.key_questions[:1])),
-                     cases=tuple(replace(c, answers={"2.1.1": c.answers["2.1.1"]}) for c in base.inspection.cases))
+    theirs = replace(
+        base.inspection,
+        standards=(base.inspection.standards[0], replace(standard, key_questions=standard.key_questions[:1])),
+        cases=tuple(replace(c, answers={"2.1.1": c.answers["2.1.1"]}) for c in base.inspection.cases),
+    )
     conflicts = merge(base.inspection, ours.snapshot(), theirs).conflicts
     assert [c.kind for c in conflicts] == ["invalid"]
-    assert str(conflicts[0]) == ('the merged inspection would be refused: '
-                                 'cases[2] (C03).answers."2.1.2": no such question in this file')
+    assert str(conflicts[0]) == (
+        'the merged inspection would be refused: cases[2] (C03).answers."2.1.2": no such question in this file'
+    )

@@ -20,6 +20,7 @@ def _canonical(text: str) -> str:
 def _without_case(text: str, case: str) -> str:
     inspection = parse_text(text).inspection
     from dataclasses import replace
+
     return dumps(replace(inspection, cases=tuple(c for c in inspection.cases if c.id != case)))
 
 

@@ -65,8 +65,7 @@ def test_a_change_and_its_reversal_saved_in_turn_are_two_entries(stockton, opene
     jb.save()
     jb.session.undo()  # a saved change taken back
     jb.save()
-    assert log_of(stockton) == [("jb", "C02", "2.1.2", "yes", "no", "no plan"),
-                                ("jb", "C02", "2.1.2", "no", "yes", "undone")]
+    assert log_of(stockton) == [("jb", "C02", "2.1.2", "yes", "no", "no plan"), ("jb", "C02", "2.1.2", "no", "yes", "undone")]
     assert_the_log_ends_at_the_file(load(stockton).inspection)
 
 
@@ -85,8 +84,10 @@ def test_first_answers_are_data_entry_and_clearing_is_logged(tmp_path):
     session.set_answer("court-01", questions[0], None, "entered in error")
     session.set_answer("court-02", questions[0], NO)
     workspace.save()
-    assert [entry[1:5] for entry in log_of(path)] == [("court-01", questions[0], "yes", UNANSWERED),
-                                                      ("court-02", questions[0], "yes", "no")]
+    assert [entry[1:5] for entry in log_of(path)] == [
+        ("court-01", questions[0], "yes", UNANSWERED),
+        ("court-02", questions[0], "yes", "no"),
+    ]
     workspace.session.set_answer("court-01", questions[0], NA)  # given again after clearing: logged
     workspace.save()
     assert log_of(path)[-1][3:5] == (UNANSWERED, "n/a")
@@ -107,8 +108,10 @@ def test_a_conflict_logs_only_the_answer_that_stands(stockton, opened, side):
         assert log_of(stockton) == [("ak", "C01", "2.1.2", "yes", "no", "A's reason")]
         assert inspection.case("C01").answers["2.1.2"] == NO
     else:  # B's stands: read in order, from A's answer to B's
-        assert log_of(stockton) == [("ak", "C01", "2.1.2", "yes", "no", "A's reason"),
-                                    ("jb", "C01", "2.1.2", "no", "n/a", "B's reason")]
+        assert log_of(stockton) == [
+            ("ak", "C01", "2.1.2", "yes", "no", "A's reason"),
+            ("jb", "C01", "2.1.2", "no", "n/a", "B's reason"),
+        ]
         assert inspection.case("C01").answers["2.1.2"] == NA
     assert_the_log_ends_at_the_file(inspection)
 
@@ -133,9 +136,11 @@ def test_a_review_that_agrees_is_logged_from_equal_to(stockton, opened):
     jb.session.review("C06", "2.1.2")
     jb.session.set_answer("C06", "2.1.2", NO, "on review, no")  # reviewed, then changed: one change
     jb.save()
-    assert log_of(stockton) == [("jb", "C03", "2.1.2", "yes", "yes", "Dip sample: agreed"),
-                                ("jb", "C04", "2.1.2", "no", "no", None),
-                                ("jb", "C06", "2.1.2", "yes", "no", "on review, no")]
+    assert log_of(stockton) == [
+        ("jb", "C03", "2.1.2", "yes", "yes", "Dip sample: agreed"),
+        ("jb", "C04", "2.1.2", "no", "no", None),
+        ("jb", "C06", "2.1.2", "yes", "no", "on review, no"),
+    ]
 
 
 def test_a_judgement_rating_is_logged_with_its_standard_and_reason(stockton, opened):
@@ -157,9 +162,11 @@ def test_undo_after_a_save_takes_back_a_change_but_not_a_review(stockton, opened
     jb.session.undo()  # the review: said and saved, it stays
     jb.session.undo()  # the change: logged as undone
     jb.save()
-    assert log_of(stockton) == [("jb", "C02", "2.1.2", "yes", "no", "no plan"),
-                                ("jb", "C03", "2.1.2", "yes", "yes", None),
-                                ("jb", "C02", "2.1.2", "no", "yes", "undone")]
+    assert log_of(stockton) == [
+        ("jb", "C02", "2.1.2", "yes", "no", "no plan"),
+        ("jb", "C03", "2.1.2", "yes", "yes", None),
+        ("jb", "C02", "2.1.2", "no", "yes", "undone"),
+    ]
 
 
 def test_a_judgement_rating_undoes_like_an_answer(stockton, opened):
@@ -172,8 +179,10 @@ def test_a_judgement_rating_undoes_like_an_answer(stockton, opened):
     lead.save()
     lead.session.undo()  # taken back after the save: logged as undone
     lead.save()
-    assert log_of(stockton) == [("lead", "1.1", "", "Good", "Outstanding", "Board challenge"),
-                                ("lead", "1.1", "", "Outstanding", "Good", "undone")]
+    assert log_of(stockton) == [
+        ("lead", "1.1", "", "Good", "Outstanding", "Board challenge"),
+        ("lead", "1.1", "", "Outstanding", "Good", "undone"),
+    ]
     assert_the_log_ends_at_the_file(load(stockton).inspection)
 
 

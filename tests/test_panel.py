@@ -38,8 +38,7 @@ async def test_stockton_planning_shows_its_computed_rating_reasons_and_standing_
         text = screen_text(pilot.app)
         assert "2.2 Planning: Good" in text and "Computed from the answers: Requires improvement." in text
         assert "Sensitivity: one case from Good; 2 cases from Inadequate." in text
-        assert "Eligible for discretion ↑ 2.5 percentage points below the 65% boundary for 'Good'; one case from " \
-               "'Good'." in text
+        assert "Eligible for discretion ↑ 2.5 percentage points below the 65% boundary for 'Good'; one case from 'Good'." in text
         assert "Panel: Good against computed Requires improvement, by lead" in text
 
 

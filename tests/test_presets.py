@@ -22,11 +22,13 @@ ENDINGS = ("achieve positive change for the child?", "keep the child and the com
 PUBLISHED_2025 = {
     **{f"2.1.{i}": f"Does assessing sufficiently analyse how to: {e}" for i, e in enumerate(ENDINGS, 1)},
     **{f"2.2.{i}": f"Does planning focus sufficiently on how to: {e}" for i, e in enumerate(ENDINGS, 1)},
-    **{f"2.3.{i}": f"Does the delivery of well-focused, personalised and co-ordinated services: {e}"
-       for i, e in enumerate(ENDINGS, 1)},
+    **{
+        f"2.3.{i}": f"Does the delivery of well-focused, personalised and co-ordinated services: {e}"
+        for i, e in enumerate(ENDINGS, 1)
+    },
     "V1.1": "Is work with victims high-quality, individualised and responsive?",
     "V1.2": "Do organisational arrangements and activity drive a high-quality, individualised and responsive "
-            "service for victims?",
+    "service for victims?",
 }
 
 
@@ -58,10 +60,13 @@ def test_every_string_of_the_preset_is_printed_in_its_reports(framework):
     differ = [f"{where}: {text}" for where, text in strings if not any(_normal(text) in t for t in texts)]
     assert not differ, "not printed in " + ", ".join(REPORTS_OF[framework]) + ":\n" + "\n".join(differ)
     # Each key question of a case-based standard is printed in every report of the framework.
-    key_questions = [kq["text"] for s in tomllib.loads(template(framework))["standards"]
-                     for kq in s.get("key_questions", [])]
-    absent = [f"{name}: {text}" for name, t in zip(REPORTS_OF[framework], texts, strict=True)
-              for text in key_questions if _normal(text) not in t]
+    key_questions = [kq["text"] for s in tomllib.loads(template(framework))["standards"] for kq in s.get("key_questions", [])]
+    absent = [
+        f"{name}: {text}"
+        for name, t in zip(REPORTS_OF[framework], texts, strict=True)
+        for text in key_questions
+        if _normal(text) not in t
+    ]
     assert not absent, "\n".join(absent)
 
 
@@ -84,7 +89,9 @@ def test_a_new_inspection_carries_the_statements_and_questions_through_a_save(tm
     done = moderate("new", str(out), "--framework", "hmip-youth-2018", "--cases", "court=2,oocd=2")
     assert done.returncode == 0, done.stderr
     standards = {s["id"]: s for s in tomllib.loads(out.read_text(encoding="utf-8"))["standards"]}
-    assert standards["1.2"]["guidance"][2] == \
-        "Does the oversight of work support high-quality delivery and professional development?"
+    assert (
+        standards["1.2"]["guidance"][2]
+        == "Does the oversight of work support high-quality delivery and professional development?"
+    )
     assert standards["2.2"]["statement"].startswith("Planning is well informed, holistic and personalised")
     assert moderate("check", str(out)).returncode == 0

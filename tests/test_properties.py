@@ -23,17 +23,26 @@ answers_or_none = st.sampled_from([Answer.YES, Answer.NO, Answer.NA, None])
 @st.composite
 def inspections(draw) -> Inspection:
     samples = {"court": "Court disposals", "oocd": "Out-of-court disposals"}
-    standards = [Standard("1.1", "Organisational delivery", "Governance",
-                          rating=draw(st.sampled_from([*BANDS, "Not rated", None])))]
+    standards = [
+        Standard("1.1", "Organisational delivery", "Governance", rating=draw(st.sampled_from([*BANDS, "Not rated", None])))
+    ]
     for s in range(draw(st.integers(1, 4))):
         sid = f"2.{s + 1}"
         kqs = []
         for k in range(draw(st.integers(1, 3))):
             qid = f"{sid}.{k + 1}"
-            prompts = tuple(Prompt(f"{qid}.{p}", "A prompt?") for p in "abc"[:draw(st.integers(0, 2))])
+            prompts = tuple(Prompt(f"{qid}.{p}", "A prompt?") for p in "abc"[: draw(st.integers(0, 2))])
             kqs.append(KeyQuestion(qid, "A question?", prompts))
-        standards.append(Standard(sid, "Court disposals", "A standard", sample=draw(st.sampled_from(list(samples))),
-                                  key_questions=tuple(kqs), counts=draw(st.booleans())))
+        standards.append(
+            Standard(
+                sid,
+                "Court disposals",
+                "A standard",
+                sample=draw(st.sampled_from(list(samples))),
+                key_questions=tuple(kqs),
+                counts=draw(st.booleans()),
+            )
+        )
     questions = {s.id: [q for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))] for s in standards}
     cases = []
     for c in range(draw(st.integers(0, 12))):
@@ -53,8 +62,14 @@ def inspections(draw) -> Inspection:
 @st.composite
 def inspections_and_changes(draw):
     inspection = draw(inspections())
-    cells = [(c.id, q) for c in inspection.cases for s in inspection.standards if s.sample == c.sample
-             for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))]
+    cells = [
+        (c.id, q)
+        for c in inspection.cases
+        for s in inspection.standards
+        if s.sample == c.sample
+        for kq in s.key_questions
+        for q in (kq.id, *(p.id for p in kq.prompts))
+    ]
     changes = draw(st.lists(st.tuples(st.sampled_from(cells), answers_or_none), max_size=25)) if cells else []
     return inspection, changes
 

@@ -11,8 +11,11 @@ from conftest import REPORTS, SAMPLES, SHARED_REPORTS, moderate, published_repor
 
 # Stockton-on-Tees prints 2.3.2 with a slip ("the safety of the child safe?"); its prompt
 # heading and the later reports word it correctly, as the 2018 template does.
-SIC = {"Does the implementation and delivery of services effectively support the safety of the child safe?":
-       "Does the implementation and delivery of services effectively support the safety of the child?"}
+SIC = {
+    "Does the implementation and delivery of services effectively support the safety of the child safe?": (
+        "Does the implementation and delivery of services effectively support the safety of the child?"
+    )
+}
 
 SAMPLE_OF_REPORT = {
     "county-durham-2022.txt": "county-durham-2022.toml",
@@ -23,12 +26,14 @@ SAMPLE_OF_REPORT = {
 
 def test_the_copied_reports_and_figures_are_exactly_the_published_ones():
     assert SHARED_REPORTS.is_dir(), (
-        f"the published reports are not at {SHARED_REPORTS}: check out the spec and reports beside this clone")
+        f"the published reports are not at {SHARED_REPORTS}: check out the spec and reports beside this clone"
+    )
     published = sorted(path.name for path in SHARED_REPORTS.iterdir())
     assert sorted(path.name for path in REPORTS.iterdir()) == published
     for name in published:
         assert (REPORTS / name).read_bytes() == (SHARED_REPORTS / name).read_bytes(), (
-            f"tests/data/{name} differs from {SHARED_REPORTS / name}: copy it again and check the samples")
+            f"tests/data/{name} differs from {SHARED_REPORTS / name}: copy it again and check the samples"
+        )
 
 
 def test_every_published_report_has_its_sample():
@@ -136,8 +141,9 @@ def test_the_markdown_export_matches_the_published_tables_figure_for_figure(repo
         expected = [f"Of the {sample} cases inspected:", "Relevant cases", "Number 'Yes'"] if counts else ["", "% 'Yes'"]
         assert header == expected, standard["id"]
         assert _apostrophes(standard["standard_statement"]["text"]) in markdown.splitlines(), standard["id"]
-        assert f"Our rating for {standard['title'].lower()} is based on the following key questions:" in \
-            markdown.replace("¹", "").translate(str.maketrans("", "", "⁰²³⁴⁵⁶⁷⁸⁹")), standard["id"]
+        assert f"Our rating for {standard['title'].lower()} is based on the following key questions:" in markdown.replace(
+            "¹", ""
+        ).translate(str.maketrans("", "", "⁰²³⁴⁵⁶⁷⁸⁹")), standard["id"]
         assert len(body) == len(standard["key_questions"]), standard["id"]
         lowest = standard["analysis"]["lowest_kq_index"]
         for row, kq in zip(body, standard["key_questions"], strict=True):
@@ -158,17 +164,23 @@ def test_the_markdown_export_matches_the_published_tables_figure_for_figure(repo
 
 def test_the_markdown_export_words_the_panels_discretion_as_the_report_does():
     markdown = _markdown("stockton-on-tees-2021.toml")
-    planning = markdown[markdown.index("### 2.2."):markdown.index("### 2.3.")]
+    planning = markdown[markdown.index("### 2.2.") : markdown.index("### 2.3.")]
     assert "**Good**²" in planning
-    assert ("² Professional discretion was applied at the ratings panel, increasing this rating from "
-            "'Requires improvement' to 'Good'.") in planning.splitlines()
+    assert (
+        "² Professional discretion was applied at the ratings panel, increasing this rating from "
+        "'Requires improvement' to 'Good'."
+    ) in planning.splitlines()
 
 
 def test_counts_add_the_relevant_cases_and_yes_to_a_framework_that_prints_percentages():
     tables = _tables(_markdown("county-durham-2022.toml", "--counts"))
     assert tables["2.1"][0] == ["Of the 13 cases inspected:", "Relevant cases", "Number 'Yes'", "% 'Yes'"]
-    assert tables["2.1"][3] == ["**Does assessment sufficiently analyse how to keep other people safe?**",
-                                "**13**", "**7**", "**54%**"]
+    assert tables["2.1"][3] == [
+        "**Does assessment sufficiently analyse how to keep other people safe?**",
+        "**13**",
+        "**7**",
+        "**54%**",
+    ]
 
 
 def test_the_2025_markdown_says_its_thresholds_are_assumed_and_numbers_no_domain(tmp_path):
@@ -177,8 +189,10 @@ def test_the_2025_markdown_says_its_thresholds_are_assumed_and_numbers_no_domain
     done = moderate("report", str(path), "--format", "markdown")
     assert "| Work with children | | |" in done.stdout and "| Work with victims | | |" in done.stdout
     assert "2. Work" not in done.stdout and "V1. Work" not in done.stdout
-    assert "HMIP publishes no overall thresholds for hmip-youth-2025; these are assumed: 0–2 Inadequate, " \
-           "3–6 Requires improvement, 7–10 Good, 11–12 Outstanding." in done.stdout.splitlines()
+    assert (
+        "HMIP publishes no overall thresholds for hmip-youth-2025; these are assumed: 0–2 Inadequate, "
+        "3–6 Requires improvement, 7–10 Good, 11–12 Outstanding." in done.stdout.splitlines()
+    )
 
 
 def test_the_csv_export_has_a_row_per_key_question_and_prompt():
@@ -189,7 +203,12 @@ def test_the_csv_export_has_a_row_per_key_question_and_prompt():
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert len(rows) == 23 + 93
     contingency = next(r for r in rows if r["question"] == "2.2.2.d")
-    assert (contingency["kind"], contingency["yes"], contingency["relevant"], contingency["percent"],
-            contingency["percent_printed"]) == ("prompt", "5", "8", "62.5", "63")
+    assert (
+        contingency["kind"],
+        contingency["yes"],
+        contingency["relevant"],
+        contingency["percent"],
+        contingency["percent_printed"],
+    ) == ("prompt", "5", "8", "62.5", "63")
     child_safe = next(r for r in rows if r["question"] == "2.2.2")
     assert child_safe["band"] == "Requires improvement"

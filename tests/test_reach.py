@@ -82,8 +82,11 @@ async def test_a_narrower_window_brings_the_cursors_case_back_into_view(tmp_path
 
 async def test_figures_columns_are_as_wide_as_their_figures_at_2000_cases(tmp_path):
     path = tmp_path / "large.toml"
-    subprocess.run([sys.executable, str(REPO / "tools" / "generate_inspection.py"), str(path), "--cases", "2000"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "tools" / "generate_inspection.py"), str(path), "--cases", "2000"],
+        check=True,
+        capture_output=True,
+    )
     path.chmod(0o600)
     async with ModerateApp(path, "jb", theme="textual-dark").run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -56,16 +56,19 @@ def rate(*counts: tuple[int, int], decision: Decision | None = None) -> Standard
 # ---------------------------------------------------------------- §1 and §2
 
 
-@pytest.mark.parametrize("yes, relevant, band", [
-    (4999, 10000, "Inadequate"),
-    (5000, 10000, "Requires improvement"),
-    (6499, 10000, "Requires improvement"),
-    (6500, 10000, "Good"),
-    (7999, 10000, "Good"),
-    (8000, 10000, "Outstanding"),
-    (0, 3, "Inadequate"),
-    (3, 3, "Outstanding"),
-])
+@pytest.mark.parametrize(
+    "yes, relevant, band",
+    [
+        (4999, 10000, "Inadequate"),
+        (5000, 10000, "Requires improvement"),
+        (6499, 10000, "Requires improvement"),
+        (6500, 10000, "Good"),
+        (7999, 10000, "Good"),
+        (8000, 10000, "Outstanding"),
+        (0, 3, "Inadequate"),
+        (3, 3, "Outstanding"),
+    ],
+)
 def test_bands_at_their_boundaries(yes, relevant, band):
     assert figures("q", yes, relevant).band.rating == band
 
@@ -139,8 +142,7 @@ def test_stockton_planning_is_eligible_near_the_boundary_and_on_one_case_upwards
     flag = result.discretion
     assert flag.reasons == (NEAR_BOUNDARY, ONE_CASE)
     assert flag.directions == (UP,)
-    assert discretion_reasons(flag, HMIP) == ["2.5 percentage points below the 65% boundary for 'Good'",
-                                              "one case from 'Good'"]
+    assert discretion_reasons(flag, HMIP) == ["2.5 percentage points below the 65% boundary for 'Good'", "one case from 'Good'"]
 
 
 def test_an_inadequate_three_of_eight_is_eligible_on_one_case_only():
@@ -216,8 +218,18 @@ def test_the_overall_score_is_the_plain_sum_of_the_counting_standards():
     assert (overall.score, overall.max, overall.rating, overall.complete) == (5, 6, "Inadequate", True)
 
 
-@pytest.mark.parametrize("score, rating", [(6, "Inadequate"), (7, "Requires improvement"), (18, "Requires improvement"),
-                                           (19, "Good"), (30, "Good"), (31, "Outstanding"), (36, "Outstanding")])
+@pytest.mark.parametrize(
+    "score, rating",
+    [
+        (6, "Inadequate"),
+        (7, "Requires improvement"),
+        (18, "Requires improvement"),
+        (19, "Good"),
+        (30, "Good"),
+        (31, "Outstanding"),
+        (36, "Outstanding"),
+    ],
+)
 def test_overall_thresholds_on_the_0_to_36_scale(score, rating):
     assert HMIP.overall_for(score) == rating
 
@@ -240,8 +252,13 @@ def test_a_provisional_standard_leaves_the_overall_incomplete_but_rated():
 
 
 def test_a_files_framework_table_overrides_the_preset():
-    framework = resolve("hmip-youth-2021", {"discretion": {"within_points": 2.5, "small_sample": 3},
-                                            "bands": [{"rating": "Fail", "from": 0}, {"rating": "Pass", "from": 60.5}]})
+    framework = resolve(
+        "hmip-youth-2021",
+        {
+            "discretion": {"within_points": 2.5, "small_sample": 3},
+            "bands": [{"rating": "Fail", "from": 0}, {"rating": "Pass", "from": 60.5}],
+        },
+    )
     assert framework.discretion.within_points == Fraction(5, 2)
     assert framework.band_for(Fraction(605, 10)).rating == "Pass"
     assert framework.band_for(Fraction(604, 10)).rating == "Fail"
@@ -262,11 +279,14 @@ def test_sensitivity_counts_the_fewest_answer_changes_to_move_a_rating():
     assert moved.up is None and moved.down == 2
 
 
-@pytest.mark.parametrize("counts, down, band", [
-    (((4, 5), (4, 5), (5, 5)), 1, "Requires improvement"),  # Stockton 3.1: 3/5 is 60%, past Good
-    (((5, 5),), 2, "Requires improvement"),  # Stockton 3.4: 4/5 is still 80%; 3/5 is 60%
-    (((9, 9), (9, 9)), 2, "Good"),  # 7/9 is 77.8%
-])
+@pytest.mark.parametrize(
+    "counts, down, band",
+    [
+        (((4, 5), (4, 5), (5, 5)), 1, "Requires improvement"),  # Stockton 3.1: 3/5 is 60%, past Good
+        (((5, 5),), 2, "Requires improvement"),  # Stockton 3.4: 4/5 is still 80%; 3/5 is 60%
+        (((9, 9), (9, 9)), 2, "Good"),  # 7/9 is 77.8%
+    ],
+)
 def test_sensitivity_names_the_band_the_standard_would_reach(counts, down, band):
     result = rate(*counts)
     moved = sensitivity(result.key_questions, result.computed, HMIP)
@@ -321,19 +341,27 @@ def test_five_and_a_half_points_below_a_boundary_is_not_near_it():
 
 
 def test_a_files_boundary_between_whole_percents_is_near_within_its_own_points():
-    framework = resolve("hmip-youth-2021", {"discretion": {"within_points": 2.5},
-                                            "bands": [{"rating": "Fail", "from": 0}, {"rating": "Pass", "from": 60.5}]})
+    framework = resolve(
+        "hmip-youth-2021",
+        {"discretion": {"within_points": 2.5}, "bands": [{"rating": "Fail", "from": 0}, {"rating": "Pass", "from": 60.5}]},
+    )
+
     def near(yes: int) -> bool:
         kq = rate_question("q", Tally(yes=yes, no=100 - yes), 100, framework)
         return NEAR_BOUNDARY in rate_standard(standard("q"), [kq], None, framework).discretion.reasons
+
     assert [near(yes) for yes in (57, 58, 63, 64)] == [False, True, True, False]  # 60.5 ± 2.5
 
 
 def test_one_case_reaches_the_ends_of_a_key_question():
     assert [(c.direction, c.band.rating) for c in rate((3, 4)).discretion.one_case] == [
-        (DOWN, "Requires improvement"), (UP, "Outstanding")]  # 4/4: every case yes
+        (DOWN, "Requires improvement"),
+        (UP, "Outstanding"),
+    ]  # 4/4: every case yes
     assert [(c.direction, c.band.rating) for c in rate((1, 2)).discretion.one_case] == [
-        (DOWN, "Inadequate"), (UP, "Outstanding")]  # 0/2: no case yes
+        (DOWN, "Inadequate"),
+        (UP, "Outstanding"),
+    ]  # 0/2: no case yes
     assert [(c.direction, c.band.rating) for c in rate((0, 2)).discretion.one_case] == [(UP, "Requires improvement")]
 
 
@@ -355,8 +383,10 @@ def test_a_judgement_standards_rating_is_also_its_computed_rating():
 def test_a_judgement_key_question_keeps_its_id_and_band_among_the_figures():
     v1 = standard("V1.1", judgement={"V1.2": "Requires improvement"})
     figures_ = rate_key_questions(v1, {"V1.1": Tally(yes=9, no=1)}, 10, HMIP)
-    assert figures_ == (rate_question("V1.1", Tally(yes=9, no=1), 10, HMIP),
-                        Figures("V1.2", band=HMIP.band("Requires improvement"), judgement=True))
+    assert figures_ == (
+        rate_question("V1.1", Tally(yes=9, no=1), 10, HMIP),
+        Figures("V1.2", band=HMIP.band("Requires improvement"), judgement=True),
+    )
 
 
 def _sensitivity(result: StandardResult) -> Sensitivity:
@@ -376,8 +406,8 @@ def test_sensitivity_counts_to_the_next_band_and_below_this_one():
 def test_no_answer_can_move_a_rating_held_by_a_judgement_or_by_no_relevant_case():
     def mixed(yes: int, relevant: int, judged: str) -> StandardResult:
         v1 = standard("V1.1", judgement={"V1.2": judged})
-        return rate_standard(v1, rate_key_questions(v1, {"V1.1": Tally(yes=yes, no=relevant - yes)}, relevant, HMIP),
-                             None, HMIP)
+        return rate_standard(v1, rate_key_questions(v1, {"V1.1": Tally(yes=yes, no=relevant - yes)}, relevant, HMIP), None, HMIP)
+
     held = _sensitivity(mixed(10, 10, "Requires improvement"))  # only the panel's judgement can raise it
     assert held == Sensitivity(None, None, 6, HMIP.band("Inadequate"))  # 4/10 = 40% takes it down
     # A judgement already in the band above does not stand in the way.

@@ -98,8 +98,9 @@ def test_a_judgement_standard_is_rated_and_logged_with_its_standard(stockton, tm
 
 def test_a_rating_in_the_moderation_log_must_be_a_rating():
     text = dumps(load(SAMPLES / "stockton-on-tees-2021.toml").inspection)
-    logged = ('\n[[moderation]]\ncase = ""\nquestion = "1.2"\nfrom = "unanswered"\nto = "{}"\nby = "jb"\n'
-              'at = 2026-11-23T09:00:00Z\n')
+    logged = (
+        '\n[[moderation]]\ncase = ""\nquestion = "1.2"\nfrom = "unanswered"\nto = "{}"\nby = "jb"\nat = 2026-11-23T09:00:00Z\n'
+    )
     assert parse_text(text + logged.format("Not rated")).inspection.moderation[-1].to == "Not rated"
     with pytest.raises(InspectionError, match=r"moderation\[0\]\.to: 'yes' is not one of 'Inadequate'"):
         parse_text(text + logged.format("yes"))
@@ -167,8 +168,9 @@ def test_a_saved_panel_decision_is_not_undone(stockton):
 
 def test_many_answers_at_once_rate_and_log_as_one_at_a_time_does():
     loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
-    given = [(c.id, q, Answer.YES if a != Answer.YES else Answer.NO)
-             for c in loaded.inspection.cases[:5] for q, a in c.answers.items()]
+    given = [
+        (c.id, q, Answer.YES if a != Answer.YES else Answer.NO) for c in loaded.inspection.cases[:5] for q, a in c.answers.items()
+    ]
     at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.timezone.utc)
     one, many = (Session(loaded.inspection, loaded.framework, "jb", clock=lambda: at) for _ in range(2))
     for case, question, answer in given:

@@ -32,6 +32,7 @@ OTHER = 4242  # a uid and gid that no one here has: "bob"
 
 def edited(workspace: Workspace, case: str = "C01", question: str = "2.1.1") -> None:
     from moderate.model import Answer
+
     session = workspace.session
     session.set_answer(case, question, Answer.NO if session.answer(case, question) != Answer.NO else Answer.YES)
 
@@ -44,6 +45,7 @@ def opened(stockton):
 
 
 # ---------------------------------------------------------------- 1: every read guarded
+
 
 def test_a_journal_linked_to_a_device_or_made_a_pipe_is_refused_at_once(stockton):
     name = journals.journal_path(stockton, "alice")
@@ -59,8 +61,9 @@ def test_a_journal_linked_to_a_device_or_made_a_pipe_is_refused_at_once(stockton
 
 def test_the_app_refuses_a_planted_journal_with_a_message(stockton):
     journals.journal_path(stockton, "alice").symlink_to("/dev/zero")
-    result = subprocess.run([sys.executable, "-m", "moderate.cli", str(stockton), "--as", "alice"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "moderate.cli", str(stockton), "--as", "alice"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "symbolic link, where only a file of moderate's own belongs" in result.stderr
     assert "Traceback" not in result.stderr
@@ -86,6 +89,7 @@ def test_the_file_turned_into_a_pipe_or_a_device_while_open_is_noticed_not_read(
 
 
 # ---------------------------------------------------------------- 3, 5: locks
+
 
 def test_a_pipe_or_a_link_at_the_lock_path_is_refused_and_never_followed(opened, tmp_path):
     lock = opened.path.with_name(f".{opened.path.name}.lock")
@@ -166,6 +170,7 @@ def test_a_signal_while_waiting_for_the_lock_is_handled_at_once(opened, held_loc
 
 # ---------------------------------------------------------------- 6: journals trusted only if ours
 
+
 @as_root
 def test_a_journal_written_by_another_user_is_refused_naming_it(stockton, opened):
     edited(opened)
@@ -188,6 +193,7 @@ def test_journals_are_named_by_the_unix_user_as_well(stockton):
 
 # ---------------------------------------------------------------- 7: through a link
 
+
 def test_an_inspection_opened_through_a_link_saves_and_locks_its_target(stockton, tmp_path):
     link = tmp_path / "link.toml"
     link.symlink_to(stockton)
@@ -196,12 +202,15 @@ def test_an_inspection_opened_through_a_link_saves_and_locks_its_target(stockton
     workspace.save()
     workspace.close(keep_unsaved=False)
     assert link.is_symlink() and os.readlink(link) == str(stockton)
-    assert load(stockton).inspection.case("C01").answers != load(SAMPLES / "stockton-on-tees-2021.toml").inspection.case(
-        "C01").answers
+    assert (
+        load(stockton).inspection.case("C01").answers
+        != load(SAMPLES / "stockton-on-tees-2021.toml").inspection.case("C01").answers
+    )
     assert (tmp_path / ".stockton.toml.lock").exists() and not (tmp_path / ".link.toml.lock").exists()
 
 
 # ---------------------------------------------------------------- 8: permissions and identity
+
 
 def _acl(*entries: tuple[int, int, int]) -> bytes:
     """A POSIX ACL as the kernel stores it in system.posix_acl_access."""
@@ -251,6 +260,7 @@ def test_another_inspection_copied_over_the_open_file_is_not_merged_into(opened)
 
 # ---------------------------------------------------------------- 10: messages, not tracebacks
 
+
 def test_a_file_in_a_directory_the_user_cannot_write_is_refused_with_a_message(tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -283,8 +293,13 @@ print(journal.failed is not None, session.dirty, len(session.changed))
 
 
 def test_a_journal_that_cannot_be_written_stops_whole_and_the_work_stays(stockton):
-    result = subprocess.run([sys.executable, "-c", FILL, str(stockton)], capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-c", FILL, str(stockton)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert result.returncode == 0, result.stderr
     failed, dirty, changed = result.stdout.split()
     assert (failed, dirty, changed) == ("True", "True", "1")
@@ -294,6 +309,7 @@ def test_a_journal_that_cannot_be_written_stops_whole_and_the_work_stays(stockto
 
 
 # ---------------------------------------------------------------- 12: stale temporary files
+
 
 @as_root
 def test_stale_temporary_files_of_ours_are_removed_on_the_next_save(opened):

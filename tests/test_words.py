@@ -19,25 +19,29 @@ HMIP = PRESETS["hmip-youth-2021"]
 def reasons(*counts: tuple[int, int]) -> tuple[str, list[str]]:
     """The computed rating and the reasons of a standard whose key questions have these yes/relevant."""
     ids = [f"2.2.{i + 1}" for i in range(len(counts))]
-    standard = Standard("2.2", "Court disposals", "Planning", sample="court",
-                        key_questions=tuple(KeyQuestion(q, f"{q}?") for q in ids))
+    standard = Standard(
+        "2.2", "Court disposals", "Planning", sample="court", key_questions=tuple(KeyQuestion(q, f"{q}?") for q in ids)
+    )
     figures = [rate_question(q, Tally(yes=y, no=r - y), r, HMIP) for q, (y, r) in zip(ids, counts, strict=True)]
     result = rate_standard(standard, figures, None, HMIP)
     assert result.computed is not None
     return result.computed.rating, discretion_reasons(result.discretion, HMIP)
 
 
-@pytest.mark.parametrize("yes, rating, first", [
-    (47, "Inadequate", "3 percentage points below the 50% boundary for 'Requires improvement'"),
-    (50, "Requires improvement", "exactly on the 50% boundary for 'Requires improvement'"),
-    (52, "Requires improvement", "2 percentage points above the 50% boundary for 'Requires improvement'"),
-    (62, "Requires improvement", "3 percentage points below the 65% boundary for 'Good'"),
-    (65, "Good", "exactly on the 65% boundary for 'Good'"),
-    (66, "Good", "1 percentage point above the 65% boundary for 'Good'"),
-    (78, "Good", "2 percentage points below the 80% boundary for 'Outstanding'"),
-    (80, "Outstanding", "exactly on the 80% boundary for 'Outstanding'"),
-    (83, "Outstanding", "3 percentage points above the 80% boundary for 'Outstanding'"),
-])
+@pytest.mark.parametrize(
+    "yes, rating, first",
+    [
+        (47, "Inadequate", "3 percentage points below the 50% boundary for 'Requires improvement'"),
+        (50, "Requires improvement", "exactly on the 50% boundary for 'Requires improvement'"),
+        (52, "Requires improvement", "2 percentage points above the 50% boundary for 'Requires improvement'"),
+        (62, "Requires improvement", "3 percentage points below the 65% boundary for 'Good'"),
+        (65, "Good", "exactly on the 65% boundary for 'Good'"),
+        (66, "Good", "1 percentage point above the 65% boundary for 'Good'"),
+        (78, "Good", "2 percentage points below the 80% boundary for 'Outstanding'"),
+        (80, "Outstanding", "exactly on the 80% boundary for 'Outstanding'"),
+        (83, "Outstanding", "3 percentage points above the 80% boundary for 'Outstanding'"),
+    ],
+)
 def test_each_boundary_is_named_above_and_below(yes, rating, first):
     computed, said = reasons((yes, 100))
     assert computed == rating
@@ -47,12 +51,15 @@ def test_each_boundary_is_named_above_and_below(yes, rating, first):
 def test_the_published_uplift_and_one_case_either_way():
     # Stockton-on-Tees 2.2: 5/8 on keeping the child safe, uplifted to 'Good'.
     assert reasons((8, 8), (5, 8), (6, 8)) == (
-        "Requires improvement", ["2.5 percentage points below the 65% boundary for 'Good'", "one case from 'Good'"])
+        "Requires improvement",
+        ["2.5 percentage points below the 65% boundary for 'Good'", "one case from 'Good'"],
+    )
     # 49/100: one case lifts it; 50/100: one case drops it.
-    assert reasons((49, 100))[1] == ["1 percentage point below the 50% boundary for 'Requires improvement'",
-                                     "one case from 'Requires improvement'"]
-    assert reasons((50, 100))[1] == ["exactly on the 50% boundary for 'Requires improvement'",
-                                     "one case from 'Inadequate'"]
+    assert reasons((49, 100))[1] == [
+        "1 percentage point below the 50% boundary for 'Requires improvement'",
+        "one case from 'Requires improvement'",
+    ]
+    assert reasons((50, 100))[1] == ["exactly on the 50% boundary for 'Requires improvement'", "one case from 'Inadequate'"]
     # 1.7 points into 'Good' reads forwards: above the boundary, never "points from".
     assert reasons((4, 6))[1][0] == "1.7 percentage points above the 65% boundary for 'Good'"
 

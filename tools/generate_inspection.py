@@ -47,8 +47,8 @@ from moderate.storage import save  # noqa: E402
 
 FRAMEWORK = "hmip-youth-2018"
 COURT_SHARE = 0.6
-UNANSWERED_RATE = 0.02        # cells left blank at random
-UNFINISHED_CASE_RATE = 0.01   # cases whose inspector stopped half-way through
+UNANSWERED_RATE = 0.02  # cells left blank at random
+UNFINISHED_CASE_RATE = 0.01  # cases whose inspector stopped half-way through
 INSPECTORS = ("ak", "jb", "mh", "rp", "sd", "tw", "lc", "ng")
 LABELS = {
     "court": ("Referral order", "Youth rehabilitation order", "Detention and training order"),
@@ -130,20 +130,21 @@ def generate(cases: int, seed: int = 1) -> Inspection:
                 if rng.random() >= UNANSWERED_RATE:
                     answers[kq] = kq_answer
             # Answers in question order, as the canonical layout writes them.
-            new_cases.append(Case(
-                id=f"{prefix}{i:0{width}}",
-                sample=sample,
-                label=rng.choice(LABELS[sample]),
-                inspector=rng.choice(INSPECTORS),
-                answers=answers,
-            ))
+            new_cases.append(
+                Case(
+                    id=f"{prefix}{i:0{width}}",
+                    sample=sample,
+                    label=rng.choice(LABELS[sample]),
+                    inspector=rng.choice(INSPECTORS),
+                    answers=answers,
+                )
+            )
 
     # A few cases moderated, and a handful of answers moderation changed (the case now
     # holds the "to" answer; the log says what it was before).
     minutes = 0
     moderation: list[ModerationEntry] = []
-    answered_kqs = [(c_i, q) for c_i, case in enumerate(new_cases) for q in case.answers
-                    if q.count(".") == 2]
+    answered_kqs = [(c_i, q) for c_i, case in enumerate(new_cases) for q in case.answers if q.count(".") == 2]
     picks = rng.sample(answered_kqs, min(8, len(answered_kqs)))
     picked_cases = set()
     for c_i, question in sorted(picks):
@@ -152,17 +153,24 @@ def generate(cases: int, seed: int = 1) -> Inspection:
         from_ = rng.choice([a for a in (Answer.YES, Answer.NO, Answer.NA) if a != to] + [None])
         minutes += rng.randint(2, 40)
         at = T0 + dt.timedelta(minutes=minutes)
-        moderation.append(ModerationEntry(
-            case=case.id, question=question, from_=from_.value if from_ else UNANSWERED, to=to.value,
-            by=rng.choice(INSPECTORS[:3]), at=at,
-            reason=rng.choice([None, "Evidence in the case record supports this.", "Agreed at moderation meeting."]),
-        ))
+        moderation.append(
+            ModerationEntry(
+                case=case.id,
+                question=question,
+                from_=from_.value if from_ else UNANSWERED,
+                to=to.value,
+                by=rng.choice(INSPECTORS[:3]),
+                at=at,
+                reason=rng.choice([None, "Evidence in the case record supports this.", "Agreed at moderation meeting."]),
+            )
+        )
         picked_cases.add(c_i)
     moderated_cases = picked_cases | set(rng.sample(range(len(new_cases)), min(len(new_cases), max(1, cases // 50))))
     for c_i in sorted(moderated_cases):
         minutes += rng.randint(1, 10)
-        new_cases[c_i] = replace(new_cases[c_i], moderated=Moderated(rng.choice(INSPECTORS[:3]),
-                                                                     T0 + dt.timedelta(minutes=minutes)))
+        new_cases[c_i] = replace(
+            new_cases[c_i], moderated=Moderated(rng.choice(INSPECTORS[:3]), T0 + dt.timedelta(minutes=minutes))
+        )
 
     inspection = replace(
         inspection,
@@ -182,9 +190,14 @@ def generate(cases: int, seed: int = 1) -> Inspection:
         chosen = next((r for r in candidates if r.discretion.eligible), candidates[0])
         position = bands.index(chosen.computed.rating)
         rating = bands[position + 1] if position + 1 < len(bands) else bands[position - 1]
-        decision = Decision(chosen.id, chosen.computed.rating, rating, LEAD,
-                            T0 + dt.timedelta(days=1, hours=2),
-                            "Only one key question falls short, and narrowly; practice is otherwise strong.")
+        decision = Decision(
+            chosen.id,
+            chosen.computed.rating,
+            rating,
+            LEAD,
+            T0 + dt.timedelta(days=1, hours=2),
+            "Only one key question falls short, and narrowly; practice is otherwise strong.",
+        )
         inspection = replace(inspection, discretion=(decision,))
     return inspection
 

@@ -15,6 +15,7 @@ only applies to some cases. Deterministic: the same inputs always give the same 
 
 Usage: python tools/make_sample_data.py
 """
+
 import json
 import random
 import tomllib
@@ -39,10 +40,10 @@ CR, TRIAGE, OTHER = "Community resolution", "Triage", "Other out-of-court dispos
 # Stockton-on-Tees prints sub-samples. The cases each question is relevant to, where
 # that is fewer than the whole sample (any other question is relevant to every case):
 _C = ["C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08"]
-_VICTIM = ["C01", "C02", "C04", "C05", "C06", "C07"]         # court cases with an identifiable victim
-_O_VICTIM = ["O01", "O02", "O03", "O04"]                     # out-of-court cases with a victim
-_SAFETY = ["O01", "O02", "O03", "O04"]                       # safety and wellbeing concerns
-_HARM = ["O01", "O02", "O04"]                                # factors related to harm to others
+_VICTIM = ["C01", "C02", "C04", "C05", "C06", "C07"]  # court cases with an identifiable victim
+_O_VICTIM = ["O01", "O02", "O03", "O04"]  # out-of-court cases with a victim
+_SAFETY = ["O01", "O02", "O03", "O04"]  # safety and wellbeing concerns
+_HARM = ["O01", "O02", "O04"]  # factors related to harm to others
 
 
 def _each(questions, cases):
@@ -50,33 +51,34 @@ def _each(questions, cases):
 
 
 STOCKTON_RELEVANT = {
-    "2.1.1.d": ["C02", "C04", "C06", "C07"],                 # structural barriers (footnote 9)
+    "2.1.1.d": ["C02", "C04", "C06", "C07"],  # structural barriers (footnote 9)
     **_each("2.1.1.f 2.2.1.e 2.2.3.c", _VICTIM),
     "2.2.3.b": [c for c in _C if c not in ("C05", "C08")],  # no other agency involved
-    "2.3.1.g": ["C02"],                                      # enforcement needed once (footnote 16)
+    "2.3.1.g": ["C02"],  # enforcement needed once (footnote 16)
     "2.3.2.b": [c for c in _C if c != "C05"],
-    "2.3.3.b": [c for c in _C if c != "C03"],                # C08: potential victims only
+    "2.3.3.b": [c for c in _C if c != "C03"],  # C08: potential victims only
     "2.3.3.c": [c for c in _C if c != "C05"],
     # reviewing only where factors changed (footnote 18); nothing changed in C03
     **_each("2.4.1 2.4.1.a 2.4.1.b 2.4.1.c 2.4.1.d", ["C01", "C02", "C04", "C06", "C07"]),
     **_each("2.4.2 2.4.2.a 2.4.2.c", [c for c in _C if c != "C03"]),
-    "2.4.2.b": ["C01", "C02", "C04", "C06", "C07"],          # two cases needed no agency input
+    "2.4.2.b": ["C01", "C02", "C04", "C06", "C07"],  # two cases needed no agency input
     **_each("2.4.3 2.4.3.a 2.4.3.b 2.4.3.c", ["C02", "C04", "C06", "C07"]),
-    "2.4.3.d": ["C02", "C04", "C06"],                        # one case needed no adjustment
-    "3.1.1.d": ["O01", "O02", "O03"],                        # table prints 3 (footnote 20 says four)
+    "2.4.3.d": ["C02", "C04", "C06"],  # one case needed no adjustment
+    "3.1.1.d": ["O01", "O02", "O03"],  # table prints 3 (footnote 20 says four)
     **_each("3.1.1.f 3.2.1.f", _O_VICTIM),
     **_each("3.1.3.b 3.3.2.b", _HARM),
     **_each("3.2.2 3.2.2.a 3.2.2.b 3.2.2.c 3.3.2 3.3.2.a", _SAFETY),
     **_each("3.2.3 3.2.3.a 3.2.3.b 3.2.3.c 3.2.3.d 3.3.3 3.3.3.a 3.3.3.b", _HARM),
     # O05 (triage) was decided without a YOT recommendation
     **_each("3.4.1.a 3.4.1.b 3.4.1.c 3.4.1.e 3.4.1.f", ["O01", "O02", "O03", "O04"]),
-    **_each("3.4.2 3.4.2.a 3.4.2.b", ["O01"]),               # youth conditional caution only
+    **_each("3.4.2 3.4.2.a 3.4.2.b", ["O01"]),  # youth conditional caution only
 }
 
 # Per sample, each case as (disposal type, made-up quality of its work: 1 weak .. 9 strong).
 SAMPLES = {
     "stockton-on-tees-2021": {
-        "report": "stockton-on-tees-2021.txt", "framework": "hmip-youth-2018",
+        "report": "stockton-on-tees-2021.txt",
+        "framework": "hmip-youth-2018",
         "court": [(RO, 7), (YRO, 8), (RO, 9), (YRO, 4), (RO, 8), (DTO, 3), (YRO, 6), (RO, 9)],
         "oocd": [(YCC, 7), (YC, 8), (TRIAGE, 4), (TRIAGE, 6), (TRIAGE, 9)],
         "inspectors": ["ak", "jb", "mr"],
@@ -85,27 +87,47 @@ SAMPLES = {
         # interviewed in all eight court cases and four of the five out-of-court ones.
         "oversight": 13,
         "interviewed": {"court": 8, "oocd": 4},
-        "discretion": [{
-            "standard": "2.2", "computed": "Requires improvement", "rating": "Good", "by": "lead",
-            "at": datetime(2020, 9, 24, 16, 0, tzinfo=timezone.utc),
-            "reason": "Only planning for the child's safety fell short (5 of 8), mainly on contingency "
-                      "arrangements; desistance planning met the standard in every case and planning "
-                      "to keep other people safe was good, so 'Good' better reflects the planning seen.",
-        }],
+        "discretion": [
+            {
+                "standard": "2.2",
+                "computed": "Requires improvement",
+                "rating": "Good",
+                "by": "lead",
+                "at": datetime(2020, 9, 24, 16, 0, tzinfo=timezone.utc),
+                "reason": "Only planning for the child's safety fell short (5 of 8), mainly on contingency "
+                "arrangements; desistance planning met the standard in every case and planning "
+                "to keep other people safe was good, so 'Good' better reflects the planning seen.",
+            }
+        ],
     },
     "county-durham-2022": {
-        "report": "county-durham-2022.txt", "framework": "hmip-youth-2021",
-        "court": [(RO, 8), (YRO, 5), (RO, 7), (YRO, 3), (RO, 9), (YRO, 6), (RO, 4),
-                  (YRO, 8), (RO, 7), (YRO, 2), (RO, 6), (YRO, 9), (RO, 5)],
+        "report": "county-durham-2022.txt",
+        "framework": "hmip-youth-2021",
+        "court": [
+            (RO, 8),
+            (YRO, 5),
+            (RO, 7),
+            (YRO, 3),
+            (RO, 9),
+            (YRO, 6),
+            (RO, 4),
+            (YRO, 8),
+            (RO, 7),
+            (YRO, 2),
+            (RO, 6),
+            (YRO, 9),
+            (RO, 5),
+        ],
         "oocd": [(YCC, 4), (YCC, 6), (YC, 7), (YC, 3), (YC, 8)]
-                + [(CR, q) for q in (9, 5, 2, 7, 4, 8, 3, 6, 5, 9, 2, 6)]
-                + [(OTHER, 4), (OTHER, 7), (OTHER, 3)],
+        + [(CR, q) for q in (9, 5, 2, 7, 4, 8, 3, 6, 5, 9, 2, 6)]
+        + [(OTHER, 4), (OTHER, 7), (OTHER, 3)],
         "resettlement": [(DTO, 6), (DTO, 8), (DTO, 7)],  # three cases 'to illustrate' 4.1, not rated
         "inspectors": ["ak", "jb", "mr", "sp", "tw"],
         "oversight": 13,  # "management oversight was effective in only 13 out of 36 cases"
     },
     "northumberland-2023": {
-        "report": "northumberland-2023.txt", "framework": "hmip-youth-2021",
+        "report": "northumberland-2023.txt",
+        "framework": "hmip-youth-2021",
         "court": [(RO, 8), (YRO, 6), (RO, 9), (YRO, 4), (RO, 7), (YRO, 9)],
         "oocd": [(YCC, 7), (YCC, 9), (CR, 8), (CR, 9), (CR, 5), (CR, 8), (CR, 9), (CR, 6), (CR, 9)],
         "inspectors": ["jb", "lh", "sp"],
@@ -119,7 +141,7 @@ def targets(report):
     out = {}
     for s in report["standards"]:
         for k in s["key_questions"]:
-            kid = f'{s["id"]}.{k["kq_index"]}'
+            kid = f"{s['id']}.{k['kq_index']}"
             out[kid] = (k["effective"]["yes"], k["effective"]["denominator"])
             for i, p in enumerate(k.get("prompt_group", {}).get("prompts", [])):
                 out[f"{kid}.{chr(97 + i)}"] = (p["yes"], p["relevant"])
@@ -131,9 +153,8 @@ def answer(name, qid, pool, relevant, yes, parent=None):
     (those already "no" on the parent key question first), "n/a" to the irrelevant."""
     rng = random.Random(f"{name}/{qid}")
     jitter = {c["id"]: rng.uniform(-2, 2) for c in pool}
-    ranked = sorted(relevant, key=lambda c: (parent is not None and c["answers"][parent] != "no",
-                                             c["quality"] + jitter[c["id"]]))
-    nos = {c["id"] for c in ranked[:len(relevant) - yes]}
+    ranked = sorted(relevant, key=lambda c: (parent is not None and c["answers"][parent] != "no", c["quality"] + jitter[c["id"]]))
+    nos = {c["id"] for c in ranked[: len(relevant) - yes]}
     rel = {c["id"] for c in relevant}
     for c in pool:
         c["answers"][qid] = "n/a" if c["id"] not in rel else "no" if c["id"] in nos else "yes"
@@ -145,7 +166,7 @@ def case_facts(name, spec, cases):
     if "oversight" in spec:
         rng = random.Random(f"{name}/oversight")
         ranked = sorted(cases, key=lambda c: -(c["quality"] + rng.uniform(-2, 2)))
-        effective = {c["id"] for c in ranked[:spec["oversight"]]}
+        effective = {c["id"] for c in ranked[: spec["oversight"]]}
         for c in cases:
             c["oversight"] = "yes" if c["id"] in effective else "no"
     for sample, n in spec.get("interviewed", {}).items():
@@ -154,13 +175,19 @@ def case_facts(name, spec, cases):
 
 
 def build(name, spec, report):
-    doc = tomllib.loads((PRESETS / f'{spec["framework"]}.toml').read_text(encoding="utf-8"))
-    doc["inspection"] = {"title": report["service"], "framework": spec["framework"],
-                         "fieldwork_start": date.fromisoformat(report["fieldwork_start"]),
-                         "lead_inspector": "lead"}
+    doc = tomllib.loads((PRESETS / f"{spec['framework']}.toml").read_text(encoding="utf-8"))
+    doc["inspection"] = {
+        "title": report["service"],
+        "framework": spec["framework"],
+        "fieldwork_start": date.fromisoformat(report["fieldwork_start"]),
+        "lead_inspector": "lead",
+    }
     published = {s["id"]: s for s in report["standards"]}
-    cases = [{"id": f"{sample[0].upper()}{i:02d}", "sample": sample, "label": label, "quality": quality}
-             for sample in ("court", "oocd", "resettlement") for i, (label, quality) in enumerate(spec.get(sample, []), 1)]
+    cases = [
+        {"id": f"{sample[0].upper()}{i:02d}", "sample": sample, "label": label, "quality": quality}
+        for sample in ("court", "oocd", "resettlement")
+        for i, (label, quality) in enumerate(spec.get(sample, []), 1)
+    ]
     for n, c in enumerate(cases):
         c.update(inspector=spec["inspectors"][n % len(spec["inspectors"])], answers={})
     case_facts(name, spec, cases)

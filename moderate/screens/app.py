@@ -35,9 +35,18 @@ from .panel import ChooseRating, PanelScreen
 DIALOGS = (ConfirmQuit, RestoreWork, AskText, ResolveConflicts, Detail, ChooseRating, LogScreen)
 
 HIGH_CONTRAST = Theme(
-    name="moderate-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
-    foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a",
-    success="#00ff00", warning="#ffaa00", error="#ff4040", dark=True,
+    name="moderate-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    success="#00ff00",
+    warning="#ffaa00",
+    error="#ff4040",
+    dark=True,
 )
 WATCH_SECONDS = 1.0
 
@@ -96,8 +105,10 @@ class ModerateApp(App[None]):
             return [str(error)]
         if text is None:
             return []
-        scopes = [[ModerateApp.BINDINGS, ModerationScreen.BINDINGS, CaseGrid.BINDINGS],
-                  *([ModerateApp.BINDINGS, screen.BINDINGS] for screen in (PanelScreen, *DIALOGS))]
+        scopes = [
+            [ModerateApp.BINDINGS, ModerationScreen.BINDINGS, CaseGrid.BINDINGS],
+            *([ModerateApp.BINDINGS, screen.BINDINGS] for screen in (PanelScreen, *DIALOGS)),
+        ]
         keymap, problems = check_keymap(text, scopes)
         self.set_keymap(keymap)
         return problems
@@ -146,8 +157,11 @@ class ModerateApp(App[None]):
                 self.exit()
                 return
         except (ReplayError, InspectionError) as error:
-            self.exit(message=f"moderate: cannot restore the unsaved work of {self.path}: {error}\n"
-                              f"It is kept, untouched, in {found.target.parent}.", return_code=2)
+            self.exit(
+                message=f"moderate: cannot restore the unsaved work of {self.path}: {error}\n"
+                f"It is kept, untouched, in {found.target.parent}.",
+                return_code=2,
+            )
             return
         self._begin()
         if choice == "restore":
@@ -160,8 +174,13 @@ class ModerateApp(App[None]):
         if self.note:
             self.notify(self.note, timeout=10)
         if self._keymap_problems:
-            self.notify(f"{keymap_file()}: " + "; ".join(self._keymap_problems) + ". The default keys are in use.",
-                        title="Keymap not used", severity="error", timeout=30, markup=False)
+            self.notify(
+                f"{keymap_file()}: " + "; ".join(self._keymap_problems) + ". The default keys are in use.",
+                title="Keymap not used",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
         warning = self.workspace.privacy_warning
         if warning:
             self.notify(warning, severity="warning", timeout=15)
@@ -189,8 +208,11 @@ class ModerateApp(App[None]):
             return
         self._on_disk = seen
         if seen is None:
-            self.notify(f"{self.path} has been deleted or moved away. Your work is still here: saving asks "
-                        "what to do.", severity="error", timeout=20)
+            self.notify(
+                f"{self.path} has been deleted or moved away. Your work is still here: saving asks what to do.",
+                severity="error",
+                timeout=20,
+            )
             return
         try:
             elsewhere = self.workspace.reload()
@@ -199,12 +221,15 @@ class ModerateApp(App[None]):
             return
         if elsewhere is None:
             if self.session.dirty and self.workspace.changed_on_disk():
-                self.notify(f"{self.path.name} was saved by someone else. Your unsaved work stays here and is "
-                            "merged with theirs when you save.", severity="warning", timeout=10)
+                self.notify(
+                    f"{self.path.name} was saved by someone else. Your unsaved work stays here and is "
+                    "merged with theirs when you save.",
+                    severity="warning",
+                    timeout=10,
+                )
             return
         self._replaced(elsewhere)
-        self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).",
-                    timeout=8)
+        self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).", timeout=8)
 
     def _replaced(self, elsewhere: Iterable[Cell]) -> None:
         for screen in self.screen_stack:
@@ -221,12 +246,18 @@ class ModerateApp(App[None]):
             self._journal_told = True
             self.call_later(self._journal_failed, failure)
         unjournaled = " · ⚠ NOT JOURNALED: save now" if failure else ""
-        return (f"Score {overall.score}/{overall.max} · {words.overall(overall, which=False)}{unsaved}{unjournaled}"
-                f" — {shown(self.loaded.inspection.title)}")
+        return (
+            f"Score {overall.score}/{overall.max} · {words.overall(overall, which=False)}{unsaved}{unjournaled}"
+            f" — {shown(self.loaded.inspection.title)}"
+        )
 
     def _journal_failed(self, failure: str) -> None:
-        self.notify(f"Your changes can no longer be kept safe in the journal: {failure}. They are kept here; "
-                    "save them (ctrl+s), or somewhere else.", severity="error", timeout=30)
+        self.notify(
+            f"Your changes can no longer be kept safe in the journal: {failure}. They are kept here; "
+            "save them (ctrl+s), or somewhere else.",
+            severity="error",
+            timeout=30,
+        )
         self._save_elsewhere_now()
 
     @work
@@ -268,16 +299,18 @@ class ModerateApp(App[None]):
                     return False
                 outcome = self.workspace.save(choices, waiting=waiting)
                 if outcome.conflicts:
-                    self.notify("Not saved: someone saved again meanwhile. Save again to see their changes.",
-                                severity="warning")
+                    self.notify("Not saved: someone saved again meanwhile. Save again to see their changes.", severity="warning")
                     return False
         except InspectionError as error:
-            self.notify(f"Not saved: {self.path.name} on disk is broken and is left for you to see "
-                        f"({error.problems[0]}). Your work is still here.", severity="error", timeout=20)
+            self.notify(
+                f"Not saved: {self.path.name} on disk is broken and is left for you to see "
+                f"({error.problems[0]}). Your work is still here.",
+                severity="error",
+                timeout=20,
+            )
             return False
         except (SaveError, OSError) as error:
-            self.notify(f"Not saved: {error}. Your work is still here and in the journal.", severity="error",
-                        timeout=20)
+            self.notify(f"Not saved: {error}. Your work is still here and in the journal.", severity="error", timeout=20)
             await self._save_elsewhere()
             return False
         self._on_disk = self._stat()
@@ -301,8 +334,12 @@ class ModerateApp(App[None]):
         try:
             while (holder := self.workspace.saving_now()) is not None:
                 if self._waiting_for is None or time.monotonic() > deadline:
-                    self.notify(f"Not saved: {holder}'s save still holds {self.path.name}. Your work is still here; "
-                                "save again in a moment.", severity="warning", timeout=10)
+                    self.notify(
+                        f"Not saved: {holder}'s save still holds {self.path.name}. Your work is still here; "
+                        "save again in a moment.",
+                        severity="warning",
+                        timeout=10,
+                    )
                     return False
                 await asyncio.sleep(0.1)
         finally:
@@ -317,15 +354,17 @@ class ModerateApp(App[None]):
     def action_stop_waiting(self) -> None:
         self._waiting_for = None
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = False) -> None:
+    def notify(
+        self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False
+    ) -> None:
         """Every notification as plain text: most quote the file (its name, its ids, its problems),
         which is data, never markup or terminal codes."""
         super().notify(shown_lines(message), title=shown(title), severity=severity, timeout=timeout, markup=False)
 
     async def _save_elsewhere(self) -> None:
-        where = await self.push_screen_wait(AskText(
-            "Save a copy somewhere else meanwhile?", str(Path.home() / self.path.name), required=False))
+        where = await self.push_screen_wait(
+            AskText("Save a copy somewhere else meanwhile?", str(Path.home() / self.path.name), required=False)
+        )
         if where:
             try:
                 self.workspace.save_copy(Path(where).expanduser())
@@ -379,8 +418,11 @@ class ModerateApp(App[None]):
             if binding.id is None or not enabled or binding.id in seen:
                 continue
             seen.add(binding.id)
-            ours.append(SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
-                                      partial(self.run_action, binding.action, node)))
+            ours.append(
+                SystemCommand(
+                    binding.description, f"key: {self.get_key_display(binding)}", partial(self.run_action, binding.action, node)
+                )
+            )
         titles = {command.title for command in ours}  # ours (Quit asks about unsaved work) over Textual's own
         yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
         yield from ours
@@ -395,6 +437,9 @@ def keys_listing(screen: Screen[Any]) -> str:
         keys.setdefault(binding.id, []).append(screen.app.get_key_display(binding.__class__(key, binding.action)))
         descriptions[binding.id] = binding.description
     lines = [f"{', '.join(keys[i]):<22} {descriptions[i]:<40} {i}" for i in keys]  # the id, for the keymap
-    lines += ["", "ctrl+p                 Command palette: every action, themes, go to case",
-              f"Keys can be remapped by binding id in {keymap_file()} ([keymap] table, e.g. \"answer.yes\" = \"1\")."]
+    lines += [
+        "",
+        "ctrl+p                 Command palette: every action, themes, go to case",
+        f'Keys can be remapped by binding id in {keymap_file()} ([keymap] table, e.g. "answer.yes" = "1").',
+    ]
     return "\n".join(lines)

@@ -43,8 +43,9 @@ class CaseForm(ModalScreen[None]):
         session = self.app.session
         case = session.cases[self.case_id]
         with Vertical(classes="dialog wide"):
-            yield Label(plain(f"Case {case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}"),
-                        classes="heading")
+            yield Label(
+                plain(f"Case {case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}"), classes="heading"
+            )
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Label("y yes · n no · a n/a · x clear (each moves down) · esc back", classes="hint")
 
@@ -60,8 +61,7 @@ class CaseForm(ModalScreen[None]):
                     continue
                 table.add_row(plain_cell(kq.id), self._symbol(kq.id), plain_cell(kq.text), key=kq.id)
                 for prompt in kq.prompts:
-                    table.add_row(plain_cell("  " + prompt.id), self._symbol(prompt.id), plain_cell(prompt.text),
-                                  key=prompt.id)
+                    table.add_row(plain_cell("  " + prompt.id), self._symbol(prompt.id), plain_cell(prompt.text), key=prompt.id)
         table.focus()
 
     def _symbol(self, question: str) -> str:
@@ -75,8 +75,7 @@ class CaseForm(ModalScreen[None]):
         try:
             self.app.session.set_answer(self.case_id, question, Answer(value) if value else None)
         except ReasonRequired:
-            self.notify("This inspection asks a reason for every change: change a given answer in the grid.",
-                        severity="warning")
+            self.notify("This inspection asks a reason for every change: change a given answer in the grid.", severity="warning")
             return
         table.update_cell(question, table.ordered_columns[1].key, self._symbol(question))
         if value:

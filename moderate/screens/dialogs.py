@@ -66,8 +66,11 @@ class RestoreWork(Choose):
         Binding("d", "dismiss('discard')", "Discard", id="restore.discard"),
         Binding("escape,q", "dismiss('quit')", "Quit", id="restore.quit"),
     ]
-    BUTTONS = (("restore", "Restore it (r)", "primary"), ("discard", "Discard it (d)", "error"),
-               ("quit", "Quit (esc)", "default"))
+    BUTTONS = (
+        ("restore", "Restore it (r)", "primary"),
+        ("discard", "Discard it (d)", "error"),
+        ("quit", "Quit (esc)", "default"),
+    )
 
     def __init__(self, summary: str) -> None:
         super().__init__("Unsaved work from an earlier session", summary, wide=True)
@@ -81,13 +84,19 @@ class FileGone(Choose):
         Binding("e", "dismiss('elsewhere')", "Save elsewhere", id="gone.elsewhere"),
         Binding("escape", "dismiss('cancel')", "Cancel", id="gone.cancel"),
     ]
-    BUTTONS = (("elsewhere", "Save elsewhere (e)", "primary"), ("overwrite", "Save over it (o)", "error"),
-               ("cancel", "Cancel (esc)", "default"))
+    BUTTONS = (
+        ("elsewhere", "Save elsewhere (e)", "primary"),
+        ("overwrite", "Save over it (o)", "error"),
+        ("cancel", "Cancel (esc)", "default"),
+    )
 
     def __init__(self, what: str) -> None:
-        super().__init__("The file has changed under you", f"{what}.\n\nYour work is still here. Save it "
-                         "somewhere else, or save it over whatever is there now (kept as NAME.bak if it is a file)?",
-                         wide=True)
+        super().__init__(
+            "The file has changed under you",
+            f"{what}.\n\nYour work is still here. Save it "
+            "somewhere else, or save it over whatever is there now (kept as NAME.bak if it is a file)?",
+            wide=True,
+        )
 
 
 class AskText(ModalScreen[str | None]):
@@ -128,8 +137,10 @@ class ResolveConflicts(ModalScreen[Choices | None]):
     by colour alone: under NO_COLOR or on a projector the two must still read apart.
     """
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="conflicts.cancel"),
-                Binding("space", "switch", "Yours / theirs", id="conflicts.switch")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="conflicts.cancel"),
+        Binding("space", "switch", "Yours / theirs", id="conflicts.switch"),
+    ]
 
     def __init__(self, conflicts: Iterable[Conflict]) -> None:
         super().__init__()
@@ -138,8 +149,11 @@ class ResolveConflicts(ModalScreen[Choices | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"{len(self.conflicts)} changed both here and in a save by someone else. "
-                        "Space or enter switches a line between keeping yours and taking theirs.", classes="heading")
+            yield Label(
+                f"{len(self.conflicts)} changed both here and in a save by someone else. "
+                "Space or enter switches a line between keeping yours and taking theirs.",
+                classes="heading",
+            )
             yield OptionList(*(self._line(i) for i in range(len(self.conflicts))))
             with Horizontal(classes="buttons"):
                 yield Button("Save with these", id="save", variant="primary")

@@ -57,9 +57,23 @@ def _fit(text: str, width: int) -> str:
 
 class CaseGrid(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
-        "grid--header", "grid--standard", "grid--flagged", "grid--stale", "grid--question", "grid--prompt",
-        "grid--yes", "grid--no", "grid--na", "grid--unanswered", "grid--changed", "grid--cursor",
-        "grid--cursor-row", "grid--band-0", "grid--band-1", "grid--band-2", "grid--band-3",
+        "grid--header",
+        "grid--standard",
+        "grid--flagged",
+        "grid--stale",
+        "grid--question",
+        "grid--prompt",
+        "grid--yes",
+        "grid--no",
+        "grid--na",
+        "grid--unanswered",
+        "grid--changed",
+        "grid--cursor",
+        "grid--cursor-row",
+        "grid--band-0",
+        "grid--band-1",
+        "grid--band-2",
+        "grid--band-3",
     }
 
     BINDINGS = [
@@ -167,7 +181,8 @@ class CaseGrid(ScrollView, can_focus=True):
         if first == 0 and last == len(self.cases) - 1:
             return f"{len(self.cases)} case{'s' * (len(self.cases) != 1)}"
         return f"{'◂ ' * (first > 0)}{self.cases[first].id}–{self.cases[last].id} of {len(self.cases)}" + (
-            " ▸" * (last < len(self.cases) - 1))
+            " ▸" * (last < len(self.cases) - 1)
+        )
 
     @property
     def current_row(self) -> Row | None:

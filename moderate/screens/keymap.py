@@ -44,7 +44,7 @@ def check_keymap(text: str, scopes: Sequence[Scope]) -> tuple[dict[str, str], li
         return {}, [f"{where}: TOML syntax error: {message}"]
     table: Any = document.get("keymap", {})
     if not isinstance(table, dict):
-        return {}, [f"line {_line(text, 'keymap')}: keymap must be a table: [keymap] then lines of \"id\" = \"keys\""]
+        return {}, [f'line {_line(text, "keymap")}: keymap must be a table: [keymap] then lines of "id" = "keys"']
     known = {binding.id for scope in scopes for binding in _bindings(scope)}
     problems = []
     for binding_id, keys in table.items():
@@ -52,8 +52,7 @@ def check_keymap(text: str, scopes: Sequence[Scope]) -> tuple[dict[str, str], li
         if binding_id not in known:
             problems.append(f"{where}: no binding {binding_id!r} (? lists every binding id)")
         elif not isinstance(keys, str) or not all(_keys(keys)):
-            problems.append(f"{where}: {binding_id!r} = {keys!r}: give the keys as a string, such as \"1\" or "
-                            "\"1,ctrl+1\"")
+            problems.append(f'{where}: {binding_id!r} = {keys!r}: give the keys as a string, such as "1" or "1,ctrl+1"')
     if not problems:
         problems = _clashes(text, table, scopes)
     return ({} if problems else dict(table)), problems

@@ -21,8 +21,9 @@ COLUMNS = ("When", "Who", "Case", "Question", "Change", "Reason")
 def _row(entry: ModerationEntry) -> tuple[Text, ...]:
     question = f"{entry.standard} rating" if entry.is_rating else entry.question
     # File text as Text: shown as written (control characters made visible), never read as markup.
-    return tuple(plain_cell(value) for value in (when(entry.at), entry.by, entry.case, question, change(entry),
-                                           entry.reason or ""))
+    return tuple(
+        plain_cell(value) for value in (when(entry.at), entry.by, entry.case, question, change(entry), entry.reason or "")
+    )
 
 
 class LogScreen(ModalScreen[None]):
@@ -51,13 +52,11 @@ class LogScreen(ModalScreen[None]):
 
     @on(Input.Changed)
     def fill(self) -> None:
-        wanted = {name: self.query_one(f"#{name}", Input).value.strip().casefold()
-                  for name in ("case", "question", "by")}
+        wanted = {name: self.query_one(f"#{name}", Input).value.strip().casefold() for name in ("case", "question", "by")}
         table = self.query_one(DataTable)
         table.clear()
         for entry in self.entries:
             values = {"case": entry.case, "question": entry.standard or entry.question, "by": entry.by}
             if all(want in values[name].casefold() for name, want in wanted.items() if want):
                 table.add_row(*_row(entry))
-        self.query_one(".heading", Label).update(
-            f"Moderation log: {table.row_count} of {len(self.entries)} entries")
+        self.query_one(".heading", Label).update(f"Moderation log: {table.row_count} of {len(self.entries)} entries")

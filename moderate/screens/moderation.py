@@ -43,9 +43,13 @@ class GoTo(Provider):
         session = screen.session
         samples = screen.app.loaded.inspection.samples
         places: list[tuple[str, str, Callable[[], None]]] = [
-            (f"{c.id}  {c.label or ''}  {c.inspector or ''}".rstrip(),
-             f"case · {samples.get(c.sample, c.sample)}", partial(screen._go, c.id))
-            for c in session.cases.values()]
+            (
+                f"{c.id}  {c.label or ''}  {c.inspector or ''}".rstrip(),
+                f"case · {samples.get(c.sample, c.sample)}",
+                partial(screen._go, c.id),
+            )
+            for c in session.cases.values()
+        ]
         for standard in session.standards.values():
             if standard.sample not in samples:
                 continue
@@ -97,8 +101,13 @@ class ModerationScreen(Screen[None]):
         Binding("P", "panel", "Panel", id="view.panel"),
         Binding("L", "log", "Moderation log", show=False, id="view.log"),
         Binding("F", "filter_flagged", "Filter: flagged standards only", show=False, id="filter.flagged"),
-        Binding("c", "filter_changed", "Filter: changed answers (since save / since opened / logged / off)",
-                show=False, id="filter.changed"),
+        Binding(
+            "c",
+            "filter_changed",
+            "Filter: changed answers (since save / since opened / logged / off)",
+            show=False,
+            id="filter.changed",
+        ),
         Binding("M", "filter_unmoderated", "Filter: cases not yet moderated", show=False, id="filter.unmoderated"),
         Binding("I", "filter_inspector", "Filter: this case's inspector only", show=False, id="filter.inspector"),
         Binding("slash", "filter_text", "Filter: questions matching a text", show=False, id="filter.text"),
@@ -126,9 +135,13 @@ class ModerationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
-        yield Tabs(*(Tab(plain(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})"), id=f"sample-{sid}")
-                     for sid, name in self.app.loaded.inspection.samples.items()
-                     if any(s.sample == sid for s in self.session.standards.values())))
+        yield Tabs(
+            *(
+                Tab(plain(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})"), id=f"sample-{sid}")
+                for sid, name in self.app.loaded.inspection.samples.items()
+                if any(s.sample == sid for s in self.session.standards.values())
+            )
+        )
         yield CaseGrid(self.session, self.show_detail, id="grid")
         yield Static(id="detail")
         yield FittingFooter()
@@ -195,9 +208,13 @@ class ModerationScreen(Screen[None]):
     def action_advance_setting(self) -> None:
         self.advance = ADVANCES[(ADVANCES.index(self.advance) + 1) % len(ADVANCES)]
         remember_advance(self.advance)
-        self.notify({"across": "After an answer the cursor moves across to the next case.",
-                     "down": "After an answer the cursor moves down to the case's next question.",
-                     "off": "After an answer the cursor stays on the cell."}[self.advance])
+        self.notify(
+            {
+                "across": "After an answer the cursor moves across to the next case.",
+                "down": "After an answer the cursor moves down to the case's next question.",
+                "off": "After an answer the cursor stays on the cell.",
+            }[self.advance]
+        )
 
     def action_cycle(self) -> None:
         cell = self._cell()
@@ -231,8 +248,7 @@ class ModerationScreen(Screen[None]):
         reason = await self.app.push_screen_wait(reason_dialog(about, required))
         if reason is None:
             if required:
-                self.notify("Left as it was: this inspection requires a reason for changing an answer.",
-                            severity="warning")
+                self.notify("Left as it was: this inspection requires a reason for changing an answer.", severity="warning")
             return
         self.changed(self.session.set_answer(case, question, answer, reason))
 
@@ -241,8 +257,7 @@ class ModerationScreen(Screen[None]):
         about = f"{change.case} {change.question}: {change.entry.from_} → {change.entry.to}"
         required = self.session.needs_reason(change.old)
         reason = await self.app.push_screen_wait(reason_dialog(about, required, change.entry.reason or ""))
-        if reason is not None and self.session.last_change is not None \
-                and self.session.last_change.entry is change.entry:
+        if reason is not None and self.session.last_change is not None and self.session.last_change.entry is change.entry:
             self.session.give_reason(reason)
             self.refresh_status()
 
@@ -258,8 +273,8 @@ class ModerationScreen(Screen[None]):
             return
         self.changed(change)
         comment = await self.app.push_screen_wait(
-            AskText(f"Reviewed {change.case} {change.question}: {change.entry.to}, agreed. Comment?",
-                    "Comment (optional)", False))
+            AskText(f"Reviewed {change.case} {change.question}: {change.entry.to}, agreed. Comment?", "Comment (optional)", False)
+        )
         if comment and self.session.last_change is change:
             self.session.give_reason(comment)
             self.refresh_status()
@@ -289,8 +304,9 @@ class ModerationScreen(Screen[None]):
             self._go(step.case)
             self._marks_changed(step.case)
         else:
-            what = (f"the rating of {step.standard}" if isinstance(step, Rated)
-                    else f"the panel decision on {step.decision.standard}")
+            what = (
+                f"the rating of {step.standard}" if isinstance(step, Rated) else f"the panel decision on {step.decision.standard}"
+            )
             self.notify(f"{done}: {what}.")
             self.grid.redraw_standards()
             self.refresh_status()
@@ -306,9 +322,11 @@ class ModerationScreen(Screen[None]):
         if question and not any(r.question == question for r in self.grid.rows):  # a prompt, folded away
             self.grid.show(self.grid.sample or "", show_prompts=True)
         rows, cases = self.grid.rows, self.grid.cases
-        hidden = ((question and not any(r.question == question for r in rows))
-                  or (standard and not any(r.standard == standard for r in rows))
-                  or (case_id and not any(c.id == case_id for c in cases)))
+        hidden = (
+            (question and not any(r.question == question for r in rows))
+            or (standard and not any(r.standard == standard for r in rows))
+            or (case_id and not any(c.id == case_id for c in cases))
+        )
         if hidden and self.grid.filters:
             self._filter()
             self.notify("Filters off: the filters hid what you went to.")
@@ -343,10 +361,16 @@ class ModerationScreen(Screen[None]):
         if row is None:
             return where, -1, -1, -1
         kqs = [kq.id for kq in self.session.standards[row.standard].key_questions]
-        question = -1 if row.question is None else next(
-            (i for i, kq in enumerate(kqs) if row.question == kq or row.question.startswith(kq + ".")), -1)
-        column = -1 if row.kind == STANDARD else next(
-            (i for i, c in enumerate(self.grid.cases) if case is not None and c.id == case.id), -1)
+        question = (
+            -1
+            if row.question is None
+            else next((i for i, kq in enumerate(kqs) if row.question == kq or row.question.startswith(kq + ".")), -1)
+        )
+        column = (
+            -1
+            if row.kind == STANDARD
+            else next((i for i, c in enumerate(self.grid.cases) if case is not None and c.id == case.id), -1)
+        )
         return where, list(self.session.standards).index(row.standard), question, column
 
     def _next(self, places: list[tuple[tuple[int, int, int, int], Callable[[], None]]], step: int, what: str) -> bool:
@@ -367,10 +391,13 @@ class ModerationScreen(Screen[None]):
         """The next (previous) standard flagged for discretion, in every sample in turn."""
         samples = list(self.app.loaded.inspection.samples)
         places: list[tuple[tuple[int, int, int, int], Callable[[], None]]] = sorted(
-            (((samples.index(s.sample), i, -1, -1), partial(self._go, standard=s.id))
-             for i, s in enumerate(self.session.standards.values())
-             if s.sample in samples and self.session.ratings.standards[s.id].discretion.eligible),
-            key=lambda place: place[0])
+            (
+                ((samples.index(s.sample), i, -1, -1), partial(self._go, standard=s.id))
+                for i, s in enumerate(self.session.standards.values())
+                if s.sample in samples and self.session.ratings.standards[s.id].discretion.eligible
+            ),
+            key=lambda place: place[0],
+        )
         if not self._next(places, step, "standard flagged for discretion"):
             self.notify("No standard is flagged for discretion.")
 
@@ -384,9 +411,11 @@ class ModerationScreen(Screen[None]):
                 continue
             cases = inspection.cases_in(standard.sample)
             for k, kq in enumerate(standard.key_questions):
-                places += [((samples.index(standard.sample), i, k, c), partial(self._go, case.id, kq.id))
-                           for c, case in enumerate(cases)
-                           if not kq.judgement and self.session.answer(case.id, kq.id) is None]
+                places += [
+                    ((samples.index(standard.sample), i, k, c), partial(self._go, case.id, kq.id))
+                    for c, case in enumerate(cases)
+                    if not kq.judgement and self.session.answer(case.id, kq.id) is None
+                ]
         places.sort(key=lambda place: place[0])
         if not self._next(places, 1, "unanswered key question"):
             self.notify("Every key question in every sample is answered.")
@@ -430,8 +459,15 @@ class ModerationScreen(Screen[None]):
             if text is not None:
                 self._filter(text=text.strip())
 
-        self.app.push_screen(AskText("Show only the questions whose id or words contain:", "empty: every question",
-                                     required=False, value=self.grid.filters.text), chosen)
+        self.app.push_screen(
+            AskText(
+                "Show only the questions whose id or words contain:",
+                "empty: every question",
+                required=False,
+                value=self.grid.filters.text,
+            ),
+            chosen,
+        )
 
     def action_filters_off(self) -> None:
         self._filter()
@@ -495,8 +531,10 @@ class ModerationScreen(Screen[None]):
             standard = self.session.standards[row.standard]
             result = self.session.ratings.standards[standard.id]
             if row.kind == STANDARD:
-                lines.append(f"{standard.id} {standard.title}: {words.rating(result)}" + (
-                    f" (computed {result.computed.rating})" if result.computed and result.computed != result.final else ""))
+                lines.append(
+                    f"{standard.id} {standard.title}: {words.rating(result)}"
+                    + (f" (computed {result.computed.rating})" if result.computed and result.computed != result.final else "")
+                )
                 flag = result.discretion
                 if flag.eligible:
                     lines.append(f"Discretion {words.discretion(flag, self.session.framework)}")

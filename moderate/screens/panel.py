@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 # their short forms if they must); the others, and the full forms, as the width allows, in
 # the order of UPGRADES.
 COLUMNS = (
-    ("standard", "Standard"), ("final", "Final"), ("score", "Score"), ("computed", "Computed"),
-    ("panel", "Panel"), ("directions", "⚑"), ("sensitivity", "Sensitivity"),
-    ("lowest", "Lowest key question"), ("reasons", "Discretion"),
+    ("standard", "Standard"),
+    ("final", "Final"),
+    ("score", "Score"),
+    ("computed", "Computed"),
+    ("panel", "Panel"),
+    ("directions", "⚑"),
+    ("sensitivity", "Sensitivity"),
+    ("lowest", "Lowest key question"),
+    ("reasons", "Discretion"),
 )
 ESSENTIAL = ("standard", "final", "score", "computed", "panel", "directions")
 LARGE = ("standard", "final", "directions")  # for a projector: a standard, its rating, its arrows
@@ -59,8 +65,10 @@ def fit_columns(cells: list[dict[str, tuple[str, str]]], width: int, large: bool
     def natural(key: str, short: bool) -> int:
         return max([len(headings[key]), *(len(c[key][short]) for c in cells)])
 
-    chosen = {key: (natural(key, key not in ("standard", "final")), key not in ("standard", "final"))
-              for key in (LARGE if large else ESSENTIAL)}
+    chosen = {
+        key: (natural(key, key not in ("standard", "final")), key not in ("standard", "final"))
+        for key in (LARGE if large else ESSENTIAL)
+    }
     if not large:
         chosen["standard"] = (min(MAX_TITLE, chosen["standard"][0]), False)
     used = sum(w + PADDING for w, _ in chosen.values())
@@ -184,8 +192,11 @@ class PanelScreen(Screen[None]):
             if isinstance(row, Text):
                 table.add_row(row, *[""] * (len(columns) - 1), key=key)
             else:
-                table.add_row(*(Text(_fit(row[k][short], size)) for k, (size, short) in columns.items()),
-                              key=key, height=2 if self.large else 1)
+                table.add_row(
+                    *(Text(_fit(row[k][short], size)) for k, (size, short) in columns.items()),
+                    key=key,
+                    height=2 if self.large else 1,
+                )
         keys = [key for key, _ in rows]
         table.move_cursor(row=keys.index(keep.id) if keep and keep.id in keys else min(1, len(keys) - 1))
         overall = self.session.ratings.overall
@@ -204,32 +215,54 @@ class PanelScreen(Screen[None]):
         final = words.rating(result)
         score = str(result.final.score) if result.final and standard.counts else ""
         if standard.is_judgement:
-            return {"standard": (title, title), "final": (final, short_band(final)), "score": (score, score),
-                    "computed": ("", ""), "panel": ("", ""), "directions": ("", ""),
-                    "sensitivity": ("", ""), "lowest": ("", ""), "reasons": ("", "")}
+            return {
+                "standard": (title, title),
+                "final": (final, short_band(final)),
+                "score": (score, score),
+                "computed": ("", ""),
+                "panel": ("", ""),
+                "directions": ("", ""),
+                "sensitivity": ("", ""),
+                "lowest": ("", ""),
+                "reasons": ("", ""),
+            }
         lowest = next((f for f in result.key_questions if f.id in result.lowest), None)
         lowest_text = f"{lowest.id}  {lowest.yes}/{lowest.relevant}  {words.percent(lowest)}" if lowest else "-"
         flag = result.discretion
         reasons = words.reasons(flag, framework)
         moved = result.sensitivity
-        sensitive = " · ".join(part for part in (  # in full below the table
-            f"↑{moved.up} {short_band(moved.up_to.rating)}" if moved.up is not None and moved.up_to else "",
-            f"↓{moved.down} {short_band(moved.down_to.rating)}" if moved.down is not None and moved.down_to else "")
-            if part)
+        sensitive = " · ".join(
+            part
+            for part in (  # in full below the table
+                f"↑{moved.up} {short_band(moved.up_to.rating)}" if moved.up is not None and moved.up_to else "",
+                f"↓{moved.down} {short_band(moved.down_to.rating)}" if moved.down is not None and moved.down_to else "",
+            )
+            if part
+        )
         panel = short_panel = ""
         if result.decision is not None:
             decision = result.decision
-            panel = shown(f"STALE {decision.rating} (made against {decision.computed})" if result.stale
-                          else f"NOT ELIGIBLE {decision.rating} ({decision.by})" if result.ineligible
-                          else f"{decision.rating} ({decision.by}, {decision.at:%d %b})")
+            panel = shown(
+                f"STALE {decision.rating} (made against {decision.computed})"
+                if result.stale
+                else f"NOT ELIGIBLE {decision.rating} ({decision.by})"
+                if result.ineligible
+                else f"{decision.rating} ({decision.by}, {decision.at:%d %b})"
+            )
             short_panel = "STALE" if result.stale else "NOT ELIG" if result.ineligible else "panel"
         computed = result.computed.rating if result.computed else "not yet rated"
         differs = computed if result.computed != result.final or result.stale else ""  # only when it differs
-        return {"standard": (title, title), "final": (final, short_band(final)), "score": (score, score),
-                "computed": (differs, short_band(differs)), "panel": (panel, short_panel),
-                "directions": (f"⚑ {words.directions(flag)}" if flag.eligible else "",) * 2,
-                "sensitivity": (sensitive, sensitive), "lowest": (shown(lowest_text), shown(lowest_text)),
-                "reasons": (shown(reasons), shown(reasons))}
+        return {
+            "standard": (title, title),
+            "final": (final, short_band(final)),
+            "score": (score, score),
+            "computed": (differs, short_band(differs)),
+            "panel": (panel, short_panel),
+            "directions": (f"⚑ {words.directions(flag)}" if flag.eligible else "",) * 2,
+            "sensitivity": (sensitive, sensitive),
+            "lowest": (shown(lowest_text), shown(lowest_text)),
+            "reasons": (shown(reasons), shown(reasons)),
+        }
 
     def _selected(self) -> Standard | None:
         table = self.table
@@ -253,27 +286,53 @@ class PanelScreen(Screen[None]):
             lines.append(plain_cell(f"Computed from the answers: {result.computed.rating}."))
         moved = result.sensitivity
         if moved.up is not None or moved.down is not None:
-            lines.append(plain_cell("Sensitivity: " + "; ".join(part for part in (
-                f"{_cases(moved.up)} from {moved.up_to.rating}" if moved.up is not None and moved.up_to else "",
-                f"{_cases(moved.down)} from {moved.down_to.rating}" if moved.down is not None and moved.down_to else "")
-                if part) + "."))
+            lines.append(
+                plain_cell(
+                    "Sensitivity: "
+                    + "; ".join(
+                        part
+                        for part in (
+                            f"{_cases(moved.up)} from {moved.up_to.rating}" if moved.up is not None and moved.up_to else "",
+                            f"{_cases(moved.down)} from {moved.down_to.rating}"
+                            if moved.down is not None and moved.down_to
+                            else "",
+                        )
+                        if part
+                    )
+                    + "."
+                )
+            )
         if result.discretion.eligible:
-            lines.append(plain_cell(f"Eligible for discretion {words.discretion(result.discretion, framework)}. "
-                              "Raise (+), lower (-) or keep (k), with a reason."))
+            lines.append(
+                plain_cell(
+                    f"Eligible for discretion {words.discretion(result.discretion, framework)}. "
+                    "Raise (+), lower (-) or keep (k), with a reason."
+                )
+            )
         elif standard.is_judgement:
             lines.append(plain_cell("A judgement standard: set its rating with r."))
         if standard.statement:
             lines.append(plain_cell(standard.statement))
         if standard.guidance:
-            lines += [plain_cell("Key questions (weighed, not rated):"),
-                      *(plain_cell(f"  {question}") for question in standard.guidance)]
+            lines += [
+                plain_cell("Key questions (weighed, not rated):"),
+                *(plain_cell(f"  {question}") for question in standard.guidance),
+            ]
         if result.decision is not None:
             d = result.decision
-            state = ("STALE: the computed rating has moved since; decide again" if result.stale else
-                     "stands, though the standard is not eligible for discretion: decide again or keep the computed "
-                     "rating" if result.ineligible else "stands")
-            lines.append(plain_cell(f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} "
-                              f"({state})" + (f". {d.reason}" if d.reason else "")))
+            state = (
+                "STALE: the computed rating has moved since; decide again"
+                if result.stale
+                else "stands, though the standard is not eligible for discretion: decide again or keep the computed rating"
+                if result.ineligible
+                else "stands"
+            )
+            lines.append(
+                plain_cell(
+                    f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} "
+                    f"({state})" + (f". {d.reason}" if d.reason else "")
+                )
+            )
         if self.opened == standard.id:
             lines += self._key_questions(standard)
         elif standard.key_questions:
@@ -286,8 +345,9 @@ class PanelScreen(Screen[None]):
         for kq in standard.key_questions:
             figures = self.session.figures(kq.id)
             band = f" · {figures.band.rating}" if figures.band else ""
-            lines.append(plain_cell(f"{kq.id} {words.count(figures)} yes · {words.percent(figures)}{band} · {kq.text}",
-                              style="bold"))
+            lines.append(
+                plain_cell(f"{kq.id} {words.count(figures)} yes · {words.percent(figures)}{band} · {kq.text}", style="bold")
+            )
             by_answer: dict[str, list[str]] = {}
             for case in cases:
                 answer = self.session.answers[case].get(kq.id)
@@ -321,14 +381,18 @@ class PanelScreen(Screen[None]):
             return
         position = options.index(computed) + step
         if not 0 <= position < len(options):
-            why = ("is not eligible for discretion" if not result.discretion.eligible
-                   else f"is a candidate for moving {' and '.join(result.discretion.directions)} only")
+            why = (
+                "is not eligible for discretion"
+                if not result.discretion.eligible
+                else f"is a candidate for moving {' and '.join(result.discretion.directions)} only"
+            )
             self.notify(f"{standard.id} {why}.", severity="warning")
             return
         rating = options[position].rating
         verb = {1: "Raise", -1: "Lower", 0: "Keep"}[step]
         reason = await self.app.push_screen_wait(
-            AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True))
+            AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True)
+        )
         if reason:
             self.session.decide(standard.id, rating, reason.strip())
             self.rebuild()
@@ -341,12 +405,19 @@ class PanelScreen(Screen[None]):
             return
         choices = [b.rating for b in self.session.framework.bands] + [NOT_RATED]
         rating = await self.app.push_screen_wait(
-            ChooseRating(f"Rating for {standard.id} {standard.title}", choices, standard.rating))
+            ChooseRating(f"Rating for {standard.id} {standard.title}", choices, standard.rating)
+        )
         if rating is None or rating == standard.rating:
             return
-        reason = await self.app.push_screen_wait(AskText(
-            f"Rate {standard.id} {rating}: why?", "Reason for the rating", self.session.reasons_required, "",
-            " (and leave the rating as it was)"))
+        reason = await self.app.push_screen_wait(
+            AskText(
+                f"Rate {standard.id} {rating}: why?",
+                "Reason for the rating",
+                self.session.reasons_required,
+                "",
+                " (and leave the rating as it was)",
+            )
+        )
         if reason is None:
             return
         self.session.rate_judgement(standard.id, rating, reason)
