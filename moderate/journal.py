@@ -32,7 +32,8 @@ from typing import Any, Callable, Iterable
 
 from . import guard
 from .reading import MAX_BYTES, InspectionError, Loaded, load, parse_text, read_file
-from .session import Record, Session, now, replay
+from .replay import Record, history, record_of, replay
+from .session import Done, Session, now
 from .storage import sync_directory
 
 VERSION = 1
@@ -91,12 +92,16 @@ class Journal:
         journal._begin(base_text, restoring.records if restoring else ())
         return journal
 
-    def record(self, record: Record) -> None:
-        """Append one record; it is in the kernel's hands when this returns. Fit for `Session(listener=...)`.
+    def record(self, done: Done) -> None:
+        """Append the record of a command done; it is in the kernel's hands when this returns.
+        Fit for `Session(listener=...)`.
 
         Should the write fail (a full disk), the line cut short is taken back, the journal
         stops (`failed` says why) and the work goes on in memory: the caller tells the user,
         who saves, here or elsewhere. A save starts the journal afresh."""
+        self._append(record_of(done))
+
+    def _append(self, record: Record) -> None:
         if self.failed is not None or self._fd < 0:
             return
         line = _line(record)
@@ -114,13 +119,13 @@ class Journal:
     def saving(self, text: str) -> None:
         """Say that `text` is about to be saved: should a crash come after the file is written
         but before `rebase`, `pending` then knows the work is in the file."""
-        self.record({"do": _SAVING, "sha256": _sha256(text)})
+        self._append({"do": _SAVING, "sha256": _sha256(text)})
 
     def rebase(self, text: str, session: Session) -> None:
         """The file now holds `text` (saved, merged, or reloaded) and `session` goes on from it:
         start the journal afresh from there, carrying the session's undo history."""
-        history = session.history()
-        self._begin(text, [history] if history else [])
+        steps = history(session)
+        self._begin(text, [steps] if steps else [])
 
     def close(self) -> None:
         """fsync and stop, leaving the journal, and any unsaved work in it, for `pending` to find."""

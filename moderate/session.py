@@ -6,9 +6,9 @@ standard that owns the question, so a change costs the same at 5 cases or 2,000.
 ratings it exposes are the engine's immutable results; `snapshot()` gives the inspection
 to save.
 
-Each command, once done, is told to an optional `listener` as a plain record (a JSON-ready
-dict, stamped with who gave it and when); `replay` re-applies such records. The journal
-(`journal.py`) writes them down so that a crash loses nothing.
+Each command, once done, is told to an optional `listener` (`Done`: the step, who gave it
+and when); `replay.py` turns that into a plain record, and re-applies such records. The
+journal (`journal.py`) writes them down so that a crash loses nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ from .rules import (
 )
 
 
-Record = dict[str, Any]  # one command as plain data: {"do": ..., its arguments, "by": ..., "at": ...}
 # What the moderation log is about: (case id, question id), or (None, standard id) for a judgement rating.
 Logged = tuple[str | None, str]
 
@@ -96,6 +95,18 @@ Step = Change | Marked | Rated | Decided  # what undo and redo take back and giv
 
 
 @dataclass(frozen=True, slots=True)
+class Done:
+    """A command done, as the listener is told it: which (`do`: "answer", "reason", "review",
+    "undo", "redo", "moderated", "decide" or "rate"), the step it made, took back or gave
+    again, who gave it and when (the time the command put in the file, so that replay puts the same)."""
+
+    do: str
+    step: Step
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Unsaved:
     """What differs from the file as last saved (or opened)."""
 
@@ -121,14 +132,6 @@ class Unsaved:
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
 
 
-def _value(answer: Answer | None) -> str | None:
-    return None if answer is None else answer.value
-
-
-def _answer(value: str | None) -> Answer | None:
-    return None if value is None else Answer(value)
-
-
 class ReasonRequired(ValueError):
     """A change to an answer already given, with no reason, where the inspection requires one."""
 
@@ -140,7 +143,7 @@ class Session:
         framework: Framework,
         user: str,
         clock: Callable[[], dt.datetime] = now,
-        listener: Callable[[Record], None] | None = None,
+        listener: Callable[[Done], None] | None = None,
     ):
         self.framework = framework
         self.user = user
@@ -283,7 +286,7 @@ class Session:
         self._apply(change.case, change.question, old, answer)
         self._log_did(entry, entry.from_)
         self._did(change)
-        self._report(entry.at, do="answer", **_cell(change), reason=reason)
+        self._report("answer", change, entry.at)
         return change
 
     def set_answers(self, given: Iterable[tuple[str, str, Answer | None]], reason: str | None = None) -> list[Change]:
@@ -312,7 +315,7 @@ class Session:
         elif self._latest.get(entry.about) is change.entry:
             self._latest[entry.about] = entry
         given = self._undo[-1] = replace(change, entry=entry)
-        self._report(at, do="reason", case=change.case, question=change.question, reason=reason)
+        self._report("reason", given, at)
         return given
 
     def undo(self) -> Step | None:
@@ -332,7 +335,7 @@ class Session:
         else:
             self._unapply(step)
         self._redo.append(step)
-        self._report(at, do="undo", **_step_key(step))
+        self._report("undo", step, at)
         return step
 
     def redo(self) -> Step | None:
@@ -352,7 +355,7 @@ class Session:
             self.discretion.append(step.decision)
             self._rerate(step.decision.standard)
         self._undo.append(step)
-        self._report(None, do="redo", **_step_key(step))
+        self._report("redo", step)
         return step
 
     def _take_back(self, entry: ModerationEntry, at: dt.datetime) -> None:
@@ -399,7 +402,7 @@ class Session:
         change = Change(case_id, question, answer, answer, entry)
         self._log_did(entry, answer.value)
         self._did(change)
-        self._report(entry.at, do="review", case=case_id, question=question, answer=answer.value, reason=entry.reason)
+        self._report("review", change, entry.at)
         return change
 
     def mark_moderated(self, case_id: str) -> Case:
@@ -407,7 +410,7 @@ class Session:
         step = Marked(case_id, old, Moderated(self.user, self.clock()))
         self._set_mark(case_id, step.new)
         self._did(step)
-        self._report(step.new.at, do="moderated", case=case_id)
+        self._report("moderated", step, step.new.at)
         return self.cases[case_id]
 
     def _set_mark(self, case_id: str, mark: Moderated | None) -> None:
@@ -433,8 +436,9 @@ class Session:
         decision = Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
         self.discretion.append(decision)
         self._rerate(standard_id)
-        self._did(Decided(decision))
-        self._report(decision.at, do="decide", standard=standard_id, computed=computed.rating, rating=rating, reason=reason)
+        decided = Decided(decision)
+        self._did(decided)
+        self._report("decide", decided, decision.at)
         return decision
 
     def rate_judgement(self, standard_id: str, rating: str, reason: str | None = None) -> Standard | None:
@@ -452,8 +456,9 @@ class Session:
         )
         self._set_rating(standard_id, rating)
         self._log_did(entry, entry.from_)
-        self._did(Rated(standard_id, old.rating, rating, entry))
-        self._report(entry.at, do="rate", standard=standard_id, old=old.rating, new=rating, reason=entry.reason)
+        rated = Rated(standard_id, old.rating, rating, entry)
+        self._did(rated)
+        self._report("rate", rated, entry.at)
         return self.standards[standard_id]
 
     def _set_rating(self, standard_id: str, rating: str | None) -> None:
@@ -495,18 +500,30 @@ class Session:
         self._redo = [step for step in self._redo if not isinstance(step, Decided)]
         self._saved_depth = len(self._undo)
 
-    def history(self) -> Record | None:
-        """The undo and redo stacks as a record, for a journal started afresh after a save:
-        replayed first, it lets an undo after the save still take back a change made before it."""
-        if not self._undo and not self._redo:
-            return None
-        return {"do": "history", "undo": [_step_record(c) for c in self._undo], "redo": [_step_record(c) for c in self._redo]}
+    def history(self) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
+        """The undo and redo stacks, bottom first, for a journal started afresh after a save:
+        given back by `restore_history`, they let an undo after the save still take back a
+        change made before it."""
+        return tuple(self._undo), tuple(self._redo)
 
-    def _report(self, at: dt.datetime | None, **record: Any) -> None:
-        """Tell the listener what was just done, stamped with who and when (`at`: the time
-        the command put in the file, so that `replay` puts the same)."""
+    def restore_history(self, undo: Iterable[Step], redo: Iterable[Step]) -> None:
+        """Take up the undo and redo stacks `history` gave, as steps already saved."""
+        self._undo, self._redo = list(undo), list(redo)
+        self._saved_depth = len(self._undo)
+
+    @property
+    def next_undo(self) -> Step | None:
+        """What `undo` would take back."""
+        return self._undo[-1] if self._undo else None
+
+    @property
+    def next_redo(self) -> Step | None:
+        """What `redo` would give again."""
+        return self._redo[-1] if self._redo else None
+
+    def _report(self, do: str, step: Step, at: dt.datetime | None = None) -> None:
         if self.listener is not None:
-            self.listener({**record, "by": self.user, "at": (at or self.clock()).isoformat()})
+            self.listener(Done(do, step, self.user, at or self.clock()))
 
     # ------------------------------------------------------------ recomputing
 
@@ -553,7 +570,7 @@ class Session:
         self.ratings = Ratings(standards, self.ratings.prompts, rate_overall(standards.values(), self.framework))
 
 
-# ---------------------------------------------------------------- records
+# ---------------------------------------------------------------- helpers
 
 
 def _logged_in(log: Iterable[ModerationEntry]) -> set[Logged]:
@@ -565,168 +582,3 @@ def _track(differing: set[Any], key: Any, differs: bool) -> None:
         differing.add(key)
     else:
         differing.discard(key)
-
-
-def _cell(change: Change) -> Record:
-    return {"case": change.case, "question": change.question, "old": _value(change.old), "new": _value(change.new)}
-
-
-def _step_key(step: Step) -> Record:
-    """What an undo or redo record says it took back or gave again (an answer's has no "step")."""
-    if isinstance(step, Change):
-        return _cell(step)
-    if isinstance(step, Marked):
-        return {"step": "moderated", "case": step.case}
-    if isinstance(step, Rated):
-        return {"step": "rate", "standard": step.standard, "old": step.old, "new": step.new}
-    return {"step": "decide", "standard": step.decision.standard, "rating": step.decision.rating}
-
-
-def _mark_record(mark: Moderated | None) -> Record | None:
-    return None if mark is None else {"by": mark.by, "at": mark.at.isoformat()}
-
-
-def _step_record(step: Step) -> Record:
-    """A step in full, for the history record (decisions never: they leave the stacks when saved)."""
-    if isinstance(step, Marked):
-        return {**_step_key(step), "old": _mark_record(step.old), "new": _mark_record(step.new)}
-    entry = step.entry if isinstance(step, (Change, Rated)) else None
-    assert entry is not None
-    return {**_step_key(step), "by": entry.by, "at": entry.at.isoformat(), "reason": entry.reason}
-
-
-def _mark(record: Record | None) -> Moderated | None:
-    return None if record is None else Moderated(record["by"], dt.datetime.fromisoformat(record["at"]))
-
-
-def _step(record: Record) -> Step:
-    kind = record.get("step")
-    if kind == "moderated":
-        mark = _mark(record["new"])
-        assert mark is not None
-        return Marked(record["case"], _mark(record["old"]), mark)
-    at = dt.datetime.fromisoformat(record["at"])
-    if kind == "rate":
-        entry = ModerationEntry(
-            "", "", record["old"] or UNRATED, record["new"], record["by"], at, record["reason"], standard=record["standard"]
-        )
-        return Rated(record["standard"], record["old"], record["new"], entry)
-    old, new = _answer(record["old"]), _answer(record["new"])
-    entry = ModerationEntry(record["case"], record["question"], in_log(old), in_log(new), record["by"], at, record["reason"])
-    return Change(record["case"], record["question"], old, new, entry)
-
-
-class ReplayError(ValueError):
-    """A record that does not apply as it did when it was made: the file has changed since."""
-
-
-def replay(session: Session, records: Iterable[Record]) -> None:
-    """Re-apply recorded commands, each as the user who gave it and at the time it was given.
-
-    Each record is first checked against the session (the answer it changed from, the change
-    it undid, the computed rating it decided on), so that records replayed onto the file they
-    were made on give exactly the session they came from, and onto a file changed since stop
-    with a ReplayError at the first that does not fit. The listener is not told again.
-    """
-    user, clock, listener = session.user, session.clock, session.listener
-    session.listener = None
-    try:
-        for number, record in enumerate(records, 1):
-            try:
-                if record["do"] == "history":
-                    session._undo = [_step(c) for c in record["undo"]]
-                    session._redo = [_step(c) for c in record["redo"]]
-                    session._saved_depth = len(session._undo)  # history is of steps saved already
-                    continue
-                session.user, session.clock = record["by"], _clock_at(dt.datetime.fromisoformat(record["at"]))
-                problem = _REPLAY[record["do"]](session, record)
-            except (KeyError, ValueError, TypeError) as error:
-                problem = f"cannot be applied ({type(error).__name__}: {error})"
-            if problem:
-                raise ReplayError(f"record {number} ({record.get('do')}): {problem}")
-    finally:
-        session.user, session.clock, session.listener = user, clock, listener
-
-
-def _clock_at(at: dt.datetime) -> Callable[[], dt.datetime]:
-    """A clock stopped at the time a record was made."""
-    return lambda: at
-
-
-def _fits(step: Step | None, record: Record) -> bool:
-    if step is None:
-        return False
-    key = _step_key(step)
-    return record.get("step") == key.get("step") and all(record.get(k) == v for k, v in key.items())
-
-
-def _replay_answer(session: Session, r: Record) -> str | None:
-    if _value(session.answer(r["case"], r["question"])) != r["old"]:
-        return f"{r['case']} {r['question']} is no longer {in_log(_answer(r['old']))}"
-    session.set_answer(r["case"], r["question"], _answer(r["new"]), r["reason"])
-    return None
-
-
-def _replay_reason(session: Session, r: Record) -> str | None:
-    change = session.last_change
-    if change is None or (change.case, change.question) != (r["case"], r["question"]):
-        return f"the last change is not to {r['case']} {r['question']}"
-    session.give_reason(r["reason"])
-    return None
-
-
-def _replay_undo(session: Session, r: Record) -> str | None:
-    if not _fits(session._undo[-1] if session._undo else None, r):
-        return f"the last change is not {_what(r)}"
-    session.undo()
-    return None
-
-
-def _replay_redo(session: Session, r: Record) -> str | None:
-    if not _fits(session._redo[-1] if session._redo else None, r):
-        return f"the change to redo is not {_what(r)}"
-    session.redo()
-    return None
-
-
-def _what(r: Record) -> str:
-    return " ".join(str(r[k]) for k in ("case", "question", "standard") if k in r)
-
-
-def _replay_review(session: Session, r: Record) -> str | None:
-    if _value(session.answer(r["case"], r["question"])) != r["answer"]:
-        return f"{r['case']} {r['question']} is no longer {r['answer']}"
-    session.review(r["case"], r["question"], r["reason"])
-    return None
-
-
-def _replay_moderated(session: Session, r: Record) -> str | None:
-    session.mark_moderated(r["case"])
-    return None
-
-
-def _replay_decide(session: Session, r: Record) -> str | None:
-    computed = session.ratings.standards[r["standard"]].computed
-    if computed is None or computed.rating != r["computed"]:
-        return f"{r['standard']} is no longer computed {r['computed']}"
-    session.decide(r["standard"], r["rating"], r["reason"])
-    return None
-
-
-def _replay_rate(session: Session, r: Record) -> str | None:
-    if session.standards[r["standard"]].rating != r["old"]:
-        return f"{r['standard']} is no longer rated {r['old'] or UNANSWERED}"
-    session.rate_judgement(r["standard"], r["new"], r.get("reason"))
-    return None
-
-
-_REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
-    "answer": _replay_answer,
-    "reason": _replay_reason,
-    "undo": _replay_undo,
-    "redo": _replay_redo,
-    "moderated": _replay_moderated,
-    "decide": _replay_decide,
-    "rate": _replay_rate,
-    "review": _replay_review,
-}

@@ -19,7 +19,8 @@ from moderate.journal import JournalInUse, journal_path, pending, restore, start
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.rules import decision_options
-from moderate.session import ReplayError, Session, replay
+from moderate.replay import ReplayError, history, record_of, replay
+from moderate.session import Session
 from moderate.storage import save, save_merging, write_text
 from moderate.writing import dumps
 
@@ -288,7 +289,7 @@ commands = st.one_of(
 @given(st.lists(commands, max_size=30))
 def test_replaying_what_the_listener_was_told_since_the_last_save_gives_back_the_session(sequence):
     told = []
-    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock(), listener=told.append)
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock(), listener=lambda done: told.append(record_of(done)))
     base = STOCKTON.inspection
     for name, *args in sequence:
         if name == "answer":
@@ -309,7 +310,7 @@ def test_replaying_what_the_listener_was_told_since_the_last_save_gives_back_the
         elif name == "save":  # as the journal does: start afresh from the saved file, with the undo history
             session.mark_saved()
             base = session.snapshot()
-            told[:] = [session.history()] if session.history() else []
+            told[:] = [history(session)] if history(session) else []
         else:
             getattr(session, name)()
     replayed = Session(base, STOCKTON.framework, "ak")

@@ -9,7 +9,8 @@ import pytest
 from conftest import SAMPLES
 from moderate.model import UNANSWERED, Answer
 from moderate.reading import InspectionError, load, parse_text
-from moderate.session import ReasonRequired, ReplayError, Session, replay
+from moderate.replay import ReplayError, record_of, replay
+from moderate.session import ReasonRequired, Session
 from moderate.storage import save
 from moderate.writing import dumps
 
@@ -225,7 +226,7 @@ def test_a_first_answer_needs_no_reason_even_where_reasons_are_required():
 def test_replay_obeys_the_inspection_requiring_reasons():
     told: list[dict] = []
     plain = load(SAMPLES / "stockton-on-tees-2021.toml")
-    session = Session(plain.inspection, plain.framework, "jb", listener=told.append)
+    session = Session(plain.inspection, plain.framework, "jb", listener=lambda done: told.append(record_of(done)))
     session.set_answer(_a_no_on(session, "2.2.2"), "2.2.2", Answer.YES)  # no reason: none was required here
     with pytest.raises(ReplayError, match="requires a reason"):
         replay(_requiring_reasons(), told)

@@ -21,7 +21,8 @@ from .. import words
 from ..journal import JournalInUse, pending
 from ..preferences import chosen_theme, keymap_file, keymap_text, remember_theme
 from ..reading import InspectionError, Loaded, load
-from ..session import ReplayError, Session
+from ..replay import ReplayError
+from ..session import Session
 from ..shown import shown, shown_lines
 from ..storage import SaveError
 from ..workspace import LOCK_TIMEOUT, Cell, FileReplaced, Workspace

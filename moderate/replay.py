@@ -1,0 +1,225 @@
+"""The record of a session's commands, as the journal writes it down, and its replay.
+
+A record is one command as plain, JSON-ready data: `{"do": ..., its arguments, "by": ...,
+"at": ...}`, made from what the session tells its listener (`record_of`). `replay` gives such
+records back to a session, through its commands, as the users who gave them and at the
+times they gave them; a `history` record carries the undo and redo stacks over a save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Iterable
+
+from .model import UNANSWERED, UNRATED, Answer, Moderated, ModerationEntry, in_log
+from .session import Change, Done, Marked, Rated, Session, Step
+
+Record = dict[str, Any]
+
+
+def record_of(done: Done) -> Record:
+    """What the journal writes for one command the session did."""
+    step = done.step
+    if done.do in ("undo", "redo"):
+        said = _step_key(step)
+    elif isinstance(step, Change):
+        if done.do == "review":
+            said = {"case": step.case, "question": step.question, "answer": _value(step.new), "reason": step.entry.reason}
+        elif done.do == "reason":
+            said = {"case": step.case, "question": step.question, "reason": step.entry.reason or ""}
+        else:
+            said = {**_cell(step), "reason": step.entry.reason}
+    elif isinstance(step, Marked):
+        said = {"case": step.case}
+    elif isinstance(step, Rated):
+        said = {"standard": step.standard, "old": step.old, "new": step.new, "reason": step.entry.reason}
+    else:
+        d = step.decision
+        said = {"standard": d.standard, "computed": d.computed, "rating": d.rating, "reason": d.reason}
+    return {"do": done.do, **said, "by": done.by, "at": done.at.isoformat()}
+
+
+def history(session: Session) -> Record | None:
+    """The session's undo and redo stacks as a record, for a journal started afresh after a
+    save: replayed first, it lets an undo after the save still take back a change made before it."""
+    undo, redo = session.history()
+    if not undo and not redo:
+        return None
+    return {"do": "history", "undo": [_step_record(s) for s in undo], "redo": [_step_record(s) for s in redo]}
+
+
+class ReplayError(ValueError):
+    """A record that does not apply as it did when it was made: the file has changed since."""
+
+
+def replay(session: Session, records: Iterable[Record]) -> None:
+    """Re-apply recorded commands, each as the user who gave it and at the time it was given.
+
+    Each record is first checked against the session (the answer it changed from, the change
+    it undid, the computed rating it decided on), so that records replayed onto the file they
+    were made on give exactly the session they came from, and onto a file changed since stop
+    with a ReplayError at the first that does not fit. The listener is not told again.
+    """
+    user, clock, listener = session.user, session.clock, session.listener
+    session.listener = None
+    try:
+        for number, record in enumerate(records, 1):
+            try:
+                if record["do"] == "history":  # history is of steps saved already
+                    session.restore_history([_step(s) for s in record["undo"]], [_step(s) for s in record["redo"]])
+                    continue
+                session.user, session.clock = record["by"], _clock_at(dt.datetime.fromisoformat(record["at"]))
+                problem = _REPLAY[record["do"]](session, record)
+            except (KeyError, ValueError, TypeError) as error:
+                problem = f"cannot be applied ({type(error).__name__}: {error})"
+            if problem:
+                raise ReplayError(f"record {number} ({record.get('do')}): {problem}")
+    finally:
+        session.user, session.clock, session.listener = user, clock, listener
+
+
+# ---------------------------------------------------------------- steps as records
+
+
+def _value(answer: Answer | None) -> str | None:
+    return None if answer is None else answer.value
+
+
+def _answer(value: str | None) -> Answer | None:
+    return None if value is None else Answer(value)
+
+
+def _cell(change: Change) -> Record:
+    return {"case": change.case, "question": change.question, "old": _value(change.old), "new": _value(change.new)}
+
+
+def _step_key(step: Step) -> Record:
+    """What an undo or redo record says it took back or gave again (an answer's has no "step")."""
+    if isinstance(step, Change):
+        return _cell(step)
+    if isinstance(step, Marked):
+        return {"step": "moderated", "case": step.case}
+    if isinstance(step, Rated):
+        return {"step": "rate", "standard": step.standard, "old": step.old, "new": step.new}
+    return {"step": "decide", "standard": step.decision.standard, "rating": step.decision.rating}
+
+
+def _mark_record(mark: Moderated | None) -> Record | None:
+    return None if mark is None else {"by": mark.by, "at": mark.at.isoformat()}
+
+
+def _step_record(step: Step) -> Record:
+    """A step in full, for the history record (decisions never: they leave the stacks when saved)."""
+    if isinstance(step, Marked):
+        return {**_step_key(step), "old": _mark_record(step.old), "new": _mark_record(step.new)}
+    entry = step.entry if isinstance(step, (Change, Rated)) else None
+    assert entry is not None
+    return {**_step_key(step), "by": entry.by, "at": entry.at.isoformat(), "reason": entry.reason}
+
+
+def _mark(record: Record | None) -> Moderated | None:
+    return None if record is None else Moderated(record["by"], dt.datetime.fromisoformat(record["at"]))
+
+
+def _step(record: Record) -> Step:
+    kind = record.get("step")
+    if kind == "moderated":
+        mark = _mark(record["new"])
+        assert mark is not None
+        return Marked(record["case"], _mark(record["old"]), mark)
+    at = dt.datetime.fromisoformat(record["at"])
+    if kind == "rate":
+        entry = ModerationEntry(
+            "", "", record["old"] or UNRATED, record["new"], record["by"], at, record["reason"], standard=record["standard"]
+        )
+        return Rated(record["standard"], record["old"], record["new"], entry)
+    old, new = _answer(record["old"]), _answer(record["new"])
+    entry = ModerationEntry(record["case"], record["question"], in_log(old), in_log(new), record["by"], at, record["reason"])
+    return Change(record["case"], record["question"], old, new, entry)
+
+
+# ---------------------------------------------------------------- replaying each command
+
+
+def _clock_at(at: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock stopped at the time a record was made."""
+    return lambda: at
+
+
+def _fits(step: Step | None, record: Record) -> bool:
+    if step is None:
+        return False
+    key = _step_key(step)
+    return record.get("step") == key.get("step") and all(record.get(k) == v for k, v in key.items())
+
+
+def _replay_answer(session: Session, r: Record) -> str | None:
+    if _value(session.answer(r["case"], r["question"])) != r["old"]:
+        return f"{r['case']} {r['question']} is no longer {in_log(_answer(r['old']))}"
+    session.set_answer(r["case"], r["question"], _answer(r["new"]), r["reason"])
+    return None
+
+
+def _replay_reason(session: Session, r: Record) -> str | None:
+    change = session.last_change
+    if change is None or (change.case, change.question) != (r["case"], r["question"]):
+        return f"the last change is not to {r['case']} {r['question']}"
+    session.give_reason(r["reason"])
+    return None
+
+
+def _replay_undo(session: Session, r: Record) -> str | None:
+    if not _fits(session.next_undo, r):
+        return f"the last change is not {_what(r)}"
+    session.undo()
+    return None
+
+
+def _replay_redo(session: Session, r: Record) -> str | None:
+    if not _fits(session.next_redo, r):
+        return f"the change to redo is not {_what(r)}"
+    session.redo()
+    return None
+
+
+def _what(r: Record) -> str:
+    return " ".join(str(r[k]) for k in ("case", "question", "standard") if k in r)
+
+
+def _replay_review(session: Session, r: Record) -> str | None:
+    if _value(session.answer(r["case"], r["question"])) != r["answer"]:
+        return f"{r['case']} {r['question']} is no longer {r['answer']}"
+    session.review(r["case"], r["question"], r["reason"])
+    return None
+
+
+def _replay_moderated(session: Session, r: Record) -> str | None:
+    session.mark_moderated(r["case"])
+    return None
+
+
+def _replay_decide(session: Session, r: Record) -> str | None:
+    computed = session.ratings.standards[r["standard"]].computed
+    if computed is None or computed.rating != r["computed"]:
+        return f"{r['standard']} is no longer computed {r['computed']}"
+    session.decide(r["standard"], r["rating"], r["reason"])
+    return None
+
+
+def _replay_rate(session: Session, r: Record) -> str | None:
+    if session.standards[r["standard"]].rating != r["old"]:
+        return f"{r['standard']} is no longer rated {r['old'] or UNANSWERED}"
+    session.rate_judgement(r["standard"], r["new"], r.get("reason"))
+    return None
+
+
+_REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
+    "answer": _replay_answer,
+    "reason": _replay_reason,
+    "undo": _replay_undo,
+    "redo": _replay_redo,
+    "moderated": _replay_moderated,
+    "decide": _replay_decide,
+    "rate": _replay_rate,
+    "review": _replay_review,
+}
