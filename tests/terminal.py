@@ -49,7 +49,9 @@ class Terminal:
             str(width),
             "-y",
             str(height),
-            f"env -u NO_COLOR -u COLORTERM {environment} {moderate} --as tester {path}",
+            # Not COLUMNS and LINES either: pytest's process has them at C level (readline sets them, for
+            # 80x24), tmux hands them on, and Textual would take them over the pane's real size.
+            f"env -u NO_COLOR -u COLORTERM -u COLUMNS -u LINES {environment} {moderate} --as tester {path}",
         )
 
     def tmux(self, *args: str) -> str:
