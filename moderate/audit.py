@@ -220,29 +220,40 @@ def panel_markdown(inspection: Inspection, ratings: Ratings) -> list[str]:
 ENTRY_COLUMNS = ["case", "question", "standard", "inspector", "from", "to", "kind", "by", "at", "reason"]
 
 
+# A cell a spreadsheet would run as a formula when it starts so: OWASP's list for CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """A CSV table to open in a spreadsheet. Text from the file (reasons, titles, names) that would
+    start a formula is kept as text by a leading apostrophe, so opening the export runs nothing."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
+    return buffer.getvalue()
+
+
 def entries_csv(inspection: Inspection) -> str:
     """The moderation log, one row per entry in file order; `kind` is change, review (from = to) or rating."""
     inspectors = {c.id: c.inspector or "" for c in inspection.cases}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ENTRY_COLUMNS)
-    for e in inspection.moderation:
-        kind = "rating" if e.is_rating else "review" if e.from_ == e.to else "change"
-        writer.writerow(
-            [
-                e.case,
-                e.question,
-                e.standard or "",
-                inspectors.get(e.case, ""),
-                e.from_,
-                e.to,
-                kind,
-                e.by,
-                iso(e.at),
-                e.reason or "",
-            ]
-        )
-    return buffer.getvalue()
+    rows = (
+        [
+            e.case,
+            e.question,
+            e.standard or "",
+            inspectors.get(e.case, ""),
+            e.from_,
+            e.to,
+            "rating" if e.is_rating else "review" if e.from_ == e.to else "change",
+            e.by,
+            iso(e.at),
+            e.reason or "",
+        ]
+        for e in inspection.moderation
+    )
+    return spreadsheet_csv(ENTRY_COLUMNS, rows)
 
 
 # ---------------------------------------------------------------- moderate stats

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import textwrap
-from typing import Any
+from typing import Any, Iterator
 
 from tabulate import tabulate
 
@@ -320,23 +318,23 @@ def _markdown_table(heading: str, rows: list[tuple[str, Figures, bool]], framewo
 
 def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> str:
     """One row per key question and prompt, for spreadsheets."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "standard",
-            "standard_title",
-            "question",
-            "kind",
-            "text",
-            "yes",
-            "relevant",
-            "unanswered",
-            "percent",
-            "percent_printed",
-            "band",
-        ]
-    )
+    header = [
+        "standard",
+        "standard_title",
+        "question",
+        "kind",
+        "text",
+        "yes",
+        "relevant",
+        "unanswered",
+        "percent",
+        "percent_printed",
+        "band",
+    ]
+    return audit.spreadsheet_csv(header, _csv_rows(inspection, ratings))
+
+
+def _csv_rows(inspection: Inspection, ratings: Ratings) -> Iterator[list[object]]:
     for standard in inspection.standards:
         result = ratings.standards[standard.id]
         for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
@@ -347,5 +345,4 @@ def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> st
                 printed = "" if f.percent is None else whole_percent(f.percent)
                 counts = ["", "", ""] if f.judgement else [f.yes, f.relevant, f.unanswered]
                 band = _name(f.band) if kind != "prompt" else ""
-                writer.writerow([standard.id, standard.title, question, kind, text, *counts, exact, printed, band or ""])
-    return buffer.getvalue()
+                yield [standard.id, standard.title, question, kind, text, *counts, exact, printed, band or ""]

@@ -235,3 +235,18 @@ def test_stats_lists_and_skips_files_it_cannot_read(tmp_path):
     assert "broken.toml" in done.stderr and "missing.toml: no such file" in done.stderr
     assert done.stdout.startswith("1 inspection: 4 answers reviewed, 4 changed: agreement 0%.")
     assert "By moderator, most changed first" in done.stdout and "mod0" in done.stdout
+
+
+def test_a_reason_or_title_that_would_run_as_a_spreadsheet_formula_is_exported_as_text(tmp_path):
+    """A reason typed as `=HYPERLINK(...)`, or a hostile file's title, must not run when a lead opens the
+    export in a spreadsheet: it is written with a leading apostrophe, as text."""
+    path = _hand_counted_file(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("Agreed on dip sample", '=HYPERLINK(\\"http://x.example\\";\\"see\\")')
+    text = text.replace('title = "Assessment"', 'title = "@SUM(1+1)"', 1)
+    path.write_text(text, encoding="utf-8")
+    entries = list(csv.DictReader(io.StringIO(_report(path, "--format", "csv", "--entries"))))
+    assert entries[0]["reason"] == '\'=HYPERLINK("http://x.example";"see")'
+    assert entries[1]["reason"] == "No risk assessment | on file"  # ordinary text as it was
+    rows = list(csv.DictReader(io.StringIO(_report(path, "--format", "csv"))))
+    assert {r["standard_title"] for r in rows if r["standard"] == "2.1"} == {"'@SUM(1+1)"}
+    assert all(not v.startswith(("=", "+", "-", "@")) for r in rows + entries for v in r.values())
