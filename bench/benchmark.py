@@ -665,8 +665,9 @@ def bench_frozen(bench: Bench) -> list[Row]:
 async def _enter_blank(path: Path) -> float:
     """Key presses per answer, typing every key question of a blank inspection in the pilot."""
     from moderate.screens.app import ModerateApp
+    from moderate.workspace import Opening
 
-    app = ModerateApp(path, _user(), theme="textual-dark")
+    app = ModerateApp(Opening.of(path, _user()), theme="textual-dark")
     pressed = answers = 0
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

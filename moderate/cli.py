@@ -164,9 +164,10 @@ def _app(argv: list[str]) -> int:
     path, note = (args.file, None) if args.file else _sample_copy()
     from .journal import JournalInUse  # the app's own imports load only for the app
     from .screens.app import ModerateApp
+    from .workspace import Opening
 
     try:
-        app = ModerateApp(path, args.user, theme=args.theme, note=note)
+        app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note)
     except InspectionError as error:
         print(error, file=sys.stderr)
         return REFUSED

@@ -12,7 +12,7 @@ itself may lose the last few seconds.
 
 After each save the journal starts afresh from the saved text (`rebase`); a clean quit
 discards it. A journal found on opening (`pending`) holds what a crashed session did not
-save: `restore` replays it onto the text it was made on, so exactly, even if someone has
+save: `Workspace.restore` replays it onto the text it was made on, so exactly, even if someone has
 saved the file since (the next save merges); `Pending.discard` throws it away. A session
 holds a lock on its journal, so that the same moderator opening the file twice is told,
 not let in.
@@ -26,14 +26,15 @@ import hashlib
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from . import guard
-from .reading import MAX_BYTES, InspectionError, Loaded, load, parse_text, read_file
-from .replay import Record, history, record_of, replay
-from .session import Done, Session, now
+from .reading import MAX_BYTES, InspectionError, read_file
+from .replay import Record, history, record_of
+from .session import Done, Session
 from .storage import sync_directory
 
 VERSION = 1
@@ -74,6 +75,11 @@ class Journal:
         self.path = journal_path(target, user)
         self._fd = -1
         self._written = 0  # bytes of whole lines in the journal
+        # The records since the header, as written: a save running beside the session (in
+        # another thread) takes the ones made meanwhile from here, to carry them over.
+        self.records: list[Record] = []
+        self.base = ""  # the text they were made on
+        self._writing = threading.Lock()  # a save's mark, from its thread, and the session's records
         # Why the journal stopped (a full disk): the work since is in memory only, until a save.
         self.failed: OSError | None = None
 
@@ -83,13 +89,26 @@ class Journal:
 
         Refuses (JournalInUse) while another session of the same user has it open, or while
         it holds unsaved work, unless that is what `restoring` found: its records are carried
-        over, so that they stay safe until saved.
+        over, so that they stay safe until saved. A directory that will not take a journal is
+        an `InspectionError` saying so.
         """
         found = pending(path, user)
         if found is not None and (found.live or restoring is None or found.records != restoring.records):
             raise JournalInUse(found)
         journal = cls(Path(path), user)
-        journal._begin(base_text, restoring.records if restoring else ())
+        try:
+            journal._begin(base_text, restoring.records if restoring else ())
+        except guard.Refused as refused:
+            raise InspectionError(refused.path, [refused.reason]) from None
+        except PermissionError:
+            raise InspectionError(
+                str(path),
+                [
+                    f"cannot be moderated where it is: you cannot write in {Path(path).parent}, where moderate keeps "
+                    "the journal of your unsaved work and saves the file. Copy it to a directory of yours, "
+                    "or ask for write access to this one."
+                ],
+            ) from None
         return journal
 
     def record(self, done: Done) -> None:
@@ -99,33 +118,47 @@ class Journal:
         Should the write fail (a full disk), the line cut short is taken back, the journal
         stops (`failed` says why) and the work goes on in memory: the caller tells the user,
         who saves, here or elsewhere. A save starts the journal afresh."""
-        self._append(record_of(done))
+        self.extend([record_of(done)])
+
+    def extend(self, records: Iterable[Record]) -> None:
+        """Append records already made: the work done while a save ran, carried over onto it."""
+        for record in records:
+            self.records.append(record)
+            self._append(record)
 
     def _append(self, record: Record) -> None:
-        if self.failed is not None or self._fd < 0:
-            return
-        line = _line(record)
-        try:
-            _write(self._fd, line)
-        except OSError as error:
-            self.failed = error
+        with self._writing:
+            if self.failed is not None or self._fd < 0:
+                return
+            line = _line(record)
             try:
-                os.ftruncate(self._fd, self._written)
-            except OSError:
-                pass
-            return
-        self._written += len(line)
+                _write(self._fd, line)
+            except OSError as error:
+                self.failed = error
+                try:
+                    os.ftruncate(self._fd, self._written)
+                except OSError:
+                    pass
+                return
+            self._written += len(line)
 
-    def saving(self, text: str) -> None:
-        """Say that `text` is about to be saved: should a crash come after the file is written
-        but before `rebase`, `pending` then knows the work is in the file."""
-        self._append({"do": _SAVING, "sha256": _sha256(text)})
+    def saving(self, text: str, after: int | None = None) -> None:
+        """Say that `text`, made of the first `after` records (all so far, by default), is about
+        to be saved: should a crash come after the file is written but before `rebase`, `pending`
+        then knows that those are in the file, and replays only the rest onto it. Safe from a
+        save's thread."""
+        self._append({"do": _SAVING, "sha256": _sha256(text), "after": len(self.records) if after is None else after})
 
-    def rebase(self, text: str, session: Session) -> None:
+    def rebase(self, text: str, session: Session | None) -> None:
         """The file now holds `text` (saved, merged, or reloaded) and `session` goes on from it:
-        start the journal afresh from there, carrying the session's undo history."""
-        steps = history(session)
+        start the journal afresh from there, carrying the session's undo history (if any)."""
+        steps = session and history(session)
         self._begin(text, [steps] if steps else [])
+
+    def restart(self) -> None:
+        """Start afresh from the same text and records, leaving out the marks of saves: a save
+        whose result the session could not take leaves all of its work unsaved, on that text."""
+        self._begin(self.base, list(self.records))
 
     def close(self) -> None:
         """fsync and stop, leaving the journal, and any unsaved work in it, for `pending` to find."""
@@ -162,9 +195,11 @@ class Journal:
             os.close(fd)
             temporary.unlink(missing_ok=True)
             raise
-        if self._fd >= 0:
-            os.close(self._fd)
-        self._fd, self._written, self.failed = fd, len(data), None
+        with self._writing:
+            if self._fd >= 0:
+                os.close(self._fd)
+            self._fd, self._written, self.failed = fd, len(data), None
+            self.base, self.records = base_text, list(records)
         sync_directory(self.path.parent)
 
 
@@ -244,8 +279,10 @@ def pending(path: str | Path, user: str) -> Pending | None:
     for record in lines[1:]:
         if record.get("do") != _SAVING:
             records.append(record)
-        elif text is not None and record.get("sha256") == current:  # that save reached the file: all before it is in there
-            base, base_sha256, records = text, current, []
+        elif text is not None and record.get("sha256") == current:  # that save reached the file, and the work it held
+            after = record.get("after")
+            kept = records[after:] if isinstance(after, int) and 0 <= after <= len(records) else []
+            base, base_sha256, records = text, current, kept
     if not live and all(r.get("do") == "history" for r in records):
         return None
     return Pending(target, user, base, tuple(records), base_sha256 == current, live, dropped)
@@ -264,45 +301,6 @@ def _read(data: bytes) -> tuple[list[Record], int]:
             break
         records.append(record)
     return records, len(lines) - len(records)
-
-
-def start(path: str | Path, user: str, clock: Callable[[], dt.datetime] = now) -> tuple[Loaded, Session, Journal]:
-    """Open `path` for moderation, journaled. Raises JournalInUse if `pending` finds something."""
-    loaded = load(path)
-    journal = _opened(path, loaded.text, user)
-    return loaded, Session(loaded.inspection, loaded.framework, user, clock, listener=journal.record), journal
-
-
-def restore(found: Pending, clock: Callable[[], dt.datetime] = now) -> tuple[Loaded, Session, Journal]:
-    """Replay the unsaved work onto the text it was made on, and go on journaling, that work included.
-
-    The `Loaded` returned is of that text: if someone has saved the file since (not
-    `found.matches`), it is the base for a merging save (`storage.save_merging`).
-    ReplayError only if the journal was damaged (nothing changed, the journal kept).
-    """
-    loaded = parse_text(found.base, str(found.target))
-    session = Session(loaded.inspection, loaded.framework, found.user, clock)
-    replay(session, found.records)
-    journal = _opened(found.target, loaded.text, found.user, restoring=found)
-    session.listener = journal.record
-    return loaded, session, journal
-
-
-def _opened(path: str | Path, text: str, user: str, restoring: Pending | None = None) -> Journal:
-    """`Journal.open`, saying plainly why when the directory will not take a journal."""
-    try:
-        return Journal.open(path, text, user, restoring)
-    except guard.Refused as refused:
-        raise InspectionError(refused.path, [refused.reason]) from None
-    except PermissionError:
-        raise InspectionError(
-            str(path),
-            [
-                f"cannot be moderated where it is: you cannot write in {Path(path).parent}, where moderate keeps "
-                "the journal of your unsaved work and saves the file. Copy it to a directory of yours, "
-                "or ask for write access to this one."
-            ],
-        ) from None
 
 
 # ---------------------------------------------------------------- the summary

@@ -1,52 +1,47 @@
 """One inspection file open for moderation: its session, journal, saves and reloads.
 
-The file's life cycle, kept out of the screens: open (or restore what a crash left in the
-journal), save under the lock, merging whatever someone else saved meanwhile, notice their
-saves, and close leaving nothing behind but the file.
+The file's life cycle, kept out of the screens: open (or first offer back what a crash left
+in the journal), save under the lock, merging whatever someone else saved meanwhile, notice
+their saves, and close leaving nothing behind but the file.
+
+The session lives on one thread (the app's event loop); the file work (reading, parsing,
+merging, writing) can run on another, so that keys are never kept waiting behind it. Each
+such job comes in three steps: taken on the loop (`start_save`), done anywhere
+(`Saving.write`, `read_theirs`), and taken back on the loop (`finish_save`, `take`), where
+whatever the user did meanwhile is carried over.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable
 
-from . import journal as journals
+from .jobs import Cell as Cell  # re-exported, with the jobs: the app runs them in its threads
+from .jobs import Choices as Choices
+from .jobs import Saved as Saved
+from .jobs import Saving as Saving
+from .jobs import Theirs as Theirs
+from .jobs import changed_cells
+from .journal import Journal, JournalInUse, Pending, pending
 from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
-from .merge import Side, leftover_conflicts
+from .merge import leftover_conflicts
 from .model import Inspection
-from .reading import InspectionError, Loaded, load, read_file
-from .session import Session
-from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced: the screens wait and ask
+from .reading import InspectionError as InspectionError  # re-exported: the screens say why a file is refused
+from .reading import Loaded as Loaded  # re-exported: the screens read the inspection as opened
+from .reading import load, parse_bytes, parse_text, read_file
+from .replay import ReplayError, replay
+from .session import Session, now
+from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced and SaveError: the screens wait and ask
 from .storage import FileReplaced as FileReplaced
-from .storage import SaveResult, Waiting, busy, save, save_merging, warn_if_world_readable
+from .storage import SaveError as SaveError
+from .storage import SaveResult, Waiting, busy, save, warn_if_world_readable
 from .writing import comment_lines
 
-Cell = tuple[str, str]  # (case id, question id)
-Choices = Mapping[Conflict, Side]  # a side chosen for each conflict of a merging save
-
-
-def changed_cells(before: Inspection | Session, after: Session) -> set[Cell]:
-    """The answers that differ between two states of the same inspection."""
-    old = before.answers if isinstance(before, Session) else {c.id: c.answers for c in before.cases}
-    return {
-        (case, q)
-        for case, answers in after.answers.items()
-        for q in answers.keys() | old.get(case, {}).keys()
-        if answers.get(q) != old.get(case, {}).get(q)
-    }
-
-
-@dataclass(frozen=True)
-class Saved:
-    conflicts: tuple[Conflict, ...] = ()  # nothing written: the user chooses a side for each
-    elsewhere: frozenset[Cell] = frozenset()  # answers someone else had saved, now merged in
-
-    @property
-    def saved(self) -> bool:
-        return not self.conflicts
+Clock = Callable[[], dt.datetime]
 
 
 def _long_lived() -> None:
@@ -57,26 +52,42 @@ def _long_lived() -> None:
     gc.freeze()
 
 
+def _seen(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
 class Workspace:
-    def __init__(self, path: Path, loaded: Loaded, session: Session, journal: journals.Journal):
+    def __init__(self, path: Path, loaded: Loaded, session: Session, journal: Journal):
         self.path = path
         self.loaded = loaded  # the file as last read or written: the base of the next save
         self.session = session
         self.journal = journal
         self.comments = comment_lines(loaded.text) if "#" in loaded.text else []
+        self._seen = _seen(path)  # the file's times, size and inode when we last looked
         _long_lived()
 
     @classmethod
-    def open(cls, path: str | Path, user: str) -> Workspace:
+    def open(cls, path: str | Path, user: str, clock: Clock = now) -> Workspace:
         """Open a file with no unsaved work waiting (else `journal.JournalInUse`, with what waits)."""
         path = Path(os.path.realpath(path))  # once: saves write the target of a link, and lock it by its own name
-        loaded, session, journal = journals.start(path, user)
-        return cls(path, loaded, session, journal)
+        loaded = load(path)
+        journal = Journal.open(path, loaded.text, user)
+        return cls(path, loaded, Session(loaded.inspection, loaded.framework, user, clock, listener=journal.record), journal)
 
     @classmethod
-    def restore(cls, found: journals.Pending) -> Workspace:
-        """Open the file with the unsaved work a crash left replayed onto it."""
-        loaded, session, journal = journals.restore(found)
+    def restore(cls, found: Pending, clock: Clock = now) -> Workspace:
+        """Open the file with the unsaved work a crash left replayed onto the text it was made
+        on, so exactly, even if someone has saved the file since (the next save merges).
+        ReplayError only if the journal was damaged (nothing changed, the journal kept)."""
+        loaded = parse_text(found.base, str(found.target))
+        session = Session(loaded.inspection, loaded.framework, found.user, clock)
+        replay(session, found.records)
+        journal = Journal.open(found.target, loaded.text, found.user, restoring=found)
+        session.listener = journal.record
         return cls(found.target, loaded, session, journal)
 
     @property
@@ -101,45 +112,65 @@ class Workspace:
     # ------------------------------------------------------------ saving
 
     def save(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> Saved:
-        """Save under the lock, merging anyone else's save since ours was read. With
-        conflicts nothing is written; call again with a side chosen for each. A file deleted
-        or replaced meanwhile is `storage.FileReplaced` unless `overwrite`."""
-        result = save_merging(
-            self.path,
-            self.loaded.text,
-            self.session.snapshot(),
-            choices,
-            self.journal.saving,
-            author=(self.session.user, self.session.clock()),
-            base=self.loaded.inspection,
-            waiting=waiting,
-            overwrite=overwrite,
-        )
+        """Save here and now (`start_save`, `Saving.write`, `finish_save` in one)."""
+        saving = self.start_save()
+        return self.finish_save(saving, saving.write(choices, waiting, overwrite))
+
+    def start_save(self) -> Saving:
+        """What is to be saved: the session as it stands, which may go on meanwhile."""
+        author = (self.session.user, self.session.clock())
+        return Saving(self.path, self.loaded, self.session.snapshot(), author, self.journal, len(self.journal.records))
+
+    def finish_save(self, saving: Saving, result: SaveResult) -> Saved:
+        """Go on from what was saved, with whatever was done since `start_save` carried over:
+        replayed onto it, unsaved and journaled. Should that not apply (an undo reaching back
+        past the save, a change to an answer the merge took from someone else), the session is
+        left as it is, all of it unsaved on the text it was read from: the next save merges
+        it with the file."""
         if result.conflicts:
             return Saved(conflicts=tuple(result.conflicts))
-        elsewhere: set[Cell] = set()
-        if result.merged:
-            merged = Session(
-                result.inspection, self.session.framework, self.session.user, self.session.clock, listener=self.journal.record
-            )
-            elsewhere = changed_cells(self.session, merged)
-            self.session = merged
-            _long_lived()
-        else:
+        self._seen = _seen(self.path)
+        meanwhile = self.journal.records[saving.after :]
+        elsewhere = frozenset(changed_cells(saving.ours.cases, result.inspection.cases)) if result.merged else frozenset()
+        if not result.merged and not meanwhile:
             self.session.mark_saved()
-        self._now_on_disk(result)
-        return Saved(elsewhere=frozenset(elsewhere))
+            self._now_on_disk(result.inspection, result.text, self.session)
+            return Saved()
+        session = Session(result.inspection, self.session.framework, self.session.user, self.session.clock)
+        try:
+            replay(session, meanwhile)
+        except ReplayError:
+            self.journal.restart()  # without this save's mark: after a crash, all of it replays onto that text
+            return Saved(behind=True)
+        self._now_on_disk(result.inspection, result.text, None)
+        self.journal.extend(meanwhile)
+        session.listener = self.journal.record
+        session.changed |= self.session.changed  # still what this user changed since opening (marked *)
+        self.session = session
+        _long_lived()
+        return Saved(elsewhere=elsewhere, replaced=True, kept=len(meanwhile))
 
-    def _now_on_disk(self, result: SaveResult) -> None:
-        self.loaded = Loaded(result.inspection, self.session.framework, result.text)
+    def _now_on_disk(self, inspection: Inspection, text: str, session: Session | None) -> None:
+        """The file holds `text` now: the base of the next save, and of a journal started afresh
+        (carrying `session`'s undo history)."""
+        self.loaded = Loaded(inspection, self.session.framework, text)
         self.comments = []
-        self.journal.rebase(result.text, self.session)
+        self.journal.rebase(text, session)
 
-    def save_copy(self, path: str | Path) -> None:
-        """Somewhere else, when the file's own place will not take it (a full disk, a read-only directory)."""
-        save(path, self.session.snapshot())
+    def save_copy(self, path: str | Path, ours: Inspection | None = None) -> None:
+        """Somewhere else (`ours`, a snapshot, or the session now), when the file's own place
+        will not take it (a full disk, a read-only directory). May run off the loop."""
+        save(path, ours or self.session.snapshot())
 
     # ------------------------------------------------------------ others' saves
+
+    def moved(self) -> str | None:
+        """A cheap look (one stat) for a change on disk since we last looked: "gone", "changed" or None."""
+        seen = _seen(self.path)
+        if seen == self._seen:
+            return None
+        self._seen = seen
+        return "changed" if seen else "gone"
 
     def changed_on_disk(self) -> bool:
         """Whether the file's contents differ from what we last read or wrote (a plain `touch` does not count)."""
@@ -148,20 +179,34 @@ class Workspace:
         except InspectionError:
             return True  # gone, or not a file any more: `reload` says why, a save asks what to do
 
-    def reload(self) -> set[Cell] | None:
-        """If someone else saved the file and we have nothing unsaved, take their version; the
-        answers they changed. None when there is nothing to take (or ours waits for a merging save)."""
-        if self.session.dirty or not self.changed_on_disk():
-            return None  # our unsaved work is merged with theirs at the next save
-        loaded = load(self.path)
-        session = Session(
-            loaded.inspection, loaded.framework, self.session.user, self.session.clock, listener=self.journal.record
-        )
-        elsewhere = changed_cells(self.session, session)
-        self.session, self.loaded = session, loaded
-        self.journal.rebase(loaded.text, session)
+    def read_theirs(self, clean: bool) -> Theirs:
+        """The file as someone else saved it, read (and, if ours is `clean`, parsed and made a
+        session) without touching ours: may run off the loop. InspectionError if it cannot be read."""
+        against = self.loaded
+        data = read_file(self.path)
+        if data == against.text.encode("utf-8"):
+            return Theirs(against, differs=False)
+        if not clean:
+            return Theirs(against, differs=True)
+        loaded = parse_bytes(data, str(self.path))
+        session = Session(loaded.inspection, loaded.framework, self.session.user, self.session.clock)
+        elsewhere = frozenset(changed_cells(against.inspection.cases, loaded.inspection.cases))
+        return Theirs(against, True, loaded, session, elsewhere)
+
+    def take(self, theirs: Theirs) -> frozenset[Cell] | None:
+        """Go on from their version, if ours is still clean and as it was read: the answers they
+        changed. None when there is nothing to take (ours waits for a merging save)."""
+        if theirs.session is None or theirs.loaded is None or self.session.dirty or self.loaded is not theirs.against:
+            return None
+        self.session, self.loaded = theirs.session, theirs.loaded
+        self.journal.rebase(theirs.loaded.text, theirs.session)
+        self.session.listener = self.journal.record
         _long_lived()
-        return elsewhere
+        return theirs.elsewhere
+
+    def reload(self) -> frozenset[Cell] | None:
+        """`read_theirs` and `take` in one."""
+        return self.take(self.read_theirs(clean=not self.session.dirty)) if self.changed_on_disk() else None
 
     # ------------------------------------------------------------ closing
 
@@ -171,3 +216,34 @@ class Workspace:
             self.journal.close()
         else:
             self.journal.discard()
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A file about to be moderated: its workspace, or first the unsaved work a crash left
+    (`waiting`), for the user to restore or discard."""
+
+    path: Path
+    user: str
+    workspace: Workspace | None = None
+    waiting: Pending | None = None
+
+    @classmethod
+    def of(cls, path: str | Path, user: str) -> Opening:
+        """InspectionError for a file that cannot be used; JournalInUse when this user has it open elsewhere."""
+        found = pending(path, user)
+        if found is None:
+            return cls(Path(path), user, workspace=Workspace.open(path, user))
+        if found.live:
+            raise JournalInUse(found)
+        load(path)  # refuse a broken file now, not after the question
+        return cls(Path(path), user, waiting=found)
+
+    def restore(self) -> Workspace:
+        assert self.waiting is not None
+        return Workspace.restore(self.waiting)
+
+    def discard(self) -> Workspace:
+        assert self.waiting is not None
+        self.waiting.discard()
+        return Workspace.open(self.path, self.user)

@@ -12,13 +12,14 @@ from conftest import SAMPLES, moderate
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.app import ModerateApp
+from moderate.workspace import Opening
 from moderate.screens.dialogs import AskText, ConfirmQuit
 from moderate.screens.grid import CaseGrid
 from screen import screen_text
 
 
 def open_app(path: Path, user: str = "jb") -> ModerateApp:
-    return ModerateApp(path, user, theme="textual-dark")
+    return ModerateApp(Opening.of(path, user), theme="textual-dark")
 
 
 async def go_to(pilot, question: str, case: str) -> None:
@@ -248,15 +249,15 @@ def test_over_ssh_or_under_no_color_the_app_starts_in_the_16_colour_theme(monkey
 
 async def test_the_theme_a_user_chooses_is_remembered_for_them_alone(stockton, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    app = ModerateApp(stockton, "jb")
+    app = ModerateApp(Opening.of(stockton, "jb"))
     async with app.run_test() as pilot:
         pilot.app.theme = "moderate-high-contrast"
         await pilot.pause()
     remembered = tmp_path / "config" / "moderate" / "theme"
     assert remembered.stat().st_mode & 0o777 == 0o600
     assert remembered.parent.stat().st_mode & 0o777 == 0o700
-    assert ModerateApp(stockton, "mk").theme == "moderate-high-contrast"
-    assert ModerateApp(stockton, "ls", theme="textual-light").theme == "textual-light"  # --theme still wins
+    assert ModerateApp(Opening.of(stockton, "mk")).theme == "moderate-high-contrast"
+    assert ModerateApp(Opening.of(stockton, "ls"), theme="textual-light").theme == "textual-light"  # --theme still wins
 
 
 async def test_every_palette_entry_is_listed_once(stockton):

@@ -10,6 +10,7 @@ from conftest import SAMPLES, inspection_text, moderate
 from moderate.merge import merge
 from moderate.reading import load, parse_text
 from moderate.screens.app import ModerateApp
+from moderate.workspace import Opening
 from moderate.writing import dumps
 from screen import screen_text
 
@@ -104,7 +105,7 @@ def test_stockton_oversight_in_every_case_and_the_interviews_it_reports():
 async def test_the_case_detail_shows_the_facts(tmp_path):
     path = tmp_path / "facts.toml"
     path.write_text(inspection_text({"2.1.1": ["yes"]}, extra=FACTS), encoding="utf-8")
-    async with ModerateApp(path, "jb", theme="textual-dark").run_test(size=(100, 30)) as pilot:
+    async with ModerateApp(Opening.of(path, "jb"), theme="textual-dark").run_test(size=(100, 30)) as pilot:
         await pilot.press("right", "enter")
         await pilot.pause()
         shown = screen_text(pilot.app)

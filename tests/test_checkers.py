@@ -7,6 +7,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,11 @@ def test_the_core_type_checks_with_no_library_but_its_own(tmp_path):
         timeout=600,
     )
     assert run.returncode == 0, f"mypy over the core alone failed:\n{run.stdout}\n{run.stderr}"
+
+
+def test_the_screens_reach_the_file_only_through_the_workspace() -> None:
+    """No exception to "the screens do no file I/O": the app opens, watches and saves through the workspace."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    seam = next(c for c in contracts if c["name"] == "The screens do no file I/O")
+    assert not seam.get("ignore_imports")
+    assert {"moderate.reading", "moderate.storage", "moderate.journal"} <= set(seam["forbidden_modules"])

@@ -6,6 +6,7 @@ import pytest
 
 from conftest import moderate
 from moderate.screens.app import ModerateApp
+from moderate.workspace import Opening
 from moderate.screens.dialogs import AskText, ConfirmQuit
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
@@ -14,7 +15,7 @@ from test_panel import select
 
 
 def open_app(path, user: str = "jb") -> ModerateApp:
-    return ModerateApp(path, user, theme="textual-dark")
+    return ModerateApp(Opening.of(path, user), theme="textual-dark")
 
 
 async def keep_planning(pilot) -> None:

@@ -15,13 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SAMPLES
-from moderate.journal import JournalInUse, journal_path, pending, restore, start
+from moderate.journal import JournalInUse, journal_path, pending
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.rules import decision_options
 from moderate.replay import ReplayError, history, record_of, replay
-from moderate.session import Session
+from moderate.session import Session, now
 from moderate.storage import save, save_merging, write_text
+from moderate.workspace import Workspace
 from moderate.writing import dumps
 
 
@@ -54,6 +55,17 @@ def some_work(session) -> None:
     session.mark_moderated("C03")
     session.decide("2.2", "Requires improvement", "Contingency planning falls short")
     session.rate_judgement("1.2", "Good")
+
+
+def start(path, user: str, clock: Callable[[], dt.datetime] = now):
+    """Opened as the app opens it: the file as read, its session and its journal."""
+    opened = Workspace.open(path, user, clock)
+    return opened.loaded, opened.session, opened.journal
+
+
+def restore(found, clock: Callable[[], dt.datetime] = now):
+    restored = Workspace.restore(found, clock)
+    return restored.loaded, restored.session, restored.journal
 
 
 def save_journaled(path, session, journal) -> str:
@@ -217,9 +229,10 @@ def test_records_replayed_onto_an_inspection_they_do_not_fit_are_refused(stockto
 
 CHILD = textwrap.dedent("""
     import os, signal, sys, time
-    from moderate.journal import start
     from moderate.model import Answer
-    loaded, session, journal = start(sys.argv[1], "jb")
+    from moderate.workspace import Workspace
+    opened = Workspace.open(sys.argv[1], "jb")
+    loaded, session, journal = opened.loaded, opened.session, opened.journal
     signal.signal(signal.SIGHUP, lambda *_: (journal.close(), os._exit(129)))  # as the app's hang-up does
     cells = [(c.id, q) for c in loaded.inspection.cases if c.sample == "court"
              for q in ("2.2.1", "2.2.2", "2.2.3", "2.2.2.a", "2.2.2.b")]

@@ -12,6 +12,7 @@ from textual.widgets import Tabs
 
 from conftest import REPO, SAMPLES
 from moderate.screens.app import ModerateApp
+from moderate.workspace import Opening
 from moderate.screens.grid import CaseGrid
 from screen import screen_text
 
@@ -30,7 +31,7 @@ def header(app) -> str:
 async def test_moving_right_brings_every_case_wholly_into_view_in_every_sample(sample, size, tmp_path):
     path = tmp_path / sample
     shutil.copy(SAMPLES / sample, path)
-    app = ModerateApp(path, "jb", theme="textual-dark")
+    app = ModerateApp(Opening.of(path, "jb"), theme="textual-dark")
     async with app.run_test(size=size) as pilot:
         grid = app.screen.query_one(CaseGrid)
         for _ in range(app.screen.query_one(Tabs).tab_count):  # a tab for each sample with standards
@@ -49,7 +50,7 @@ async def test_moving_right_brings_every_case_wholly_into_view_in_every_sample(s
 def durham(tmp_path) -> ModerateApp:
     path = tmp_path / "durham.toml"
     shutil.copy(SAMPLES / "county-durham-2022.toml", path)
-    return ModerateApp(path, "jb", theme="textual-dark")
+    return ModerateApp(Opening.of(path, "jb"), theme="textual-dark")
 
 
 async def test_each_sample_keeps_its_own_cursor_and_scroll(tmp_path):
@@ -88,7 +89,7 @@ async def test_figures_columns_are_as_wide_as_their_figures_at_2000_cases(tmp_pa
         capture_output=True,
     )
     path.chmod(0o600)
-    async with ModerateApp(path, "jb", theme="textual-dark").run_test(size=(80, 24)) as pilot:
+    async with ModerateApp(Opening.of(path, "jb"), theme="textual-dark").run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         lines = [line for line in screen_text(pilot.app).splitlines() if re.search(r"….*\d+/\d+", line)]
         assert lines and all(re.search(r"… +\d{3,4}/\d{4}[? ] +\d+%", line) for line in lines), lines

@@ -281,10 +281,11 @@ def test_a_file_in_a_directory_the_user_cannot_write_is_refused_with_a_message(t
 
 FILL = """
 import os, resource, signal, sys
-from moderate import journal as journals
 from moderate.model import Answer
+from moderate.workspace import Workspace
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file size limit stands in for a full disk
-loaded, session, journal = journals.start(sys.argv[1], "alice")
+opened = Workspace.open(sys.argv[1], "alice")
+session, journal = opened.session, opened.journal
 resource.setrlimit(resource.RLIMIT_FSIZE, (os.fstat(journal._fd).st_size + 300,) * 2)
 for i in range(21):  # ends on "no", which C01 2.1.1 is not in the sample: unsaved
     session.set_answer("C01", "2.1.1", (Answer.NO, Answer.YES)[i % 2])

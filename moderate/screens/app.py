@@ -9,23 +9,34 @@ import threading
 import time
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import WorkerFailed
 
 from .. import words
-from ..journal import JournalInUse, pending
 from ..preferences import chosen_theme, keymap_file, keymap_text, remember_theme
-from ..reading import InspectionError, Loaded, load
 from ..replay import ReplayError
 from ..session import Session
 from ..shown import shown, shown_lines
-from ..storage import SaveError
-from ..workspace import LOCK_TIMEOUT, Cell, FileReplaced, Workspace
+from ..workspace import (
+    LOCK_TIMEOUT,
+    Cell,
+    Choices,
+    FileReplaced,
+    InspectionError,
+    Loaded,
+    Opening,
+    Saved,
+    SaveError,
+    Saving,
+    Theirs,
+    Workspace,
+)
 from .dialogs import AskText, ConfirmQuit, Detail, FileGone, ResolveConflicts, RestoreWork
 from .grid import CaseGrid
 from .keymap import check_keymap
@@ -50,6 +61,7 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 WATCH_SECONDS = 1.0
+_Result = TypeVar("_Result")
 
 
 def default_theme() -> str:
@@ -74,23 +86,22 @@ class ModerateApp(App[None]):
         Binding("escape", "stop_waiting", "Stop waiting", id="app.stop-waiting", priority=True, show=False),
     ]
 
-    def __init__(self, path: Path, user: str, theme: str | None = None, note: str | None = None) -> None:
-        """Opens the file at once, so that a broken or busy one is refused before the screen starts
-        (InspectionError; JournalInUse when this user has it open elsewhere)."""
+    def __init__(self, opening: Opening, theme: str | None = None, note: str | None = None) -> None:
+        """The file already opened (`Opening.of`), so that a broken or busy one was refused
+        before the app was made."""
         # Under NO_COLOR Textual strips colour with its NoColor filter only when the theme uses the
         # terminal's own colours at start-up; asking for them says so (otherwise it greys to black).
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
-        self.path = Path(path)
-        self.user = user
+        self.path = opening.path
         self.note = note  # something to tell the user once the screen is up
-        self.waiting = pending(self.path, user)  # unsaved work a crash left: asked about on mount
-        if self.waiting is not None and self.waiting.live:
-            raise JournalInUse(self.waiting)
-        self._workspace = Workspace.open(self.path, user) if self.waiting is None else None
-        if self.waiting is not None:
-            load(self.path)  # refuse a broken file now, not after the question
+        self.opening: Opening | None = opening if opening.waiting else None  # a crash's work: asked about on mount
+        self._workspace = opening.workspace
         self._keep_journal = True  # unless quitting cleanly: a signal or a crash keeps the work
         self._waiting_for: str | None = None  # whose save ours waits on, while it does
+        self._saving = False  # a save is under way (in a thread): keys go on meanwhile
+        self._save_again = False  # ctrl+s pressed during it: one more save once it ends
+        self._quit_after_save = False  # quit pressed during it: asked again once it ends
+        self._looking = False  # reading another's save (in a thread)
         self._journal_told = False
         self.register_theme(HIGH_CONTRAST)
         remembered = chosen_theme()
@@ -134,10 +145,11 @@ class ModerateApp(App[None]):
         loop = asyncio.get_running_loop()
         for number in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(number, self._hang_up, number)
-        if self.waiting is None:
+        if self.opening is None:
             self._begin()
         else:
-            self.push_screen(RestoreWork(self.waiting.summary), self._restore_or_not)
+            assert self.opening.waiting is not None
+            self.push_screen(RestoreWork(self.opening.waiting.summary), self._restore_or_not)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._theme_shown:
@@ -145,22 +157,21 @@ class ModerateApp(App[None]):
             remember_theme(theme.name)
 
     def _restore_or_not(self, choice: str | None) -> None:
-        found, self.waiting = self.waiting, None
-        if found is None:
+        opening, self.opening = self.opening, None
+        if opening is None or opening.waiting is None:
             return
         try:
             if choice == "restore":
-                self._workspace = Workspace.restore(found)
+                self._workspace = opening.restore()
             elif choice == "discard":
-                found.discard()
-                self._workspace = Workspace.open(self.path, self.user)
+                self._workspace = opening.discard()
             else:
                 self.exit()
                 return
         except (ReplayError, InspectionError) as error:
             self.exit(
                 message=f"moderate: cannot restore the unsaved work of {self.path}: {error}\n"
-                f"It is kept, untouched, in {found.target.parent}.",
+                f"It is kept, untouched, in {opening.waiting.target.parent}.",
                 return_code=2,
             )
             return
@@ -169,7 +180,6 @@ class ModerateApp(App[None]):
             self.notify("Unsaved work restored: save it with ctrl+s.", timeout=8)
 
     def _begin(self) -> None:
-        self._on_disk = self._stat()
         self.set_interval(WATCH_SECONDS, self._watch_disk)
         self.push_screen(ModerationScreen())
         if self.note:
@@ -195,42 +205,48 @@ class ModerateApp(App[None]):
 
     # ------------------------------------------------------------ others saving the same file
 
-    def _stat(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return st.st_mtime_ns, st.st_size, st.st_ino
-
     def _watch_disk(self) -> None:
-        """Notice within a second or two that someone else saved the file, and show their work."""
-        seen = self._stat()
-        if seen == self._on_disk:
-            return
-        self._on_disk = seen
-        if seen is None:
+        """Notice within a second or two that someone else saved the file (one stat), and show
+        their work: read and parsed in a thread, taken on the loop if ours is still clean."""
+        if self._saving or self._looking:
+            return  # a save notes what it wrote itself; a look already under way tells
+        news = self.workspace.moved()
+        if news == "gone":
             self.notify(
                 f"{self.path} has been deleted or moved away. Your work is still here: saving asks what to do.",
                 severity="error",
                 timeout=20,
             )
-            return
+        elif news is not None:
+            self._looking = True
+            self._read_theirs(self.workspace, clean=not self.session.dirty)
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _read_theirs(self, workspace: Workspace, clean: bool) -> None:
         try:
-            elsewhere = self.workspace.reload()
+            theirs = workspace.read_theirs(clean)
         except InspectionError as error:
-            self.notify(f"{self.path.name} changed on disk but cannot be read: {error.problems[0]}", severity="error")
-            return
-        if elsewhere is None:
-            if self.session.dirty and self.workspace.changed_on_disk():
-                self.notify(
-                    f"{self.path.name} was saved by someone else. Your unsaved work stays here and is "
-                    "merged with theirs when you save.",
-                    severity="warning",
-                    timeout=10,
-                )
-            return
-        self._replaced(elsewhere)
-        self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).", timeout=8)
+            self.call_from_thread(self._unreadable, error)
+        else:
+            self.call_from_thread(self._take_theirs, theirs)
+
+    def _unreadable(self, error: InspectionError) -> None:
+        self._looking = False
+        self.notify(f"{self.path.name} changed on disk but cannot be read: {error.problems[0]}", severity="error")
+
+    def _take_theirs(self, theirs: Theirs) -> None:
+        self._looking = False
+        elsewhere = self.workspace.take(theirs)
+        if elsewhere is not None:
+            self._replaced(elsewhere)
+            self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).", timeout=8)
+        elif theirs.differs and self.session.dirty:
+            self.notify(
+                f"{self.path.name} was saved by someone else. Your unsaved work stays here and is "
+                "merged with theirs when you save.",
+                severity="warning",
+                timeout=10,
+            )
 
     def _replaced(self, elsewhere: Iterable[Cell]) -> None:
         for screen in self.screen_stack:
@@ -247,9 +263,10 @@ class ModerateApp(App[None]):
             self._journal_told = True
             self.call_later(self._journal_failed, failure)
         unjournaled = " · ⚠ NOT JOURNALED: save now" if failure else ""
+        saving = " · saving…" if self._saving else ""
         return (
-            f"Score {overall.score}/{overall.max} · {words.overall(overall, which=False)}{unsaved}{unjournaled}"
-            f" — {shown(self.loaded.inspection.title)}"
+            f"Score {overall.score}/{overall.max} · {words.overall(overall, which=False)}{unsaved}{saving}{unjournaled}"
+            f" — {shown(self.workspace.loaded.inspection.title)}"
         )
 
     def _journal_failed(self, failure: str) -> None:
@@ -272,33 +289,62 @@ class ModerateApp(App[None]):
 
     # ------------------------------------------------------------ saving and quitting
 
-    @work(exclusive=True)
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
+        if self._saving:
+            self._save_again = True  # once more when this one ends: never two at once
+            self._show_status()
+        else:
+            self._save_now()
+
+    @work(group="save")
+    async def _save_now(self) -> None:
         await self.save()
 
     async def save(self) -> bool:
-        """Save, merging anyone else's save; asks about any answer both changed. True once saved."""
+        """Save, merging anyone else's save; asks about any answer both changed. True once saved.
+        The file work runs in a thread: keys go on meanwhile, and what they do is carried over,
+        unsaved. A ctrl+s meanwhile saves once more at the end; a quit meanwhile waits."""
+        if self._saving:
+            self._save_again = True
+            return False
+        self._saving = True
+        self._show_status()  # "saving…"
+        try:
+            saved = await self._save_once()
+            while saved and self._save_again and self.session.dirty:
+                self._save_again = False
+                saved = await self._save_once()
+        finally:
+            self._saving = self._save_again = False
+            self._show_status()
+        if self._quit_after_save:
+            self._quit_after_save = False
+            await self.action_quit()
+        return saved
+
+    async def _save_once(self) -> bool:
         comments = self.workspace.comments
+        saving = self.workspace.start_save()  # what there is now; what is done from here on stays unsaved
         if not await self._wait_for_others():
             return False
         give_up = time.monotonic() + 5  # whoever took the lock since we looked saves in well under that
         waiting = lambda holder: time.monotonic() < give_up  # noqa: E731
         try:
             try:
-                outcome = self.workspace.save(waiting=waiting)
+                outcome = await self._write(saving, waiting=waiting)
             except FileReplaced as gone:
                 choice = await self.push_screen_wait(FileGone(str(gone)))
                 if choice == "elsewhere":
                     await self._save_elsewhere()
                 if choice != "overwrite":
                     return False
-                outcome = self.workspace.save(waiting=waiting, overwrite=True)
+                outcome = await self._write(saving, waiting=waiting, overwrite=True)
             if outcome.conflicts:
                 choices = await self.push_screen_wait(ResolveConflicts(outcome.conflicts))
                 if choices is None:
                     self.notify("Not saved: the conflicts are still to resolve.", severity="warning")
                     return False
-                outcome = self.workspace.save(choices, waiting=waiting)
+                outcome = await self._write(saving, choices, waiting=waiting)
                 if outcome.conflicts:
                     self.notify("Not saved: someone saved again meanwhile. Save again to see their changes.", severity="warning")
                     return False
@@ -314,14 +360,38 @@ class ModerateApp(App[None]):
             self.notify(f"Not saved: {error}. Your work is still here and in the journal.", severity="error", timeout=20)
             await self._save_elsewhere()
             return False
-        self._on_disk = self._stat()
-        if outcome.elsewhere:
+        if outcome.replaced:
             self._replaced(outcome.elsewhere)
         self._show_status()
         merged = f", with {len(outcome.elsewhere)} answers saved by others merged in (marked ◆)" if outcome.elsewhere else ""
         dropped = f"; its comments (lines {', '.join(map(str, comments[:6]))}) were dropped" if comments else ""
-        self.notify(f"Saved {self.path.name}{merged}{dropped}.", severity="warning" if dropped else "information")
+        if outcome.behind:
+            after = "; what you did while it saved is kept here, unsaved, with all before it: save again to merge it"
+        elif outcome.kept:
+            after = "; what you did while it saved is kept, unsaved"
+        else:
+            after = ""
+        self.notify(f"Saved {self.path.name}{merged}{dropped}{after}.", severity="warning" if dropped else "information")
         return True
+
+    async def _write(
+        self,
+        saving: Saving,
+        choices: Choices | None = None,
+        waiting: Callable[[str], bool] | None = None,
+        overwrite: bool = False,
+    ) -> Saved:
+        """Write the save in a thread; what was saved taken back here, on the loop."""
+        result = await self._in_thread(partial(saving.write, choices, waiting, overwrite))
+        return self.workspace.finish_save(saving, result)
+
+    async def _in_thread(self, job: Callable[[], _Result]) -> _Result:
+        """Run file work in a thread worker, the loop free for keys meanwhile; its exception raised here."""
+        worker = self.run_worker(job, thread=True, group="file", exit_on_error=False)
+        try:
+            return await worker.wait()
+        except WorkerFailed as failed:
+            raise failed.error from None
 
     async def _wait_for_others(self) -> bool:
         """Wait, keys and signals alive, while someone else's save holds the file; False if the
@@ -368,13 +438,17 @@ class ModerateApp(App[None]):
         )
         if where:
             try:
-                self.workspace.save_copy(Path(where).expanduser())
+                await self._in_thread(partial(self.workspace.save_copy, Path(where).expanduser(), self.session.snapshot()))
             except OSError as error:
                 self.notify(f"The copy was not saved either: {error}", severity="error", timeout=20)
             else:
                 self.notify(f"A copy is saved at {where}; the original file is as it was.", timeout=10)
 
     async def action_quit(self) -> None:
+        if self._saving:
+            self._quit_after_save = True  # asked again once the save ends: quitting now would cut it short
+            self.notify("Quitting once the save ends…", timeout=3)
+            return
         if not self.session.dirty:
             self._keep_journal = False
             self.exit()
@@ -393,8 +467,7 @@ class ModerateApp(App[None]):
     @work
     async def _save_and_quit(self) -> None:
         if await self.save():
-            self._keep_journal = False
-            self.exit()
+            await self.action_quit()  # quits, unless something was done while it saved: asked again
 
     def _hang_up(self, number: int) -> None:
         """A dropped SSH connection (SIGHUP) or a kill (SIGTERM): the journal holds every change; leave cleanly."""

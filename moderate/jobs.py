@@ -1,0 +1,85 @@
+"""The file work a workspace hands off the event loop, and what it hands back: a save under
+way (`Saving`) and how it ended (`Saved`), another's save read (`Theirs`). Each is taken on
+the loop, done on any thread, and taken back on the loop by the `Workspace`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .journal import Journal
+from .merge import Conflict, Side
+from .model import Answer, Case, Inspection
+from .reading import Loaded
+from .session import Session
+from .storage import SaveResult, Waiting, save_merging
+
+Cell = tuple[str, str]  # (case id, question id)
+Choices = Mapping[Conflict, Side]  # a side chosen for each conflict of a merging save
+
+
+def changed_cells(before: tuple[Case, ...], after: tuple[Case, ...] | Session) -> set[Cell]:
+    """The answers that differ between two states of the same inspection."""
+    old = {c.id: c.answers for c in before}
+    new: Mapping[str, Mapping[str, Answer]] = after.answers if isinstance(after, Session) else {c.id: c.answers for c in after}
+    return {
+        (case, q)
+        for case, answers in new.items()
+        for q in answers.keys() | old.get(case, {}).keys()
+        if answers.get(q) != old.get(case, {}).get(q)
+    }
+
+
+@dataclass(frozen=True)
+class Saved:
+    conflicts: tuple[Conflict, ...] = ()  # nothing written: the user chooses a side for each
+    elsewhere: frozenset[Cell] = frozenset()  # answers someone else had saved, now merged in
+    replaced: bool = False  # the session is a new one (`Workspace.session`): redraw from it
+    kept: int = 0  # things done while the save ran: carried over, unsaved
+    behind: bool = False  # saved, but what was done meanwhile could not be carried onto it: all still unsaved here
+
+    @property
+    def saved(self) -> bool:
+        return not self.conflicts
+
+
+@dataclass(frozen=True)
+class Saving:
+    """One save under way: what the session was when the user saved, taken on the loop;
+    `write` may run on any thread, and again with a side chosen for each conflict."""
+
+    path: Path
+    base: Loaded  # the file as last read or written
+    ours: Inspection
+    author: tuple[str, dt.datetime]
+    journal: Journal
+    after: int  # the journal's records that `ours` holds: the ones after it are made meanwhile
+
+    def write(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> SaveResult:
+        """Save under the lock, merging anyone else's save since ours was read. With
+        conflicts nothing is written. A file deleted or replaced meanwhile is
+        `storage.FileReplaced` unless `overwrite`."""
+        return save_merging(
+            self.path,
+            self.base.text,
+            self.ours,
+            choices,
+            lambda text: self.journal.saving(text, self.after),
+            author=self.author,
+            base=self.base.inspection,
+            waiting=waiting,
+            overwrite=overwrite,
+        )
+
+
+@dataclass(frozen=True)
+class Theirs:
+    """The file as read off the loop, to be taken on it (`Workspace.take`)."""
+
+    against: Loaded  # ours when it was read
+    differs: bool  # someone else saved something else
+    loaded: Loaded | None = None  # theirs, if ours was clean
+    session: Session | None = None  # made from it, ready to go on from
+    elsewhere: frozenset[Cell] = frozenset()
