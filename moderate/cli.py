@@ -20,7 +20,7 @@ from .model import Case
 from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
 from .shown import doubts, shown
-from .session import ReasonRequired
+from .session import Change, ReasonRequired
 from .storage import SaveError, save, save_merging, write_text
 from .writing import comment_lines, dumps
 
@@ -359,7 +359,7 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
     except ReasonRequired as refused:
         print(f"moderate import: {args.file}: {refused}; give one with --reason. Nothing imported.", file=sys.stderr)
         return REFUSED
-    moderated = [c for c in changed if c.old is not None]
+    moderated = [c for c in changed.steps if isinstance(c, Change) and c.old is not None]
     if changed:
         outcome = workspace.save()
         if outcome.conflicts:
@@ -370,8 +370,8 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
             )
             return REFUSED
     print(
-        f"{args.file}: {len(changed)} answers set ({len(changed) - len(moderated)} first answers, "
-        f"{len(moderated)} changed), {len(given) - len(changed)} as they were"
+        f"{args.file}: {len(changed.steps)} answers set ({len(changed.steps) - len(moderated)} first answers, "
+        f"{len(moderated)} changed), {len(given) - len(changed.steps)} as they were"
     )
     return 0
 

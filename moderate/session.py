@@ -2,7 +2,8 @@
 
 The one mutable object in the core. Screens call its commands (set an answer, undo, record
 a decision); each command updates the per-question tally it touches and re-rates the one
-standard that owns the question, so a change costs the same at 5 cases or 2,000. The
+standard that owns the question, so a change costs the same at 5 cases or 2,000, and
+returns what it changed (`Changed`), so that the screens redraw that and no more. The
 ratings it exposes are the engine's immutable results; `snapshot()` gives the inspection
 to save.
 
@@ -92,6 +93,31 @@ class Decided:
 
 
 Step = Change | Marked | Rated | Decided  # what undo and redo take back and give again
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What a command changed, for whatever shows the session to redraw that and no more.
+    Empty (and false) when the command did nothing."""
+
+    steps: tuple[Step, ...] = ()  # what was done, taken back or given again (an imported table: each answer)
+    cells: frozenset[tuple[str, str]] = frozenset()  # answers (case, question) given, changed or cleared
+    questions: frozenset[str] = frozenset()  # whose figures were counted again
+    standards: frozenset[str] = frozenset()  # re-rated: their rating and flags, and so the overall score
+    cases: frozenset[str] = frozenset()  # whose moderated mark changed
+
+    def __bool__(self) -> bool:
+        return bool(self.steps)
+
+    @property
+    def step(self) -> Step | None:
+        """The one step a command other than an import took (None: it did nothing)."""
+        return self.steps[-1] if self.steps else None
+
+    @property
+    def overall(self) -> bool:
+        """Whether the overall score was counted again (it is, with any standard's rating)."""
+        return bool(self.standards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +213,11 @@ class Session:
         self._saved_discretion = len(self.discretion)  # likewise
         self.listener = listener
         self._batch: set[str] | None = None  # while `set_answers` runs: the questions to re-rate at its end
+        # What the command under way has changed so far: `_changed` returns it, and starts afresh.
+        self._cells: set[tuple[str, str]] = set()
+        self._questions: set[str] = set()
+        self._standards: set[str] = set()
+        self._cases: set[str] = set()
 
     # ------------------------------------------------------------ reading
 
@@ -272,9 +303,13 @@ class Session:
 
     # ------------------------------------------------------------ commands
 
-    def set_answer(self, case_id: str, question: str, answer: Answer | None, reason: str | None = None) -> Change | None:
-        """Give (or clear, with None) one case's answer; logged for moderation. None if unchanged.
+    def set_answer(self, case_id: str, question: str, answer: Answer | None, reason: str | None = None) -> Changed:
+        """Give (or clear, with None) one case's answer; logged for moderation. Nothing changed if it was so.
         ReasonRequired if the inspection asks why an answer already given is changed, and `reason` does not say."""
+        change = self._set_answer(case_id, question, answer, reason)
+        return self._changed(change) if change else self._changed()
+
+    def _set_answer(self, case_id: str, question: str, answer: Answer | None, reason: str | None) -> Change | None:
         old = self.answers[case_id].get(question)
         if old == answer:
             return None
@@ -289,21 +324,22 @@ class Session:
         self._report("answer", change, entry.at)
         return change
 
-    def set_answers(self, given: Iterable[tuple[str, str, Answer | None]], reason: str | None = None) -> list[Change]:
+    def set_answers(self, given: Iterable[tuple[str, str, Answer | None]], reason: str | None = None) -> Changed:
         """Many answers at once (an imported table): each a change as `set_answer` makes it, logged
         and undone one by one, but the figures are re-rated once at the end, not once per answer."""
         self._batch = set()
         try:
-            return [change for case, question, answer in given if (change := self.set_answer(case, question, answer, reason))]
+            changes = [change for case, question, answer in given if (change := self._set_answer(case, question, answer, reason))]
         finally:
             touched, self._batch = self._batch, None
             self._rate(touched)
+        return self._changed(*changes)
 
-    def give_reason(self, reason: str) -> Change | None:
+    def give_reason(self, reason: str) -> Changed:
         """Record why the last answer change was made (replacing any reason not yet saved)."""
         change = self.last_change
         if change is None:
-            return None
+            return self._changed()
         if not reason.strip() and self.needs_reason(change.old):
             raise ReasonRequired(f"{change.case} {change.question}: this inspection requires a reason for changing an answer")
         entry = replace(change.entry, reason=reason.strip() or None)
@@ -316,13 +352,13 @@ class Session:
             self._latest[entry.about] = entry
         given = self._undo[-1] = replace(change, entry=entry)
         self._report("reason", given, at)
-        return given
+        return self._changed(given)
 
-    def undo(self) -> Step | None:
+    def undo(self) -> Changed:
         """Take back the last change (an answer, a moderated mark, a rating, an unsaved panel
         decision), and its log entry (or log the reversal, once saved)."""
         if not self._undo:
-            return None
+            return self._changed()
         step = self._undo.pop()
         at = self.clock()
         if isinstance(step, Change):
@@ -336,11 +372,11 @@ class Session:
             self._unapply(step)
         self._redo.append(step)
         self._report("undo", step, at)
-        return step
+        return self._changed(step)
 
-    def redo(self) -> Step | None:
+    def redo(self) -> Changed:
         if not self._redo:
-            return None
+            return self._changed()
         step = self._redo.pop()
         if isinstance(step, Change):
             if step.old != step.new:
@@ -356,7 +392,7 @@ class Session:
             self._rerate(step.decision.standard)
         self._undo.append(step)
         self._report("redo", step)
-        return step
+        return self._changed(step)
 
     def _take_back(self, entry: ModerationEntry, at: dt.datetime) -> None:
         """The next save's log after an undo: a saved change taken back is logged as undone (a
@@ -390,12 +426,12 @@ class Session:
             del self.discretion[next(i for i, d in enumerate(self.discretion) if d is step.decision)]
             self._rerate(step.decision.standard)
 
-    def review(self, case_id: str, question: str, comment: str | None = None) -> Change | None:
+    def review(self, case_id: str, question: str, comment: str | None = None) -> Changed:
         """Record that a moderator reviewed an answer and agreed with it (logged `from = to`,
-        for dip sampling). None for an answer not yet given: there is nothing to agree with."""
+        for dip sampling). Nothing for an answer not yet given: there is nothing to agree with."""
         answer = self.answers[case_id].get(question)
         if answer is None:
-            return None
+            return self._changed()
         entry = ModerationEntry(
             case_id, question, answer.value, answer.value, self.user, self.clock(), (comment or "").strip() or None
         )
@@ -403,25 +439,26 @@ class Session:
         self._log_did(entry, answer.value)
         self._did(change)
         self._report("review", change, entry.at)
-        return change
+        return self._changed(change)
 
-    def mark_moderated(self, case_id: str) -> Case:
+    def mark_moderated(self, case_id: str) -> Changed:
         old = self.cases[case_id].moderated
         step = Marked(case_id, old, Moderated(self.user, self.clock()))
         self._set_mark(case_id, step.new)
         self._did(step)
         self._report("moderated", step, step.new.at)
-        return self.cases[case_id]
+        return self._changed(step)
 
     def _set_mark(self, case_id: str, mark: Moderated | None) -> None:
         self.cases[case_id] = replace(self.cases[case_id], moderated=mark)
         _track(self._unsaved_marks, case_id, mark != self._saved_marks[case_id])
+        self._cases.add(case_id)
 
     def _did(self, step: Step) -> None:
         self._undo.append(step)
         self._redo.clear()
 
-    def decide(self, standard_id: str, rating: str, reason: str) -> Decision:
+    def decide(self, standard_id: str, rating: str, reason: str) -> Changed:
         """Record the ratings panel's decision against the standard's current computed rating."""
         result = self.ratings.standards[standard_id]
         options = decision_options(result, self.framework)
@@ -439,18 +476,18 @@ class Session:
         decided = Decided(decision)
         self._did(decided)
         self._report("decide", decided, decision.at)
-        return decision
+        return self._changed(decided)
 
-    def rate_judgement(self, standard_id: str, rating: str, reason: str | None = None) -> Standard | None:
+    def rate_judgement(self, standard_id: str, rating: str, reason: str | None = None) -> Changed:
         """Give a judgement standard its rating (a band or "Not rated"), with why; logged with
-        the standard's id (a first rating too). None if unchanged."""
+        the standard's id (a first rating too). Nothing changed if it was so rated."""
         old = self.standards[standard_id]
         if not old.is_judgement:
             raise ValueError(f"{standard_id} takes its rating from its key questions")
         if rating not in (*(band.rating for band in self.framework.bands), NOT_RATED):
             raise ValueError(f"{rating!r} is not a rating of {self.framework.name}")
         if old.rating == rating:
-            return None
+            return self._changed()
         entry = ModerationEntry(
             "", "", old.rating or UNRATED, rating, self.user, self.clock(), (reason or "").strip() or None, standard=standard_id
         )
@@ -459,7 +496,7 @@ class Session:
         rated = Rated(standard_id, old.rating, rating, entry)
         self._did(rated)
         self._report("rate", rated, entry.at)
-        return self.standards[standard_id]
+        return self._changed(rated)
 
     def _set_rating(self, standard_id: str, rating: str | None) -> None:
         self.standards[standard_id] = replace(self.standards[standard_id], rating=rating)
@@ -525,6 +562,15 @@ class Session:
         if self.listener is not None:
             self.listener(Done(do, step, self.user, at or self.clock()))
 
+    def _changed(self, *steps: Step) -> Changed:
+        """What the command just done changed, gathered as it went; the next starts afresh."""
+        changed = Changed(
+            steps, frozenset(self._cells), frozenset(self._questions), frozenset(self._standards), frozenset(self._cases)
+        )
+        for gathered in (self._cells, self._questions, self._standards, self._cases):
+            gathered.clear()
+        return changed
+
     # ------------------------------------------------------------ recomputing
 
     def _apply(self, case_id: str, question: str, old: Answer | None, new: Answer | None) -> None:
@@ -533,6 +579,7 @@ class Session:
         else:
             self.answers[case_id][question] = new
         cell = (case_id, question)
+        self._cells.add(cell)
         _track(self.changed, cell, new != self._base.case(case_id).answers.get(question))
         _track(self._unsaved_cells, cell, new != self._saved_answers[case_id].get(question))
         standard_id, is_prompt = self._owner[question]
@@ -548,6 +595,7 @@ class Session:
         """Re-rate these questions' figures: each prompt, and each standard once."""
         prompts = dict(self.ratings.prompts) if any(self._owner[q][1] for q in questions) else None
         standards: set[str] = set()
+        self._questions |= questions
         for question in questions:
             standard_id, is_prompt = self._owner[question]
             if prompts is not None and is_prompt:
@@ -567,6 +615,7 @@ class Session:
         decision = standing_decision(self.discretion, standard_id)
         standards = dict(self.ratings.standards)
         standards[standard_id] = rate_standard(standard, figures, decision, self.framework)
+        self._standards.add(standard_id)
         self.ratings = Ratings(standards, self.ratings.prompts, rate_overall(standards.values(), self.framework))
 
 

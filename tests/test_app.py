@@ -15,6 +15,7 @@ from moderate.screens.app import ModerateApp
 from moderate.workspace import Opening
 from moderate.screens.dialogs import AskText, ConfirmQuit
 from moderate.screens.grid import CaseGrid
+from textual.widgets import DataTable
 from screen import screen_text
 
 
@@ -86,6 +87,49 @@ async def test_moderating_stockton_planning_into_another_band_updates_everything
         assert "Requires improvement → Good (panel)" in line_with(text, "2.2 Planning")
         assert "Score 32/36 · Outstanding" in text
         assert pilot.app.session.moderation == []
+
+
+async def test_an_answer_in_the_case_form_shows_at_once_in_the_form_the_grid_and_the_status_beneath(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        await pilot.press("f")
+        await pilot.pause()
+        form = pilot.app.screen.query_one(DataTable)
+        while form.coordinate_to_cell_key(form.cursor_coordinate).row_key.value != "2.2.2":
+            await pilot.press("down")
+        assert "✗" in form.get_row("2.2.2")
+        await pilot.press("y")
+        await pilot.pause()
+        assert "✓" in form.get_row("2.2.2")
+        text = screen_text(pilot.app)  # the form still open: the screen beneath shows through
+        assert "Score 32/36 · Outstanding · ● unsaved" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        row = line_with(text, "2.2.2 Does planning")
+        assert "6/8" in row and "75%" in row and "✓*" in row
+        assert "STALE panel decision" in line_with(text, "2.2 Planning")
+
+
+async def test_an_undo_in_the_panel_shows_in_the_panel_and_in_the_grid_beneath(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        await pilot.press("y", "P")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        planning = line_with(text, "2.2 Planning")
+        assert "STALE" in planning and "6/8" in planning and "● unsaved" in text
+        await pilot.press("u")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        planning = line_with(text, "2.2 Planning")
+        assert "STALE" not in planning and "Requires improvement  panel" in planning and "● unsaved" not in text
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "5/8" in line_with(text, "2.2.2 Does planning") and "63%" in line_with(text, "2.2.2 Does planning")
+        assert "Requires improvement → Good (panel)" in line_with(text, "2.2 Planning")
+        assert "● unsaved" not in text
 
 
 async def test_a_save_writes_the_change_and_its_moderation_entry(stockton):

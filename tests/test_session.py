@@ -10,7 +10,7 @@ from conftest import SAMPLES
 from moderate.model import UNANSWERED, Answer
 from moderate.reading import InspectionError, load, parse_text
 from moderate.replay import ReplayError, record_of, replay
-from moderate.session import ReasonRequired, Session
+from moderate.session import Changed, ReasonRequired, Session
 from moderate.storage import save
 from moderate.writing import dumps
 
@@ -87,7 +87,7 @@ def test_a_judgement_standard_is_rated_and_logged_with_its_standard(stockton, tm
     assert stockton.ratings.standards["1.2"].final.rating == "Good" and stockton.ratings.overall.score == 31
     entry = stockton.moderation[-1]
     assert (entry.standard, entry.case, entry.question, entry.from_, entry.to) == ("1.2", "", "", "Outstanding", "Good")
-    assert stockton.rate_judgement("1.2", "Good") is None
+    assert stockton.rate_judgement("1.2", "Good") == Changed()  # already so: nothing changed
     with pytest.raises(ValueError):
         stockton.rate_judgement("2.2", "Good")  # rated from its key questions
     with pytest.raises(ValueError):
@@ -164,7 +164,7 @@ def test_a_saved_panel_decision_is_not_undone(stockton):
     stockton.undo()  # the mark: the decision is in the file for good
     assert stockton.cases["C03"].moderated is None and len(stockton.discretion) == 2
     assert str(stockton.unsaved) == "1 moderated mark"
-    assert stockton.undo() is None
+    assert stockton.undo() == Changed()  # nothing left to undo
 
 
 def test_many_answers_at_once_rate_and_log_as_one_at_a_time_does():
@@ -176,7 +176,7 @@ def test_many_answers_at_once_rate_and_log_as_one_at_a_time_does():
     one, many = (Session(loaded.inspection, loaded.framework, "jb", clock=lambda: at) for _ in range(2))
     for case, question, answer in given:
         one.set_answer(case, question, answer, "moderated")
-    assert len(many.set_answers(given, "moderated")) == len(given)
+    assert len(many.set_answers(given, "moderated").steps) == len(given)
     assert many.ratings == one.ratings
     assert many.moderation == one.moderation
     assert many.unsaved == one.unsaved

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerFailed
@@ -21,7 +22,7 @@ from textual.worker import WorkerFailed
 from .. import words
 from ..preferences import chosen_theme, keymap_file, keymap_text, remember_theme
 from ..replay import ReplayError
-from ..session import Session
+from ..session import Changed, Session
 from ..shown import shown, shown_lines
 from ..workspace import (
     LOCK_TIMEOUT,
@@ -41,6 +42,7 @@ from .dialogs import AskText, ConfirmQuit, Detail, FileGone, ResolveConflicts, R
 from .grid import CaseGrid
 from .keymap import check_keymap
 from .log import LogScreen
+from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .moderation import GoTo, ModerationScreen
 from .panel import ChooseRating, PanelScreen
 
@@ -249,10 +251,20 @@ class ModerateApp(App[None]):
             )
 
     def _replaced(self, elsewhere: Iterable[Cell]) -> None:
+        cells = frozenset(elsewhere)
+        self._tell(lambda: SessionReplaced(cells))
+
+    def session_changed(self, changed: Changed) -> None:
+        """What a command on the session changed (as it returned it): every screen redraws that."""
+        if changed:
+            self._tell(lambda: SessionChanged(changed))
+
+    def _tell(self, message: Callable[[], Message]) -> None:
+        """Post a message to every screen that shows the session, beneath the top one too (each
+        its own message: posting marks it)."""
         for screen in self.screen_stack:
-            if hasattr(screen, "session_replaced"):
-                screen.session_replaced(set(elsewhere))
-        self._show_status()
+            if isinstance(screen, ShowsSession):
+                screen.post_message(message())
 
     def status(self) -> str:
         """The top line: the overall score first, so that a narrow terminal cuts only the title."""
@@ -283,9 +295,7 @@ class ModerateApp(App[None]):
         await self._save_elsewhere()
 
     def _show_status(self) -> None:
-        for screen in self.screen_stack:
-            if hasattr(screen, "refresh_status"):
-                screen.refresh_status()
+        self._tell(StatusChanged)
 
     # ------------------------------------------------------------ saving and quitting
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import getters
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,13 +14,14 @@ from textual.widgets import DataTable, Label
 from ..model import Answer
 from ..session import ReasonRequired
 from .grid import SYMBOLS
+from .messages import SessionChanged, SessionReplaced, ShowsSession
 from .plain import plain, plain_cell
 
 if TYPE_CHECKING:
     from .app import ModerateApp
 
 
-class CaseForm(ModalScreen[None]):
+class CaseForm(ModalScreen[None], ShowsSession):
     """Every question asked of one case (key questions, then their prompts), its answer beside it;
     `y` `n` `a` answer and move down, `x` clears."""
 
@@ -73,10 +74,26 @@ class CaseForm(ModalScreen[None]):
             return
         question = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         try:
-            self.app.session.set_answer(self.case_id, question, Answer(value) if value else None)
+            self.app.session_changed(self.app.session.set_answer(self.case_id, question, Answer(value) if value else None))
         except ReasonRequired:
             self.notify("This inspection asks a reason for every change: change a given answer in the grid.", severity="warning")
             return
-        table.update_cell(question, table.ordered_columns[1].key, self._symbol(question))
         if value:
             table.move_cursor(row=table.cursor_row + 1)
+
+    @on(SessionChanged)
+    def _session_changed(self, event: SessionChanged) -> None:
+        self._show_answers({question for case, question in event.changed.cells if case == self.case_id})
+
+    @on(SessionReplaced)
+    def _session_replaced(self) -> None:
+        self._show_answers(None)
+
+    def _show_answers(self, questions: set[str] | None) -> None:
+        """Show these questions' answers again (None: every question's)."""
+        table = self.query_one(DataTable)
+        column = table.ordered_columns[1].key
+        for row in table.ordered_rows:
+            question = str(row.key.value)
+            if questions is None or question in questions:
+                table.update_cell(question, column, self._symbol(question))

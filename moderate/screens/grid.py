@@ -27,7 +27,7 @@ from .. import words
 from ..filters import Filters, view
 from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
-from ..session import Session
+from ..session import Changed, Session
 from ..shown import shown
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
@@ -194,32 +194,37 @@ class CaseGrid(ScrollView, can_focus=True):
         column = self.cursor[1]
         return self.cases[column] if 0 <= column < len(self.cases) else None
 
-    def redraw(self, questions: set[str], cases: set[str] | None = None, cell: str | None = None) -> None:
-        """Repaint what these questions change: their figures, and their standard's line if it reads
-        differently now. With `cell` (the case whose answer changed) only that cell and the figures
-        are repainted, not the whole line: a few dozen bytes to the terminal, not hundreds.
-
-        A prompt's answer changes its own figures only; a key question's, its standard's rating
-        and flags too. Other key questions' lines show their own figures, unchanged.
-        """
-        standards = {self.session.standard_of(q).id for q in questions}
+    def redraw(self, changed: Changed) -> None:
+        """Repaint what a command changed: the answers' cells, the questions' figures, and the
+        standards' lines where they read differently now. A single answer repaints its cell and
+        its figures only, not the whole line: a few dozen bytes to the terminal, not hundreds."""
         width = self.scrollable_content_region.width
-        column = next((i for i, c in enumerate(self.cases) if c.id == cell), None)
+        columns = {c.id: i for i, c in enumerate(self.cases)} if changed.cells else {}
+        cells: dict[str, list[int]] = {}  # question -> the columns of its changed cells shown
+        for case, question in changed.cells:
+            if case in columns:
+                cells.setdefault(question, []).append(columns[case])
         for i, row in enumerate(self.rows):
-            if row.question in questions:
-                self._lines.pop(i, None)
-                if column is None:
-                    self.refresh_line(i + 1)
-                    continue
-                self._refresh_span(i, self._label_width, self._fixed_width)
+            if row.kind == STANDARD:
+                if row.standard in changed.standards:
+                    line = self._standard_line(i, width)
+                    if list(line) != list(self._shown_standards.get(i, ())):
+                        self.refresh_line(i + 1)
+                continue
+            spans = cells.get(row.question, [])
+            if not spans and row.question not in changed.questions:
+                continue
+            self._lines.pop(i, None)
+            if len(spans) > 1:
+                self.refresh_line(i + 1)
+                continue
+            self._refresh_span(i, self._label_width, self._fixed_width)
+            for column in spans:
                 x = self._fixed_width + (column - self.first_in_view) * self._cell_width
                 if self._fixed_width <= x < width:
                     self._refresh_span(i, x, x + self._cell_width)
-            elif row.kind == STANDARD and row.standard in standards:
-                line = self._standard_line(i, width)
-                if list(line) != list(self._shown_standards.get(i, ())):
-                    self.refresh_line(i + 1)
-        if cases:  # a case's header (moderated mark) changed
+        if changed.cases:  # a case's moderated mark, in the header
+            self.cases = [self.session.cases[c.id] for c in self.cases]
             self.refresh_line(0)
 
     def _refresh_span(self, row: int, start: int, end: int) -> None:
@@ -227,12 +232,6 @@ class CaseGrid(ScrollView, can_focus=True):
         y = row + 1 - round(self.scroll_y)
         if 0 < y < self.scrollable_content_region.height:
             self.refresh(Region(start, y, end - start, 1))
-
-    def redraw_standards(self) -> None:
-        """Repaint the standards' lines (never cached: ratings and flags change with decisions)."""
-        for i, row in enumerate(self.rows):
-            if row.kind == STANDARD:
-                self.refresh_line(i + 1)
 
     def on_resize(self) -> None:
         self._layout()

@@ -17,12 +17,13 @@ from .. import words
 from ..filters import Filters, Since
 from ..model import Answer, in_log
 from ..preferences import ADVANCES, chosen_advance, remember_advance
-from ..session import Change, Marked, Rated, ReasonRequired, Session, Step
+from ..session import Change, Changed, Marked, Rated, ReasonRequired, Session
 from .case_form import CaseForm
 from .dialogs import AskText, Detail, reason_dialog
 from .footer import FittingFooter
 from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
+from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import PanelScreen
 from .plain import as_markup, plain
 
@@ -74,7 +75,7 @@ class GoTo(Provider):
             yield DiscoveryHit(text, go, text=text, help=kind)
 
 
-class ModerationScreen(Screen[None]):
+class ModerationScreen(Screen[None], ShowsSession):
     BINDINGS = [
         Binding("y", "answer('yes')", "Yes", id="answer.yes"),
         Binding("n", "answer('no')", "No", id="answer.no"),
@@ -126,11 +127,21 @@ class ModerationScreen(Screen[None]):
     def session(self) -> Session:
         return self.app.session
 
-    def session_replaced(self, elsewhere: set[tuple[str, str]]) -> None:
+    @on(SessionChanged)
+    def _session_changed(self, event: SessionChanged) -> None:
+        self.grid.redraw(event.changed)
+        self.refresh_status()
+
+    @on(SessionReplaced)
+    def _session_replaced(self, event: SessionReplaced) -> None:
         """The file was reloaded: show the new session, marking what others changed."""
         self.grid.session = self.session
-        self.grid.elsewhere = elsewhere
+        self.grid.elsewhere = set(event.elsewhere)
         self.grid.show(self.grid.sample)
+        self.refresh_status()
+
+    @on(StatusChanged)
+    def _status_changed(self) -> None:
         self.refresh_status()
 
     def compose(self) -> ComposeResult:
@@ -164,10 +175,6 @@ class ModerationScreen(Screen[None]):
 
     def action_panel(self) -> None:
         self.app.push_screen(PanelScreen())
-
-    def on_screen_resume(self) -> None:
-        self.grid.redraw_standards()  # the panel's decisions change standards' lines
-        self.refresh_status()
 
     def action_next_sample(self) -> None:
         self.query_one(Tabs).action_next_tab()
@@ -231,15 +238,9 @@ class ModerationScreen(Screen[None]):
             self.ask_then_set(case, question, answer, required=False)
             return
         try:
-            self.changed(self.session.set_answer(case, question, answer))
+            self.app.session_changed(self.session.set_answer(case, question, answer))
         except ReasonRequired:  # the inspection asks why: nothing changes until it is told
             self.ask_then_set(case, question, answer, required=True)
-
-    def changed(self, change: Change | None) -> None:
-        """Redraw what one change touched: its lines, the status, the detail."""
-        if change is not None:
-            self.grid.redraw({change.question}, cell=change.case)
-        self.refresh_status()
 
     @work
     async def ask_then_set(self, case: str, question: str, answer: Answer | None, required: bool) -> None:
@@ -250,7 +251,7 @@ class ModerationScreen(Screen[None]):
             if required:
                 self.notify("Left as it was: this inspection requires a reason for changing an answer.", severity="warning")
             return
-        self.changed(self.session.set_answer(case, question, answer, reason))
+        self.app.session_changed(self.session.set_answer(case, question, answer, reason))
 
     @work
     async def ask_reason(self, change: Change) -> None:
@@ -258,8 +259,7 @@ class ModerationScreen(Screen[None]):
         required = self.session.needs_reason(change.old)
         reason = await self.app.push_screen_wait(reason_dialog(about, required, change.entry.reason or ""))
         if reason is not None and self.session.last_change is not None and self.session.last_change.entry is change.entry:
-            self.session.give_reason(reason)
-            self.refresh_status()
+            self.app.session_changed(self.session.give_reason(reason))
 
     @work
     async def action_review(self) -> None:
@@ -267,17 +267,17 @@ class ModerationScreen(Screen[None]):
         cell = self._cell()
         if cell is None:
             return
-        change = self.session.review(*cell)
-        if change is None:
+        reviewed = self.session.review(*cell)
+        change = reviewed.step
+        if not isinstance(change, Change):
             self.notify("No answer to agree with yet.", severity="warning")
             return
-        self.changed(change)
+        self.app.session_changed(reviewed)
         comment = await self.app.push_screen_wait(
             AskText(f"Reviewed {change.case} {change.question}: {change.entry.to}, agreed. Comment?", "Comment (optional)", False)
         )
         if comment and self.session.last_change is change:
-            self.session.give_reason(comment)
-            self.refresh_status()
+            self.app.session_changed(self.session.give_reason(comment))
 
     def action_reason(self) -> None:
         change = self.session.last_change
@@ -292,24 +292,22 @@ class ModerationScreen(Screen[None]):
     def action_redo(self) -> None:
         self._show(self.session.redo(), "Nothing to redo.", "Redone")
 
-    def _show(self, step: Step | None, otherwise: str, done: str) -> None:
+    def _show(self, changed: Changed, otherwise: str, done: str) -> None:
         """Bring an undone or redone change into view."""
+        step = changed.step
         if step is None:
             self.notify(otherwise)
             return
+        self.app.session_changed(changed)
         if isinstance(step, Change):
             self._go(step.case, step.question)
-            self.changed(step)
         elif isinstance(step, Marked):
             self._go(step.case)
-            self._marks_changed(step.case)
         else:
             what = (
                 f"the rating of {step.standard}" if isinstance(step, Rated) else f"the panel decision on {step.decision.standard}"
             )
             self.notify(f"{done}: {what}.")
-            self.grid.redraw_standards()
-            self.refresh_status()
 
     def _go(self, case_id: str | None = None, question: str | None = None, standard: str | None = None) -> None:
         """Move to a case, a question or a standard's line (or a case's cell on a question), in
@@ -342,14 +340,8 @@ class ModerationScreen(Screen[None]):
         case = self.grid.current_case
         if case is None:
             return
-        self.session.mark_moderated(case.id)
-        self._marks_changed(case.id)
+        self.app.session_changed(self.session.mark_moderated(case.id))
         self.notify(f"{case.id} marked moderated by {self.session.user} (u takes it back).")
-
-    def _marks_changed(self, case_id: str) -> None:
-        self.grid.cases = [self.session.cases[c.id] for c in self.grid.cases]
-        self.grid.redraw(set(), {case_id})
-        self.refresh_status()
 
     # ------------------------------------------------------------ moving
 
@@ -475,11 +467,7 @@ class ModerationScreen(Screen[None]):
     def action_case_form(self) -> None:
         case = self.grid.current_case
         if case is not None:
-            self.app.push_screen(CaseForm(case.id), lambda _: self.changed_lines())
-
-    def changed_lines(self) -> None:
-        self.grid.redraw({row.question for row in self.grid.rows if row.question})
-        self.refresh_status()
+            self.app.push_screen(CaseForm(case.id))
 
     def action_case_detail(self) -> None:
         case = self.grid.current_case

@@ -20,6 +20,7 @@ from ..shown import shown
 from .dialogs import AskText
 from .footer import FittingFooter
 from .grid import short_band
+from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .plain import plain, plain_cell
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class ChooseRating(ModalScreen[str | None]):
         self.dismiss(self.choices[event.option_index])
 
 
-class PanelScreen(Screen[None]):
+class PanelScreen(Screen[None], ShowsSession):
     BINDINGS = [
         Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
         Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
@@ -162,8 +163,20 @@ class PanelScreen(Screen[None]):
     def on_resize(self) -> None:
         self.rebuild()
 
-    def session_replaced(self, elsewhere: set[tuple[str, str]]) -> None:
+    @on(SessionChanged)
+    def _session_changed(self, event: SessionChanged) -> None:
+        if event.changed.standards:  # a standard's rating, flags or decision, and so the overall score
+            self.rebuild()
+        else:
+            self.refresh_status()
+
+    @on(SessionReplaced)
+    def _session_replaced(self) -> None:
         self.rebuild()
+
+    @on(StatusChanged)
+    def _status_changed(self) -> None:
+        self.refresh_status()
 
     def rebuild(self) -> None:
         """Redraw every standard from the session's ratings (a dozen rows: cheap, and only on change),
@@ -394,8 +407,7 @@ class PanelScreen(Screen[None]):
             AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True)
         )
         if reason:
-            self.session.decide(standard.id, rating, reason.strip())
-            self.rebuild()
+            self.app.session_changed(self.session.decide(standard.id, rating, reason.strip()))
 
     @work
     async def action_rate(self) -> None:
@@ -420,16 +432,17 @@ class PanelScreen(Screen[None]):
         )
         if reason is None:
             return
-        self.session.rate_judgement(standard.id, rating, reason)
-        self.rebuild()
+        self.app.session_changed(self.session.rate_judgement(standard.id, rating, reason))
 
     def action_undo(self) -> None:
-        self.notify("Undone." if self.session.undo() else "Nothing to undo.")
-        self.rebuild()
+        changed = self.session.undo()
+        self.notify("Undone." if changed else "Nothing to undo.")
+        self.app.session_changed(changed)
 
     def action_redo(self) -> None:
-        self.notify("Redone." if self.session.redo() else "Nothing to redo.")
-        self.rebuild()
+        changed = self.session.redo()
+        self.notify("Redone." if changed else "Nothing to redo.")
+        self.app.session_changed(changed)
 
     def action_presentation(self) -> None:
         self.large = not self.large
