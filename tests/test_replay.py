@@ -1,0 +1,171 @@
+"""Replaying what a session told its listener (the journal's records) gives back the session
+exactly, undo history and all, across a save; records that no longer fit the file are refused,
+saying which and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from conftest import SAMPLES
+from moderate.model import Answer, Inspection
+from moderate.reading import load
+from moderate.replay import Record, ReplayError, history, record_of, replay
+from moderate.session import Done, Session
+
+STOCKTON = load(SAMPLES / "stockton-on-tees-2021.toml")
+
+
+def _clock():
+    times = iter(dt.datetime(2026, 11, 23, 9, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=s) for s in range(10_000))
+    return lambda: next(times)
+
+
+def _told(session: Session) -> list[Record]:
+    told: list[Record] = []
+    session.listener = lambda done: told.append(record_of(done))
+    return told
+
+
+def _replayed(base: Inspection, records: list[Record]) -> Session:
+    """A fresh session on `base`, as another user on a later clock, with the records replayed:
+    through JSON, as the journal keeps them."""
+    again: list[Done] = []
+    later = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    session = Session(base, STOCKTON.framework, "someone else", clock=lambda: later, listener=again.append)
+    replay(session, json.loads(json.dumps(records)))
+    assert again == []  # not told again
+    assert (session.user, session.clock(), session.listener) == ("someone else", later, again.append)  # given back
+    return session
+
+
+def _same(replayed: Session, session: Session) -> None:
+    assert replayed.snapshot() == session.snapshot()
+    assert replayed.ratings == session.ratings
+    assert replayed.unsaved == session.unsaved and replayed.unsaved_cells == session.unsaved_cells
+
+
+def _no_on(session: Session, question: str, skip: int = 0) -> str:
+    return [c for c, answers in session.answers.items() if answers.get(question) == Answer.NO][skip]
+
+
+def _every_command(session: Session) -> None:
+    first, second = _no_on(session, "2.2.2"), _no_on(session, "2.2.2", 1)
+    session.set_answer(first, "2.2.2", Answer.YES, "Plan found")
+    session.set_answer(second, "2.2.2", None)
+    session.give_reason("Wrong case")
+    session.set_answer(first, "2.2.2.a", Answer.NA)
+    session.review(first, "2.1.1", "Agreed")
+    session.mark_moderated("C03")
+    session.mark_moderated("C03")
+    session.rate_judgement("1.2", "Good", "New evidence")
+    session.decide("2.2", "Requires improvement", "Keep the computed rating")
+    session.undo()  # the decision
+    session.redo()
+    session.undo()
+    session.undo()  # the rating
+    session.undo()  # a mark
+    session.undo()  # the review
+    session.redo()
+    session.redo()
+    session.rate_judgement("1.3", "Not rated")
+
+
+def test_replaying_every_command_gives_back_the_session():
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=_clock())
+    told = _told(session)
+    _every_command(session)
+    replayed = _replayed(STOCKTON.inspection, told)
+    _same(replayed, session)
+    assert replayed.changed == session.changed
+
+
+def test_work_after_a_save_replays_onto_the_saved_file_with_its_undo_history():
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=_clock())
+    told = _told(session)
+    _every_command(session)
+    session.undo()  # a change left to redo after the save
+    session.mark_saved()  # as the journal does: start afresh from the saved file, with the history
+    saved = session.snapshot()
+    told[:] = [history(session)]
+    session.undo()  # past the save
+    session.give_reason("Not needed after all")
+    session.undo()
+    session.redo()
+    session.redo()
+    case = _no_on(session, "2.1.1")
+    session.set_answer(case, "2.1.1", Answer.YES)
+    replayed = _replayed(saved, told)
+    _same(replayed, session)
+    later = dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc)
+    session.clock = replayed.clock = lambda: later  # the moderator carries on, restored
+    replayed.user = session.user
+    while session.undo():  # and each undo afterwards takes back the same
+        assert replayed.undo() is not None
+        _same(replayed, session)
+    assert replayed.undo() is None
+
+
+def test_a_session_with_nothing_done_has_no_history():
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=_clock())
+    assert history(session) is None
+    session.mark_moderated("C03")
+    session.undo()
+    assert history(session) is not None  # a redo is history too
+
+
+def _refused(records: list[Record], match: str) -> None:
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "ak")
+    with pytest.raises(ReplayError, match=match):
+        replay(session, records)
+
+
+def _records(commands) -> list[Record]:
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=_clock())
+    told = _told(session)
+    commands(session)
+    return told
+
+
+def test_records_that_no_longer_fit_the_file_are_refused_saying_which_and_why():
+    case = _no_on(Session(STOCKTON.inspection, STOCKTON.framework, "jb"), "2.2.2")
+
+    def change(session):
+        session.set_answer(case, "2.2.2", Answer.YES, "Plan found")
+
+    changed = _records(change)
+    _refused(changed * 2, rf"record 2 \(answer\): {case} 2.2.2 is no longer no")
+    reason = _records(lambda s: (change(s), s.give_reason("why")))[-1]
+    _refused([reason], rf"record 1 \(reason\): the last change is not to {case} 2.2.2")
+    _refused([*changed, {**reason, "question": "2.2.1"}], rf"record 2 \(reason\): the last change is not to {case} 2.2.1")
+    undo = _records(lambda s: (change(s), s.undo()))[-1]
+    _refused([undo], rf"record 1 \(undo\): the last change is not {case} 2.2.2")
+    _refused([*changed, {**undo, "new": "n/a"}], r"record 2 \(undo\): the last change is not")
+    redo = _records(lambda s: (change(s), s.undo(), s.redo()))[-1]
+    _refused([*changed, redo], rf"record 2 \(redo\): the change to redo is not {case} 2.2.2")
+    review = _records(lambda s: s.review(case, "2.2.2", "Agreed"))
+    _refused(changed + review, rf"record 2 \(review\): {case} 2.2.2 is no longer no")
+    decide = _records(lambda s: s.decide("2.2", "Requires improvement", "kept"))
+    _refused(changed + decide, r"record 2 \(decide\): 2.2 is no longer computed Requires improvement")
+    _refused([{**decide[0], "standard": "1.2"}], r"record 1 \(decide\): 1.2 is no longer computed Requires improvement")
+    rate = _records(lambda s: s.rate_judgement("1.2", "Good"))
+    _refused(rate * 2, r"record 2 \(rate\): 1.2 is no longer rated Outstanding")
+    _refused([{**rate[0], "old": None}], r"record 1 \(rate\): 1.2 is no longer rated unanswered")
+    _refused([{**rate[0], "do": "paint"}], r"record 1 \(paint\): cannot be applied \(KeyError: 'paint'\)")
+    _refused([{**changed[0], "at": "yesterday"}], r"record 1 \(answer\): cannot be applied \(ValueError: ")
+
+
+def test_an_undo_or_redo_fits_only_the_step_it_was_made_for():
+    case = _no_on(Session(STOCKTON.inspection, STOCKTON.framework, "jb"), "2.2.2")
+    marked = _records(lambda s: (s.mark_moderated("C03"), s.undo(), s.redo()))
+    _refused([marked[0], {**marked[1], "case": "C04"}], r"record 2 \(undo\): the last change is not C04")
+    _refused([marked[0], {**marked[1], "step": "rate"}], r"record 2 \(undo\): the last change is not C03")
+    _refused([marked[0], marked[1], {**marked[2], "step": None}], r"record 3 \(redo\): the change to redo is not C03")
+    rated = _records(lambda s: (s.rate_judgement("1.2", "Good"), s.undo()))
+    _refused([rated[0], {**rated[1], "new": "Inadequate"}], r"record 2 \(undo\): the last change is not 1.2")
+    decided = _records(lambda s: (s.decide("2.2", "Requires improvement", "kept"), s.undo()))
+    _refused([decided[0], {**decided[1], "rating": "Good"}], r"record 2 \(undo\): the last change is not 2.2")
+    answered = _records(lambda s: (s.set_answer(case, "2.2.2", Answer.YES), s.undo()))
+    _refused([answered[0], {**answered[1], "old": "yes"}], rf"record 2 \(undo\): the last change is not {case} 2.2.2")
