@@ -103,9 +103,9 @@ def test_work_after_a_save_replays_onto_the_saved_file_with_its_undo_history():
     session.clock = replayed.clock = lambda: later  # the moderator carries on, restored
     replayed.user = session.user
     while session.undo():  # and each undo afterwards takes back the same
-        assert replayed.undo() is not None
+        assert replayed.undo()
         _same(replayed, session)
-    assert replayed.undo() is None
+    assert not replayed.undo()
 
 
 def test_a_session_with_nothing_done_has_no_history():

@@ -85,7 +85,7 @@ def test_undo_and_redo_give_back_exactly_the_figures_they_had(session):
 
 def test_a_saved_file_keeps_the_judgement_ratings_and_panel_decisions_made(session):
     session.rate_judgement("1.2", "Good", "  Leadership changed  ")
-    decision = session.decide("2.2", "Requires improvement", "Keep the computed rating")
+    decision = session.decide("2.2", "Requires improvement", "Keep the computed rating").step.decision
     assert (decision.standard, decision.computed, decision.rating, decision.by, decision.at, decision.reason) == (
         "2.2",
         "Requires improvement",
@@ -178,9 +178,9 @@ def test_times_are_whole_seconds_in_utc():
 
 def test_a_reason_given_replaces_the_last_and_an_empty_one_takes_it_away(session):
     case = _a_no_on(session, "2.2.2")
-    assert session.give_reason("nothing to give it to") is None
+    assert not session.give_reason("nothing to give it to")
     session.set_answer(case, "2.2.2", Answer.YES, "first thoughts")
-    given = session.give_reason("  Plan found on file ")
+    given = session.give_reason("  Plan found on file ").step
     assert given.entry.reason == "Plan found on file" and given is session.last_change
     assert _log(session) == [(case, "2.2.2", "no", "yes", "jb", at(0), "Plan found on file")]
     session.give_reason("   ")
@@ -222,7 +222,7 @@ def test_a_reason_cannot_be_taken_away_where_reasons_are_required():
 
 def test_a_review_that_agrees_is_logged_from_equal_to_and_saved(session):
     case = _a_no_on(session, "2.2.2")
-    reviewed = session.review(case, "2.2.2", "  Agreed: no plan on file ")
+    reviewed = session.review(case, "2.2.2", "  Agreed: no plan on file ").step
     assert (reviewed.case, reviewed.question, reviewed.old, reviewed.new) == (case, "2.2.2", Answer.NO, Answer.NO)
     assert _log(session) == [(case, "2.2.2", "no", "no", "jb", at(0), "Agreed: no plan on file")]
     assert str(session.unsaved) == "1 reason, 1 review" and session.dirty and not session.unsaved_cells
@@ -234,8 +234,8 @@ def test_a_review_that_agrees_is_logged_from_equal_to_and_saved(session):
 
 def test_a_review_of_an_answer_not_given_is_nothing():
     session = _session(_without_answer("C03", "2.2.2"))
-    assert session.review("C03", "2.2.2", "agreed") is None
-    assert not session.dirty and session.undo() is None
+    assert not session.review("C03", "2.2.2", "agreed")
+    assert not session.dirty and not session.undo()
 
 
 def test_a_review_undone_leaves_nothing_and_redone_is_logged_again(session):
@@ -276,7 +276,7 @@ def test_a_saved_change_undone_is_logged_as_undone_by_whom_and_when(session):
         (case, "2.2.2", "no", "yes", "jb", at(0), "Plan found"),
         (case, "2.2.2", "yes", "no", "jb", at(1), "undone"),
     ]
-    assert session.undo() is None
+    assert not session.undo()
 
 
 def test_a_change_after_a_save_undone_leaves_nothing_to_save(session):
@@ -331,7 +331,7 @@ def test_a_saved_judgement_rating_undone_is_logged_back_to_what_it_was(session):
 
 
 def test_a_panel_decision_undone_and_redone_counts_again(session):
-    decision = session.decide("2.2", "Requires improvement", "Keep the computed rating")
+    decision = session.decide("2.2", "Requires improvement", "Keep the computed rating").step.decision
     session.undo()
     assert session.ratings.standards["2.2"].final.rating == "Good"
     session.redo()
@@ -347,8 +347,8 @@ def test_a_change_undone_before_a_save_is_still_redone_after_it_but_not_a_panel_
     session.set_answer(case, "2.2.2", Answer.YES)
     session.undo()
     session.mark_saved()
-    assert session.redo().new == Answer.YES
-    assert session.redo() is None
+    assert session.redo().step.new == Answer.YES
+    assert not session.redo()
 
 
 # ---------------------------------------------------------------- marks, ratings, decisions
