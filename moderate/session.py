@@ -178,7 +178,10 @@ class Session:
         self.reasons_required = inspection.reasons_required
         self.standards: dict[str, Standard] = {s.id: s for s in inspection.standards}
         self.cases: dict[str, Case] = {c.id: c for c in inspection.cases}
-        self.answers: dict[str, dict[str, Answer]] = {c.id: dict(c.answers) for c in inspection.cases}
+        # The file's own answers, shared until a case's first change copies them (a copy of
+        # every case's answers up front was 1.6 KB a case)
+        self.answers: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in inspection.cases}
+        self._copied: dict[str, dict[str, Answer]] = {}  # the cases' answers this session owns
         self._log: list[ModerationEntry] = list(inspection.moderation)  # as saved
         self._logged = _logged_in(self._log)  # what has entries already: given again, it is not a first answer
         # Since the last save, for each answer (or rating) changed or reviewed: its value then,
@@ -508,7 +511,7 @@ class Session:
     def snapshot(self) -> Inspection:
         """The inspection as it now stands, ready to write."""
         cases = tuple(  # the answers copied: the snapshot must not change as the session goes on
-            replace(case, answers=dict(self.answers[case.id])) if self.answers[case.id] != case.answers else case
+            case if _same(self.answers[case.id], case.answers) else replace(case, answers=dict(self.answers[case.id]))
             for case in self.cases.values()
         )
         return replace(
@@ -525,7 +528,9 @@ class Session:
         self._logged = _logged_in(self._log)
         self._was.clear()
         self._latest.clear()
-        self._saved_answers = {case: dict(answers) for case, answers in self.answers.items()}
+        # the answers as they stand, shared: a case changed from now on copies its own again
+        self._saved_answers = dict(self.answers)
+        self._copied.clear()
         self._saved_marks = {c.id: c.moderated for c in self.cases.values()}
         self._saved_ratings = {s.id: s.rating for s in self.standards.values()}
         self._unsaved_cells.clear()
@@ -574,10 +579,14 @@ class Session:
     # ------------------------------------------------------------ recomputing
 
     def _apply(self, case_id: str, question: str, old: Answer | None, new: Answer | None) -> None:
+        answers = self._copied.get(case_id)
+        if answers is None:
+            answers = self._copied[case_id] = dict(self.answers[case_id])
+            self.answers[case_id] = answers
         if new is None:
-            del self.answers[case_id][question]
+            del answers[question]
         else:
-            self.answers[case_id][question] = new
+            answers[question] = new
         cell = (case_id, question)
         self._cells.add(cell)
         _track(self.changed, cell, new != self._base.case(case_id).answers.get(question))
@@ -620,6 +629,10 @@ class Session:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _same(these: Mapping[str, Answer], those: Mapping[str, Answer]) -> bool:
+    return these is those or these == those
 
 
 def _logged_in(log: Iterable[ModerationEntry]) -> set[Logged]:

@@ -192,3 +192,77 @@ def test_bare_moderate_opens_a_private_copy_of_the_sample_and_never_the_package(
     assert copy.parent == tmp_path / "moderate" and str(copy) in note
     assert copy.read_bytes() == (SAMPLES / "stockton-on-tees-2021.toml").read_bytes()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600 and stat.S_IMODE(copy.parent.stat().st_mode) == 0o700
+
+
+STOCKTON = SAMPLES / "stockton-on-tees-2021.toml"
+
+
+def _with(text: str, before: str, insert: str) -> str:
+    """`text` with `insert` put before the first line that is `before`."""
+    at = text.index(f"\n{before}\n") + 1
+    return text[:at] + insert + text[at:]
+
+
+def _tricky() -> dict[str, str]:
+    text = STOCKTON.read_text()
+    last = text.rindex("\n[[cases]]\n") + 1
+    second = text.index("\n[[cases]]\n", text.index("\n[[cases]]\n") + 1) + 1
+    return {
+        "as written": text,
+        "a [[cases]] line inside a multi-line string in the head": _with(
+            text, "[samples]", 'note = """\n[[cases]]\nid = "X"\n"""\n'
+        ),
+        "a [[cases]] line inside a literal multi-line string of a case": text[:last]
+        + text[last:].replace('sample = "', "note = '''\n[[cases]]\nid = \"X\"\n'''\nsample = \"", 1),
+        "a [[cases]] line inside a multi-line string of a case between others": text[:second]
+        + text[second:].replace('sample = "', 'notes = """\n[[cases]]\nid = "X"\n"""\nsample = "', 1),
+        "cases declared before any table": "cases = []\n" + text,
+        "a log in the head and after the cases": _with(text, "[samples]", '[[discretion]]\nstandard = "x"\n'),
+        "a log between two cases": text[:second] + '[[moderation]]\ncase = "C01"\n' + text[second:],
+        "a table of the last case after the logs": text + "\n[cases.notes]\nseen = true\n",
+        "a table of the last case twice": text + '\n[cases.answers]\n"2.2.1" = "no"\n',
+        "a case's key twice": text[:last] + text[last:].replace('sample = "', 'sample = "x"\nsample = "', 1),
+        "a case's key twice between others": text[:second] + text[second:].replace('sample = "', 'sample = "x"\nsample = "', 1),
+        "an answer that is not yes, no or n/a": text[:second] + text[second:].replace('= "yes"', '= "maybe"', 1),
+        "an answer to another sample's question": text[:second]
+        + text[second:].replace("[cases.answers]\n", '[cases.answers]\n"3.1.1" = "yes"\n', 1),
+        "a header not written as we write it": text[:second] + text[second:].replace("[[cases]]\n", "[[ cases ]]\n", 1),
+        "windows line ends": text.replace("\n", "\r\n"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_tricky()))
+def test_a_file_read_case_by_case_means_what_it_means_read_whole(name):
+    # The reader parses a big file one [[cases]] line at a time; that may never accept a
+    # file the whole text refuses, nor read one differently, nor say why in other words.
+    import tomllib
+
+    from moderate.reading import InspectionError, from_document, parse_text
+
+    text = _tricky()[name]
+    try:
+        whole = from_document(tomllib.loads(text))
+    except tomllib.TOMLDecodeError:
+        with pytest.raises(InspectionError):
+            parse_text(text)
+    except InspectionError as refused:
+        with pytest.raises(InspectionError) as by_case:
+            parse_text(text)
+        assert by_case.value.problems == refused.problems
+    else:
+        read = parse_text(text).inspection
+        assert read == whole[0]
+        assert [dict(c.answers) for c in read.cases] == [dict(c.answers) for c in whole[0].cases]
+        assert [list(c.answers) for c in read.cases] == [list(c.answers) for c in whole[0].cases]
+
+
+def test_a_cases_answers_read_as_the_file_gives_them():
+    case = load(STOCKTON).inspection.cases[0]
+    given = dict(case.answers)
+    assert given and all(isinstance(a, Answer) for a in given.values())
+    assert case.answers == given and given == case.answers and len(case.answers) == len(given)
+    question = next(iter(given))
+    assert case.answers[question] == given[question] and question in case.answers
+    assert case.answers.get("no such question") is None and "no such question" not in case.answers
+    with pytest.raises(KeyError):
+        case.answers["no such question"]
