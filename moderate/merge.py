@@ -370,7 +370,7 @@ def _log(
     change on both sides), and where ours stands they start from theirs' value. An answer
     ours gave where ours saw none (data entry, so not logged) that moves one theirs' log
     speaks of is logged for `author`, so that the log still ends where the file does."""
-    values = [_logged_values(side) for side in (base, theirs, merged)]
+    values = [_Logged(side) for side in (base, theirs, merged)]
     started: set[tuple[str | None, str]] = set()
     kept = []
     for entry in _new(ours.moderation, Counter(map(_record, theirs.moderation))):
@@ -387,33 +387,58 @@ def _log(
                     continue
         kept.append(entry)
     if author is not None:
-        spoken = {e.about for e in (*theirs.moderation, *kept)}
         on_disk, merged_values = values[1], values[2]
-        for key in dict.fromkeys([*merged_values, *on_disk]):
-            if key in spoken and merged_values.get(key) != on_disk.get(key) and all(e.about != key for e in kept):
-                case, item = key
-                blank = UNRATED if case is None else UNANSWERED
-                kept.append(
-                    ModerationEntry(
-                        case or "",
-                        item if case else "",
-                        on_disk.get(key, blank),
-                        merged_values.get(key, blank),
-                        *author,
-                        standard=None if case else item,
-                    )
+        about = {e.about for e in kept}
+        # Only what a log speaks of can need an entry: looked up one by one, not every answer
+        # of every case (a second and more at 2,000 cases, and in C, keys waiting behind it).
+        spoken = {e.about for e in theirs.moderation} - about
+        differ = [key for key in spoken if merged_values.get(key) != on_disk.get(key)]
+        for key in sorted(differ, key=lambda key: _order(merged_values, on_disk, key)):
+            case, item = key
+            blank = UNRATED if case is None else UNANSWERED
+            kept.append(
+                ModerationEntry(
+                    case or "",
+                    item if case else "",
+                    on_disk.get(key) or blank,
+                    merged_values.get(key) or blank,
+                    *author,
+                    standard=None if case else item,
                 )
+            )
     return (*theirs.moderation, *kept)
 
 
-def _logged_values(inspection: Inspection) -> dict[tuple[str | None, str], str]:
-    """Each answer and judgement rating as the log writes it (absent: unanswered or unrated)."""
-    values: dict[tuple[str | None, str], str] = {
-        (None, s.id): s.rating for s in inspection.standards if s.is_judgement and s.rating is not None
-    }
-    for case in inspection.cases:
-        values.update(((case.id, q), answer.value) for q, answer in case.answers.items())
-    return values
+def _order(merged: _Logged, on_disk: _Logged, key: tuple[str | None, str]) -> tuple[int, ...]:
+    """The merge's answers and ratings in their order, then those only on disk."""
+    place = merged.place(key)
+    return (0, *place) if place else (1, *on_disk.place(key))
+
+
+class _Logged:
+    """Each answer and judgement rating as the log writes it (None: unanswered or unrated), one at a time."""
+
+    def __init__(self, inspection: Inspection):
+        self.ratings = {s.id: s.rating for s in inspection.standards if s.is_judgement and s.rating is not None}
+        self.cases = {c.id: (i, c.answers) for i, c in enumerate(inspection.cases)}
+
+    def get(self, key: tuple[str | None, str]) -> str | None:
+        case, item = key
+        if case is None:
+            return self.ratings.get(item)
+        answer = self.cases[case][1].get(item) if case in self.cases else None
+        return None if answer is None else answer.value
+
+    def place(self, key: tuple[str | None, str]) -> tuple[int, ...]:
+        """Where the key stands among all of them (the ratings first, then each case's answers
+        in order), if it has a value (else empty): the order entries are logged in."""
+        if self.get(key) is None:
+            return ()
+        case, item = key
+        if case is None:
+            return (0, list(self.ratings).index(item))
+        index, answers = self.cases[case]
+        return (1, index, list(answers).index(item))
 
 
 def _unlogged(value: str | None, entry: ModerationEntry) -> str:
