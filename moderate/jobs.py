@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
-from .journal import Journal
+from .journal import Fresh, Journal
 from .merge import Conflict, Side
 from .model import Answer, Case, Inspection
 from .reading import Loaded
@@ -46,6 +46,17 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class Written:
+    """A save done, and what the loop goes on from, made beside it: a session of what was
+    saved (when the session cannot simply mark its own saved) and a journal started afresh."""
+
+    result: SaveResult
+    session: Session | None = None  # None with conflicts
+    elsewhere: frozenset[Cell] = frozenset()  # answers others saved, merged in
+    journal: Fresh | None = None  # None: it could not be made here (a full disk, say): made on the loop, or said why
+
+
+@dataclass(frozen=True)
 class Saving:
     """One save under way: what the session was when the user saved, taken on the loop;
     `write` may run on any thread, and again with a side chosen for each conflict."""
@@ -54,14 +65,16 @@ class Saving:
     base: Loaded  # the file as last read or written
     ours: Inspection
     author: tuple[str, dt.datetime]
+    clock: Callable[[], dt.datetime]
     journal: Journal
     after: int  # the journal's records that `ours` holds: the ones after it are made meanwhile
 
-    def write(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> SaveResult:
+    def write(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> Written:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written. A file deleted or replaced meanwhile is
-        `storage.FileReplaced` unless `overwrite`."""
-        return save_merging(
+        `storage.FileReplaced` unless `overwrite`. The session and journal to go on from are
+        made here too, off the loop (the session is not used when it marks its own saved)."""
+        result = save_merging(
             self.path,
             self.base.text,
             self.ours,
@@ -72,6 +85,15 @@ class Saving:
             waiting=waiting,
             overwrite=overwrite,
         )
+        if result.conflicts:
+            return Written(result)
+        session = Session(result.inspection, self.base.framework, self.author[0], self.clock)
+        elsewhere = changed_cells(self.ours.cases, result.inspection.cases) if result.merged else set()
+        try:
+            journal = self.journal.prepare(result.text)
+        except OSError:
+            journal = None
+        return Written(result, session, frozenset(elsewhere), journal)
 
 
 @dataclass(frozen=True)
@@ -83,3 +105,9 @@ class Theirs:
     loaded: Loaded | None = None  # theirs, if ours was clean
     session: Session | None = None  # made from it, ready to go on from
     elsewhere: frozenset[Cell] = frozenset()
+    journal: Fresh | None = None  # started afresh from theirs
+
+    def drop(self) -> None:
+        """Not taken after all."""
+        if self.journal is not None:
+            self.journal.drop()

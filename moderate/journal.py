@@ -55,6 +55,15 @@ def _line(record: Record) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
+def _json_text(text: str) -> str:
+    """`text` as a JSON string, encoded a piece at a time: in one call, a large file's text held
+    the GIL for tens of milliseconds, and the screen's thread with it."""
+    return '"' + "".join(json.dumps(text[i : i + _PIECE], ensure_ascii=False)[1:-1] for i in range(0, len(text), _PIECE)) + '"'
+
+
+_PIECE = 1 << 16
+
+
 def _write(fd: int, data: bytes) -> None:
     while data:  # one write, in practice: a line reaches the file whole, or cut short by a crash
         data = data[os.write(fd, data) :]
@@ -177,30 +186,57 @@ class Journal:
     def _begin(self, base_text: str, records: Iterable[Record]) -> None:
         """Write a new journal (header, then `records`) beside the old one and rename it into
         place, so that a crash leaves one or the other whole, never neither."""
-        header = {
-            "journal": VERSION,
-            "file": self.target.name,
-            "base_sha256": _sha256(base_text),
-            "user": self.user,
-            "base": base_text,
-        }
-        data = b"".join(_line(r) for r in (header, *records))
+        self.adopt(self.prepare(base_text), records)
+
+    def prepare(self, base_text: str) -> Fresh:
+        """A new journal of `base_text` (its header), written and fsynced beside this one but not
+        yet in its place (`adopt`, or `Fresh.drop`): the slow part of starting afresh, which may
+        run in a save's thread."""
+        header = {"journal": VERSION, "file": self.target.name, "base_sha256": _sha256(base_text), "user": self.user}
+        data = _line(header)[:-2] + b',"base":' + _json_text(base_text).encode("utf-8") + b"}\n"
         fd, temporary = guard.create_temporary(self.path.parent, self.path.name, os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             _write(fd, data)
             os.fsync(fd)
-            os.replace(temporary, self.path)
         except BaseException:
             os.close(fd)
             temporary.unlink(missing_ok=True)
             raise
+        return Fresh(fd, temporary, base_text, len(data))
+
+    def adopt(self, fresh: Fresh, records: Iterable[Record]) -> None:
+        """Go on in `fresh`, `records` appended, renamed into this journal's place."""
+        records = list(records)
+        data = b"".join(_line(r) for r in records)
+        try:
+            _write(fresh.fd, data)
+            if data:
+                os.fsync(fresh.fd)
+            os.replace(fresh.temporary, self.path)
+        except BaseException:
+            fresh.drop()
+            raise
         with self._writing:
             if self._fd >= 0:
                 os.close(self._fd)
-            self._fd, self._written, self.failed = fd, len(data), None
-            self.base, self.records = base_text, list(records)
+            self._fd, self._written, self.failed = fresh.fd, fresh.written + len(data), None
+            self.base, self.records = fresh.base, records
         sync_directory(self.path.parent)
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A journal started afresh, not yet in place (`Journal.prepare`)."""
+
+    fd: int
+    temporary: Path
+    base: str
+    written: int
+
+    def drop(self) -> None:
+        os.close(self.fd)
+        self.temporary.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- after a crash

@@ -25,20 +25,21 @@ from .jobs import Choices as Choices
 from .jobs import Saved as Saved
 from .jobs import Saving as Saving
 from .jobs import Theirs as Theirs
+from .jobs import Written
 from .jobs import changed_cells
-from .journal import Journal, JournalInUse, Pending, pending
+from .journal import Fresh, Journal, JournalInUse, Pending, pending
 from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
 from .merge import leftover_conflicts
 from .model import Inspection
 from .reading import InspectionError as InspectionError  # re-exported: the screens say why a file is refused
 from .reading import Loaded as Loaded  # re-exported: the screens read the inspection as opened
 from .reading import load, parse_bytes, parse_text, read_file
-from .replay import ReplayError, replay
+from .replay import ReplayError, history, replay
 from .session import Session, now
 from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced and SaveError: the screens wait and ask
 from .storage import FileReplaced as FileReplaced
 from .storage import SaveError as SaveError
-from .storage import SaveResult, Waiting, busy, save, warn_if_world_readable
+from .storage import Waiting, busy, save, warn_if_world_readable
 from .writing import comment_lines
 
 Clock = Callable[[], dt.datetime]
@@ -119,43 +120,50 @@ class Workspace:
     def start_save(self) -> Saving:
         """What is to be saved: the session as it stands, which may go on meanwhile."""
         author = (self.session.user, self.session.clock())
-        return Saving(self.path, self.loaded, self.session.snapshot(), author, self.journal, len(self.journal.records))
+        session, journal = self.session, self.journal
+        return Saving(self.path, self.loaded, session.snapshot(), author, session.clock, journal, len(journal.records))
 
-    def finish_save(self, saving: Saving, result: SaveResult) -> Saved:
+    def finish_save(self, saving: Saving, written: Written) -> Saved:
         """Go on from what was saved, with whatever was done since `start_save` carried over:
         replayed onto it, unsaved and journaled. Should that not apply (an undo reaching back
         past the save, a change to an answer the merge took from someone else), the session is
         left as it is, all of it unsaved on the text it was read from: the next save merges
         it with the file."""
-        if result.conflicts:
+        result = written.result
+        if result.conflicts or written.session is None:
             return Saved(conflicts=tuple(result.conflicts))
         self._seen = _seen(self.path)
         meanwhile = self.journal.records[saving.after :]
-        elsewhere = frozenset(changed_cells(saving.ours.cases, result.inspection.cases)) if result.merged else frozenset()
         if not result.merged and not meanwhile:
             self.session.mark_saved()
-            self._now_on_disk(result.inspection, result.text, self.session)
+            self._now_on_disk(result.inspection, result.text, self.session, written.journal)
             return Saved()
-        session = Session(result.inspection, self.session.framework, self.session.user, self.session.clock)
+        session = written.session
         try:
             replay(session, meanwhile)
         except ReplayError:
+            if written.journal is not None:
+                written.journal.drop()
             self.journal.restart()  # without this save's mark: after a crash, all of it replays onto that text
             return Saved(behind=True)
-        self._now_on_disk(result.inspection, result.text, None)
+        self._now_on_disk(result.inspection, result.text, None, written.journal)
         self.journal.extend(meanwhile)
         session.listener = self.journal.record
         session.changed |= self.session.changed  # still what this user changed since opening (marked *)
         self.session = session
         _long_lived()
-        return Saved(elsewhere=elsewhere, replaced=True, kept=len(meanwhile))
+        return Saved(elsewhere=written.elsewhere, replaced=True, kept=len(meanwhile))
 
-    def _now_on_disk(self, inspection: Inspection, text: str, session: Session | None) -> None:
-        """The file holds `text` now: the base of the next save, and of a journal started afresh
-        (carrying `session`'s undo history)."""
-        self.loaded = Loaded(inspection, self.session.framework, text)
+    def _now_on_disk(self, inspection: Inspection, text: str, session: Session | None, fresh: Fresh | None) -> None:
+        """The file holds `text` now: the base of the next save, and of the journal, started
+        afresh (in `fresh`, if made already), carrying `session`'s undo history."""
+        self.loaded = Loaded(inspection, self.loaded.framework, text)
         self.comments = []
-        self.journal.rebase(text, session)
+        if fresh is None:
+            self.journal.rebase(text, session)
+        else:
+            steps = session and history(session)
+            self.journal.adopt(fresh, [steps] if steps else [])
 
     def save_copy(self, path: str | Path, ours: Inspection | None = None) -> None:
         """Somewhere else (`ours`, a snapshot, or the session now), when the file's own place
@@ -191,15 +199,23 @@ class Workspace:
         loaded = parse_bytes(data, str(self.path))
         session = Session(loaded.inspection, loaded.framework, self.session.user, self.session.clock)
         elsewhere = frozenset(changed_cells(against.inspection.cases, loaded.inspection.cases))
-        return Theirs(against, True, loaded, session, elsewhere)
+        try:
+            journal = self.journal.prepare(loaded.text)
+        except OSError:
+            journal = None  # started on the loop instead, which says why if it cannot
+        return Theirs(against, True, loaded, session, elsewhere, journal)
 
     def take(self, theirs: Theirs) -> frozenset[Cell] | None:
         """Go on from their version, if ours is still clean and as it was read: the answers they
         changed. None when there is nothing to take (ours waits for a merging save)."""
         if theirs.session is None or theirs.loaded is None or self.session.dirty or self.loaded is not theirs.against:
+            theirs.drop()
             return None
         self.session, self.loaded = theirs.session, theirs.loaded
-        self.journal.rebase(theirs.loaded.text, theirs.session)
+        if theirs.journal is None:
+            self.journal.rebase(theirs.loaded.text, None)
+        else:
+            self.journal.adopt(theirs.journal, [])
         self.session.listener = self.journal.record
         _long_lived()
         return theirs.elsewhere
