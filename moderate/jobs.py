@@ -13,7 +13,7 @@ from .journal import Fresh, Journal
 from .merge import Conflict, Side
 from .model import Answer, Case, Inspection
 from .reading import Loaded
-from .session import Session
+from .session import Session, Step
 from .storage import SaveResult, Waiting, save_merging
 
 Cell = tuple[str, str]  # (case id, question id)
@@ -68,6 +68,8 @@ class Saving:
     clock: Callable[[], dt.datetime]
     journal: Journal
     after: int  # the journal's records that `ours` holds: the ones after it are made meanwhile
+    undo: tuple[Step, ...] = ()  # the session's stacks then, as saving leaves them (saved decisions leave)
+    redo: tuple[Step, ...] = ()
 
     def write(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> Written:
         """Save under the lock, merging anyone else's save since ours was read. With

@@ -35,7 +35,7 @@ from .reading import InspectionError as InspectionError  # re-exported: the scre
 from .reading import Loaded as Loaded  # re-exported: the screens read the inspection as opened
 from .reading import load, parse_bytes, parse_text, read_file
 from .replay import ReplayError, history, replay
-from .session import Session, now
+from .session import Decided, Session, now
 from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced and SaveError: the screens wait and ask
 from .storage import FileReplaced as FileReplaced
 from .storage import SaveError as SaveError
@@ -121,7 +121,10 @@ class Workspace:
         """What is to be saved: the session as it stands, which may go on meanwhile."""
         author = (self.session.user, self.session.clock())
         session, journal = self.session, self.journal
-        return Saving(self.path, self.loaded, session.snapshot(), author, session.clock, journal, len(journal.records))
+        undo, redo = (tuple(s for s in steps if not isinstance(s, Decided)) for steps in session.history())
+        return Saving(
+            self.path, self.loaded, session.snapshot(), author, session.clock, journal, len(journal.records), undo, redo
+        )
 
     def finish_save(self, saving: Saving, written: Written) -> Saved:
         """Go on from what was saved, with whatever was done since `start_save` carried over:
@@ -139,6 +142,8 @@ class Workspace:
             self._now_on_disk(result.inspection, result.text, self.session, written.journal)
             return Saved()
         session = written.session
+        if not result.merged:  # an undo meanwhile may take back what was saved, as after the save
+            session.restore_history(saving.undo, saving.redo)
         try:
             replay(session, meanwhile)
         except ReplayError:

@@ -13,11 +13,12 @@ import pytest
 
 from conftest import REPO
 from moderate.journal import pending
+from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.app import ModerateApp
 from moderate.screens.grid import CaseGrid
 from moderate.storage import write_text
-from moderate.workspace import Opening
+from moderate.workspace import Opening, Workspace
 from screen import Notified, screen_text, until
 
 
@@ -122,3 +123,60 @@ def load_answers(path) -> dict[tuple[str, str], object]:
 
 def saved_log(path):
     return load(path).inspection.moderation
+
+
+# ---------------------------------------------------------------- the workspace, step by step
+
+
+def other(answer):
+    return Answer.NO if answer == Answer.YES else Answer.YES
+
+
+def test_a_crash_after_the_file_is_written_keeps_what_was_done_while_it_saved(stockton):
+    opened = Workspace.open(stockton, "jb")
+    session = opened.session
+    session.set_answer("C03", "2.2.2", other(session.answer("C03", "2.2.2")))
+    saving = opened.start_save()
+    during = other(session.answer("C04", "2.2.1"))
+    session.set_answer("C04", "2.2.1", during)  # while the save runs
+    saving.write()
+    opened.journal.close()  # the crash, before the loop took the save back
+    found = pending(stockton, "jb")
+    assert found.matches and [(r["do"], r["case"]) for r in found.records] == [("answer", "C04")]
+    restored = Workspace.restore(found)
+    assert restored.session.answer("C04", "2.2.1") == during and restored.session.unsaved_cells == {("C04", "2.2.1")}
+    restored.close(keep_unsaved=False)
+
+
+def test_an_undo_during_a_save_takes_back_what_was_saved_and_leaves_that_unsaved(stockton):
+    opened = Workspace.open(stockton, "jb")
+    session = opened.session
+    before = session.answer("C03", "2.2.2")
+    session.set_answer("C03", "2.2.2", other(before))
+    saving = opened.start_save()
+    session.undo()  # while the save runs
+    outcome = opened.finish_save(saving, saving.write())
+    assert outcome.replaced and not outcome.behind
+    assert load(stockton).inspection.case("C03").answers["2.2.2"] == other(before)  # saved
+    assert opened.session.answer("C03", "2.2.2") == before and opened.session.dirty  # taken back, not yet saved
+    assert opened.save().saved
+    saved = load(stockton).inspection
+    assert saved.case("C03").answers["2.2.2"] == before
+    assert [(e.from_, e.to) for e in saved.moderation if e.about == ("C03", "2.2.2")] == [
+        (before.value, other(before).value),
+        (other(before).value, before.value),
+    ]  # the log says both, as they were saved
+
+
+def test_a_change_during_a_merging_save_to_an_answer_the_merge_took_from_another_is_asked_about_next(stockton):
+    mine, theirs = Workspace.open(stockton, "jb"), Workspace.open(stockton, "ak")
+    theirs.session.set_answer("C04", "2.2.1", Answer.NA)
+    theirs.save()
+    mine.session.set_answer("C03", "2.2.2", other(mine.session.answer("C03", "2.2.2")))
+    saving = mine.start_save()
+    mine.session.set_answer("C04", "2.2.1", Answer.NO)  # while the save runs: ak's n/a is merged in meanwhile
+    outcome = mine.finish_save(saving, saving.write())
+    assert outcome.behind and mine.session.dirty  # all of ours kept, unsaved
+    conflicts = mine.save().conflicts
+    assert [(c.case, c.question, c.ours, c.theirs) for c in conflicts] == [("C04", "2.2.1", "no", "n/a")]
+    theirs.close(keep_unsaved=False)
