@@ -5,13 +5,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import REPO
 from moderate.journal import pending
 from moderate.model import Answer
 from moderate.reading import load
@@ -22,27 +18,8 @@ from moderate.workspace import Opening, Workspace
 from screen import Notified, screen_text, until
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """2,000 cases: big enough that a merging save takes a while (parsing and merging theirs)."""
-    path = tmp_path_factory.mktemp("large") / "large.toml"
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "generate_inspection.py"), str(path), "--cases", "2000"],
-        check=True,
-        capture_output=True,
-    )
-    return path
-
-
-@pytest.fixture
-def large(generated, tmp_path):
-    path = shutil.copy(generated, tmp_path / "large.toml")
-    path.chmod(0o600)
-    return path
-
-
 def someone_else_saves(path) -> None:
-    """Another moderator's save of one answer of the last case: ours must then merge."""
+    """Another moderator's save of the last "yes" in the file (an answer, or a log entry's): ours must then merge."""
     text = path.read_text()
     at = text.rindex('= "yes"')
     write_text(path, text[:at] + '= "no"' + text[at + len('= "yes"') :])
@@ -57,28 +34,42 @@ def saving(app) -> bool:
     return "saving…" in screen_text(app).splitlines()[0]
 
 
-async def test_a_key_pressed_during_a_save_is_handled_at_once_and_its_change_stays_unsaved(large):
-    app = ModerateApp(Opening.of(large, "tester"), theme="textual-dark")
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_a_key_pressed_during_a_save_is_handled_at_once_and_its_change_stays_unsaved(stockton, held):
+    notified = Notified()
+    app = ModerateApp(Opening.of(stockton, "tester"), theme="textual-dark")
+    async with app.run_test(size=(100, 30), message_hook=notified) as pilot:
         await pilot.press("space")
         first = cell(app)
-        someone_else_saves(large)
-        await pilot.press("ctrl+s", "down", "space")
+        someone_else_saves(stockton)  # so that ours merges
+        await pilot.press("ctrl+s", "down", "space")  # the save waits on the lock meanwhile
         second = cell(app)
-        assert second != first and second in app.session.unsaved_cells  # handled...
-        assert saving(app)  # ...while the save still runs
-        await until(pilot, lambda: not saving(app))
-        saved = load_answers(large)
-        assert saved[first] == app.session.answer(*first) and saved[second] != app.session.answer(*second)
+        assert second != first and second in app.session.unsaved_cells and saving(app)  # handled during the save
+        held()
+        await until(pilot, lambda: any(m.startswith("Saved") for m in notified))
+        saves = [m for m in notified if m.startswith("Saved")]
+        assert len(saves) == 1 and saves[0].endswith("; what you did while it saved is kept, unsaved.")
+        saved = load_answers(stockton)
+        assert saved.get(first) == app.session.answer(*first) and saved.get(second) != app.session.answer(*second)
         assert app.session.dirty and app.session.unsaved_cells == {second}  # saved: the first; not: the second
-        journaled = pending(large, "tester")
+        journaled = pending(stockton, "tester")
         assert [(r["case"], r["question"]) for r in journaled.records if r["do"] == "answer"] == [second]
-        logged = [(e.case, e.question) for e in saved_log(large) if e.by == "tester"]
+        logged = [(e.case, e.question) for e in saved_log(stockton) if e.by == "tester"]
         assert logged == [first]  # the log holds what was saved, and only that
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not app.session.dirty)
-    assert load_answers(large)[second] == app.session.answer(*second)
-    assert [(e.case, e.question) for e in saved_log(large) if e.by == "tester"] == [first, second]
+    assert load_answers(stockton).get(second) == app.session.answer(*second)
+    assert [(e.case, e.question) for e in saved_log(stockton) if e.by == "tester"] == [first, second]
+
+
+async def test_the_status_line_says_saving_while_a_save_runs(stockton, held):
+    app = ModerateApp(Opening.of(stockton, "tester"), theme="textual-dark")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "ctrl+s")
+        await pilot.pause()
+        assert saving(app)
+        held()
+        await until(pilot, lambda: not saving(app))
+        assert "unsaved" not in screen_text(app).splitlines()[0]
 
 
 @pytest.fixture
