@@ -112,9 +112,8 @@ def _step_record(step: Step) -> Record:
     """A step in full, for the history record (decisions never: they leave the stacks when saved)."""
     if isinstance(step, Marked):
         return {**_step_key(step), "old": _mark_record(step.old), "new": _mark_record(step.new)}
-    entry = step.entry if isinstance(step, (Change, Rated)) else None
-    assert entry is not None
-    return {**_step_key(step), "by": entry.by, "at": entry.at.isoformat(), "reason": entry.reason}
+    assert isinstance(step, (Change, Rated))
+    return {**_step_key(step), "by": step.entry.by, "at": step.entry.at.isoformat(), "reason": step.entry.reason}
 
 
 def _mark(record: Record | None) -> Moderated | None:

@@ -54,7 +54,9 @@ def _no_on(session: Session, question: str, skip: int = 0) -> str:
 def _every_command(session: Session) -> None:
     first, second = _no_on(session, "2.2.2"), _no_on(session, "2.2.2", 1)
     session.set_answer(first, "2.2.2", Answer.YES, "Plan found")
-    session.set_answer(second, "2.2.2", None)
+    session.set_answer(second, "2.2.2", None, "Not on file")
+    session.give_reason(" ")  # taken away
+    session.set_answer(second, "2.2.1", None)
     session.give_reason("Wrong case")
     session.set_answer(first, "2.2.2.a", Answer.NA)
     session.review(first, "2.1.1", "Agreed")
@@ -70,7 +72,7 @@ def _every_command(session: Session) -> None:
     session.undo()  # the review
     session.redo()
     session.redo()
-    session.rate_judgement("1.3", "Not rated")
+    session.rate_judgement("1.3", "Not rated", "No evidence")
 
 
 def test_replaying_every_command_gives_back_the_session():
@@ -97,6 +99,9 @@ def test_work_after_a_save_replays_onto_the_saved_file_with_its_undo_history():
     session.redo()
     case = _no_on(session, "2.1.1")
     session.set_answer(case, "2.1.1", Answer.YES)
+    for _ in range(5):  # it, two marks, a review (saved: it stays said), then a saved answer: logged undone, when
+        session.undo()
+    assert session.moderation[-1].reason == "undone"
     replayed = _replayed(saved, told)
     _same(replayed, session)
     later = dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc)
@@ -169,3 +174,155 @@ def test_an_undo_or_redo_fits_only_the_step_it_was_made_for():
     _refused([decided[0], {**decided[1], "rating": "Good"}], r"record 2 \(undo\): the last change is not 2.2")
     answered = _records(lambda s: (s.set_answer(case, "2.2.2", Answer.YES), s.undo()))
     _refused([answered[0], {**answered[1], "old": "yes"}], rf"record 2 \(undo\): the last change is not {case} 2.2.2")
+
+
+# A journal as this version writes it: the next version must read it back the same.
+JOURNAL = [
+    {
+        "do": "answer",
+        "case": "C01",
+        "question": "2.2.2",
+        "old": "no",
+        "new": "yes",
+        "reason": "Plan found",
+        "by": "jb",
+        "at": "2026-11-23T09:00:00+00:00",
+    },
+    {"do": "reason", "case": "C01", "question": "2.2.2", "reason": "Plan on file", "by": "jb", "at": "2026-11-23T09:01:00+00:00"},
+    {
+        "do": "review",
+        "case": "C02",
+        "question": "2.2.1",
+        "answer": "yes",
+        "reason": "Agreed",
+        "by": "jb",
+        "at": "2026-11-23T09:02:00+00:00",
+    },
+    {"do": "moderated", "case": "C03", "by": "jb", "at": "2026-11-23T09:03:00+00:00"},
+    {
+        "do": "rate",
+        "standard": "1.2",
+        "old": "Outstanding",
+        "new": "Good",
+        "reason": "New evidence",
+        "by": "jb",
+        "at": "2026-11-23T09:04:00+00:00",
+    },
+    {
+        "do": "decide",
+        "standard": "2.2",
+        "computed": "Good",
+        "rating": "Requires improvement",
+        "reason": "kept",
+        "by": "jb",
+        "at": "2026-11-23T09:05:00+00:00",
+    },
+    {
+        "do": "undo",
+        "step": "decide",
+        "standard": "2.2",
+        "rating": "Requires improvement",
+        "by": "jb",
+        "at": "2026-11-23T09:06:00+00:00",
+    },
+    {
+        "do": "redo",
+        "step": "decide",
+        "standard": "2.2",
+        "rating": "Requires improvement",
+        "by": "jb",
+        "at": "2026-11-23T09:07:00+00:00",
+    },
+    {
+        "do": "undo",
+        "step": "decide",
+        "standard": "2.2",
+        "rating": "Requires improvement",
+        "by": "jb",
+        "at": "2026-11-23T09:08:00+00:00",
+    },
+    {
+        "do": "undo",
+        "step": "rate",
+        "standard": "1.2",
+        "old": "Outstanding",
+        "new": "Good",
+        "by": "jb",
+        "at": "2026-11-23T09:09:00+00:00",
+    },
+    {"do": "undo", "step": "moderated", "case": "C03", "by": "jb", "at": "2026-11-23T09:10:00+00:00"},
+    {"do": "redo", "step": "moderated", "case": "C03", "by": "jb", "at": "2026-11-23T09:11:00+00:00"},
+    {"do": "undo", "step": "moderated", "case": "C03", "by": "jb", "at": "2026-11-23T09:12:00+00:00"},
+    {"do": "undo", "case": "C02", "question": "2.2.1", "old": "yes", "new": "yes", "by": "jb", "at": "2026-11-23T09:13:00+00:00"},
+]
+HISTORY = {
+    "do": "history",
+    "undo": [
+        {
+            "case": "C01",
+            "question": "2.2.2",
+            "old": "no",
+            "new": "yes",
+            "by": "jb",
+            "at": "2026-11-23T09:00:00+00:00",
+            "reason": "Plan on file",
+        },
+    ],
+    "redo": [
+        {
+            "step": "rate",
+            "standard": "1.2",
+            "old": "Outstanding",
+            "new": "Good",
+            "by": "jb",
+            "at": "2026-11-23T09:04:00+00:00",
+            "reason": "New evidence",
+        },
+        {"step": "moderated", "case": "C03", "old": None, "new": {"by": "jb", "at": "2026-11-23T09:03:00+00:00"}},
+        {
+            "case": "C02",
+            "question": "2.2.1",
+            "old": "yes",
+            "new": "yes",
+            "by": "jb",
+            "at": "2026-11-23T09:02:00+00:00",
+            "reason": "Agreed",
+        },
+    ],
+}
+
+
+def _journaled_session() -> tuple[Session, list[Record]]:
+    times = iter(dt.datetime(2026, 11, 23, 9, minute, tzinfo=dt.timezone.utc) for minute in range(60))
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=lambda: next(times))
+    told = _told(session)
+    session.set_answer("C01", "2.2.2", Answer.YES, "Plan found")
+    session.give_reason("Plan on file")
+    session.review("C02", "2.2.1", "Agreed")
+    session.mark_moderated("C03")
+    session.rate_judgement("1.2", "Good", "New evidence")
+    session.decide("2.2", "Requires improvement", "kept")
+    for command in ("undo", "redo", "undo", "undo", "undo", "redo", "undo", "undo"):
+        getattr(session, command)()
+    return session, told
+
+
+def test_the_journal_record_format_is_kept_so_that_an_older_journal_is_given_back():
+    session, told = _journaled_session()
+    assert told == JOURNAL
+    _same(_replayed(STOCKTON.inspection, JOURNAL), session)
+    session.mark_saved()
+    assert history(session) == HISTORY
+    saved = session.snapshot()
+    replayed = _replayed(saved, [HISTORY])
+    session.clock = replayed.clock = lambda: dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone.utc)
+    replayed.user = session.user  # the moderator carries on, restored
+    while session.redo():  # each step the history kept is given again as it was
+        assert replayed.redo()
+        _same(replayed, session)
+    assert [e.reason for e in replayed.moderation] == ["Plan on file", "Agreed", "New evidence"]
+    while session.undo():  # each undo past the save takes back what was done before it
+        assert replayed.undo()
+        _same(replayed, session)
+    undone = replayed.moderation[-1]
+    assert (undone.case, undone.from_, undone.to, undone.by, undone.reason) == ("C01", "yes", "no", "jb", "undone")

@@ -369,3 +369,34 @@ def test_a_judgement_rating_must_be_one_of_the_frameworks(session):
         session.rate_judgement("1.2", "Excellent")
     session.rate_judgement("1.2", "Not rated", "   ")
     assert _log(session) == [("1.2", "", "Outstanding", "Not rated", "jb", at(0), None)]
+
+
+# ---------------------------------------------------------------- what a command says it changed
+
+
+def _said(changed) -> tuple:
+    return changed.cells, changed.questions, changed.standards, changed.cases
+
+
+def test_each_command_says_what_it_changed_so_the_screens_redraw_that(session):
+    case = _a_no_on(session, "2.2.2.a")
+    prompt = session.set_answer(case, "2.2.2.a", Answer.YES)
+    assert prompt.step.new == Answer.YES and not prompt.overall  # a prompt moves no rating
+    assert _said(prompt) == ({(case, "2.2.2.a")}, {"2.2.2.a"}, set(), set())
+    answered = session.set_answer(case, "2.2.2", Answer.YES)
+    assert _said(answered) == ({(case, "2.2.2")}, {"2.2.2"}, {"2.2"}, set()) and answered.overall
+    unchanged = session.set_answer(case, "2.2.2", Answer.YES)
+    assert not unchanged and unchanged.step is None and _said(unchanged) == (set(), set(), set(), set())
+    undone = session.undo()
+    assert undone.step is answered.step and _said(undone) == _said(answered)
+    marked = session.mark_moderated("C03")
+    assert marked.step.case == "C03" and _said(marked) == (set(), set(), set(), {"C03"})
+    rated = session.rate_judgement("1.2", "Good")
+    assert rated.step.new == "Good" and _said(rated) == (set(), set(), {"1.2"}, set())
+    imported = session.set_answers([(case, "2.2.1", Answer.NO), (case, "2.2.2.b", Answer.NA)])
+    assert len(imported.steps) == 2 and _said(imported) == (
+        {(case, "2.2.1"), (case, "2.2.2.b")},
+        {"2.2.1", "2.2.2.b"},
+        {"2.2"},
+        set(),
+    )
