@@ -7,10 +7,10 @@ import pytest
 from conftest import moderate
 from moderate.screens.app import ModerateApp
 from moderate.workspace import Opening
-from moderate.screens.dialogs import AskText, ConfirmQuit
+from moderate.screens.dialogs import AskText, ConfirmQuit, Detail
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
-from screen import Notified, screen_text
+from screen import Notified, screen_text, until
 from test_panel import select
 
 
@@ -163,16 +163,20 @@ async def test_a_broken_keymap_opens_the_app_with_the_default_keys_and_a_notice(
         assert pilot.app.session.answer("C01", "2.1.1").value == "no"
 
 
-async def test_a_sound_keymap_is_used_and_keys_lists_binding_ids(stockton, tmp_path, monkeypatch):
+async def test_a_sound_keymap_is_used_and_the_palette_lists_binding_ids(stockton, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     (tmp_path / "config" / "moderate").mkdir(parents=True)
     (tmp_path / "config" / "moderate" / "keymap.toml").write_text('[keymap]\n"answer.no" = "2"\n', encoding="utf-8")
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         assert pilot.app.session.answer("C01", "2.1.1").value == "no"
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert "answer.no" in screen_text(pilot.app) and "go.case" in screen_text(pilot.app)
+        await pilot.press("ctrl+p", *"Binding ids")
+        await until(pilot, lambda: "to remap it in" in screen_text(pilot.app))  # the palette searches in a worker
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, Detail))
+        ids = pilot.app.screen.body.splitlines()
+        assert next(line for line in ids if line.endswith(" answer.no")).split() == ["2", "No", "answer.no"]
+        assert any(line.endswith(" go.case") for line in ids)
 
 
 async def test_the_case_form_lists_one_case_down_the_page_for_transcription(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moderate.screens.app import keys_listing
+from moderate.screens.app import binding_ids
 from moderate.screens.dialogs import AskText
 from moderate.screens.grid import STANDARD, CaseGrid
 from moderate.screens.moderation import ModerationScreen
@@ -95,7 +95,7 @@ async def test_questions_matching_a_text_and_every_filter_off_at_once(stockton):
 
 async def test_each_filter_is_a_key_listed_with_its_id_and_a_palette_command(stockton):
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
-        listing = keys_listing(pilot.app.screen)
+        listing = binding_ids(pilot.app.screen)
         commands = {c.title for c in pilot.app.get_system_commands(pilot.app.screen)}
         for binding in ModerationScreen.BINDINGS:
             if binding.id and binding.id.startswith("filter."):

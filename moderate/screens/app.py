@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import HelpPanel
 from textual.worker import WorkerFailed
 
 from .. import words
@@ -85,7 +86,7 @@ class ModerateApp(App[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="app.save"),
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark,f1", "keys", "Keys", id="app.keys"),
+        Binding("question_mark,f1", "toggle_keys", "Keys", id="app.keys"),
         Binding("escape", "stop_waiting", "Stop waiting", id="app.stop-waiting", priority=True, show=False),
     ]
 
@@ -501,11 +502,15 @@ class ModerateApp(App[None]):
 
     # ------------------------------------------------------------ keys and commands
 
-    def action_keys(self) -> None:
-        self.push_screen(Detail("Keys", keys_listing(self.screen)))
+    def action_toggle_keys(self) -> None:
+        """Textual's help panel beside the screen (again to hide it): every key of where the user is, and what it does."""
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every action with a key is also a command in the palette."""
+        """Every action with a key is also a command in the palette; and the binding ids, for a keymap."""
         ours: list[SystemCommand] = []
         seen = set()
         for node, binding, enabled, _ in screen.active_bindings.values():
@@ -520,9 +525,18 @@ class ModerateApp(App[None]):
         titles = {command.title for command in ours}  # ours (Quit asks about unsaved work) over Textual's own
         yield from (command for command in super().get_system_commands(screen) if command.title not in titles)
         yield from ours
+        yield SystemCommand(
+            "Binding ids",
+            f"every key with its binding id, to remap it in {keymap_file()}",
+            partial(self._show_binding_ids, screen),
+        )
+
+    def _show_binding_ids(self, screen: Screen[Any]) -> None:
+        self.push_screen(Detail("Binding ids", binding_ids(screen)))
 
 
-def keys_listing(screen: Screen[Any]) -> str:
+def binding_ids(screen: Screen[Any]) -> str:
+    """Each key of the screen with what it does and its binding id, the name a keymap file remaps it by."""
     keys: dict[str, list[str]] = {}
     descriptions: dict[str, str] = {}
     for key, (_, binding, _, _) in screen.active_bindings.items():
@@ -531,9 +545,5 @@ def keys_listing(screen: Screen[Any]) -> str:
         keys.setdefault(binding.id, []).append(screen.app.get_key_display(binding.__class__(key, binding.action)))
         descriptions[binding.id] = binding.description
     lines = [f"{', '.join(keys[i]):<22} {descriptions[i]:<40} {i}" for i in keys]  # the id, for the keymap
-    lines += [
-        "",
-        "ctrl+p                 Command palette: every action, themes, go to case",
-        f'Keys can be remapped by binding id in {keymap_file()} ([keymap] table, e.g. "answer.yes" = "1").',
-    ]
+    lines += ["", f'Keys can be remapped by binding id in {keymap_file()} ([keymap] table, e.g. "answer.yes" = "1").']
     return "\n".join(lines)

@@ -182,7 +182,7 @@ class ResolveConflicts(ModalScreen[Choices | None]):
 
 
 class Detail(ModalScreen[None]):
-    """A read-only page of text: a case's detail, or the keys."""
+    """A read-only page of text: a case's detail, or the binding ids."""
 
     BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="detail.close")]
 
