@@ -14,6 +14,7 @@ whatever the user did meanwhile is carried over.
 from __future__ import annotations
 
 import datetime as dt
+import ctypes
 import gc
 import os
 from dataclasses import dataclass
@@ -49,8 +50,23 @@ def _long_lived() -> None:
     """A model was just built, to live as long as the file is open: out of the garbage
     collector's sight, no full collection walks it again (83-128 ms at 10,000 cases, and
     they landed while the user typed). Its records hold no cycles: reference counting
-    still frees them when the model is replaced."""
+    still frees them when the model is replaced. And what reading, merging and writing
+    the file freed goes back to the system: the C library keeps it otherwise, 7 KB a
+    case at 10,000 cases after a merging save (glibc's malloc_trim; elsewhere nothing)."""
     gc.freeze()
+    if _trim is not None:
+        _trim(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the process's own C library
+    except (OSError, AttributeError):  # not glibc (macOS, musl): it has none
+        return None
+    return trim
+
+
+_trim = _malloc_trim()
 
 
 def _seen(path: Path) -> tuple[int, int, int] | None:
