@@ -24,12 +24,12 @@ def changed_cells(before: tuple[Case, ...], after: tuple[Case, ...] | Session) -
     """The answers that differ between two states of the same inspection."""
     old = {c.id: c.answers for c in before}
     new: Mapping[str, Mapping[str, Answer]] = after.answers if isinstance(after, Session) else {c.id: c.answers for c in after}
-    return {
-        (case, q)
-        for case, answers in new.items()
-        for q in answers.keys() | old.get(case, {}).keys()
-        if answers.get(q) != old.get(case, {}).get(q)
-    }
+    cells: set[Cell] = set()
+    for case, answers in new.items():
+        was = old.get(case, {})
+        if answers != was:  # nearly every case is as it was: said at once, a file's answers as bytes
+            cells.update((case, q) for q in answers.keys() | was.keys() if answers.get(q) != was.get(q))
+    return cells
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,12 @@ _BY_CODE = {code: answer for answer, code in CODES.items()}
 class Questions:
     """The questions a sample's cases answer, in order: the columns every `Answers` of it shares."""
 
-    __slots__ = ("ids", "index")
+    __slots__ = ("ids", "index", "sample")
 
-    def __init__(self, ids: tuple[str, ...]):
+    def __init__(self, ids: tuple[str, ...], sample: str | None):
         self.ids = ids
         self.index = {question: i for i, question in enumerate(ids)}
+        self.sample = sample
 
 
 class Answers(Mapping[str, Answer]):
@@ -53,6 +54,20 @@ class Answers(Mapping[str, Answer]):
     def __init__(self, questions: Questions, codes: bytes):
         self._questions = questions
         self._codes = codes  # codes[i]: the answer to questions.ids[i] (CODES), 0 if none
+
+    @property
+    def questions(self) -> Questions:
+        return self._questions
+
+    @staticmethod
+    def counted(rows: list[Answers]) -> Iterator[tuple[str, tuple[int, int, int]]]:
+        """How many of `rows`, all of one `Questions`, answer each of its questions yes, no and
+        n/a: a column of bytes counted at C speed, where a loop over 600,000 answers took 0.2 s."""
+        ids = rows[0].questions.ids
+        joined = b"".join(row._codes for row in rows)
+        for i, question in enumerate(ids):
+            column = joined[i :: len(ids)]
+            yield question, (column.count(1), column.count(2), column.count(3))
 
     def __getitem__(self, question: str) -> Answer:
         i = self._questions.index.get(question)

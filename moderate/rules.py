@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
 from .frameworks import Band, Framework
-from .model import NOT_RATED, Answer, Decision, Inspection, KeyQuestion, Standard
+from .model import NOT_RATED, Answer, Answers, Decision, Inspection, KeyQuestion, Questions, Standard
 
 # ---------------------------------------------------------------- §1 key questions
 
@@ -424,10 +424,20 @@ def tallies(inspection: Inspection) -> dict[str, Tally]:
     }
     counts: dict[str, list[int]] = {q: [0, 0, 0] for q in sample_of}
     slot = {Answer.YES: 0, Answer.NO: 1, Answer.NA: 2}
+    as_read: dict[Questions, list[Answers]] = {}  # counted a whole column at a time
     for case in inspection.cases:
+        if isinstance(case.answers, Answers) and case.answers.questions.sample == case.sample:
+            as_read.setdefault(case.answers.questions, []).append(case.answers)
+            continue
         for question, answer in case.answers.items():
             if sample_of.get(question) == case.sample:
                 counts[question][slot[answer]] += 1
+    for questions, rows in as_read.items():
+        for question, (yes, no, na) in Answers.counted(rows):
+            if sample_of.get(question) == questions.sample:
+                counts[question][0] += yes
+                counts[question][1] += no
+                counts[question][2] += na
     return {q: Tally(*c) for q, c in counts.items()}
 
 

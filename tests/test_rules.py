@@ -454,3 +454,19 @@ def test_the_panel_may_keep_or_move_one_band_the_way_discretion_flags():
     assert options(rate((0, 0))) == []  # nothing relevant yet: no computed rating to decide on
     judgement = rate_standard(Standard("1.1", "Organisational delivery", "Governance", rating="Good"), [], None, HMIP)
     assert options(judgement) == []  # rated directly, never by discretion
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.toml")))
+def test_a_files_tallies_are_its_answers_counted_one_by_one(sample):
+    # A file's answers are counted a column at a time; as the session's own answers (dicts)
+    # they are counted one by one, also the one answer given outside its case's sample.
+    from dataclasses import replace
+
+    inspection = load(SAMPLES / sample).inspection
+    as_dicts = replace(inspection, cases=tuple(replace(c, answers=dict(c.answers)) for c in inspection.cases))
+    counted = tallies(inspection)
+    assert counted == tallies(as_dicts) and any(t.yes and t.no for t in counted.values())
+    first = as_dicts.cases[0]
+    other = next(q for s in inspection.standards if s.sample not in (None, first.sample) for q in [s.key_questions[0].id])
+    astray = replace(as_dicts, cases=(replace(first, answers={**first.answers, other: Answer.YES}), *as_dicts.cases[1:]))
+    assert tallies(astray) == counted
