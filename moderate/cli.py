@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template
 from .merge import leftover_conflicts, merge
@@ -370,8 +371,9 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
             )
             return REFUSED
     print(
-        f"{args.file}: {len(changed.steps)} answers set ({len(changed.steps) - len(moderated)} first answers, "
-        f"{len(moderated)} changed), {len(given) - len(changed.steps)} as they were"
+        f"{args.file}: {words.counted(len(changed.steps), 'answer')} set "
+        f"({words.counted(len(changed.steps) - len(moderated), 'first answer')}, {len(moderated)} changed), "
+        f"{len(given) - len(changed.steps)} as they were"
     )
     return 0
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import guard
+from . import guard, words
 from .reading import MAX_BYTES, InspectionError, read_file
 from .replay import Record, history, record_of
 from .session import Done, Session
@@ -375,9 +375,9 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
         if old != new
     ]
     shown = ", ".join(changed[:_SHOWN]) + (f" and {len(changed) - _SHOWN} more" if len(changed) > _SHOWN else "")
-    parts = [f"{len(changed)} answer{'s' * (len(changed) != 1)} changed" + (f": {shown}" if changed else "")]
+    parts = [f"{words.counted(len(changed), 'answer')} changed" + (f": {shown}" if changed else "")]
     if reasons:
-        parts.append(f"{reasons} reason{'s' * (reasons != 1)} given")
+        parts.append(f"{words.counted(reasons, 'reason')} given")
     if moderated:
         parts.append(f"marked moderated: {', '.join(moderated)}")
     if decided:
@@ -386,7 +386,7 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
         parts.append(f"judgement ratings: {', '.join(rated)}")
     lines = [f"Not saved: work {_who_and_when(commands)}", *(f"  {part}" for part in parts)]
     if dropped:
-        lines.append(f"  ({dropped} line{'s' * (dropped != 1)} cut short by the crash left out)")
+        lines.append(f"  ({words.counted(dropped, 'line')} cut short by the crash left out)")
     if not matches:
         lines.append("The file has been saved since: restored, this work is merged with that save when you save.")
     return lines

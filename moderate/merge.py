@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
 
+from . import words
 from .model import UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
 from .reading import MAX_BYTES, InspectionError, parse_text, prescan
 from .writing import dumps
@@ -479,7 +480,7 @@ def leftover_conflicts(inspection: Inspection) -> str | None:
         return None
     count = len(left) if isinstance(left, list) else 1
     return (
-        f"{count} merge conflict{'s' * (count != 1)} left to settle ([[merge_conflicts]]): settle each "
+        f"{words.counted(count, 'merge conflict')} left to settle ([[merge_conflicts]]): settle each "
         "answer, then delete the [[merge_conflicts]] tables"
     )
 

@@ -10,6 +10,11 @@ from .model import ModerationEntry
 from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
 
 
+def counted(number: int, noun: str) -> str:
+    """ "1 answer", "2 answers": a number and its noun, singular or plural."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def points(value: Fraction) -> str:
     """A distance in percentage points, to one decimal place where it has one."""
     tenths = whole_percent(abs(value) * 10)

@@ -89,7 +89,7 @@ def test_an_edited_table_changes_exactly_the_edited_answers_and_logs_them(stockt
     before = load(stockton).inspection
     result = moderate("import", str(stockton), str(table), "--as", "kt")
     assert result.returncode == 0, result.stderr
-    assert "1 answers set (0 first answers, 1 changed)" in result.stdout
+    assert "1 answer set (0 first answers, 1 changed)" in result.stdout
     after = load(stockton).inspection
     differ = {
         (c.id, q)

@@ -94,7 +94,8 @@ def _read_until(terminal: int, needle: bytes, seconds: float = 15) -> bytes:
 
 async def test_two_moderators_saving_different_answers_both_keep_their_work(stockton):
     first, second = open_app(stockton, "ak"), open_app(stockton, "jb")
-    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
+    told = Notified()
+    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24), message_hook=told) as two:
         await go_to(one, "2.1.1", "C01")
         await one.press("n", "ctrl+s")
         await go_to(two, "2.1.2", "C02")
@@ -103,6 +104,7 @@ async def test_two_moderators_saving_different_answers_both_keep_their_work(stoc
         await two.press("ctrl+s")
         await until(two, lambda: not second.session.dirty)
         assert second.session.answer("C01", "2.1.1") == Answer.NO  # ak's save, merged in
+        assert any("with 1 answer saved by others merged in (marked ◆)" in m for m in told), told
     saved = load(stockton).inspection
     assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
     assert [(e.by, e.question) for e in saved.moderation] == [("ak", "2.1.1"), ("jb", "2.1.2")]
@@ -110,7 +112,8 @@ async def test_two_moderators_saving_different_answers_both_keep_their_work(stoc
 
 async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritten(stockton):
     first, second = open_app(stockton, "ak"), open_app(stockton, "jb")
-    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
+    told = Notified()
+    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24), message_hook=told) as two:
         await go_to(one, "2.1.1", "C01")
         await one.press("n", "ctrl+s")
         await until(one, lambda: not first.session.dirty)

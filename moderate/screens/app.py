@@ -250,7 +250,10 @@ class ModerateApp(App[None]):
         elsewhere = self.workspace.take(theirs)
         if elsewhere is not None:
             self._replaced(elsewhere)
-            self.notify(f"Reloaded {self.path.name}: saved elsewhere, {len(elsewhere)} answers changed (marked ◆).", timeout=8)
+            self.notify(
+                f"Reloaded {self.path.name}: saved elsewhere, {words.counted(len(elsewhere), 'answer')} changed (marked ◆).",
+                timeout=8,
+            )
         elif theirs.differs and self.session.dirty:
             self.notify(
                 f"{self.path.name} was saved by someone else. Your unsaved work stays here and is "
@@ -382,7 +385,11 @@ class ModerateApp(App[None]):
         if outcome.replaced:
             self._replaced(outcome.elsewhere)
         self._show_status()
-        merged = f", with {len(outcome.elsewhere)} answers saved by others merged in (marked ◆)" if outcome.elsewhere else ""
+        merged = (
+            f", with {words.counted(len(outcome.elsewhere), 'answer')} saved by others merged in (marked ◆)"
+            if outcome.elsewhere
+            else ""
+        )
         dropped = f"; its comments (lines {', '.join(map(str, comments[:6]))}) were dropped" if comments else ""
         if outcome.behind:
             after = "; what you did while it saved is kept here, unsaved, with all before it: save again to merge it"

@@ -179,7 +179,7 @@ class CaseGrid(ScrollView, can_focus=True):
         if not self.cases:
             return "no cases"
         if first == 0 and last == len(self.cases) - 1:
-            return f"{len(self.cases)} case{'s' * (len(self.cases) != 1)}"
+            return words.counted(len(self.cases), "case")
         return f"{'◂ ' * (first > 0)}{self.cases[first].id}–{self.cases[last].id} of {len(self.cases)}" + (
             " ▸" * (last < len(self.cases) - 1)
         )
