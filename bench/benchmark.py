@@ -421,7 +421,7 @@ def start_app(bench: Bench, args: list[str]) -> App:
 def another_save(path: Path) -> None:
     """Someone else's save: one answer of the last case changed, written atomically."""
     text = path.read_text()
-    at = text.rindex('= "yes"')
+    at = text.index('= "yes"', text.rindex("\n[[cases]]"))  # not the log's, after the cases: an answer
     write_text(path, text[:at] + '= "no"' + text[at + len('= "yes"') :])
 
 
