@@ -326,3 +326,28 @@ def test_the_journal_record_format_is_kept_so_that_an_older_journal_is_given_bac
         _same(replayed, session)
     undone = replayed.moderation[-1]
     assert (undone.case, undone.from_, undone.to, undone.by, undone.reason) == ("C01", "yes", "no", "jb", "undone")
+
+
+def test_undoing_a_second_mark_and_a_rating_past_a_save_gives_back_what_was_there_before():
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=_clock())
+    told = _told(session)
+    session.mark_moderated("C03")
+    session.mark_moderated("C03")
+    session.rate_judgement("1.2", "Good", "New evidence")
+    session.mark_saved()
+    saved = session.snapshot()
+    told[:] = [history(session)]
+    session.undo()
+    session.undo()
+    replayed = _replayed(saved, told)
+    _same(replayed, session)
+    first, second = replayed.cases["C03"].moderated, saved.case("C03").moderated
+    assert first is not None and second is not None and first.at < second.at  # the first mark, back
+    undone = replayed.moderation[-1]
+    assert (undone.standard, undone.from_, undone.to, undone.reason) == ("1.2", "Good", "Outstanding", "undone")
+
+
+def test_a_panel_decision_replays_with_its_reason():
+    records = _records(lambda s: s.decide("2.2", "Requires improvement", "Keep the computed rating"))
+    replayed = _replayed(STOCKTON.inspection, records)
+    assert replayed.discretion[-1].reason == "Keep the computed rating"
