@@ -441,7 +441,7 @@ def test_a_standards_result_carries_how_firm_its_rating_is():
 
 
 def test_the_panel_may_keep_or_move_one_band_the_way_discretion_flags():
-    from moderate.rules import decision_options
+    from moderate.rules import DOWN, UP, decision_options, within_reach
 
     def options(result: StandardResult) -> list[str]:
         return [band.rating for band in decision_options(result, HMIP)]
@@ -451,9 +451,15 @@ def test_the_panel_may_keep_or_move_one_band_the_way_discretion_flags():
     assert options(rate((4, 6), (6, 6))) == ["Requires improvement", "Good", "Outstanding"]  # both ways
     assert options(rate((3, 3), (3, 3))) == ["Good", "Outstanding"]  # a small sample at the top: down only
     assert options(rate((141, 200), (100, 100))) == ["Good"]  # not eligible: keep it, nothing else
+    assert options(rate((4, 8))) == ["Inadequate", "Requires improvement"]  # 50%, one case off: down to the lowest band
+    assert options(rate((3, 5))) == ["Inadequate", "Requires improvement", "Good"]  # five cases: both ways
     assert options(rate((0, 0))) == []  # nothing relevant yet: no computed rating to decide on
     judgement = rate_standard(Standard("1.1", "Organisational delivery", "Governance", rating="Good"), [], None, HMIP)
     assert options(judgement) == []  # rated directly, never by discretion
+    # no band beyond the ends, whatever direction is asked
+    inadequate, *_, outstanding = HMIP.bands
+    assert within_reach(outstanding, [UP], HMIP) == (outstanding,)
+    assert within_reach(inadequate, [DOWN, UP], HMIP) == HMIP.bands[:2]
 
 
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.toml")))
