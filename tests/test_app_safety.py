@@ -7,6 +7,7 @@ import pty
 import select
 import shutil
 import signal
+import subprocess
 import sys
 import time
 
@@ -80,6 +81,36 @@ def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
         "C02": Answer.NA,
         "C03": None,
     }
+
+
+def test_a_terminal_that_closes_without_a_hang_up_still_ends_the_app_and_keeps_its_work(stockton):
+    """The pseudo-terminal is not the app's controlling terminal here, so closing it sends no SIGHUP:
+    the app must notice the terminal gone, not spin on end-of-file on a shared server."""
+    terminal, device = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "moderate.cli", str(stockton), "--as", "jb"],
+        stdin=device,
+        stdout=device,
+        stderr=device,
+        cwd=REPO,
+        env={**environment, "TERM": "xterm-256color"},
+        start_new_session=True,
+    )
+    os.close(device)
+    try:
+        _read_until(terminal, b"Score 32/36")
+        os.write(terminal, b"n")
+        _read_until(terminal, b"unsaved")
+    finally:
+        os.close(terminal)
+    try:
+        status = app.wait(timeout=20)
+    finally:
+        app.kill()
+    assert status == 128 + signal.SIGHUP
+    found = pending(stockton, "jb")
+    assert found is not None and "1 answer changed" in found.summary
 
 
 def _read_until(terminal: int, needle: bytes, seconds: float = 15) -> bytes:

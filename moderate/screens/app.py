@@ -153,6 +153,8 @@ class ModerateApp(App[None]):
         loop = asyncio.get_running_loop()
         for number in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(number, self._hang_up, number)
+        if sys.__stdin__ is not None and sys.__stdin__.isatty():
+            threading.Thread(target=_hang_up_when_the_terminal_goes, args=(sys.__stdin__.fileno(),), daemon=True).start()
         if self.opening is None:
             self._begin()
         else:
@@ -554,3 +556,20 @@ def binding_ids(screen: Screen[Any]) -> str:
     lines = [f"{', '.join(keys[i]):<22} {descriptions[i]:<40} {i}" for i in keys]  # the id, for the keymap
     lines += ["", f'Keys can be remapped by binding id in {keymap_file()} ([keymap] table, e.g. "answer.yes" = "1").']
     return "\n".join(lines)
+
+
+def _hang_up_when_the_terminal_goes(terminal: int) -> None:
+    """A terminal can close with no SIGHUP reaching the app (it was not the process's controlling
+    terminal, or the hang-up was lost): Textual then reads end-of-file forever, spinning a core of a
+    shared server. When the terminal's device is gone, hang up as SIGHUP would; should the loop not
+    answer, leave anyway: the journal holds every change."""
+    while True:
+        time.sleep(2)
+        try:
+            gone = os.fstat(terminal).st_nlink == 0  # a pseudo-terminal's node is removed when it closes
+        except OSError:
+            gone = True
+        if gone:
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(5)
+            os._exit(128 + signal.SIGHUP)
