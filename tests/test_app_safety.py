@@ -13,7 +13,7 @@ import time
 
 
 from conftest import REPO, SAMPLES
-from moderate.journal import pending
+from moderate.journal import journal_path, pending
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
@@ -68,6 +68,7 @@ def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
             os.write(terminal, key)
             time.sleep(0.15)
         _read_until(terminal, b"unsaved")
+        _until_journaled(stockton, "jb", 3)  # all three keys handled (under load, "unsaved" shows after the first)
         os.kill(pid, signal.SIGHUP)
         _, status = os.waitpid(pid, 0)
     finally:
@@ -111,6 +112,14 @@ def test_a_terminal_that_closes_without_a_hang_up_still_ends_the_app_and_keeps_i
     assert status == 128 + signal.SIGHUP
     found = pending(stockton, "jb")
     assert found is not None and "1 answer changed" in found.summary
+
+
+def _until_journaled(path, user: str, answers: int, seconds: float = 15) -> None:
+    journal = journal_path(path, user)
+    deadline = time.monotonic() + seconds
+    while journal.read_text(encoding="utf-8").count('{"do":"answer"') < answers:
+        assert time.monotonic() < deadline, f"{answers} answers never reached the journal"
+        time.sleep(0.1)
 
 
 def _read_until(terminal: int, needle: bytes, seconds: float = 15) -> bytes:
