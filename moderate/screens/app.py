@@ -107,6 +107,7 @@ class ModerateApp(App[None]):
         self._quit_after_save = False  # quit pressed during it: asked again once it ends
         self._looking = False  # reading another's save (in a thread)
         self._journal_told = False
+        self._ended = threading.Event()  # the app has ended: the terminal's watch stops
         self.register_theme(HIGH_CONTRAST)
         remembered = chosen_theme()
         self.theme = theme or (remembered if remembered in self.available_themes else default_theme())
@@ -154,7 +155,10 @@ class ModerateApp(App[None]):
         for number in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(number, self._hang_up, number)
         if sys.__stdin__ is not None and sys.__stdin__.isatty():
-            threading.Thread(target=_hang_up_when_the_terminal_goes, args=(sys.__stdin__.fileno(),), daemon=True).start()
+            watch = threading.Thread(
+                target=_hang_up_when_the_terminal_goes, args=(sys.__stdin__.fileno(), self._ended), daemon=True
+            )
+            watch.start()
         if self.opening is None:
             self._begin()
         else:
@@ -210,6 +214,7 @@ class ModerateApp(App[None]):
             self.notify(f"{self.path.name}: {left} (a git merge left them in the file).", severity="error", timeout=30)
 
     def on_unmount(self) -> None:
+        self._ended.set()
         if self._workspace is not None:
             self._workspace.close(keep_unsaved=self._keep_journal)
 
@@ -558,18 +563,18 @@ def binding_ids(screen: Screen[Any]) -> str:
     return "\n".join(lines)
 
 
-def _hang_up_when_the_terminal_goes(terminal: int) -> None:
+def _hang_up_when_the_terminal_goes(terminal: int, ended: threading.Event) -> None:
     """A terminal can close with no SIGHUP reaching the app (it was not the process's controlling
     terminal, or the hang-up was lost): Textual then reads end-of-file forever, spinning a core of a
     shared server. When the terminal's device is gone, hang up as SIGHUP would; should the loop not
     answer, leave anyway: the journal holds every change."""
-    while True:
-        time.sleep(2)
+    while not ended.wait(2):
         try:
             gone = os.fstat(terminal).st_nlink == 0  # a pseudo-terminal's node is removed when it closes
         except OSError:
             gone = True
         if gone:
             os.kill(os.getpid(), signal.SIGHUP)
-            time.sleep(5)
-            os._exit(128 + signal.SIGHUP)
+            if not ended.wait(5):
+                os._exit(128 + signal.SIGHUP)
+            return
