@@ -20,15 +20,14 @@ Cell = tuple[str, str]  # (case id, question id)
 Choices = Mapping[Conflict, Side]  # a side chosen for each conflict of a merging save
 
 
-def changed_cells(before: tuple[Case, ...], after: tuple[Case, ...] | Session) -> set[Cell]:
-    """The answers that differ between two states of the same inspection."""
-    old = {c.id: c.answers for c in before}
-    new: Mapping[str, Mapping[str, Answer]] = after.answers if isinstance(after, Session) else {c.id: c.answers for c in after}
+def changed_cells(before: tuple[Case, ...], after: tuple[Case, ...]) -> set[Cell]:
+    """The answers that differ between two states of the same inspection's cases."""
+    old: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in before}
     cells: set[Cell] = set()
-    for case, answers in new.items():
-        was = old.get(case, {})
+    for case in after:
+        answers, was = case.answers, old.get(case.id, {})
         if answers != was:  # nearly every case is as it was: said at once, a file's answers as bytes
-            cells.update((case, q) for q in answers.keys() | was.keys() if answers.get(q) != was.get(q))
+            cells.update((case.id, q) for q in answers.keys() | was.keys() if answers.get(q) != was.get(q))
     return cells
 
 

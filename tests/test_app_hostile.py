@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import fcntl
 import os
-import pty
 import select
-import sys
 import time
 
-from conftest import REPO, SAMPLES
+from conftest import SAMPLES
 from screen import screen_text
 from test_app import open_app
-from test_app_safety import _read_until
+from test_app_safety import _read_until, app_in_a_terminal
 
 from moderate.screens.dialogs import FileGone
 from moderate.screens.panel import PanelScreen
@@ -53,11 +51,7 @@ def test_terminal_escapes_in_the_file_never_reach_the_terminal(tmp_path):
     path = hostile(
         tmp_path, f"{ESC}]2;pwned{ESC}\\\\{ESC}[6n{ESC}[c\\u202e", {'title = "': f'title = "{ESC}[2J'}
     )  # the first standard's title, after the inspection's
-    pid, terminal = pty.fork()
-    if pid == 0:
-        os.chdir(REPO)
-        os.environ.update(TERM="xterm-256color", COLUMNS="100", LINES="30")
-        os.execv(sys.executable, [sys.executable, "-m", "moderate.cli", str(path), "--as", "jb"])
+    pid, terminal = app_in_a_terminal(path, "jb")
     try:
         seen = _read_until(terminal, b"Score 32/36")
         deadline = time.monotonic() + 10

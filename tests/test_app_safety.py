@@ -57,11 +57,7 @@ async def test_discarding_the_work_of_a_crash_is_a_choice(stockton):
 
 def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
     """The real app in a pseudo-terminal, its SSH connection dropped (SIGHUP) after three changes."""
-    pid, terminal = pty.fork()
-    if pid == 0:
-        os.chdir(REPO)
-        os.environ.update(TERM="xterm-256color", COLUMNS="100", LINES="30")
-        os.execv(sys.executable, [sys.executable, "-m", "moderate.cli", str(stockton), "--as", "jb"])
+    pid, terminal = app_in_a_terminal(stockton, "jb")
     try:
         _read_until(terminal, b"Score 32/36")
         for key in (b"n", b"a", b"x"):  # the cursor starts on 2.1.1, C01; each answer moves on: C02, C03
@@ -112,6 +108,16 @@ def test_a_terminal_that_closes_without_a_hang_up_still_ends_the_app_and_keeps_i
     assert status == 128 + signal.SIGHUP
     found = pending(stockton, "jb")
     assert found is not None and "1 answer changed" in found.summary
+
+
+def app_in_a_terminal(path, user: str) -> tuple[int, int]:
+    """The real app on `path` in a 100x30 pseudo-terminal of its own, as over SSH: its pid and the terminal."""
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.chdir(REPO)
+        os.environ.update(TERM="xterm-256color", COLUMNS="100", LINES="30")
+        os.execv(sys.executable, [sys.executable, "-m", "moderate.cli", str(path), "--as", user])
+    return pid, terminal
 
 
 def _until_journaled(path, user: str, answers: int, seconds: float = 15) -> None:
