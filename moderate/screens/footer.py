@@ -6,7 +6,10 @@ character by the command palette's key. Every key is also under `?` and in the p
 
 from __future__ import annotations
 
+from typing import Any, Hashable
+
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -20,8 +23,20 @@ def _width(key: FooterKey) -> int:
 class FittingFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._shown: Hashable = None  # the width and bindings the keys were composed for
+
+    def _showing(self) -> Hashable:
+        """What `compose` makes the keys of: the width and the bindings it shows."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        bindings = tuple(
+            (key, binding.action, binding.description, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
+        )
+        return self.size.width or self.app.size.width, bindings
 
     def compose(self) -> ComposeResult:
+        self._shown = self._showing() if self._bindings_ready else None
         width = (self.size.width or self.app.size.width) - 1
         keys = [widget for widget in super().compose() if isinstance(widget, FooterKey)]
         palette = [k for k in keys if k.has_class("-command-palette")]
@@ -33,5 +48,13 @@ class FittingFooter(Footer):
             shown.pop(-2 if len(shown) > 1 and shown[-1].action.endswith("keys") else -1)
         yield from shown + palette
 
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        # Textual's footer recomposes once per call, and focus moving at start-up calls it
+        # several times: each time its keys were mounted afresh and the screen drawn again.
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen and self._showing() != self._shown:
+            self.refresh(recompose=True)  # once, however many calls come before the next refresh
+
     def on_resize(self) -> None:
-        self.refresh(recompose=True)
+        if self._showing() != self._shown:
+            self.refresh(recompose=True)

@@ -76,6 +76,7 @@ class GoTo(Provider):
 
 
 class ModerationScreen(Screen[None], ShowsSession):
+    AUTO_FOCUS = "#grid"  # not the tabs first: each change of focus drew the screen again
     BINDINGS = [
         Binding("y", "answer('yes')", "Yes", id="answer.yes"),
         Binding("n", "answer('no')", "No", id="answer.no"),
