@@ -24,7 +24,7 @@ try:  # the same parser as tomllib, compiled by mypyc: 3-4x faster on an inspect
 except ImportError:  # no tomli installed: the standard library's pure-Python copy
     compiled = tomllib  # type: ignore[misc]
 
-from . import guard
+from . import collector, guard
 from .shown import controls, shown
 from .frameworks import PRESETS, Framework, resolve
 from .model import (
@@ -144,6 +144,11 @@ def _wide_encoding(data: bytes) -> str | None:
 
 def parse_text(text: str, name: str = "<inspection>") -> Loaded:
     prescan(text, name)  # before any parser: they are slow, even quadratic, on hostile text
+    with collector.paused():
+        return _parsed(text, name)
+
+
+def _parsed(text: str, name: str) -> Loaded:
     # Compiled code never lets go of the GIL: a 2,000-case parse in a worker thread stopped
     # the screen for its whole 0.5-3 s. Off the main thread (a save or reload beside the
     # screen) the pure-Python tomllib parses, and yields to the screen every few ms.
