@@ -24,7 +24,7 @@ try:  # the same parser as tomllib, compiled by mypyc: 3-4x faster on an inspect
 except ImportError:  # no tomli installed: the standard library's pure-Python copy
     compiled = tomllib  # type: ignore[misc]
 
-from . import collector, guard
+from . import cache, collector, guard
 from .shown import controls, shown
 from .frameworks import PRESETS, Framework, resolve
 from .model import (
@@ -78,8 +78,14 @@ class Loaded:
 
 
 def load(path: str | Path) -> Loaded:
-    """Read and validate one inspection file."""
-    return parse_bytes(read_file(path), str(path))
+    """Read and validate one inspection file; a file read before, unchanged, from the cache."""
+    data, name = read_file(path), str(path)
+    kept = cache.recall(data)
+    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Inspection) and isinstance(kept[1], Framework):
+        return Loaded(kept[0], kept[1], _text(data, name))
+    loaded = parse_bytes(data, name)
+    cache.keep(data, (loaded.inspection, loaded.framework))
+    return loaded
 
 
 def read_file(path: str | Path) -> bytes:
@@ -101,6 +107,10 @@ def read_file(path: str | Path) -> bytes:
 
 
 def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
+    return parse_text(_text(data, name), name)
+
+
+def _text(data: bytes, name: str) -> str:
     if data.startswith(BOM):  # as Windows editors save UTF-8; TOML does not allow it, we read past it
         data = data[len(BOM) :]
     if not data.strip():
@@ -114,10 +124,9 @@ def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
             ],
         )
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InspectionError(name, [f"is not UTF-8 text (byte {e.start + 1}): not a TOML inspection file"]) from None
-    return parse_text(text, name)
 
 
 def _wide_encoding(data: bytes) -> str | None:

@@ -1,0 +1,159 @@
+"""The cache of parsed inspections: the same model as a parse, only for the same bytes, and
+never a file that anyone but the user could have written."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from moderate import cache
+from moderate.reading import InspectionError, load
+from moderate.writing import dumps
+
+
+def _entries() -> list[Path]:
+    directory = Path(os.environ["XDG_CACHE_HOME"]) / "moderate"
+    return sorted(directory.iterdir()) if directory.exists() else []
+
+
+class _Planted:
+    """A pickle that, unpickled, makes a file: what a planted entry could do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (Path.touch, (self.marker,))
+
+
+def _plant(entry: Path, marker: Path) -> None:
+    entry.chmod(0o600)
+    entry.write_bytes(pickle.dumps(_Planted(marker)))
+
+
+def test_a_file_opened_again_reads_as_it_did_and_saves_the_same_bytes(stockton: Path) -> None:
+    first = load(stockton)
+    assert cache.recall(stockton.read_bytes()) is not None  # kept: the next open takes it
+    again = load(stockton)
+    assert again == first
+    assert dumps(again.inspection) == dumps(first.inspection)
+
+
+def test_an_edited_file_is_read_afresh_never_from_an_entry_for_its_old_bytes(stockton: Path) -> None:
+    load(stockton)
+    text = stockton.read_text(encoding="utf-8")
+    edited = text.replace('title = "', 'title = "Edited: ', 1)
+    assert edited != text
+    stockton.write_text(edited, encoding="utf-8")
+    assert load(stockton).inspection.title.startswith("Edited: ")
+
+
+def test_entries_are_readable_by_their_owner_only_whatever_the_umask(stockton: Path) -> None:
+    old = os.umask(0)
+    try:
+        load(stockton)
+    finally:
+        os.umask(old)
+    (entry,) = _entries()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert stat.S_IMODE(entry.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("opened", ["directory", "entry"])
+def test_an_entry_others_could_have_written_is_never_unpickled(stockton: Path, tmp_path: Path, opened: str) -> None:
+    expected = load(stockton)
+    (entry,) = _entries()
+    marker = tmp_path / "ran"
+    _plant(entry, marker)
+    (entry.parent if opened == "directory" else entry).chmod(0o777 if opened == "directory" else 0o644)
+    assert load(stockton) == expected
+    assert not marker.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+@pytest.mark.parametrize("given", ["directory", "entry"])
+def test_an_entry_another_user_owns_is_never_unpickled(stockton: Path, tmp_path: Path, given: str) -> None:
+    expected = load(stockton)
+    (entry,) = _entries()
+    marker = tmp_path / "ran"
+    _plant(entry, marker)
+    os.chown(entry.parent if given == "directory" else entry, 65534, 65534)  # nobody
+    assert load(stockton) == expected
+    assert not marker.exists()
+
+
+def test_an_entry_made_for_other_bytes_is_not_taken_for_these(stockton: Path, tmp_path: Path) -> None:
+    load(stockton)
+    (stocktons,) = _entries()
+    kept = stocktons.read_bytes()
+    stocktons.unlink()
+    other = tmp_path / "other.toml"
+    other.write_text(stockton.read_text(encoding="utf-8").replace('title = "', 'title = "Other ', 1), encoding="utf-8")
+    load(other)
+    (others,) = _entries()
+    others.write_bytes(kept)  # Stockton's entry, under the other file's name
+    assert load(other).inspection.title.startswith("Other ")
+
+
+def test_an_entry_that_is_a_link_is_not_followed(stockton: Path, tmp_path: Path) -> None:
+    expected = load(stockton)
+    (entry,) = _entries()
+    planted = tmp_path / "planted"
+    marker = tmp_path / "ran"
+    planted.write_bytes(b"")
+    _plant(planted, marker)
+    entry.unlink()
+    entry.symlink_to(planted)
+    assert load(stockton) == expected
+    assert not marker.exists()
+
+
+def test_a_damaged_entry_is_ignored_and_made_again(stockton: Path) -> None:
+    expected = load(stockton)
+    (entry,) = _entries()
+    entry.write_bytes(entry.read_bytes()[:100])
+    assert load(stockton) == expected
+    assert cache.recall(stockton.read_bytes()) == (expected.inspection, expected.framework)
+
+
+def test_a_refused_file_is_never_kept(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('format = 1\n[inspection]\ntitle = "no framework"\n', encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(InspectionError):
+            load(broken)
+    assert _entries() == []
+
+
+def test_turned_off_it_keeps_nothing(stockton: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODERATE_CACHE", "off")
+    load(stockton)
+    assert _entries() == []
+
+
+def test_only_the_newest_entries_are_kept(stockton: Path, tmp_path: Path) -> None:
+    text = stockton.read_text(encoding="utf-8")
+    for i in range(cache.KEPT + 3):
+        copy = tmp_path / f"copy-{i}.toml"
+        copy.write_text(text.replace('title = "', f'title = "{i} ', 1), encoding="utf-8")
+        load(copy)
+    assert len(_entries()) == cache.KEPT
+    assert cache.recall(copy.read_bytes()) is not None
+
+
+def test_check_warns_the_same_about_a_hostile_file_read_again(tmp_path: Path, stockton: Path) -> None:
+    hostile = tmp_path / "hostile.toml"
+    hostile.write_text(stockton.read_text(encoding="utf-8").replace('title = "', 'title = "\\u001b[2J', 1), encoding="utf-8")
+    runs = [
+        subprocess.run([sys.executable, "-m", "moderate.cli", "check", str(hostile)], capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert "holds control characters (␛)" in runs[0].stderr
+    assert [(r.returncode, r.stdout, r.stderr) for r in runs[1:]] == [(runs[0].returncode, runs[0].stdout, runs[0].stderr)]
+    assert len(_entries()) == 1
