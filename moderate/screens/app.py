@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import HelpPanel
 from textual.worker import WorkerFailed
 
 from .. import words
@@ -518,7 +517,7 @@ class ModerateApp(App[None]):
 
     def action_toggle_keys(self) -> None:
         """Textual's help panel beside the screen (again to hide it): every key of where the user is, and what it does."""
-        if self.screen.query(HelpPanel):
+        if self.screen.query("HelpPanel"):  # by name: its module (Markdown) loads only when it is shown
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
