@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -195,6 +196,7 @@ class ModerateApp(App[None]):
     def _begin(self) -> None:
         self.set_interval(WATCH_SECONDS, self._watch_disk)
         self.push_screen(ModerationScreen())
+        self.call_after_refresh(gc.enable)  # once the screen is drawn: `moderate` starts with it off (cli._app)
         if self.note:
             self.notify(self.note, timeout=10)
         if self._keymap_problems:
