@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
+from . import collector
 from .journal import Fresh, Journal
 from .merge import Conflict, Side
 from .model import Answer, Case, Inspection
@@ -74,7 +75,13 @@ class Saving:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written. A file deleted or replaced meanwhile is
         `storage.FileReplaced` unless `overwrite`. The session and journal to go on from are
-        made here too, off the loop (the session is not used when it marks its own saved)."""
+        made here too, off the loop (the session is not used when it marks its own saved).
+        The garbage collector waits meanwhile, as for any reading (`collector`): its passes
+        over what the merge makes would hold the screen's thread too."""
+        with collector.paused():
+            return self._write(choices, waiting, overwrite)
+
+    def _write(self, choices: Choices | None, waiting: Waiting | None, overwrite: bool) -> Written:
         result = save_merging(
             self.path,
             self.base.text,

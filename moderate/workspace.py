@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import collector
 from .jobs import Cell as Cell  # re-exported, with the jobs: the app runs them in its threads
 from .jobs import Choices as Choices
 from .jobs import Saved as Saved
@@ -211,6 +212,10 @@ class Workspace:
     def read_theirs(self, clean: bool) -> Theirs:
         """The file as someone else saved it, read (and, if ours is `clean`, parsed and made a
         session) without touching ours: may run off the loop. InspectionError if it cannot be read."""
+        with collector.paused():  # as in a save (`Saving.write`)
+            return self._read_theirs(clean)
+
+    def _read_theirs(self, clean: bool) -> Theirs:
         against = self.loaded
         data = read_file(self.path)
         if data == against.text.encode("utf-8"):
