@@ -10,7 +10,7 @@ import stat
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
@@ -139,6 +139,9 @@ class SaveResult:
     inspection: Inspection
     merged: bool = False  # someone else's save was merged in: reopen `inspection` to see it
     conflicts: tuple[Conflict, ...] = ()  # when any, nothing was written
+    # The file as this save left it (`identity`), looked at before the lock was let go: a
+    # save by someone else right after ours is then seen as theirs, not taken for ours.
+    identity: Identity | None = None
 
     @property
     def saved(self) -> bool:
@@ -178,7 +181,7 @@ def save_merging(
     path = Path(os.path.realpath(path))  # through a link: the target is saved, and locked under its own name
     try:
         with _locked(path, waiting, timeout):
-            result = _save(path, base_text, ours, choices, writing, base, overwrite, author)
+            result = replace(_save(path, base_text, ours, choices, writing, base, overwrite, author), identity=identity(path))
     except guard.Refused as refused:
         raise SaveError(f"{path}: not saved, the file is as it was: {refused}") from None
     except OSError as error:
@@ -186,6 +189,18 @@ def save_merging(
         raise SaveError(f"{path}: not saved, the file is as it was: {error.strerror or error}{where}") from error
     remove_stale_temporaries(path)
     return result
+
+
+Identity = tuple[int, int, int]  # a file's modification time, size and inode
+
+
+def identity(path: Path) -> Identity | None:
+    """What tells one version of a file from the next, at the cost of a stat (None: no file)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
 
 
 @contextmanager

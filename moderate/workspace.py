@@ -41,7 +41,7 @@ from .session import Decided, Session, now
 from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced and SaveError: the screens wait and ask
 from .storage import FileReplaced as FileReplaced
 from .storage import SaveError as SaveError
-from .storage import Waiting, busy, save, warn_if_world_readable
+from .storage import Waiting, busy, identity, save, warn_if_world_readable
 from .writing import comment_lines
 
 Clock = Callable[[], dt.datetime]
@@ -70,14 +70,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
 _trim = _malloc_trim()
 
 
-def _seen(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
-
-
 class Workspace:
     def __init__(self, path: Path, loaded: Loaded, session: Session, journal: Journal):
         self.path = path
@@ -85,7 +77,7 @@ class Workspace:
         self.session = session
         self.journal = journal
         self.comments = comment_lines(loaded.text) if "#" in loaded.text else []
-        self._seen = _seen(path)  # the file's times, size and inode when we last looked
+        self._seen = identity(path)  # the file as we last looked
         _long_lived()
 
     @classmethod
@@ -152,7 +144,7 @@ class Workspace:
         result = written.result
         if result.conflicts or written.session is None:
             return Saved(conflicts=tuple(result.conflicts))
-        self._seen = _seen(self.path)
+        self._seen = result.identity
         meanwhile = self.journal.records[saving.after :]
         if not result.merged and not meanwhile:
             self.session.mark_saved()
@@ -196,7 +188,7 @@ class Workspace:
 
     def moved(self) -> str | None:
         """A cheap look (one stat) for a change on disk since we last looked: "gone", "changed" or None."""
-        seen = _seen(self.path)
+        seen = identity(self.path)
         if seen == self._seen:
             return None
         self._seen = seen

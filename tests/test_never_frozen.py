@@ -171,3 +171,19 @@ def test_a_change_during_a_merging_save_to_an_answer_the_merge_took_from_another
     conflicts = mine.save().conflicts
     assert [(c.case, c.question, c.ours, c.theirs) for c in conflicts] == [("C04", "2.2.1", "no", "n/a")]
     theirs.close(keep_unsaved=False)
+
+
+def test_a_save_by_another_landing_while_ours_is_handed_back_is_noticed_as_theirs(stockton):
+    mine, theirs = Workspace.open(stockton, "jb"), Workspace.open(stockton, "ak")
+    mine.session.set_answer("C03", "2.2.2", other(mine.session.answer("C03", "2.2.2")))
+    saving = mine.start_save()
+    written = saving.write()  # done in a thread: the loop has not taken it back yet
+    theirs.session.set_answer("C04", "2.2.1", Answer.NA)
+    assert theirs.save().saved  # merged with ours, and written
+    mine.finish_save(saving, written)
+    assert mine.moved() == "changed"  # so the app reads and shows ak's n/a
+    read = mine.read_theirs(clean=not mine.session.dirty)
+    assert read.differs and mine.take(read) == {("C04", "2.2.1")}
+    assert mine.session.answer("C04", "2.2.1") == Answer.NA
+    mine.close(keep_unsaved=False)
+    theirs.close(keep_unsaved=False)
