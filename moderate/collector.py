@@ -22,15 +22,18 @@ _was_enabled = True
 @contextmanager
 def paused() -> Iterator[None]:
     global _readers, _was_enabled
-    with _lock:
-        if _readers == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _readers += 1
-    try:
+    counted = False
+    try:  # counted within: an interruption (ctrl+c) anywhere leaves the count as it was
+        with _lock:
+            if _readers == 0:
+                _was_enabled = gc.isenabled()
+                gc.disable()
+            _readers += 1
+            counted = True
         yield
     finally:
-        with _lock:
-            _readers -= 1
-            if _readers == 0 and _was_enabled:
-                gc.enable()
+        if counted:
+            with _lock:
+                _readers -= 1
+                if _readers == 0 and _was_enabled:
+                    gc.enable()

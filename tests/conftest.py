@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,15 @@ SAMPLES = REPO / "sample_data"
 REPORTS = Path(__file__).resolve().parent / "data"
 SHARED_REPORTS = REPO.parent / "shared" / "reports"
 FIGURES = REPORTS / "published-figures.json"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported: what one reads or runs at import (a load, a copy of
+    the environment for its processes) never touches the settings or cache of whoever runs them."""
+    home = Path(tempfile.mkdtemp(prefix="moderate-tests-home-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[name] = str(home / name.lower())
 
 
 @pytest.fixture(autouse=True)
