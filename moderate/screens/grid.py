@@ -76,15 +76,18 @@ class CaseGrid(ScrollView, can_focus=True):
         "grid--band-3",
     }
 
+    # Priority: a move runs as the key arrives, not once the key has been handed to the grid and
+    # bubbled back up to the app (two more message hops, half a millisecond of a key's four).
+    # These bind only while the grid has the focus, and nothing inside it takes keys.
     BINDINGS = [
-        Binding("up,k", "move(-1, 0)", "Up", show=False, id="grid.up"),
-        Binding("down,j", "move(1, 0)", "Down", show=False, id="grid.down"),
-        Binding("left,h", "move(0, -1)", "Left", show=False, id="grid.left"),
-        Binding("right,l", "move(0, 1)", "Right", show=False, id="grid.right"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="grid.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="grid.page_down"),
-        Binding("home", "move(-100000, 0)", "First row", show=False, id="grid.first_row"),
-        Binding("end", "move(100000, 0)", "Last row", show=False, id="grid.last_row"),
+        Binding("up,k", "move(-1, 0)", "Up", show=False, id="grid.up", priority=True),
+        Binding("down,j", "move(1, 0)", "Down", show=False, id="grid.down", priority=True),
+        Binding("left,h", "move(0, -1)", "Left", show=False, id="grid.left", priority=True),
+        Binding("right,l", "move(0, 1)", "Right", show=False, id="grid.right", priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="grid.page_up", priority=True),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="grid.page_down", priority=True),
+        Binding("home", "move(-100000, 0)", "First row", show=False, id="grid.first_row", priority=True),
+        Binding("end", "move(100000, 0)", "Last row", show=False, id="grid.last_row", priority=True),
     ]
 
     cursor: reactive[tuple[int, int]] = reactive((0, 0), repaint=False, init=False)
@@ -104,7 +107,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self.sample = ""  # none shown yet
         self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
-        self._shown_standards: dict[int, Strip] = {}  # row -> a standard's line as last painted
+        self._standard_lines: dict[int, Strip] = {}  # row -> a standard's line as it reads now
         self._styles: dict[str, Style] = {}
         self._columns = range(0)  # the cases drawn: those in view
         self._label_width = 30
@@ -161,6 +164,7 @@ class CaseGrid(ScrollView, can_focus=True):
         cases = max(len(self.cases), self._in_view)
         self.virtual_size = Size(self._fixed_width + cases * cell + spare, len(self.rows) + 1)
         self._lines.clear()
+        self._standard_lines.clear()
         self.refresh()
 
     @property
@@ -198,7 +202,8 @@ class CaseGrid(ScrollView, can_focus=True):
         """Repaint what a command changed: the answers' cells, the questions' figures, and the
         standards' lines where they read differently now. A single answer repaints its cell and
         its figures only, not the whole line: a few dozen bytes to the terminal, not hundreds."""
-        width = self.scrollable_content_region.width
+        width, height = self.scrollable_content_region.size
+        top, first = round(self.scroll_y), self.first_in_view
         columns = {c.id: i for i, c in enumerate(self.cases)} if changed.cells else {}
         cells: dict[str, list[int]] = {}  # question -> the columns of its changed cells shown
         for case, question in changed.cells:
@@ -208,7 +213,8 @@ class CaseGrid(ScrollView, can_focus=True):
             if row.kind == STANDARD:
                 if row.standard in changed.standards:
                     line = self._standard_line(i, width)
-                    if list(line) != list(self._shown_standards.get(i, ())):
+                    if list(line) != list(self._standard_lines.get(i, ())):
+                        self._standard_lines[i] = line  # drawn once: painted from here
                         self.refresh_line(i + 1)
                 continue
             spans = cells.get(row.question, [])
@@ -218,20 +224,17 @@ class CaseGrid(ScrollView, can_focus=True):
             if len(spans) > 1:
                 self.refresh_line(i + 1)
                 continue
-            self._refresh_span(i, self._label_width, self._fixed_width)
+            y = i + 1 - top
+            if not 0 < y < height:
+                continue  # out of view: drawn afresh when scrolled to
+            self.refresh(Region(self._label_width, y, self._fixed_width - self._label_width, 1))
             for column in spans:
-                x = self._fixed_width + (column - self.first_in_view) * self._cell_width
+                x = self._fixed_width + (column - first) * self._cell_width
                 if self._fixed_width <= x < width:
-                    self._refresh_span(i, x, x + self._cell_width)
+                    self.refresh(Region(x, y, self._cell_width, 1))
         if changed.cases:  # a case's moderated mark, in the header
             self.cases = [self.session.cases[c.id] for c in self.cases]
             self.refresh_line(0)
-
-    def _refresh_span(self, row: int, start: int, end: int) -> None:
-        """Repaint part of a row's line: the compositor then writes only those cells."""
-        y = row + 1 - round(self.scroll_y)
-        if 0 < y < self.scrollable_content_region.height:
-            self.refresh(Region(start, y, end - start, 1))
 
     def on_resize(self) -> None:
         self._layout()
@@ -241,6 +244,7 @@ class CaseGrid(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
         self._lines.clear()
+        self._standard_lines.clear()
 
     def watch_scroll_x(self, old: float, new: float) -> None:
         self._lines.clear()  # lines hold the cells in view only
@@ -260,19 +264,23 @@ class CaseGrid(ScrollView, can_focus=True):
         else:
             row = y - 1 + scroll_y
             if row >= len(self.rows):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self._style(""))
             if self.rows[row].kind == STANDARD:
-                line = self._shown_standards[row] = self._standard_line(row, width)
+                line = self._standard_lines.get(row)
+                if line is None:
+                    line = self._standard_lines[row] = self._standard_line(row, width)
                 return line
             fixed, scrolled = self._line(row)
         offset = scroll_x - first * self._cell_width
-        visible = scrolled.crop_extend(offset, offset + max(0, width - self._fixed_width), self.rich_style)
+        visible = scrolled.crop_extend(offset, offset + max(0, width - self._fixed_width), self._style(""))
         return Strip.join([fixed, visible]).crop(0, width).simplify()
 
     def _style(self, name: str) -> Style:
+        """A component's style ("" the grid's own): looked up hundreds of times a frame, kept until
+        the theme or CSS changes."""
         style = self._styles.get(name)
-        if style is None:  # looked up hundreds of times a frame: kept until the theme or CSS changes
-            style = self._styles[name] = self.get_component_rich_style(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name) if name else self.rich_style
         return style
 
     def _header(self) -> tuple[Strip, Strip]:
@@ -374,6 +382,8 @@ class CaseGrid(ScrollView, can_focus=True):
     # ------------------------------------------------------------ moving
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        for row in (old[0], new[0]):  # a standard's line carries the cursor on its name
+            self._standard_lines.pop(row, None)
         self.refresh_line(old[0] + 1)
         self.refresh_line(new[0] + 1)
         self._bring_into_view()
@@ -392,7 +402,8 @@ class CaseGrid(ScrollView, can_focus=True):
             top = row
         elif row >= top + rows:
             top = row - rows + 1
-        self.scroll_to(first * self._cell_width, top, animate=False, force=True, immediate=True)
+        if (first * self._cell_width, top) != (round(self.scroll_x), round(self.scroll_y)):
+            self.scroll_to(first * self._cell_width, top, animate=False, force=True, immediate=True)
 
     def move_to(self, row: int, column: int | None = None) -> None:
         column = self.cursor[1] if column is None else column

@@ -77,12 +77,14 @@ class GoTo(Provider):
 
 class ModerationScreen(Screen[None], ShowsSession):
     AUTO_FOCUS = "#grid"  # not the tabs first: each change of focus drew the screen again
+    # The answer keys with priority, as the grid's moves: run as the key arrives, not once it has
+    # bubbled up from the grid (no widget here takes text: the dialogs are screens of their own).
     BINDINGS = [
-        Binding("y", "answer('yes')", "Yes", id="answer.yes"),
-        Binding("n", "answer('no')", "No", id="answer.no"),
-        Binding("a", "answer('n/a')", "N/a", id="answer.na"),
-        Binding("space", "cycle", "Cycle", id="answer.cycle"),
-        Binding("backspace,delete,x", "answer('')", "Clear", show=False, id="answer.clear"),
+        Binding("y", "answer('yes')", "Yes", id="answer.yes", priority=True),
+        Binding("n", "answer('no')", "No", id="answer.no", priority=True),
+        Binding("a", "answer('n/a')", "N/a", id="answer.na", priority=True),
+        Binding("space", "cycle", "Cycle", id="answer.cycle", priority=True),
+        Binding("backspace,delete,x", "answer('')", "Clear", show=False, id="answer.clear", priority=True),
         Binding("Y", "answer('yes', True)", "Yes, with a reason", show=False, id="answer.yes_reason"),
         Binding("N", "answer('no', True)", "No, with a reason", show=False, id="answer.no_reason"),
         Binding("A", "answer('n/a', True)", "N/a, with a reason", show=False, id="answer.na_reason"),
