@@ -1,0 +1,45 @@
+"""The footer: the keys of where the user is, each whole, at any width."""
+
+from __future__ import annotations
+
+from moderate.screens.app import ModerateApp
+from moderate.workspace import Opening
+from screen import screen_text
+
+
+def footer(app: ModerateApp) -> str:
+    return screen_text(app).rstrip("\n").splitlines()[-1]
+
+
+async def test_the_footer_fits_its_keys_whole_as_the_window_narrows_and_widens(stockton):
+    app = ModerateApp(Opening.of(stockton, "jb"), theme="textual-dark")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        wide = footer(app)
+        assert "y Yes" in wide and "P Panel" in wide and "? Keys" in wide and "^p palette" in wide, wide
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        narrow = footer(app)
+        assert narrow.rstrip().endswith("? Keys") and "palette" not in narrow and "P Panel" in narrow, narrow
+        await pilot.resize_terminal(44, 20)
+        await pilot.pause()
+        narrowest = footer(app)
+        assert narrowest.rstrip().endswith("? Keys") and "P Panel" not in narrowest, narrowest
+        assert narrow.startswith(narrowest.rstrip().removesuffix("? Keys")), narrowest  # the keys after dropped, whole
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert footer(app) == wide
+
+
+async def test_the_footer_shows_the_keys_of_the_screen_on_top(stockton):
+    app = ModerateApp(Opening.of(stockton, "jb"), theme="textual-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        grid = footer(app)
+        assert "y Yes" in grid and "P Panel" in grid, grid
+        await pilot.press("P")
+        await pilot.pause()
+        assert "Raise" in footer(app) and "y Yes" not in footer(app), footer(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert footer(app) == grid
