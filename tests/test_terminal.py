@@ -99,3 +99,35 @@ def test_a_toggle_writes_only_the_few_cells_it_changes(stockton, tmp_path):
     # status line; the second (no to n/a: 7/7) moves only its figures, never its standard's rating.
     *_, first, second = bytes_per_key(stockton, [b"\x1b[B"] * 4 + [b" "] * 2, env)
     assert second <= 300, (first, second)
+
+
+def test_a_move_and_a_toggle_show_at_once_in_the_detail_lines_and_the_figures(terminal, stockton):
+    """What the terminal shows after each key, its lines repainted only in part: the question in
+    full beneath the grid follows the cursor, and a toggle's new figures reach the row and the band."""
+    stockton.chmod(0o600)  # no warning to paint
+    t = terminal(stockton)
+
+    def detail() -> list[str]:
+        return [line.strip() for line in t.capture(escapes=False).splitlines()[-4:-1]]
+
+    t.wait_for("Yes/rel")
+    assert detail() == [
+        "C01 · Referral order · inspector ak",
+        "2.1.1 · Good · Does assessment sufficiently analyse how to support the child's",
+        "desistance?",
+    ]
+    t.keys("Down")
+    t.wait_for("child safe?")
+    assert detail() == [
+        "C01 · Referral order · inspector ak",
+        "2.1.2 · Outstanding · Does assessment sufficiently analyse how to keep the",
+        "child safe?",
+    ]
+    t.keys("Space")  # C01's yes to no: 2.1.2 from 7/8 (Outstanding) to 6/8 (Good)
+    t.wait_for("unsaved")
+    assert "6/8   75%  Good" in next(line for line in t.capture(escapes=False).splitlines() if "2.1.2 Does" in line)
+    t.wait_for("2.1.2 · Good")
+    assert detail()[1:] == ["2.1.2 · Good · Does assessment sufficiently analyse how to keep the child", "safe?"]
+    t.keys("Right")
+    t.wait_for("C02 · ")
+    assert detail()[1:] == ["2.1.2 · Good · Does assessment sufficiently analyse how to keep the child", "safe?"]

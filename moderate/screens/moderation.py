@@ -19,6 +19,7 @@ from ..model import Answer, in_log
 from ..preferences import ADVANCES, chosen_advance, remember_advance
 from ..session import Change, Changed, Marked, Rated, ReasonRequired, Session
 from .case_form import CaseForm
+from .detail import DetailPane
 from .dialogs import AskText, Detail, reason_dialog
 from .footer import FittingFooter
 from .log import LogScreen
@@ -123,7 +124,7 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     def __init__(self) -> None:
         super().__init__()
-        self._shown: dict[str, str] = {}  # what the status and detail lines say now
+        self._status = ""  # what the status line says now
         self.advance = chosen_advance()
 
     @property
@@ -157,7 +158,7 @@ class ModerationScreen(Screen[None], ShowsSession):
             )
         )
         yield CaseGrid(self.session, self.show_detail, id="grid")
-        yield Static(id="detail")
+        yield DetailPane(id="detail")
         yield FittingFooter()
 
     @property
@@ -500,15 +501,12 @@ class ModerationScreen(Screen[None], ShowsSession):
     # ------------------------------------------------------------ status
 
     def refresh_status(self) -> None:
-        self._update("#status", self.app.status())
-        self.show_detail()
-
-    def _update(self, selector: str, text: str) -> None:
-        """Repaint a line only when what it says has changed (a toggle rarely changes these)."""
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
+        status = self.app.status()
+        if status != self._status:  # a toggle rarely changes it
+            self._status = status
             # layout=False: the line keeps its size, so nothing else need be laid out and repainted
-            self.query_one(selector, Static).update(plain(text), layout=False)  # file text: shown, never markup
+            self.query_one("#status", Static).update(plain(status), layout=False)  # file text: shown, never markup
+        self.show_detail()
 
     def show_detail(self) -> None:
         grid = self.grid
@@ -538,4 +536,4 @@ class ModerationScreen(Screen[None], ShowsSession):
                 kind = "Prompt " if row.kind == PROMPT else ""
                 # its figures are on its line above; here the question in full, and its band in words
                 lines.append(f"{kind}{row.question}{band} · {text}")
-        self._update("#detail", "\n".join(lines))
+        self.query_one(DetailPane).show("\n".join(lines))
