@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import getpass
 import json
 import os
@@ -14,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import words
+from . import collector, words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template
 from .merge import leftover_conflicts, merge
@@ -163,16 +162,14 @@ def _app(argv: list[str]) -> int:
     parser.add_argument("--as", dest="user", default=_user(), help="who is moderating, for the moderation log (default: $USER)")
     parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
     args = parser.parse_args(argv)
-    # Start-up leaves little garbage, and collecting it cost 10-30 ms before the first screen:
-    # the collector is off until that screen is drawn, when the app turns it on again.
-    gc.disable()
+    drawn = collector.held()  # start-up leaves little garbage: collected once the first screen is drawn
     path, note = (args.file, None) if args.file else _sample_copy()
     from .journal import JournalInUse  # the app's own imports load only for the app
     from .screens.app import ModerateApp
     from .workspace import Opening
 
     try:
-        app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note)
+        app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note, drawn=drawn)
     except InspectionError as error:
         print(error, file=sys.stderr)
         return REFUSED

@@ -31,6 +31,18 @@ def test_it_stays_off_until_the_last_of_overlapping_readers_is_done() -> None:
     assert gc.isenabled()
 
 
+def test_the_start_held_off_until_drawn_lets_go_once_however_often_told(stockton: Path) -> None:
+    drawn = collector.held()  # as `moderate FILE` holds it until its first screen
+    load(stockton)
+    assert not gc.isenabled()
+    reading = collector.held()
+    drawn()
+    drawn()  # told again: the reader still holds it
+    assert not gc.isenabled()
+    reading()
+    assert gc.isenabled()
+
+
 def test_readers_in_threads_leave_it_on_whichever_ends_last(stockton: Path) -> None:
     text = stockton.read_text(encoding="utf-8")
     broken = text.replace("format = 1", "format = 'one'", 1)
@@ -61,3 +73,15 @@ def test_a_collector_turned_off_by_someone_else_is_left_off(stockton: Path) -> N
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_the_app_lets_go_of_the_start_once_its_first_screen_is_drawn(stockton: Path) -> None:
+    from moderate.screens.app import ModerateApp
+    from moderate.workspace import Opening
+
+    drawn = collector.held()  # as cli._app does, before the app's imports and the load
+    app = ModerateApp(Opening.of(stockton, "jb"), theme="textual-dark", drawn=drawn)
+    assert not gc.isenabled()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 import sys
@@ -90,14 +89,17 @@ class ModerateApp(App[None]):
         Binding("escape", "stop_waiting", "Stop waiting", id="app.stop-waiting", priority=True, show=False),
     ]
 
-    def __init__(self, opening: Opening, theme: str | None = None, note: str | None = None) -> None:
+    def __init__(
+        self, opening: Opening, theme: str | None = None, note: str | None = None, drawn: Callable[[], None] | None = None
+    ) -> None:
         """The file already opened (`Opening.of`), so that a broken or busy one was refused
-        before the app was made."""
+        before the app was made. `drawn` is called once the first screen is."""
         # Under NO_COLOR Textual strips colour with its NoColor filter only when the theme uses the
         # terminal's own colours at start-up; asking for them says so (otherwise it greys to black).
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.path = opening.path
         self.note = note  # something to tell the user once the screen is up
+        self._drawn = drawn
         self.opening: Opening | None = opening if opening.waiting else None  # a crash's work: asked about on mount
         self._workspace = opening.workspace
         self._keep_journal = True  # unless quitting cleanly: a signal or a crash keeps the work
@@ -196,7 +198,8 @@ class ModerateApp(App[None]):
     def _begin(self) -> None:
         self.set_interval(WATCH_SECONDS, self._watch_disk)
         self.push_screen(ModerationScreen())
-        self.call_after_refresh(gc.enable)  # once the screen is drawn: `moderate` starts with it off (cli._app)
+        if self._drawn is not None:
+            self.call_after_refresh(self._drawn)
         if self.note:
             self.notify(self.note, timeout=10)
         if self._keymap_problems:
