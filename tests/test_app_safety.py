@@ -13,7 +13,7 @@ import time
 
 
 from conftest import REPO, SAMPLES
-from moderate.journal import journal_path, pending
+from moderate.journal import pending
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
@@ -121,9 +121,8 @@ def app_in_a_terminal(path, user: str) -> tuple[int, int]:
 
 
 def _until_journaled(path, user: str, answers: int, seconds: float = 15) -> None:
-    journal = journal_path(path, user)
     deadline = time.monotonic() + seconds
-    while journal.read_text(encoding="utf-8").count('{"do":"answer"') < answers:
+    while sum(r["do"] == "answer" for r in getattr(pending(path, user), "records", ())) < answers:
         assert time.monotonic() < deadline, f"{answers} answers never reached the journal"
         time.sleep(0.1)
 
@@ -158,8 +157,7 @@ async def test_two_moderators_saving_different_answers_both_keep_their_work(stoc
 
 async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritten(stockton):
     first, second = open_app(stockton, "ak"), open_app(stockton, "jb")
-    told = Notified()
-    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24), message_hook=told) as two:
+    async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
         await go_to(one, "2.1.1", "C01")
         await one.press("n", "ctrl+s")
         await until(one, lambda: not first.session.dirty)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import pickle
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from conftest import moderate
 from moderate import cache
 from moderate.reading import InspectionError, load
 from moderate.writing import dumps
@@ -195,10 +194,7 @@ def test_only_the_newest_entries_are_kept(stockton: Path, tmp_path: Path) -> Non
 def test_check_warns_the_same_about_a_hostile_file_read_again(tmp_path: Path, stockton: Path) -> None:
     hostile = tmp_path / "hostile.toml"
     hostile.write_text(stockton.read_text(encoding="utf-8").replace('title = "', 'title = "\\u001b[2J', 1), encoding="utf-8")
-    runs = [
-        subprocess.run([sys.executable, "-m", "moderate.cli", "check", str(hostile)], capture_output=True, text=True)
-        for _ in range(2)
-    ]
-    assert "holds control characters (␛)" in runs[0].stderr
-    assert [(r.returncode, r.stdout, r.stderr) for r in runs[1:]] == [(runs[0].returncode, runs[0].stdout, runs[0].stderr)]
+    first, again = moderate("check", str(hostile)), moderate("check", str(hostile))
+    assert "holds control characters (␛)" in first.stderr
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
     assert len(_entries()) == 1

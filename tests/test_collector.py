@@ -5,14 +5,25 @@ from __future__ import annotations
 import gc
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from moderate import collector
 from moderate.reading import InspectionError, load, parse_text
+from moderate.screens.app import ModerateApp
+from moderate.workspace import Opening
 
 
-def test_the_collector_is_on_again_after_a_file_is_read_or_refused(stockton: Path, tmp_path: Path) -> None:
+@pytest.fixture(autouse=True)
+def collector_on() -> Iterator[None]:
+    """Each test starts with the collector on, and leaves it on even when it fails."""
+    assert gc.isenabled()
+    yield
+    gc.enable()
+
+
+def test_the_collector_is_on_again_after_a_file_is_read_or_refused(stockton: Path) -> None:
     assert gc.isenabled()
     load(stockton)
     assert gc.isenabled()
@@ -76,9 +87,6 @@ def test_a_collector_turned_off_by_someone_else_is_left_off(stockton: Path) -> N
 
 
 async def test_the_app_lets_go_of_the_start_once_its_first_screen_is_drawn(stockton: Path) -> None:
-    from moderate.screens.app import ModerateApp
-    from moderate.workspace import Opening
-
     drawn = collector.held()  # as cli._app does, before the app's imports and the load
     app = ModerateApp(Opening.of(stockton, "jb"), theme="textual-dark", drawn=drawn)
     assert not gc.isenabled()

@@ -157,6 +157,7 @@ def test_an_undo_during_a_save_takes_back_what_was_saved_and_leaves_that_unsaved
         (before.value, other(before).value),
         (other(before).value, before.value),
     ]  # the log says both, as they were saved
+    opened.close(keep_unsaved=False)
 
 
 def test_a_change_during_a_merging_save_to_an_answer_the_merge_took_from_another_is_asked_about_next(stockton):
@@ -170,6 +171,7 @@ def test_a_change_during_a_merging_save_to_an_answer_the_merge_took_from_another
     assert outcome.behind and mine.session.dirty  # all of ours kept, unsaved
     conflicts = mine.save().conflicts
     assert [(c.case, c.question, c.ours, c.theirs) for c in conflicts] == [("C04", "2.2.1", "no", "n/a")]
+    mine.close(keep_unsaved=False)
     theirs.close(keep_unsaved=False)
 
 
