@@ -111,7 +111,7 @@ def _uncached(fn: Callable[[], object]) -> Callable[[], object]:
     """`fn` as on a file's first opening: nothing in the cache of parsed inspections."""
 
     def first() -> object:
-        shutil.rmtree(Path(HOME) / "cache", ignore_errors=True)
+        shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
         return fn()
 
     return first

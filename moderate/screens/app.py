@@ -148,10 +148,6 @@ class ModerateApp(App[None]):
         return self.workspace.loaded
 
     def on_mount(self) -> None:
-        # A save's thread parses and merges in Python beside the screen: every hand-over of the
-        # GIL to a key (from the input thread, to the loop, back after each write) waited up to
-        # the default 5 ms; at 1 ms a key answers sooner while the save runs.
-        sys.setswitchinterval(0.001)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         loop = asyncio.get_running_loop()
         for number in (signal.SIGHUP, signal.SIGTERM):

@@ -102,6 +102,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.moved = moved
         self.rows: list[Row] = []
         self.cases: list[Case] = []
+        self._column_of: dict[str, int] = {}  # case id -> its column among `cases`
         self.show_prompts = False
         self.filters = Filters()  # what the core lets through (moderate.filters): the grid draws it
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
@@ -133,6 +134,7 @@ class CaseGrid(ScrollView, can_focus=True):
             self.rows.append(Row(STANDARD, standard))
             self.rows += [Row(PROMPT if self.session.is_prompt(q) else KEY_QUESTION, standard, q) for q in questions]
         self.cases = [self.session.cases[c] for c in shown.cases]
+        self._column_of = {c.id: i for i, c in enumerate(self.cases)}
         longest = max((len(c.id) for c in self.cases), default=3)
         self._cell_width = max(5, min(10, longest + 2))
         self._count_width = max(7, 2 * len(str(len(self.cases))) + 2)  # a space, and yes/relevant at its widest
@@ -204,11 +206,10 @@ class CaseGrid(ScrollView, can_focus=True):
         its figures only, not the whole line: a few dozen bytes to the terminal, not hundreds."""
         width, height = self.scrollable_content_region.size
         top, first = round(self.scroll_y), self.first_in_view
-        columns = {c.id: i for i, c in enumerate(self.cases)} if changed.cells else {}
         cells: dict[str, list[int]] = {}  # question -> the columns of its changed cells shown
         for case, question in changed.cells:
-            if case in columns:
-                cells.setdefault(question, []).append(columns[case])
+            if case in self._column_of:
+                cells.setdefault(question, []).append(self._column_of[case])
         for i, row in enumerate(self.rows):
             if row.kind == STANDARD:
                 if row.standard in changed.standards:
@@ -232,8 +233,10 @@ class CaseGrid(ScrollView, can_focus=True):
                 x = self._fixed_width + (column - first) * self._cell_width
                 if self._fixed_width <= x < width:
                     self.refresh(Region(x, y, self._cell_width, 1))
-        if changed.cases:  # a case's moderated mark, in the header
-            self.cases = [self.session.cases[c.id] for c in self.cases]
+        shown = [self._column_of[c] for c in changed.cases if c in self._column_of]
+        for column in shown:  # a case's moderated mark, in the header
+            self.cases[column] = self.session.cases[self.cases[column].id]
+        if shown:
             self.refresh_line(0)
 
     def on_resize(self) -> None:

@@ -167,7 +167,6 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     def on_mount(self) -> None:
         self.refresh_status()
-        self.grid.focus()
 
     @on(Tabs.TabActivated)
     def _sample_chosen(self, event: Tabs.TabActivated) -> None:
