@@ -266,21 +266,24 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     @work
     async def action_review(self) -> None:
-        """Dip sampling: record that this answer was reviewed and agreed with, with an optional comment."""
+        """Dip sampling: record that this answer was reviewed and agreed with, with an optional comment.
+
+        Nothing is recorded until the dialog is answered with Enter: Esc leaves no review behind."""
         cell = self._cell()
         if cell is None:
             return
-        reviewed = self.session.review(*cell)
-        change = reviewed.step
-        if not isinstance(change, Change):
+        answer = self.session.answer(*cell)
+        if answer is None:
             self.notify("No answer to agree with yet.", severity="warning")
             return
-        self.app.session_changed(reviewed)
+        case, question = cell
         comment = await self.app.push_screen_wait(
-            AskText(f"Reviewed {change.case} {change.question}: {change.entry.to}, agreed. Comment?", "Comment (optional)", False)
+            AskText(f"Reviewed {case} {question}: {answer.value}, agreed. Comment?", "Comment (optional)", False)
         )
-        if comment and self.session.last_change is change:
-            self.app.session_changed(self.session.give_reason(comment))
+        if comment is None:
+            self.notify(f"No review recorded for {case} {question}.")
+            return
+        self.app.session_changed(self.session.review(case, question, comment))
 
     def action_reason(self) -> None:
         change = self.session.last_change
