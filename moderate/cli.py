@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import collector, words
+from . import __version__, collector, words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template
 from .merge import leftover_conflicts, merge
@@ -39,10 +39,12 @@ COMMANDS = ("report", "stats", "check", "format", "new", "answers", "import", "m
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moderate",
+        usage="moderate [FILE.toml] [--as NAME] [--theme THEME]\n       moderate COMMAND ... (moderate COMMAND --help)",
         description="Moderate the case judgements of an HMIP inspection, and run its ratings panel.",
         epilog="moderate FILE.toml opens the inspection in the app; bare 'moderate' opens a copy of a bundled sample.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _app_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="moderate")
 
     report = commands.add_parser("report", help="print the ratings of an inspection")
     report.add_argument("file", type=Path)
@@ -74,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--counts",
         action="store_true",
-        help="markdown: print relevant cases, number 'Yes' and % 'Yes' whatever the framework prints",
+        help="markdown: print relevant cases, number 'Yes' and %% 'Yes' whatever the framework prints",
     )
 
     check = commands.add_parser("check", help="validate inspection files (exit 0 when all are valid, 2 if not)")
@@ -120,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         "merge-driver",
         help="git's merge driver for inspection files (see the README)",
         description="Merge two versions of an inspection answer by answer; git runs it as "
-        "'moderate merge-driver %%O %%A %%B'. Writes the result to OURS; exit 0 when merged "
+        "'moderate merge-driver %O %A %B'. Writes the result to OURS; exit 0 when merged "
         "cleanly, 1 on conflicts (listed in OURS under [[merge_conflicts]] and on stderr), "
         "2 when a version is not a valid inspection.",
     )
@@ -132,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         return _app(argv)
     args = _parser().parse_args(argv)
     try:
@@ -159,8 +161,7 @@ def _app(argv: list[str]) -> int:
         epilog=f"Other commands: {', '.join(COMMANDS)} (moderate COMMAND --help).",
     )
     parser.add_argument("file", type=Path, nargs="?", help="the inspection (default: a copy of a bundled sample)")
-    parser.add_argument("--as", dest="user", default=_user(), help="who is moderating, for the moderation log (default: $USER)")
-    parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
+    _app_options(parser)
     args = parser.parse_args(argv)
     drawn = collector.held()  # start-up leaves little garbage: collected once the first screen is drawn
     # A save's thread parses and merges in Python beside the screen: every hand-over of the
@@ -182,6 +183,15 @@ def _app(argv: list[str]) -> int:
         return REFUSED
     app.run()
     return app.return_code or 0
+
+
+def _app_options(parser: argparse.ArgumentParser) -> None:
+    """The app's options, named in the top-level help as well as taken by the app."""
+    parser.add_argument(
+        "--as", dest="user", metavar="NAME", default=_user(), help="who is moderating, for the moderation log (default: $USER)"
+    )
+    parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
+    parser.add_argument("--version", action="version", version=f"moderate {__version__}")
 
 
 def _user() -> str:
