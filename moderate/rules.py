@@ -207,6 +207,35 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
 
 
 @dataclass(frozen=True, slots=True)
+class Pivotal:
+    """A case a standard's rating rests on, by (b): its answer to `key_question` changed (a
+    `yes` to `no` going `down`, a `no` to `yes` going `up`) would move the computed rating to `band`."""
+
+    case: str
+    key_question: str
+    direction: str
+    band: Band
+
+
+_TURNED = {DOWN: Answer.YES, UP: Answer.NO}  # the answer a one-case change turns, each way
+
+
+def pivotal_cases(flag: Discretion, answers: Iterable[tuple[str, Mapping[str, Answer]]]) -> tuple[Pivotal, ...]:
+    """The cases whose one changed answer would move a standard flagged for discretion: for
+    each single answer change of (b), every case of its sample answering what that change
+    turns. `answers`: the sample's cases as (id, its answers), in file order; the result is
+    in that order too. None when (b) does not flag the standard."""
+    if not flag.one_case:
+        return ()
+    return tuple(
+        Pivotal(case, change.key_question, change.direction, change.band)
+        for case, given in answers
+        for change in flag.one_case
+        if given.get(change.key_question) == _TURNED[change.direction]
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Sensitivity:
     """The fewest single answer changes that would move a computed rating up, or down, and the
     band the standard would then have (which may be past the next one: 4/5 to 3/5 goes from
