@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from .coefficients import Coefficient
 from .frameworks import Band, Framework
 from .model import ModerationEntry
 from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
@@ -146,3 +147,25 @@ def assumed_thresholds(framework: Framework, maximum: int) -> str | None:
     tops = [t.lower - 1 for t in framework.overall[1:]] + [Fraction(maximum)]
     ranges = ", ".join(f"{t.lower}–{top} {t.rating}" for t, top in zip(framework.overall, tops, strict=True))
     return f"HMIP publishes no overall thresholds for {framework.name}; these are assumed: {ranges}."
+
+
+# ---------------------------------------------------------------- agreement of first and second answers
+
+CI_METHOD = {
+    name: f"Gwet's linearised variance (as irrCAC's {function}), ± Student's t with pairs − 1 degrees of freedom, cut to [−1, 1]"
+    for name, function in (("kappa", "conger()"), ("ac1", "gwet()"), ("alpha", "krippendorff()"))
+}
+
+COEFFICIENT = {"kappa": "Cohen's κ", "ac1": "Gwet's AC1", "alpha": "Krippendorff's α"}
+
+
+def coefficient_note(coefficient: Coefficient, pairs: int, min_pairs: int) -> str | None:
+    """Why a coefficient has no value, naming the setting when there are too few pairs; None when it has one."""
+    if coefficient.missing == "too-few-pairs":
+        return (
+            f"not given: {counted(pairs, 'pair')}, fewer than the {max(min_pairs, 2)} a coefficient needs "
+            f"(the minimum number of pairs, --min-pairs)"
+        )
+    if coefficient.missing == "undefined":
+        return "undefined: both assessors gave one and the same answer throughout, so chance explains all agreement"
+    return None
