@@ -369,7 +369,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
     session = workspace.session
-    session.listener = None  # no journal line per answer: until saved, the table itself is the record
+    session.listen(None)  # no journal line per answer: until saved, the table itself is the record
     try:
         changed = session.set_answers(((g.case, g.question, g.answer) for g in given), args.reason)
     except ReasonRequired as refused:

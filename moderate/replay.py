@@ -61,21 +61,22 @@ def replay(session: Session, records: Iterable[Record]) -> None:
     with a ReplayError at the first that does not fit. The listener is not told again.
     """
     user, clock, listener = session.user, session.clock, session.listener
-    session.listener = None
+    session.listen(None)
     try:
         for number, record in enumerate(records, 1):
             try:
                 if record["do"] == "history":  # history is of steps saved already
                     session.restore_history([_step(s) for s in record["undo"]], [_step(s) for s in record["redo"]])
                     continue
-                session.user, session.clock = record["by"], _clock_at(dt.datetime.fromisoformat(record["at"]))
+                session.act_as(record["by"], _clock_at(dt.datetime.fromisoformat(record["at"])))
                 problem = _REPLAY[record["do"]](session, record)
             except (KeyError, ValueError, TypeError) as error:
                 problem = f"cannot be applied ({type(error).__name__}: {error})"
             if problem:
                 raise ReplayError(f"record {number} ({record.get('do')}): {problem}")
     finally:
-        session.user, session.clock, session.listener = user, clock, listener
+        session.act_as(user, clock)
+        session.listen(listener)
 
 
 # ---------------------------------------------------------------- steps as records

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import AbstractSet, Any, Callable, Final, Iterable, Mapping, Sequence
 
 from .frameworks import Framework
 from .model import (
@@ -163,6 +163,12 @@ class ReasonRequired(ValueError):
 
 
 class Session:
+    """An open inspection, the commands on it, and the ratings they lead to.
+
+    Changed only through its own methods: its containers (`standards`, `cases`, `answers`,
+    `discretion`, `tallies`, `changed`) are read-only views, and who gives the commands, when
+    and who is told are set by `act_as` and `listen`."""
+
     def __init__(
         self,
         inspection: Inspection,
@@ -171,16 +177,20 @@ class Session:
         clock: Callable[[], dt.datetime] = now,
         listener: Callable[[Done], None] | None = None,
     ):
-        self.framework = framework
-        self.user = user
-        self.clock = clock
+        self.framework: Final = framework
+        self.reasons_required: Final = inspection.reasons_required
+        self._user, self._clock, self._listener = user, clock, listener
         self._base = inspection
-        self.reasons_required = inspection.reasons_required
-        self.standards: dict[str, Standard] = {s.id: s for s in inspection.standards}
-        self.cases: dict[str, Case] = {c.id: c for c in inspection.cases}
+        # What the commands change is kept in private containers, each shown through a read-only
+        # view of the same object: the screens read them on every redraw, at an attribute's speed.
+        self._standard: dict[str, Standard] = {s.id: s for s in inspection.standards}
+        self.standards: Final[Mapping[str, Standard]] = self._standard
+        self._case: dict[str, Case] = {c.id: c for c in inspection.cases}
+        self.cases: Final[Mapping[str, Case]] = self._case
         # The file's own answers, shared until a case's first change copies them (a copy of
         # every case's answers up front was 1.6 KB a case)
-        self.answers: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in inspection.cases}
+        self._answers: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in inspection.cases}
+        self.answers: Final[Mapping[str, Mapping[str, Answer]]] = self._answers
         self._copied: dict[str, dict[str, Answer]] = {}  # the cases' answers this session owns
         self._log: list[ModerationEntry] = list(inspection.moderation)  # as saved
         self._logged = _logged_in(self._log)  # what has entries already: given again, it is not a first answer
@@ -189,9 +199,11 @@ class Session:
         self._was: dict[Logged, str] = {}
         self._latest: dict[Logged, ModerationEntry] = {}
         self._saved_depth = 0  # the steps on the undo stack below this one are saved
-        self.discretion: list[Decision] = list(inspection.discretion)
-        self.tallies: dict[str, Tally] = tallies(inspection)
-        self.ratings: Ratings = rate_inspection(inspection, framework, self.tallies)
+        self._discretion: list[Decision] = list(inspection.discretion)
+        self.discretion: Final[Sequence[Decision]] = self._discretion
+        self._tallies: dict[str, Tally] = tallies(inspection)
+        self.tallies: Final[Mapping[str, Tally]] = self._tallies
+        self._ratings: Ratings = rate_inspection(inspection, framework, self._tallies)
         # question id -> the standard it belongs to, and whether it is a prompt
         self._owner: dict[str, tuple[str, bool]] = {}
         for standard in inspection.standards:
@@ -206,7 +218,8 @@ class Session:
         # What is unsaved is what differs from the saved state, kept per item as commands change it
         # (so that undoing back to the saved state leaves nothing unsaved); `changed` is the same for
         # answers against the file as opened: the cells this session has changed.
-        self.changed: set[tuple[str, str]] = set()
+        self._edited: set[tuple[str, str]] = set()
+        self.changed: Final[AbstractSet[tuple[str, str]]] = self._edited
         self._saved_answers: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in inspection.cases}
         self._saved_marks = {c.id: c.moderated for c in inspection.cases}
         self._saved_ratings = {s.id: s.rating for s in inspection.standards}
@@ -214,7 +227,6 @@ class Session:
         self._unsaved_marks: set[str] = set()
         self._unsaved_ratings: set[str] = set()
         self._saved_discretion = len(self.discretion)  # likewise
-        self.listener = listener
         self._batch: set[str] | None = None  # while `set_answers` runs: the questions to re-rate at its end
         # What the command under way has changed so far: `_changed` returns it, and starts afresh.
         self._cells: set[tuple[str, str]] = set()
@@ -223,6 +235,26 @@ class Session:
         self._cases: set[str] = set()
 
     # ------------------------------------------------------------ reading
+
+    @property
+    def user(self) -> str:
+        """Who gives the commands: their log entries and marks are by this user."""
+        return self._user
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        """Where the commands' times come from."""
+        return self._clock
+
+    @property
+    def listener(self) -> Callable[[Done], None] | None:
+        """What each command is told to, once done (the journal), if anything."""
+        return self._listener
+
+    @property
+    def ratings(self) -> Ratings:
+        """The engine's ratings of the inspection as it now stands."""
+        return self._ratings
 
     def answer(self, case_id: str, question: str) -> Answer | None:
         return self.answers[case_id].get(question)
@@ -391,7 +423,7 @@ class Session:
         elif isinstance(step, Marked):
             self._set_mark(step.case, step.new)
         else:
-            self.discretion.append(step.decision)
+            self._discretion.append(step.decision)
             self._rerate(step.decision.standard)
         self._undo.append(step)
         self._report("redo", step)
@@ -426,7 +458,7 @@ class Session:
             self._set_mark(step.case, step.old)
         else:
             # unsaved, as saved decisions leave the stacks; by identity, as two may be alike
-            del self.discretion[next(i for i, d in enumerate(self.discretion) if d is step.decision)]
+            del self._discretion[next(i for i, d in enumerate(self._discretion) if d is step.decision)]
             self._rerate(step.decision.standard)
 
     def review(self, case_id: str, question: str, comment: str | None = None) -> Changed:
@@ -453,7 +485,7 @@ class Session:
         return self._changed(step)
 
     def _set_mark(self, case_id: str, mark: Moderated | None) -> None:
-        self.cases[case_id] = replace(self.cases[case_id], moderated=mark)
+        self._case[case_id] = replace(self._case[case_id], moderated=mark)
         _track(self._unsaved_marks, case_id, mark != self._saved_marks[case_id])
         self._cases.add(case_id)
 
@@ -474,7 +506,7 @@ class Session:
                 f"not {rating}: discretion moves {computed.rating} one band at most, the way it is flagged"
             )
         decision = Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
-        self.discretion.append(decision)
+        self._discretion.append(decision)
         self._rerate(standard_id)
         decided = Decided(decision)
         self._did(decided)
@@ -502,9 +534,26 @@ class Session:
         return self._changed(rated)
 
     def _set_rating(self, standard_id: str, rating: str | None) -> None:
-        self.standards[standard_id] = replace(self.standards[standard_id], rating=rating)
+        self._standard[standard_id] = replace(self._standard[standard_id], rating=rating)
         _track(self._unsaved_ratings, standard_id, rating != self._saved_ratings[standard_id])
         self._rerate(standard_id)
+
+    # ------------------------------------------------------------ who, when, and who is told
+
+    def listen(self, listener: Callable[[Done], None] | None) -> None:
+        """Tell each command done from now on to `listener` (None: to nothing, as in an import,
+        whose table is the record until it is saved)."""
+        self._listener = listener
+
+    def act_as(self, user: str, clock: Callable[[], dt.datetime]) -> None:
+        """Give the commands from now on as `user`, at `clock`'s times (a replay gives each
+        record as who gave it, when)."""
+        self._user, self._clock = user, clock
+
+    def carry_changed(self, cells: Iterable[tuple[str, str]]) -> None:
+        """Count these answers as changed by this session too: one that goes on from a save
+        keeps what its user changed since opening the file (`changed`)."""
+        self._edited.update(cells)
 
     # ------------------------------------------------------------ saving
 
@@ -564,8 +613,8 @@ class Session:
         return self._redo[-1] if self._redo else None
 
     def _report(self, do: str, step: Step, at: dt.datetime | None = None) -> None:
-        if self.listener is not None:
-            self.listener(Done(do, step, self.user, at or self.clock()))
+        if self._listener is not None:
+            self._listener(Done(do, step, self._user, at or self._clock()))
 
     def _changed(self, *steps: Step) -> Changed:
         """What the command just done changed, gathered as it went; the next starts afresh."""
@@ -582,19 +631,19 @@ class Session:
         answers = self._copied.get(case_id)
         if answers is None:
             answers = self._copied[case_id] = dict(self.answers[case_id])
-            self.answers[case_id] = answers
+            self._answers[case_id] = answers
         if new is None:
             del answers[question]
         else:
             answers[question] = new
         cell = (case_id, question)
         self._cells.add(cell)
-        _track(self.changed, cell, new != self._base.case(case_id).answers.get(question))
+        _track(self._edited, cell, new != self._base.case(case_id).answers.get(question))
         _track(self._unsaved_cells, cell, new != self._saved_answers[case_id].get(question))
         standard_id, is_prompt = self._owner[question]
         if self.cases[case_id].sample != self.standards[standard_id].sample:
             return  # an answer outside the standard's sample counts for nothing
-        self.tallies[question] = self.tallies[question].moved(old, new)
+        self._tallies[question] = self._tallies[question].moved(old, new)
         if self._batch is not None:
             self._batch.add(question)
         else:
@@ -602,7 +651,7 @@ class Session:
 
     def _rate(self, questions: set[str]) -> None:
         """Re-rate these questions' figures: each prompt, and each standard once."""
-        prompts = dict(self.ratings.prompts) if any(self._owner[q][1] for q in questions) else None
+        prompts = dict(self._ratings.prompts) if any(self._owner[q][1] for q in questions) else None
         standards: set[str] = set()
         self._questions |= questions
         for question in questions:
@@ -613,7 +662,7 @@ class Session:
             else:
                 standards.add(standard_id)
         if prompts is not None:
-            self.ratings = replace(self.ratings, prompts=prompts)
+            self._ratings = replace(self._ratings, prompts=prompts)
         for standard_id in sorted(standards):
             self._rerate(standard_id)
 
@@ -622,10 +671,10 @@ class Session:
         size = self._sample_sizes.get(standard.sample, 0)
         figures = rate_key_questions(standard, self.tallies, size, self.framework)
         decision = standing_decision(self.discretion, standard_id)
-        standards = dict(self.ratings.standards)
+        standards = dict(self._ratings.standards)
         standards[standard_id] = rate_standard(standard, figures, decision, self.framework)
         self._standards.add(standard_id)
-        self.ratings = Ratings(standards, self.ratings.prompts, rate_overall(standards.values(), self.framework))
+        self._ratings = Ratings(standards, self._ratings.prompts, rate_overall(standards.values(), self.framework))
 
 
 # ---------------------------------------------------------------- helpers

@@ -97,7 +97,7 @@ class Workspace:
         session = Session(loaded.inspection, loaded.framework, found.user, clock)
         replay(session, found.records)
         journal = Journal.open(found.target, loaded.text, found.user, restoring=found)
-        session.listener = journal.record
+        session.listen(journal.record)
         return cls(found.target, loaded, session, journal)
 
     @property
@@ -162,8 +162,8 @@ class Workspace:
             return Saved(behind=True)
         self._now_on_disk(result.inspection, result.text, None, written.journal)
         self.journal.extend(meanwhile)
-        session.listener = self.journal.record
-        session.changed |= self.session.changed  # still what this user changed since opening (marked *)
+        session.listen(self.journal.record)
+        session.carry_changed(self.session.changed)  # still what this user changed since opening (marked *)
         self.session = session
         _long_lived()
         return Saved(elsewhere=written.elsewhere, replaced=True, kept=len(meanwhile))
@@ -234,7 +234,7 @@ class Workspace:
             self.journal.rebase(theirs.loaded.text, None)
         else:
             self.journal.adopt(theirs.journal, [])
-        self.session.listener = self.journal.record
+        self.session.listen(self.journal.record)
         _long_lived()
         return theirs.elsewhere
 

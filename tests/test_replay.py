@@ -25,7 +25,7 @@ def _clock():
 
 def _told(session: Session) -> list[Record]:
     told: list[Record] = []
-    session.listener = lambda done: told.append(record_of(done))
+    session.listen(lambda done: told.append(record_of(done)))
     return told
 
 
@@ -105,8 +105,8 @@ def test_work_after_a_save_replays_onto_the_saved_file_with_its_undo_history():
     replayed = _replayed(saved, told)
     _same(replayed, session)
     later = dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc)
-    session.clock = replayed.clock = lambda: later  # the moderator carries on, restored
-    replayed.user = session.user
+    for carrying_on in (session, replayed):  # the moderator carries on, restored
+        carrying_on.act_as(session.user, lambda: later)
     while session.undo():  # and each undo afterwards takes back the same
         assert replayed.undo()
         _same(replayed, session)
@@ -315,8 +315,8 @@ def test_the_journal_record_format_is_kept_so_that_an_older_journal_is_given_bac
     assert history(session) == HISTORY
     saved = session.snapshot()
     replayed = _replayed(saved, [HISTORY])
-    session.clock = replayed.clock = lambda: dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone.utc)
-    replayed.user = session.user  # the moderator carries on, restored
+    for carrying_on in (session, replayed):  # the moderator carries on, restored
+        carrying_on.act_as(session.user, lambda: dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone.utc))
     while session.redo():  # each step the history kept is given again as it was
         assert replayed.redo()
         _same(replayed, session)
