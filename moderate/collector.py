@@ -6,11 +6,14 @@ model half built: 50-200 ms of a 0.4 s load. Reference counting frees them all t
 Saves and reloads read in a thread beside the screen's, and the app's start (imports, the
 load, its first screen: 10-30 ms of collections that found little) holds it off too, so
 the pause is counted: the collector comes back when the last holder is done, as it was
-before the first began. This module is the only one that turns it off or on.
+before the first began. And a model built to live as long as its file is open is put out
+of the collector's sight (`long_lived`). This module is the only one that turns the
+collector off or on, or freezes what it sees.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import threading
 from contextlib import contextmanager
@@ -59,3 +62,26 @@ def held() -> Callable[[], None]:
 
 def _noop() -> None:
     pass
+
+
+def long_lived() -> None:
+    """A model was just built, to live as long as the file is open: out of the garbage
+    collector's sight, no full collection walks it again (83-128 ms at 10,000 cases, and
+    they landed while the user typed). Its records hold no cycles: reference counting
+    still frees them when the model is replaced. And what reading, merging and writing
+    the file freed goes back to the system: the C library keeps it otherwise, 7 KB a
+    case at 10,000 cases after a merging save (glibc's malloc_trim; elsewhere nothing)."""
+    gc.freeze()
+    if _trim is not None:
+        _trim(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the process's own C library
+    except (OSError, AttributeError):  # not glibc (macOS, musl): it has none
+        return None
+    return trim
+
+
+_trim = _malloc_trim()

@@ -14,8 +14,6 @@ whatever the user did meanwhile is carried over.
 from __future__ import annotations
 
 import datetime as dt
-import ctypes
-import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,29 +45,6 @@ from .writing import comment_lines
 Clock = Callable[[], dt.datetime]
 
 
-def _long_lived() -> None:
-    """A model was just built, to live as long as the file is open: out of the garbage
-    collector's sight, no full collection walks it again (83-128 ms at 10,000 cases, and
-    they landed while the user typed). Its records hold no cycles: reference counting
-    still frees them when the model is replaced. And what reading, merging and writing
-    the file freed goes back to the system: the C library keeps it otherwise, 7 KB a
-    case at 10,000 cases after a merging save (glibc's malloc_trim; elsewhere nothing)."""
-    gc.freeze()
-    if _trim is not None:
-        _trim(0)
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the process's own C library
-    except (OSError, AttributeError):  # not glibc (macOS, musl): it has none
-        return None
-    return trim
-
-
-_trim = _malloc_trim()
-
-
 class Workspace:
     def __init__(self, path: Path, loaded: Loaded, session: Session, journal: Journal):
         self.path = path
@@ -78,7 +53,7 @@ class Workspace:
         self.journal = journal
         self.comments = comment_lines(loaded.text) if "#" in loaded.text else []
         self._seen = identity(path)  # the file as we last looked
-        _long_lived()
+        collector.long_lived()
 
     @classmethod
     def open(cls, path: str | Path, user: str, clock: Clock = now) -> Workspace:
@@ -165,7 +140,7 @@ class Workspace:
         session.listen(self.journal.record)
         session.carry_changed(self.session.changed)  # still what this user changed since opening (marked *)
         self.session = session
-        _long_lived()
+        collector.long_lived()
         return Saved(elsewhere=written.elsewhere, replaced=True, kept=len(meanwhile))
 
     def _now_on_disk(self, inspection: Inspection, text: str, session: Session | None, fresh: Fresh | None) -> None:
@@ -235,7 +210,7 @@ class Workspace:
         else:
             self.journal.adopt(theirs.journal, [])
         self.session.listen(self.journal.record)
-        _long_lived()
+        collector.long_lived()
         return theirs.elsewhere
 
     def reload(self) -> frozenset[Cell] | None:
