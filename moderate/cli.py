@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, collector, words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
-from .frameworks import PRESETS, template
+from .frameworks import PRESETS, template, template_samples
 from .merge import leftover_conflicts, merge
 from .model import Case
 from .reading import InspectionError, Loaded, load, parse_text
@@ -88,10 +88,16 @@ def _parser() -> argparse.ArgumentParser:
         "--drop-comments", action="store_true", help="rewrite even though the file has comments, which the canonical layout drops"
     )
 
-    new = commands.add_parser("new", help="start a new inspection from a framework's template")
+    new = commands.add_parser(
+        "new",
+        help="start a new inspection from a framework's template",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="the samples of each framework, for --cases:\n"
+        + "\n".join(f"  {words.samples_of(name, template_samples(name))}" for name in sorted(PRESETS)),
+    )
     new.add_argument("out", type=Path)
     new.add_argument("--framework", required=True, choices=sorted(PRESETS))
-    new.add_argument("--cases", metavar="SAMPLE=N,...", help="blank cases to create in each sample, e.g. court=8,oocd=12")
+    new.add_argument("--cases", metavar="SAMPLE=N,...", help="blank cases to create in each sample (below), e.g. court=8,oocd=12")
     new.add_argument(
         "--cases-from", type=Path, metavar="CASES.csv", help="cases from a table with the columns id,sample,label,inspector"
     )
@@ -324,7 +330,7 @@ def _new(args: argparse.Namespace) -> int:
     for part in (args.cases or "").split(",") if args.cases else ():
         sample, _, number = part.partition("=")
         if sample.strip() not in base.samples or not number.strip().isdigit():
-            print(f"moderate new: --cases {part!r}: give SAMPLE=N with SAMPLE one of {', '.join(base.samples)}", file=sys.stderr)
+            print(f"moderate new: {words.unknown_sample(part, args.framework, dict(base.samples))}", file=sys.stderr)
             return REFUSED
         counts[sample.strip()] = int(number)
     cases += [Case(id=f"{sample}-{i:02}", sample=sample) for sample, n in counts.items() for i in range(1, n + 1)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+import tomllib
 from importlib import resources
 from typing import Any, Mapping
 
@@ -141,3 +142,9 @@ def resolve(name: str, overrides: Mapping[str, Any]) -> Framework:
 def template(name: str) -> str:
     """The text of a preset's template inspection, from which `moderate new` starts."""
     return resources.files("moderate.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+
+
+def template_samples(name: str) -> dict[str, str]:
+    """The samples a preset's template declares (id -> what it is), as `moderate new` takes them."""
+    samples: dict[str, str] = tomllib.loads(template(name)).get("samples", {})
+    return samples

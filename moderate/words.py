@@ -169,3 +169,19 @@ def coefficient_note(coefficient: Coefficient, pairs: int, min_pairs: int) -> st
     if coefficient.missing == "undefined":
         return "undefined: both assessors gave one and the same answer throughout, so chance explains all agreement"
     return None
+
+
+def samples_of(framework: str, samples: dict[str, str]) -> str:
+    """A framework's samples for `moderate new --help`: 'hmip-youth-2025: children, victims'."""
+    return f"{framework}: {', '.join(samples)}"
+
+
+def unknown_sample(given: str, framework: str, samples: dict[str, str]) -> str:
+    """`moderate new --cases` naming a sample the framework has not, or no number."""
+    sample, _, number = given.partition("=")
+    if sample.strip() in samples:
+        return f"--cases {given!r}: give SAMPLE=N, N a whole number of cases"
+    return (
+        f"--cases {given!r}: {framework} has no sample {sample.strip()!r}; "
+        f"its samples are {', '.join(samples)} (e.g. --cases {'=8,'.join(samples)}=8)"
+    )

@@ -140,6 +140,16 @@ def test_new_refuses_an_unknown_sample(tmp_path):
     assert done.returncode == 2 and "court, oocd" in done.stderr
 
 
+def test_new_names_each_frameworks_samples_in_its_help_and_when_one_is_wrong(tmp_path):
+    helped = moderate("new", "--help")
+    assert "hmip-youth-2018: court, oocd\n" in helped.stdout
+    assert "hmip-youth-2025: children, victims\n" in helped.stdout
+    assert max(map(len, helped.stdout.splitlines())) <= 80
+    done = moderate("new", str(tmp_path / "x.toml"), "--framework", "hmip-youth-2025", "--cases", "court=8")
+    assert done.returncode == 2 and not (tmp_path / "x.toml").exists()
+    assert "hmip-youth-2025 has no sample 'court'; its samples are children, victims" in done.stderr
+
+
 def test_check_reports_each_file(tmp_path):
     good = SAMPLES / "northumberland-2023.toml"
     bad = tmp_path / "bad.toml"
