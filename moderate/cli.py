@@ -13,11 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, collector, words
+from . import __version__, collector, people, words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template, template_samples
 from .merge import leftover_conflicts, merge
 from .model import Case
+from .people import UnknownPerson
 from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
 from .shown import doubts, shown
@@ -158,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     except (InspectionError, SaveError) as error:
         print(error, file=sys.stderr)
         return REFUSED
+    except UnknownPerson as stranger:
+        print(shown(f"moderate {args.command}: {args.file}: {stranger}"), file=sys.stderr)
+        return REFUSED
 
 
 def _app(argv: list[str]) -> int:
@@ -186,6 +190,9 @@ def _app(argv: list[str]) -> int:
         return REFUSED
     except JournalInUse as busy:
         print(f"moderate: {busy}", file=sys.stderr)
+        return REFUSED
+    except UnknownPerson as stranger:
+        print(shown(f"moderate: {path}: {stranger}"), file=sys.stderr)
         return REFUSED
     app.run()
     return app.return_code or 0
@@ -278,7 +285,7 @@ def _check(args: argparse.Namespace) -> int:
         if left:
             print(shown(f"{path}: {left}"), file=sys.stderr)
             status = REFUSED
-        for doubt in (*doubts(inspection), *_ineligible(loaded)):
+        for doubt in (*doubts(inspection), *_ineligible(loaded), *people.warnings(inspection)):
             print(shown(f"{path}: warning: {doubt}"), file=sys.stderr)
         if not left:
             print(shown(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)"))

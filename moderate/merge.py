@@ -119,7 +119,13 @@ _SCALARS = {
     "reasons_required": "inspection.reasons_required",
     "format": "format",
 }
-_MAPPINGS = {"samples": "samples", "framework_overrides": "framework", "inspection_extra": "inspection", "extra": ""}
+_MAPPINGS = {
+    "samples": "samples",
+    "people": "people",
+    "framework_overrides": "framework",
+    "inspection_extra": "inspection",
+    "extra": "",
+}
 
 
 class _Merger:

@@ -15,6 +15,9 @@ FORMAT = 1
 NOT_RATED = "Not rated"
 UNANSWERED = "unanswered"  # only in the moderation log: an answer not (or no longer) given
 UNRATED = "unrated"  # only in the moderation log: a judgement standard not (or no longer) rated
+# The roles people take in an inspection (`[people]`, an optional key of ours)
+INSPECTOR, LOCAL_ASSESSOR, QUALITY_LEAD, LEAD_INSPECTOR = "inspector", "local assessor", "quality lead", "lead inspector"
+ROLES = (INSPECTOR, LOCAL_ASSESSOR, QUALITY_LEAD, LEAD_INSPECTOR)
 _Index = TypeVar("_Index")
 
 
@@ -241,6 +244,8 @@ class Inspection:
     lead_inspector: str | None = None
     # Every change to an answer already given must say why (`[inspection] reasons_required`).
     reasons_required: bool = False
+    # Who takes part, and in what role: name (as `--as`, `inspector` and `by` give it) -> one of ROLES.
+    people: Mapping[str, str] = _empty()
     # The file's own [framework] table, kept as written: it overrides the preset.
     framework_overrides: Mapping[str, Any] = _empty()
     inspection_extra: Mapping[str, Any] = _empty()

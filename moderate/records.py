@@ -29,6 +29,7 @@ from .model import (
     ModerationEntry,
     Prompt,
     Questions,
+    ROLES,
     Standard,
 )
 from .rules import DOWN, UP, within_reach
@@ -100,15 +101,8 @@ def from_document(
     lead = check.string(meta, "lead_inspector", "inspection")
     reasons_required = check.boolean(meta, "reasons_required", "inspection")
 
-    samples = check.table(doc, "samples", "")
-    for sample_id, description in samples.items():
-        if controls(sample_id):
-            check.problem(
-                f"samples.{key_name(sample_id)}",
-                f"holds control characters ({', '.join(controls(sample_id))}): ids are plain text on one line",
-            )
-        if not isinstance(description, str):
-            check.problem(f"samples.{key_name(sample_id)}", f"expected a string, found {type_name(description)}")
+    samples = _named(doc, "samples", check)
+    people = _named(doc, "people", check, ROLES)
 
     overrides = check.table(doc, "framework", "")
     before = len(check.problems)
@@ -144,11 +138,26 @@ def from_document(
         fieldwork_start=fieldwork,
         lead_inspector=lead,
         reasons_required=bool(reasons_required),
+        people=people,
         framework_overrides=overrides,
         inspection_extra=_extra(meta, INSPECTION_KEYS),
         extra=_extra(doc, TOP_KEYS),
     )
     return inspection, framework
+
+
+def _named(doc: Table, key: str, check: Checker, choices: tuple[str, ...] | None = None) -> Table:
+    """A table of names, each given a string (one of `choices`, if any): `[samples]`, `[people]`."""
+    names = check.table(doc, key, "")
+    for name, value in names.items():
+        where = f"{key}.{key_name(name)}"
+        if controls(name):
+            check.problem(where, f"holds control characters ({', '.join(controls(name))}): ids are plain text on one line")
+        if not isinstance(value, str):
+            check.problem(where, f"expected a string, found {type_name(value)}")
+        elif choices is not None and value not in choices:
+            check.problem(where, f"{short(value)} is not one of {listed(choices)}")
+    return names
 
 
 def _standards(doc: Table, samples: Table, band_names: list[str] | None, check: Checker) -> list[Standard]:

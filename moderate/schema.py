@@ -120,7 +120,7 @@ def is_number(value: Any) -> bool:
 
 
 # The keys each table knows: any other is kept as it is, in the record's `extra`.
-TOP_KEYS = frozenset({"format", "inspection", "samples", "framework", "standards", "cases", "moderation", "discretion"})
+TOP_KEYS = frozenset({"format", "inspection", "samples", "people", "framework", "standards", "cases", "moderation", "discretion"})
 INSPECTION_KEYS = frozenset({"title", "framework", "fieldwork_start", "lead_inspector", "reasons_required"})
 STANDARD_KEYS = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts", "statement", "guidance"})
 KEY_QUESTION_KEYS = frozenset({"id", "text", "prompts", "rating", "judgement"})

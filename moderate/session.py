@@ -32,6 +32,7 @@ from .model import (
     Standard,
     in_log,
 )
+from .people import NotPermitted, permit_rating
 from .rules import (
     Figures,
     Ratings,
@@ -179,6 +180,7 @@ class Session:
     ):
         self.framework: Final = framework
         self.reasons_required: Final = inspection.reasons_required
+        self.people: Final = inspection.people
         self._user, self._clock, self._listener = user, clock, listener
         self._base = inspection
         # What the commands change is kept in private containers, each shown through a read-only
@@ -275,6 +277,14 @@ class Session:
         """Whether changing an answer that was `old` must say why: where the inspection requires
         reasons, every change to an answer already given does (a first answer is not a change)."""
         return self.reasons_required and old is not None
+
+    def refusal(self, what: str) -> str | None:
+        """Why the user may not record `what` ("panel decision", "judgement rating"), if they may not."""
+        try:
+            permit_rating(self.people, self.user, what)
+        except NotPermitted as refused:
+            return str(refused)
+        return None
 
     @property
     def last_change(self) -> Change | None:
@@ -494,7 +504,9 @@ class Session:
         self._redo.clear()
 
     def decide(self, standard_id: str, rating: str, reason: str) -> Changed:
-        """Record the ratings panel's decision against the standard's current computed rating."""
+        """Record the ratings panel's decision against the standard's current computed rating.
+        NotPermitted unless the user may (`people.may_rate`: the lead inspector, where the file names roles)."""
+        permit_rating(self.people, self.user, "panel decision")
         result = self.ratings.standards[standard_id]
         options = decision_options(result, self.framework)
         computed = result.computed
@@ -515,7 +527,9 @@ class Session:
 
     def rate_judgement(self, standard_id: str, rating: str, reason: str | None = None) -> Changed:
         """Give a judgement standard its rating (a band or "Not rated"), with why; logged with
-        the standard's id (a first rating too). Nothing changed if it was so rated."""
+        the standard's id (a first rating too). Nothing changed if it was so rated. NotPermitted
+        unless the user may (`people.may_rate`)."""
+        permit_rating(self.people, self.user, "judgement rating")
         old = self.standards[standard_id]
         if not old.is_judgement:
             raise ValueError(f"{standard_id} takes its rating from its key questions")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from typing import Iterable
 
 from .coefficients import Coefficient
 from .frameworks import Band, Framework
@@ -185,3 +186,33 @@ def unknown_sample(given: str, framework: str, samples: dict[str, str]) -> str:
         f"--cases {given!r}: {framework} has no sample {sample.strip()!r}; "
         f"its samples are {', '.join(samples)} (e.g. --cases {'=8,'.join(samples)}=8)"
     )
+
+
+# ---------------------------------------------------------------- people and roles
+
+
+def person(name: str, given: str | None) -> str:
+    """A name and its role: 'ak (inspector)', or 'bob (not in [people])'."""
+    return f"{name} ({given or 'not in [people]'})"
+
+
+def unknown_person(name: str, people: Iterable[str]) -> str:
+    return (
+        f"{name!r} is not one of this inspection's people ([people]: {', '.join(people)}): "
+        "give your name as it has it, with --as NAME"
+    )
+
+
+def not_lead_inspector(name: str, given: str | None, what: str) -> str:
+    """Why the session refuses a panel decision or a judgement rating."""
+    return f"A {what} is the lead inspector's to record, and {person(name, given)} is not the lead inspector."
+
+
+def rated_by_other(where: str, standard: str, by: str, given: str | None, what: str) -> str:
+    return f"{where}: the {what} on {standard} is by {person(by, given)}, not the lead inspector"
+
+
+def not_in_people(where: str, name: str, given: str | None = None) -> str:
+    if given is None:
+        return f"{where}: {name!r} is not in [people]"
+    return f"{where}: {name!r} is in [people] as {given}, not as lead inspector"

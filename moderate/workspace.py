@@ -31,6 +31,8 @@ from .journal import Fresh, Journal, JournalInUse, Pending, pending
 from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
 from .merge import leftover_conflicts
 from .model import Inspection
+from .people import UnknownPerson as UnknownPerson  # re-exported: the command line says who is not let in
+from .people import check_user
 from .reading import InspectionError as InspectionError  # re-exported: the screens say why a file is refused
 from .reading import Loaded as Loaded  # re-exported: the screens read the inspection as opened
 from .reading import load, parse_bytes, parse_text, read_file
@@ -57,9 +59,11 @@ class Workspace:
 
     @classmethod
     def open(cls, path: str | Path, user: str, clock: Clock = now) -> Workspace:
-        """Open a file with no unsaved work waiting (else `journal.JournalInUse`, with what waits)."""
+        """Open a file with no unsaved work waiting (else `journal.JournalInUse`, with what waits);
+        `people.UnknownPerson` when the file names its people and `user` is not one of them."""
         path = Path(os.path.realpath(path))  # once: saves write the target of a link, and lock it by its own name
         loaded = load(path)
+        check_user(loaded.inspection, user)
         journal = Journal.open(path, loaded.text, user)
         return cls(path, loaded, Session(loaded.inspection, loaded.framework, user, clock, listener=journal.record), journal)
 
@@ -239,13 +243,14 @@ class Opening:
 
     @classmethod
     def of(cls, path: str | Path, user: str) -> Opening:
-        """InspectionError for a file that cannot be used; JournalInUse when this user has it open elsewhere."""
+        """InspectionError for a file that cannot be used; JournalInUse when this user has it open
+        elsewhere; UnknownPerson for a name the file's `[people]` does not list."""
         found = pending(path, user)
         if found is None:
             return cls(Path(path), user, workspace=Workspace.open(path, user))
         if found.live:
             raise JournalInUse(found)
-        load(path)  # refuse a broken file now, not after the question
+        check_user(load(path).inspection, user)  # refuse a broken file, or a stranger, now, not after the question
         return cls(Path(path), user, waiting=found)
 
     def restore(self) -> Workspace:

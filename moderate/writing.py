@@ -1,7 +1,7 @@
 """Writing an inspection back as TOML, in one canonical layout.
 
-The layout is `spec/format.md`'s order: format, [inspection], [samples], [framework],
-[[standards]], [[cases]], [[moderation]], [[discretion]], then any tables we do not know.
+The layout is `spec/format.md`'s order: format, [inspection], [samples], [people] (ours),
+[framework], [[standards]], [[cases]], [[moderation]], [[discretion]], then any tables we do not know.
 Every array of tables is written as `[[...]]` sections (never inline, whatever its length)
 and every answer on its own line, so that changing one answer changes one line and
 appending to a log appends lines: clean `git diff`s. Values are formatted by tomli-w.
@@ -175,6 +175,8 @@ def dumps(inspection: Inspection) -> str:
         _section("inspection", meta),
         _section("samples", inspection.samples),
     ]
+    if inspection.people:
+        chunks.append(_section("people", inspection.people))
     if inspection.framework_overrides:
         # Short and rarely edited: tomli-w's own layout (inline band lists) reads best.
         chunks.append([tomli_w.dumps({"framework": inspection.framework_overrides})])

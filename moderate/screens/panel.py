@@ -386,6 +386,10 @@ class PanelScreen(Screen[None], ShowsSession):
         if standard is None or not standard.is_case_based:
             self.notify("Discretion applies to case-based standards only.", severity="warning")
             return
+        refused = self.session.refusal("panel decision")
+        if refused:
+            self.notify(refused, severity="warning")
+            return
         result = self.session.ratings.standards[standard.id]
         options = decision_options(result, self.session.framework)
         computed = result.computed
@@ -414,6 +418,10 @@ class PanelScreen(Screen[None], ShowsSession):
         standard = self._selected()
         if standard is None or not standard.is_judgement:
             self.notify("Only judgement standards are rated directly; case-based ones are computed.", severity="warning")
+            return
+        refused = self.session.refusal("judgement rating")
+        if refused:
+            self.notify(refused, severity="warning")
             return
         choices = [b.rating for b in self.session.framework.bands] + [NOT_RATED]
         rating = await self.app.push_screen_wait(
