@@ -65,7 +65,7 @@ What each row measures:
   into a copy with every answer cleared, beside `moderate answers` printing that CSV.
 
 To add rows: write a function `(Bench) -> list[Row]` (helpers below: `Bench.file(n)`,
-`Bench.reps`, `side_by_side`, `start_app`, `Term.press`, `longest_key_delay`,
+`Bench.reps`, `side_by_side`, `start_app`, `PseudoTerminal.press`, `longest_key_delay`,
 `another_save`) and add it to SECTIONS with its title.
 """
 
@@ -74,20 +74,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
-import fcntl
 import gc
 import os
 import platform
-import pty
-import select
 import shutil
-import signal
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import time
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -121,6 +115,7 @@ import tomli_w  # noqa: E402
 import tabulate  # noqa: E402
 
 from generate_inspection import generate  # noqa: E402
+from pseudo_terminal import PseudoTerminal  # noqa: E402
 from moderate.model import Answer  # noqa: E402
 from moderate.reading import load  # noqa: E402
 from moderate.rules import rate_inspection  # noqa: E402
@@ -303,95 +298,11 @@ def _user() -> str:
 # ---------------------------------------------------------------- a real pseudo-terminal
 
 
-class Term:
-    """A child in a real pseudo-terminal of COLS×ROWS; every byte it writes is read and timed."""
-
-    def __init__(self, argv: list[str]) -> None:
-        env = _child_env()
-        self.started = time.monotonic()
-        pid, fd = pty.fork()
-        if pid == 0:  # the child
-            try:
-                os.chdir(REPO)
-                os.execvpe(argv[0], argv, env)
-            finally:
-                os._exit(127)
-        self.pid, self.fd = pid, fd
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        self.total = 0
-        self.output = bytearray()
-        self.arrivals: list[tuple[float, int]] = []  # (time, bytes read so far)
-
-    def _chunk(self, timeout: float) -> bytes | None:
-        """What arrives within `timeout` (b"" if nothing), None once the child has gone."""
-        ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
-        if not ready:
-            return b""
-        try:
-            chunk = os.read(self.fd, 1 << 16)
-        except OSError:
-            return None
-        if chunk:
-            self.total += len(chunk)
-            self.output += chunk
-            self.arrivals.append((time.monotonic(), self.total))
-        return chunk or None
-
-    def read(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            if self._chunk(left) is None:
-                return
-
-    def settle(self, quiet: float, limit: float = 30.0, first: float | None = None) -> float | None:
-        """Read until output has been quiet for `quiet` s (waiting up to `first` s for it
-        to begin); the time its last byte arrived, None if nothing came."""
-        last = None
-        end = time.monotonic() + limit
-        while time.monotonic() < end:
-            chunk = self._chunk(quiet if last is not None else first if first is not None else quiet)
-            if not chunk:
-                break
-            last = time.monotonic()
-        return last
-
-    def press(self, key: bytes, quiet: float = 0.25) -> tuple[float, int, float, float]:
-        """Write `key`; (seconds to the last byte it caused, bytes, sent at, settled at)."""
-        before = self.total
-        sent = time.monotonic()
-        os.write(self.fd, key)
-        last = self.settle(quiet, first=5.0)
-        if last is None:
-            raise RuntimeError(f"the key {key!r} changed nothing on the screen")
-        return last - sent, self.total - before, sent, last
-
-    def memory(self) -> tuple[int, int]:
-        """(resident, peak) bytes of the child: VmRSS and VmHWM."""
-        with open(f"/proc/{self.pid}/status") as f:
-            fields = dict(line.split(":", 1) for line in f)
-        return int(fields["VmRSS"].split()[0]) * KB, int(fields["VmHWM"].split()[0]) * KB
-
-    def close(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            self.read(0.05)
-            if os.waitpid(self.pid, os.WNOHANG)[0]:
-                break
-        else:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        os.close(self.fd)
-
-
 @dataclass
 class App:
     """An app started in a pty under bench/_probe.py, its first screen settled."""
 
-    term: Term
+    term: PseudoTerminal
     log: Path
     settled: float  # seconds from the fork to the settled first screen
 
@@ -415,7 +326,7 @@ def start_app(bench: Bench, args: list[str]) -> App:
     log = bench.work / f"probe-{time.monotonic_ns()}.log"
     if args[0] == "moderate":
         args = [*args, "--as", _user()]
-    term = Term([PYTHON, str(BENCH / "_probe.py"), str(log), *args])
+    term = PseudoTerminal([PYTHON, str(BENCH / "_probe.py"), str(log), *args], _child_env(), COLS, ROWS, cwd=REPO)
     try:
         deadline = time.monotonic() + 120
         framed = None
@@ -444,7 +355,7 @@ MOVES = (b"\x1b[B", b"\x1b[A")  # down, up: the cursor moves and stays in the sa
 
 
 def longest_key_delay(
-    term: Term,
+    term: PseudoTerminal,
     done: bytes | None,
     limit: float = 30.0,
     at: tuple[float, Callable[[], None]] | None = None,
@@ -462,10 +373,10 @@ def longest_key_delay(
             at = None
         before = term.total
         sent = time.monotonic()
-        os.write(term.fd, MOVES[presses % 2])
+        term.write(MOVES[presses % 2])
         presses += 1
         while term.total == before and time.monotonic() - sent < limit:
-            if term._chunk(0.5) is None:
+            if term.chunk(0.5) is None:
                 raise RuntimeError("the app has gone")
         longest = max(longest, time.monotonic() - sent)
         term.settle(0.03, limit=0.3)
@@ -595,19 +506,19 @@ def bench_gc(bench: Bench) -> list[Row]:
                 app.term.press(b" ")  # something unsaved, whatever the keys left
                 another_save(path)
                 app.term.read(1.5)  # the app notices another's save before ours
-                os.write(app.term.fd, b"\x13")  # ctrl+s: ours merged with theirs
+                app.term.write(b"\x13")  # ctrl+s: ours merged with theirs
                 _wait_for(app.term, b"Saved")
             elif after:
                 say("  garbage collection while typing, 10,000 cases, after a reload")
                 app.term.press(b" ")
-                os.write(app.term.fd, b"\x13")  # ctrl+s: clean, so that another's save is reloaded
+                app.term.write(b"\x13")  # ctrl+s: clean, so that another's save is reloaded
                 _wait_for(app.term, b"Saved")
                 another_save(path)
                 _wait_for(app.term, b"Reloaded")
             app.term.settle(0.5)
             began = time.monotonic()
             for key in keys:
-                os.write(app.term.fd, key)
+                app.term.write(key)
                 app.term.read(0.08)
             app.term.settle(0.5)
             pauses = app.notes("gc", began, time.monotonic())
@@ -637,7 +548,7 @@ def bench_gc(bench: Bench) -> list[Row]:
     return rows
 
 
-def _wait_for(term: Term, text: bytes, limit: float = 120.0) -> None:
+def _wait_for(term: PseudoTerminal, text: bytes, limit: float = 120.0) -> None:
     """Read until `text` has been written (it may come late: 10,000 cases are parsed and merged meanwhile)."""
     mark = len(term.output)
     end = time.monotonic() + limit
@@ -706,7 +617,7 @@ def bench_frozen(bench: Bench) -> list[Row]:
             another_save(path)
             app.term.read(1.5)  # the app notices (and says so) before we save
             app.term.settle(0.2)
-            os.write(app.term.fd, b"\x13")  # ctrl+s
+            app.term.write(b"\x13")  # ctrl+s
             saving.append(longest_key_delay(app.term, b"Saved"))
         finally:
             app.close()

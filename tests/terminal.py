@@ -6,22 +6,19 @@ What the pilot cannot see: the colour codes a terminal is sent, after Textual's 
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
-import select
 import shutil
-import struct
 import subprocess
 import sys
-import termios
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import REPO
+from pseudo_terminal import PseudoTerminal
 
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 BLACK = 0  # a dark terminal's own background, which ansi-dark draws on
@@ -180,65 +177,48 @@ class Client:
     """A tmux client attached from a pseudo-terminal of its own size, as a second person would."""
 
     def __init__(self, terminal: Terminal, width: int, height: int, read_only: bool) -> None:
-        self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
         command = ["tmux", "-S", terminal.socket, "attach", *(["-f", "read-only,!ignore-size"] if read_only else []), "-t", "app"]
-        self.process = subprocess.Popen(
-            command, stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env={**os.environ, "TERM": "xterm-256color"}
-        )
-        os.close(slave)
+        env = {**os.environ, "TERM": "xterm-256color"}
+        self.terminal = PseudoTerminal(command, env, width, height, controlling=False)
         self._reading = threading.Thread(target=self._drain, daemon=True)  # a full pty would stall tmux
         self._reading.start()
 
     def _drain(self) -> None:
         try:
-            while os.read(self.master, 65536):
+            while self.terminal.chunk(0.5) is not None:
                 pass
-        except OSError:
+        except (OSError, ValueError):  # closed: the client has gone
             pass
 
     def type(self, text: str) -> None:
-        os.write(self.master, text.encode())
+        self.terminal.write(text.encode())
 
     def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        os.close(self.master)
+        self.terminal.close()
+
+
+def app_in_a_terminal(path: Path, user: str) -> PseudoTerminal:
+    """The real app on `path` in a 100x30 pseudo-terminal of its own, as over SSH."""
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    return PseudoTerminal([sys.executable, "-m", "moderate.cli", str(path), "--as", user], env, 100, 30, cwd=REPO)
 
 
 def bytes_per_key(path: Path, keys: list[bytes], env: dict[str, str], width: int = 80, height: int = 24) -> list[int]:
     """The bytes the app writes to a real pseudo-terminal after each key, once the screen is settled."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
     moderate = Path(sys.executable).with_name("moderate")
     environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
-    process = subprocess.Popen(
-        [str(moderate), "--as", "tester", str(path)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        start_new_session=True,
-        env={**environment, **env},
-    )
-    os.close(slave)
-
-    def settled(first: float, least: int = 1) -> int:
-        """Bytes until at least `least` have come (waiting up to `first` seconds for each read) and
-        the output has then been quiet for half a second."""
-        count = 0
-        while select.select([master], [], [], first if count < least else 0.5)[0]:
-            count += len(os.read(master, 1 << 16))
-        return count
-
+    app = PseudoTerminal([str(moderate), "--as", "tester", str(path)], {**environment, **env}, width, height, controlling=False)
     try:
-        if settled(20, least=1000) < 1000:
+        # the first screen: at least 1,000 bytes (each read waited for up to 20 s), then quiet for half a second
+        app.settle(0.5, limit=120, first=20, least=1000)
+        if app.total < 1000:
             raise AssertionError("the app drew no first screen")
         counts = []
         for key in keys:
-            os.write(master, key)
-            counts.append(settled(5))
+            before = app.total
+            app.write(key)
+            app.settle(0.5, limit=120, first=5)
+            counts.append(app.total - before)
         return counts
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        os.close(master)
+        app.close()

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import fcntl
 import os
-import select
 import time
 
 from conftest import SAMPLES
 from screen import screen_text
+from terminal import app_in_a_terminal
 from test_app import open_app
-from test_app_safety import _read_until, app_in_a_terminal
 
 from moderate.screens.dialogs import FileGone
 from moderate.screens.panel import PanelScreen
@@ -51,26 +50,18 @@ def test_terminal_escapes_in_the_file_never_reach_the_terminal(tmp_path):
     path = hostile(
         tmp_path, f"{ESC}]2;pwned{ESC}\\\\{ESC}[6n{ESC}[c\\u202e", {'title = "': f'title = "{ESC}[2J'}
     )  # the first standard's title, after the inspection's
-    pid, terminal = app_in_a_terminal(path, "jb")
+    terminal = app_in_a_terminal(path, "jb")
     try:
-        seen = _read_until(terminal, b"Score 32/36")
+        terminal.read_until(b"Score 32/36")
         deadline = time.monotonic() + 10
-        while b"pwned" not in seen and time.monotonic() < deadline:
-            if select.select([terminal], [], [], 0.2)[0]:
-                seen += os.read(terminal, 65536)
-        os.write(terminal, b"q")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                chunk = os.read(terminal, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        _, status = os.waitpid(pid, 0)
+        while b"pwned" not in terminal.output and time.monotonic() < deadline:
+            terminal.chunk(0.2)
+        terminal.write(b"q")
+        terminal.wait(30)  # reading all it writes as it quits
+        status = terminal.status
     finally:
-        os.close(terminal)
+        terminal.close()
+    seen = bytes(terminal.output)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0  # q still quits: nothing typed replies into it
     for raw in (b"\x1b]2;pwned", b"\x1b[6n", b"\x1b[c", "\u202e".encode()):
         assert raw not in seen

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import shutil
 import signal
-import subprocess
 import sys
 import time
 
@@ -18,7 +15,9 @@ from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
 from moderate.workspace import Workspace
+from pseudo_terminal import PseudoTerminal
 from screen import Notified, screen_text, until
+from terminal import app_in_a_terminal
 from test_app import go_to, open_app
 
 
@@ -57,18 +56,19 @@ async def test_discarding_the_work_of_a_crash_is_a_choice(stockton):
 
 def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
     """The real app in a pseudo-terminal, its SSH connection dropped (SIGHUP) after three changes."""
-    pid, terminal = app_in_a_terminal(stockton, "jb")
+    terminal = app_in_a_terminal(stockton, "jb")
     try:
-        _read_until(terminal, b"Score 32/36")
+        terminal.read_until(b"Score 32/36")
         for key in (b"n", b"a", b"x"):  # the cursor starts on 2.1.1, C01; each answer moves on: C02, C03
-            os.write(terminal, key)
+            terminal.write(key)
             time.sleep(0.15)
-        _read_until(terminal, b"unsaved")
+        terminal.read_until(b"unsaved")
         _until_journaled(stockton, "jb", 3)  # all three keys handled (under load, "unsaved" shows after the first)
-        os.kill(pid, signal.SIGHUP)
-        _, status = os.waitpid(pid, 0)
+        terminal.signal(signal.SIGHUP)
+        terminal.wait(30)
+        status = terminal.status
     finally:
-        os.close(terminal)
+        terminal.close()
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 128 + signal.SIGHUP
     found = pending(stockton, "jb")
     assert found is not None and "answers changed" in found.summary
@@ -83,41 +83,26 @@ def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
 def test_a_terminal_that_closes_without_a_hang_up_still_ends_the_app_and_keeps_its_work(stockton):
     """The pseudo-terminal is not the app's controlling terminal here, so closing it sends no SIGHUP:
     the app must notice the terminal gone, not spin on end-of-file on a shared server."""
-    terminal, device = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
-    app = subprocess.Popen(
+    app = PseudoTerminal(
         [sys.executable, "-m", "moderate.cli", str(stockton), "--as", "jb"],
-        stdin=device,
-        stdout=device,
-        stderr=device,
+        {**environment, "TERM": "xterm-256color"},
         cwd=REPO,
-        env={**environment, "TERM": "xterm-256color"},
-        start_new_session=True,
+        controlling=False,
     )
-    os.close(device)
     try:
-        _read_until(terminal, b"Score 32/36")
-        os.write(terminal, b"n")
-        _read_until(terminal, b"unsaved")
+        app.read_until(b"Score 32/36")
+        app.write(b"n")
+        app.read_until(b"unsaved")
     finally:
-        os.close(terminal)
+        app.let_go()
     try:
         status = app.wait(timeout=20)
     finally:
-        app.kill()
+        app.close()
     assert status == 128 + signal.SIGHUP
     found = pending(stockton, "jb")
     assert found is not None and "1 answer changed" in found.summary
-
-
-def app_in_a_terminal(path, user: str) -> tuple[int, int]:
-    """The real app on `path` in a 100x30 pseudo-terminal of its own, as over SSH: its pid and the terminal."""
-    pid, terminal = pty.fork()
-    if pid == 0:
-        os.chdir(REPO)
-        os.environ.update(TERM="xterm-256color", COLUMNS="100", LINES="30")
-        os.execv(sys.executable, [sys.executable, "-m", "moderate.cli", str(path), "--as", user])
-    return pid, terminal
 
 
 def _until_journaled(path, user: str, answers: int, seconds: float = 15) -> None:
@@ -125,16 +110,6 @@ def _until_journaled(path, user: str, answers: int, seconds: float = 15) -> None
     while sum(r["do"] == "answer" for r in getattr(pending(path, user), "records", ())) < answers:
         assert time.monotonic() < deadline, f"{answers} answers never reached the journal"
         time.sleep(0.1)
-
-
-def _read_until(terminal: int, needle: bytes, seconds: float = 15) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + seconds
-    while needle not in seen:
-        assert time.monotonic() < deadline, f"{needle!r} never appeared"
-        if select.select([terminal], [], [], 0.2)[0]:
-            seen += os.read(terminal, 65536)
-    return seen
 
 
 async def test_two_moderators_saving_different_answers_both_keep_their_work(stockton):
