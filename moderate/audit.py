@@ -7,19 +7,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import textwrap
 import unicodedata
 from typing import Any, Callable, Iterable, Mapping
 
 from tabulate import tabulate
 
+from . import layout
 from .agreement import Agreement, Count, count, percent
 from .model import Decision, Inspection, ModerationEntry
 from .rules import Ratings
 from .words import change, subject, when
 
 MOST_CHANGED = 5  # questions listed under "most changed" in the text and markdown reports
-REASON_WIDTH = 48  # a reason's lines in the text report's tables
 
 
 def iso(at: dt.datetime) -> str:
@@ -147,15 +146,13 @@ def _panel_rows(
     ]
 
 
-def _wrapped(text: str) -> str:
-    return textwrap.fill(one_line(text), REASON_WIDTH)
+def _table(rows: list[list[Any]], headers: list[str], width: int) -> str:
+    """A table to `width` columns, its reasons (if it has them) wrapped or beneath each row."""
+    wrap = headers.index("Reason") if "Reason" in headers else 0
+    return "\n".join(layout.table(headers, rows, width, wrap))
 
 
-def _table(rows: list[list[Any]], headers: list[str]) -> str:
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
-
-
-def moderation_text(inspection: Inspection) -> list[str]:
+def moderation_text(inspection: Inspection, width: int = 80) -> list[str]:
     """The text report's "Moderation" section."""
     agreement = count(inspection)
     out = ["Moderation", "", _summary(agreement.total)]
@@ -164,19 +161,19 @@ def moderation_text(inspection: Inspection) -> list[str]:
         out.append(moderated)
     most = _most_changed(agreement)
     if most:
-        out += ["", "Most changed questions", _table(most, _QUESTION_HEADERS)]
+        out += ["", "Most changed questions", _table(most, _QUESTION_HEADERS, width)]
     if inspection.moderation:
-        out += ["", "Log", _table(_entry_rows(inspection, one_line, _wrapped), _ENTRY_HEADERS)]
+        out += ["", "Log", _table(_entry_rows(inspection, one_line, one_line), _ENTRY_HEADERS, width)]
     else:
         out.append("Nothing in the moderation log.")
     return out
 
 
-def panel_text(inspection: Inspection, ratings: Ratings) -> list[str]:
+def panel_text(inspection: Inspection, ratings: Ratings, width: int = 80) -> list[str]:
     """The text report's "Ratings panel" section."""
     if not inspection.discretion:
         return ["Ratings panel", "", "No panel decisions."]
-    return ["Ratings panel", "", _table(_panel_rows(inspection, ratings, one_line, _wrapped), _PANEL_HEADERS)]
+    return ["Ratings panel", "", _table(_panel_rows(inspection, ratings, one_line, one_line), _PANEL_HEADERS, width)]
 
 
 def markdown_cell(text: str) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import shutil
 import sys
 from dataclasses import replace
 from importlib import resources
@@ -245,8 +246,10 @@ def _report(args: argparse.Namespace) -> int:
     else:
         if args.format == "markdown":
             text = as_markdown(loaded.inspection, loaded.framework, ratings, counts=args.counts)
+        elif args.format == "text":  # the terminal's width (COLUMNS first), 80 when it has none or less
+            text = as_text(loaded.inspection, loaded.framework, ratings, shutil.get_terminal_size().columns)
         else:
-            text = {"text": as_text, "csv": as_csv}[args.format](loaded.inspection, loaded.framework, ratings)
+            text = as_csv(loaded.inspection, loaded.framework, ratings)
         sys.stdout.write(text)
     return 0
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any, Iterator
 
-from tabulate import tabulate
 
-from . import audit, words
+from . import audit, layout, words
 from .frameworks import Band, Framework
 from .model import Inspection, Standard
 from .rules import Figures, Ratings, StandardResult, whole_percent
@@ -121,69 +119,69 @@ def _case_facts_lines(inspection: Inspection) -> list[str]:
     return lines
 
 
-def _flag(result: StandardResult, framework: Framework) -> str:
-    parts = []
+def _flag(result: StandardResult, framework: Framework) -> list[str]:
+    """What the text report says beneath a standard: its computed rating when the panel moved
+    it, which way the panel may move it and why (a reason a line), and the panel's decision."""
+    lines = []
+    computed, final = _name(result.computed), _name(result.final)
+    if computed and computed != final:
+        lines.append(f"computed: {computed}")
     if result.discretion.eligible:
-        parts.append(words.discretion(result.discretion, framework))
+        reasons = words.discretion_reasons(result.discretion, framework)
+        lines += [f"{words.directions(result.discretion)} {reasons[0]}", *reasons[1:]]
     if result.decision is not None:
         decided = f"panel: {result.decision.rating}"
-        parts.append(f"{decided} (STALE: made against {result.decision.computed})" if result.stale else decided)
-    return "\n".join(parts)
+        lines.append(f"{decided} (STALE: made against {result.decision.computed})" if result.stale else decided)
+    return lines
 
 
-def as_text(inspection: Inspection, framework: Framework, ratings: Ratings) -> str:
-    rows = []
-    for standard in inspection.standards:
-        result = ratings.standards[standard.id]
-        computed = _name(result.computed) if standard.is_case_based else ""
-        rows.append(
-            [
-                standard.domain,
-                f"{standard.id} {standard.title}" + ("" if standard.counts else " (does not count)"),
-                words.rating(result),
-                computed if computed != _name(result.final) else "",
-                _flag(result, framework),
-            ]
-        )
-    out = [
-        inspection.title,
-        "",
-        tabulate(rows, headers=["Domain", "Standard", "Rating", "Computed", "Discretion"], tablefmt="simple"),
-    ]
+def as_text(inspection: Inspection, framework: Framework, ratings: Ratings, width: int = 80) -> str:
+    """The ratings, each standard's key questions and the overall score, for a terminal `width`
+    columns wide (80 at least): what will not fit wraps beneath its standard or question."""
+    width = max(width, 80)
+    out = [inspection.title]
+    domain = None
+    titles = [f"{s.id} {s.title}" + ("" if s.counts else " (does not count)") for s in inspection.standards]
+    rated = [words.rating(ratings.standards[s.id]) for s in inspection.standards]
+    room = min(width - 4 - max(map(len, rated)), max(map(len, titles)))  # two to indent, two between
+    for standard, title, rating in zip(inspection.standards, titles, rated, strict=True):
+        if standard.domain != domain:
+            domain = standard.domain
+            out += ["", domain]
+        wrapped = layout.indented(title, room + 2, 2, 6)
+        out += [*wrapped[:-1], f"{wrapped[-1]:<{room + 2}}  {rating}".rstrip()]
+        for line in _flag(ratings.standards[standard.id], framework):
+            out += layout.indented(line, width, 6, 8)
 
     for standard in inspection.standards:
-        if not standard.is_case_based:
-            continue
-        result = ratings.standards[standard.id]
-        sample = len(inspection.cases_in(standard.sample))
-        table: list[list[str | int]] = []
-        for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
-            text = textwrap.fill(kq.text, 60)
-            if figures.judgement:
-                table.append([text, "", "", _name(figures.band) or "not yet rated"])
-            else:
-                shown = words.percent(figures) + (f" ({figures.unanswered} unanswered)" if figures.unanswered else "")
-                table.append([text, figures.relevant, figures.yes, shown])
-        out += [
-            "",
-            f"{standard.id} {standard.title}: {words.rating(result)}",
-            tabulate(
-                table,
-                headers=[f"Of the {sample} cases inspected", "Relevant cases", "Number 'Yes'", "%"],
-                tablefmt="simple",
-                colalign=("left", "right", "right", "right"),
-            ),
-        ]
+        if standard.is_case_based:
+            out += ["", *_text_standard(inspection, standard, ratings, width)]
 
     overall = ratings.overall
     out += ["", f"Score {overall.score}/{overall.max}", f"Overall rating: {words.overall(overall)}"]
     assumed = words.assumed_thresholds(framework, overall.max)
     if assumed:
-        out.append(f"Note: {assumed}")
-    facts = _case_facts_lines(inspection)
+        out += layout.indented(f"Note: {assumed}", width, 0, 6)
+    facts = [line for fact in _case_facts_lines(inspection) for line in layout.indented(fact, width, 0, 2)]
     out += ["", *facts] if facts else []
-    out += ["", *audit.moderation_text(inspection), "", *audit.panel_text(inspection, ratings)]
+    out += ["", *audit.moderation_text(inspection, width), "", *audit.panel_text(inspection, ratings, width)]
     return shown_lines("\n".join(out)) + "\n"
+
+
+def _text_standard(inspection: Inspection, standard: Standard, ratings: Ratings, width: int) -> list[str]:
+    """A case-based standard's key questions: relevant cases, number 'Yes' and %, the words wrapped."""
+    result = ratings.standards[standard.id]
+    sample = len(inspection.cases_in(standard.sample))
+    rows: list[list[str]] = []
+    for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
+        if figures.judgement:
+            rows.append([kq.text, "", "", _name(figures.band) or "not yet rated"])
+        else:
+            shown = words.percent(figures) + (f" ({figures.unanswered} unanswered)" if figures.unanswered else "")
+            rows.append([kq.text, str(figures.relevant), str(figures.yes), shown])
+    head = [f"Of the {sample} cases inspected", "Relevant\ncases", "Number\n'Yes'", "%"]
+    title = f"{standard.id} {standard.title}: {words.rating(result)}"
+    return [*layout.indented(title, width, 0, 2), *layout.table(head, rows, width, 0, ("left", "right", "right", "right"))]
 
 
 def _cell(text: str) -> str:

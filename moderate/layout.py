@@ -1,0 +1,63 @@
+"""Text laid out to a terminal's width: tables whose widest column wraps, and whose rows stack
+one under another when even that will not fit (an 80-column SSH terminal, a projector)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any, Sequence
+
+from tabulate import tabulate
+
+NARROWEST = 60  # below this a table's figures no longer fit beside any words: wrapping stops here
+_GAP = 2  # tabulate's "simple" format puts two spaces between columns
+_WRAPPED = 20  # the fewest characters a wrapped column is given before the rows stack instead
+
+
+def width_of(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def indented(text: str, width: int, indent: int, hanging: int | None = None) -> list[str]:
+    """`text` wrapped to `width`, its first line indented by `indent` spaces, the rest by `hanging`
+    (by default the same)."""
+    first, rest = " " * indent, " " * (indent if hanging is None else hanging)
+    return textwrap.wrap(text, max(width, NARROWEST), initial_indent=first, subsequent_indent=rest) or [""]
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int, wrap: int, align: Sequence[str] | None = None
+) -> list[str]:
+    """A table no wider than `width`: column `wrap` (the one holding free text) wraps to what the
+    others leave; if that is too little, each row becomes a line of its other cells with the
+    text wrapped beneath it, indented."""
+    width = max(width, NARROWEST)
+    cells = [[str(v) for v in row] for row in rows]
+    options: dict[str, Any] = {"headers": list(headers), "tablefmt": "simple", "disable_numparse": True}
+    if align is not None:
+        options["colalign"] = tuple(align)
+    whole = tabulate(cells, **options)
+    if width_of(whole) <= width:
+        return whole.splitlines()
+    others = [max([width_of(headers[i]), *(width_of(row[i]) for row in cells)]) for i in range(len(headers)) if i != wrap]
+    room = width - sum(others) - _GAP * (len(headers) - 1)
+    while room >= _WRAPPED:  # tabulate pads headers: narrow again by what still overflows
+        narrowed = [[textwrap.fill(c, room) if i == wrap else c for i, c in enumerate(row)] for row in cells]
+        header = textwrap.fill(headers[wrap], room)
+        laid = tabulate(narrowed, **{**options, "headers": [header if i == wrap else h for i, h in enumerate(headers)]})
+        if width_of(laid) <= width:
+            return laid.splitlines()
+        room -= width_of(laid) - width
+    # Too narrow: the other columns as a table, each row's text wrapped beneath it.
+    rest = [h for i, h in enumerate(headers) if i != wrap]
+    kept = {**options, "headers": rest}
+    if align is not None:
+        kept["colalign"] = tuple(a for i, a in enumerate(align) if i != wrap)
+    lines = tabulate([[c for i, c in enumerate(row) if i != wrap] for row in cells], **kept).splitlines()
+    if width_of("\n".join(lines)) > width:  # not even those fit: each row's cells run on, wrapped
+        lines = ["  ".join(rest), "", *("  ".join(c for i, c in enumerate(row) if i != wrap and c) for row in cells)]
+    out = [lines[0].rstrip(), lines[1]] if lines[1] else indented(lines[0], width, 0, 2)
+    for line, row in zip(lines[2:], cells, strict=True):
+        out += indented(line.rstrip(), width, 0, 2)
+        if row[wrap]:
+            out += indented(row[wrap], width, 4)
+    return out
