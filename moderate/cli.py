@@ -25,6 +25,7 @@ from .rules import rate_inspection
 from .shown import doubts, shown
 from .session import Change, ReasonRequired
 from .storage import SaveError, save, save_merging, write_text
+from .trail import breaks
 from .writing import comment_lines, dumps
 
 if TYPE_CHECKING:
@@ -284,13 +285,18 @@ def _check(args: argparse.Namespace) -> int:
             status = REFUSED
             continue
         inspection = loaded.inspection
+        # Until a merge's conflicts are settled the log may not end where the file does yet.
         left = leftover_conflicts(inspection)
-        if left:
-            print(shown(f"{path}: {left}"), file=sys.stderr)
-            status = REFUSED
+        broken = [] if left else breaks(inspection)
+        for problem in [left] if left else [f"the moderation log disagrees with the file: {words.log_break(b)}" for b in broken]:
+            print(shown(f"{path}: {problem}"), file=sys.stderr)
+        if broken:
+            print(f"{path}: {words.LOG_BREAK_REMEDY}", file=sys.stderr)
         for doubt in (*doubts(inspection), *_ineligible(loaded), *people.warnings(inspection)):
             print(shown(f"{path}: warning: {doubt}"), file=sys.stderr)
-        if not left:
+        if left or broken:
+            status = REFUSED
+        else:
             print(shown(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)"))
     return status
 

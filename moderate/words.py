@@ -9,6 +9,7 @@ from typing import Iterable
 from .coefficients import Coefficient
 from .frameworks import Band, Framework
 from .model import ModerationEntry
+from .trail import Break
 from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
 
 
@@ -125,6 +126,25 @@ def subject(entry: ModerationEntry) -> str:
 def change(entry: ModerationEntry) -> str:
     """What an entry records: 'yes → no', or 'yes (agreed)' for a review that changed nothing."""
     return f"{entry.from_} (agreed)" if entry.from_ == entry.to else f"{entry.from_} → {entry.to}"
+
+
+def log_break(found: Break) -> str:
+    """A break of the log's invariant, located: 'C01 2.1.1: the log's last entry on it
+    (moderation[3], by ann at 2026-11-20 14:03 UTC) says no; the file holds n/a' (entries
+    counted from 0, as the reader locates them)."""
+    last = found.last
+    return (
+        f"{subject(last)}: the log's last entry on it (moderation[{found.index}], by {last.by} at {when(last.at)}) "
+        f"says {last.to}; the file holds {found.held}"
+    )
+
+
+LOG_BREAK_REMEDY = (
+    "The moderation log must end where the file does. For each: open the file in the app and record what should "
+    "stand (change the answer or rating, or review it with = where the file already holds it), giving the reason; "
+    "or append a [[moderation]] entry from what the log says to what the file holds, with by, at and reason. "
+    "Never edit or delete an entry."
+)
 
 
 def quoted(rating: str) -> str:

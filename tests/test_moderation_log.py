@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import moderate
+from moderate import words
 from moderate.model import UNANSWERED, Answer, Inspection
 from moderate.reading import load
+from moderate.trail import breaks
 from moderate.workspace import Workspace
 
 YES, NO, NA = Answer.YES, Answer.NO, Answer.NA
@@ -18,15 +20,7 @@ def log_of(path) -> list[tuple]:
 
 def assert_the_log_ends_at_the_file(inspection: Inspection) -> None:
     """The invariant: every answer (and judgement rating) with entries ends where the file has it."""
-    last = {}
-    for e in inspection.moderation:
-        last[e.about] = e.to
-    for (case, item), to in last.items():
-        if case is None:
-            assert to == (inspection.standard(item).rating or "unrated"), item
-        else:
-            answer = inspection.case(case).answers.get(item)
-            assert to == (UNANSWERED if answer is None else answer.value), (case, item)
+    assert [words.log_break(b) for b in breaks(inspection)] == []
 
 
 @pytest.fixture
