@@ -1,10 +1,14 @@
 """Three-way merge of an inspection: two people's saves of one file, or two git branches.
 
 Answers merge one by one, so two moderators working on different answers never clash.
-The moderation and discretion logs are append-only: both sides' new entries are kept
-(ours' moderation entries made true of the merge: see `_log`).
+The moderation and discretion logs are append-only: both sides' entries are kept, theirs
+first, and no entry in a file is ever changed, reordered or dropped. Only a merging save's
+own new entries, in no file yet, are made true of the merge (`_log`); in git's merge, where
+every entry is in a commit, an answer whose log could not then end where the merge does is a
+conflict (`_log_conflicts`).
 Anything both sides changed differently is a `Conflict`; the merged inspection keeps ours
-there until someone chooses (`choices`), so nobody's answer is dropped silently.
+there until someone chooses (`choices`, in a save; in the file, after git's merge), so
+nobody's answer is dropped silently.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
 from . import words
 from .model import UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
 from .reading import MAX_BYTES, InspectionError, parse_text, prescan
+from .trail import breaks, held
 from .writing import dumps
 
 Side = Literal["ours", "theirs"]
@@ -87,9 +92,19 @@ def merge(
     theirs: Inspection,
     choices: Mapping[Conflict, Side] | None = None,
     author: Author | None = None,
+    saving: bool = False,
 ) -> Merged:
-    """Merge two inspections descended from `base`. A conflict named in `choices` is settled
-    for that side and not reported again; one that differs in any value is a new conflict."""
+    """Merge two inspections descended from `base`.
+
+    `saving`: a merging save, of ours onto theirs on disk. Ours' entries beyond base are the
+    save's own, not yet in any file, and are made true of the merge (`_log`; `author`, who
+    saves and when, logs what else the merge needs logged). A conflict named in `choices` is
+    settled for that side and not reported again; one that differs in any value is a new
+    conflict. Otherwise it is git's merge of two committed versions: every entry of both is
+    kept as it is, and there is nothing to choose (conflicts are settled in the merged file,
+    where settling them is logged)."""
+    if choices and not saving:
+        raise ValueError("sides are chosen in a merging save only: git's merge leaves its conflicts in the file")
     m = _Merger(choices or {})
     scalars: dict[str, Any] = {
         name: m.pick(getattr(base, name), getattr(ours, name), getattr(theirs, name), "structure", _words, field=label)
@@ -104,9 +119,12 @@ def merge(
         **mappings,
         standards=_standards(base.standards, ours.standards, theirs.standards, m),
         cases=_cases(base.cases, ours.cases, theirs.cases, m),
-        discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m),
+        discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m, saving),
     )
-    inspection = replace(inspection, moderation=_log(base, ours, theirs, inspection, author))
+    if saving:
+        inspection = replace(inspection, moderation=_log(base, ours, theirs, inspection, author))
+    else:
+        inspection = _log_conflicts(base, ours, theirs, replace(inspection, moderation=_both(ours, theirs)), m)
     text, refusals = _checked(inspection, shaped=_shape_of(base) == _shape_of(ours) == _shape_of(theirs))
     return Merged(inspection, (*m.conflicts, *refusals), text)
 
@@ -149,10 +167,14 @@ class _Merger:
             kind,
             where.get("field"),
         )
+        return theirs if self.clash(conflict) == "theirs" else ours
+
+    def clash(self, conflict: Conflict) -> Side | None:
+        """The side chosen for a conflict; None (ours stands) when none was: then it is reported."""
         side = self.choices.get(conflict)
         if side is None:
             self.conflicts.append(conflict)
-        return theirs if side == "theirs" else ours
+        return side
 
     def mapping(self, where: str, base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
         """Key by key (None: absent); ours' keys first, then theirs' new ones."""
@@ -246,7 +268,9 @@ def _standards(
 
 def _cases(base: tuple[Case, ...], ours: tuple[Case, ...], theirs: tuple[Case, ...], m: _Merger) -> tuple[Case, ...]:
     """By id: a case added on either side is kept; one deleted on a side stays deleted if the
-    other left it as it was, and is a conflict if the other edited it (the merge keeps ours)."""
+    other left it as it was, and is a conflict if the other edited it. The merge then keeps the
+    edited case, whichever side it is: its answers are what its log entries say, and work is
+    never dropped before someone chooses."""
     base_cases = {c.id: c for c in base}
     our_cases = {c.id: c for c in ours}
     their_cases = {c.id: c for c in theirs}
@@ -256,28 +280,31 @@ def _cases(base: tuple[Case, ...], ours: tuple[Case, ...], theirs: tuple[Case, .
             merged.append(_case(base_cases.get(case.id), case, their_cases[case.id], m))
         elif case.id not in base_cases:
             merged.append(case)  # added by us
-        elif _deleted_by_one(case.id, base_cases[case.id], case, None, m) is not None:
-            merged.append(case)  # deleted by them but edited by us, and kept (our side)
+        elif _deleted_by_one(case.id, base_cases[case.id], case, None, m):
+            merged.append(case)  # deleted by them but edited by us: kept until settled
     for case in theirs:
         if case.id in our_cases:
             continue
         if case.id not in base_cases:
             merged.append(case)  # added by them
-        elif _deleted_by_one(case.id, base_cases[case.id], None, case, m) is not None:
-            merged.append(case)  # deleted by us but edited by them: theirs chosen
+        elif _deleted_by_one(case.id, base_cases[case.id], None, case, m):
+            merged.append(case)  # deleted by us but edited by them: kept until settled (or theirs chosen)
     return tuple(merged)
 
 
-def _deleted_by_one(case_id: str, base: Case, ours: Case | None, theirs: Case | None, m: _Merger) -> Case | None:
-    """A case one side deleted: gone if the other side left it alone, else a conflict."""
+def _deleted_by_one(case_id: str, base: Case, ours: Case | None, theirs: Case | None, m: _Merger) -> bool:
+    """Whether to keep a case one side deleted: not if the other side left it alone; if the
+    other edited it, a conflict, and kept unless the deletion is chosen."""
     kept = ours if ours is not None else theirs
     if kept is None or same(_fields(kept), _fields(base)):
-        return None
-    return m.pick(base, ours, theirs, "structure", _presence, field=f"cases.{case_id}")
+        return False
+    where = f"cases.{case_id}"
+    side = m.clash(Conflict(None, None, "present", _presence(ours), _presence(theirs), "structure", where))
+    return side is None or (ours if side == "ours" else theirs) is not None
 
 
-def _presence(value: Case | None, side: str) -> str:
-    return "present" if side == "base" else "deleted" if value is None else "edited"
+def _presence(case: Case | None) -> str:
+    return "deleted" if case is None else "edited"
 
 
 def _fields(case: Case) -> tuple[Any, ...]:
@@ -371,16 +398,24 @@ def _split(base: tuple[_Entry, ...], ours: tuple[_Entry, ...], theirs: tuple[_En
 def _log(
     base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection, author: Author | None
 ) -> tuple[ModerationEntry, ...]:
-    """Theirs as it is (on disk, when saving), then ours' entries it lacks, each made true of
-    the merge (`spec/format.md`, "The moderation log"): where theirs changed the answer too,
-    ours' entries are withdrawn if theirs stands (a conflict taken their way, or the same
-    change on both sides), and where ours stands they start from theirs' value. An answer
-    ours gave where ours saw none (data entry, so not logged) that moves one theirs' log
-    speaks of is logged for `author`, so that the log still ends where the file does."""
+    """A merging save's log: theirs as it is (on disk), then ours' entries it lacks. Those of
+    this save, in no file yet, are each made true of the merge (`spec/format.md`, "The
+    moderation log"): where theirs changed the answer too, they are withdrawn if theirs stands
+    (a conflict taken their way, or the same change on both sides), and where ours stands they
+    start from theirs' value. An answer ours gave where ours saw none (data entry, so not
+    logged) that moves one theirs' log speaks of is logged for `author`, so that the log still
+    ends where the file does. An entry of the file as ours read it that theirs lacks is put
+    back as it was."""
     values = [_Logged(side) for side in (base, theirs, merged)]
+    saved = Counter(map(_record, base.moderation))
     started: set[tuple[str | None, str]] = set()
     kept = []
     for entry in _new(ours.moderation, Counter(map(_record, theirs.moderation))):
+        record = _record(entry)
+        if saved[record]:
+            saved[record] -= 1
+            kept.append(entry)
+            continue
         key = entry.about
         was, theirs_now, now = (side.get(key) for side in values)
         if theirs_now != was:
@@ -414,6 +449,67 @@ def _log(
                 )
             )
     return (*theirs.moderation, *kept)
+
+
+def _both(ours: Inspection, theirs: Inspection) -> tuple[ModerationEntry, ...]:
+    """Git's merged log: theirs, then ours' entries it lacks, every one as it is."""
+    return (*theirs.moderation, *_new(ours.moderation, Counter(map(_record, theirs.moderation))))
+
+
+def _log_conflicts(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection, m: _Merger) -> Inspection:
+    """Git's merge keeps every entry as it is: where the merged log then does not end at the
+    merged answer (or judgement rating), though each side's did, both sides' entries cannot be
+    true at once (a review on one side, a change on the other; a change made and taken back).
+    That answer is a conflict, and ours is kept, as at any conflict: the log ends at ours'
+    entry. Settling it in the file appends what makes the log true again."""
+    already = {b.about for side in (ours, theirs) for b in breaks(side)}
+    covered = {(c.case, c.question) if c.kind == "answer" else (None, c.field) for c in m.conflicts}
+    deleted = {c.field.removeprefix("cases.") for c in m.conflicts if c.kind == "structure" and c.field}
+    keep: dict[tuple[str | None, str], str] = {}
+    for found in breaks(merged):
+        about = found.about
+        if about in already or about in covered or about[0] in deleted:
+            continue
+        case, item = about
+        if case is None:
+            was, mine, yours = (_rating_of(side, item) for side in (base, ours, theirs))
+            m.clash(Conflict(None, None, was, mine, yours, "rating", item))
+        else:
+            was, mine, yours = (_answer_of(side, about) for side in (base, ours, theirs))
+            m.clash(Conflict(case, item, was, mine, yours))
+        keep[about] = held(ours, about)
+    if not keep:
+        return merged
+    return replace(merged, standards=_rated_as(merged.standards, keep), cases=_answered_as(merged.cases, keep))
+
+
+def _rating_of(inspection: Inspection, standard: str) -> str | None:
+    rating = held(inspection, (None, standard))
+    return None if rating == UNRATED else rating
+
+
+def _answer_of(inspection: Inspection, about: tuple[str | None, str]) -> str | None:
+    answer = held(inspection, about)
+    return None if answer == UNANSWERED else answer
+
+
+def _rated_as(standards: tuple[Standard, ...], keep: Mapping[tuple[str | None, str], str]) -> tuple[Standard, ...]:
+    return tuple(
+        replace(s, rating=None if keep[None, s.id] == UNRATED else keep[None, s.id]) if (None, s.id) in keep else s
+        for s in standards
+    )
+
+
+def _answered_as(cases: tuple[Case, ...], keep: Mapping[tuple[str | None, str], str]) -> tuple[Case, ...]:
+    kept = []
+    for case in cases:
+        mine = {item: value for (case_id, item), value in keep.items() if case_id == case.id}
+        if mine:
+            answers = {q: a for q, a in case.answers.items() if q not in mine}
+            answers |= {q: Answer(v) for q, v in mine.items() if v != UNANSWERED}
+            case = replace(case, answers=answers)
+        kept.append(case)
+    return tuple(kept)
 
 
 def _order(merged: _Logged, on_disk: _Logged, key: tuple[str | None, str]) -> tuple[int, ...]:
@@ -455,21 +551,25 @@ def _unlogged(value: str | None, entry: ModerationEntry) -> str:
 
 
 def _decisions(
-    base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...], m: _Merger
+    base: tuple[Decision, ...], ours: tuple[Decision, ...], theirs: tuple[Decision, ...], m: _Merger, saving: bool
 ) -> tuple[Decision, ...]:
-    """Both sides' decisions are kept, ours appended after theirs. The last one on a standard
-    stands, so both sides deciding it differently is a conflict; where theirs is chosen, their
-    new decisions on it move after ours (the one case where the log's order gives way)."""
+    """Both sides' decisions are kept, in order, ours appended after theirs; the last one on a
+    standard stands. Both sides deciding a standard differently is a conflict. In a save,
+    where theirs stands, ours' decisions on it (this save's, in no file yet) are withdrawn;
+    in git's merge both sides' stay, ours standing, until the conflict is settled in the file."""
     ours_new, theirs_new = _split(base, ours, theirs)
     decided_by_them = {d.standard for d in theirs_new}
-    theirs_stand = set()
+    withdrawn = set()
     for standard in dict.fromkeys(d.standard for d in ours_new if d.standard in decided_by_them):
         in_base, in_ours, in_theirs = (_standing(side, standard) for side in (base, ours, theirs))
-        if m.pick(in_base, in_ours, in_theirs, "decision", _plain, field=standard) != in_ours:
-            theirs_stand.add(standard)
-    moved = [d for d in theirs_new if d.standard in theirs_stand]
-    kept = [d for d in theirs if not any(d is t for t in moved)]
-    return (*kept, *_new(ours, Counter(map(_record, theirs))), *moved)
+        if not saving:
+            if in_ours != in_theirs:
+                m.clash(Conflict(None, None, in_base, in_ours, in_theirs, "decision", standard))
+        elif m.pick(in_base, in_ours, in_theirs, "decision", _plain, field=standard) != in_ours:
+            withdrawn.add(standard)
+    unsaved = [d for d in ours_new if d.standard in withdrawn]
+    kept = [d for d in _new(ours, Counter(map(_record, theirs))) if not any(d is u for u in unsaved)]
+    return (*theirs, *kept)
 
 
 def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:
@@ -487,7 +587,7 @@ def leftover_conflicts(inspection: Inspection) -> str | None:
     count = len(left) if isinstance(left, list) else 1
     return (
         f"{words.counted(count, 'merge conflict')} left to settle ([[merge_conflicts]]): settle each "
-        "answer, then delete the [[merge_conflicts]] tables"
+        "answer, appending a [[moderation]] entry for each you change, then delete the [[merge_conflicts]] tables"
     )
 
 

@@ -327,7 +327,7 @@ def _save(
         if not overwrite:
             raise FileReplaced(path, f"was replaced by another inspection ({other})")
         return SaveResult(_replace(path, current, dumps(ours), writing), ours)
-    merged = merge(base, ours, theirs.inspection, choices, author)
+    merged = merge(base, ours, theirs.inspection, choices, author, saving=True)
     if merged.conflicts:
         return SaveResult(theirs.text, merged.inspection, merged=True, conflicts=merged.conflicts)
     return SaveResult(_replace(path, current, merged.text, writing), merged.inspection, merged=True)

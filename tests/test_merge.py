@@ -51,10 +51,30 @@ def test_the_same_answer_changed_both_ways_is_a_conflict_and_ours_is_kept(base):
     assert str(merged.conflicts[0]) == "C01 2.1.1: base yes, ours no, theirs n/a"
     cases = {c.id: c for c in merged.inspection.cases}
     assert cases["C01"].answers["2.1.1"] == NO and cases["C03"].answers["2.1.2"] == NO
-    # both sides' changes logged, read in order: theirs, then ours from theirs' answer
-    assert [(m.by, m.from_, m.to) for m in merged.inspection.moderation] == [("ak", "yes", "n/a"), ("jb", "n/a", "no")]
-    taken_theirs = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "theirs"})
+    # git's merge: both sides' entries in commits, each kept as it is, theirs then ours
+    assert [(m.by, m.from_, m.to) for m in merged.inspection.moderation] == [("ak", "yes", "n/a"), ("jb", "yes", "no")]
+
+
+def test_a_merging_save_logs_its_own_change_from_what_the_file_now_holds(base):
+    ours, theirs = edit(base, "jb"), edit(base, "ak")
+    ours.set_answer("C01", "2.1.1", NO)
+    theirs.set_answer("C01", "2.1.1", NA)
+    merged = merge(base.inspection, ours.snapshot(), theirs.snapshot(), saving=True)
+    assert merged.conflicts == (Conflict("C01", "2.1.1", "yes", "no", "n/a"),)
+    # ours' entry is this save's, in no file yet: it records what the save changes, n/a to no
+    taken_ours = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "ours"}, saving=True)
+    assert [(m.by, m.from_, m.to) for m in taken_ours.inspection.moderation] == [("ak", "yes", "n/a"), ("jb", "n/a", "no")]
+    taken_theirs = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "theirs"}, saving=True)
     assert [(m.by, m.from_, m.to) for m in taken_theirs.inspection.moderation] == [("ak", "yes", "n/a")]
+
+
+def test_sides_are_chosen_in_a_merging_save_only(base):
+    ours, theirs = edit(base, "jb"), edit(base, "ak")
+    ours.set_answer("C01", "2.1.1", NO)
+    theirs.set_answer("C01", "2.1.1", NA)
+    (conflict,) = merge(base.inspection, ours.snapshot(), theirs.snapshot()).conflicts
+    with pytest.raises(ValueError, match="git's merge leaves its conflicts in the file"):
+        merge(base.inspection, ours.snapshot(), theirs.snapshot(), {conflict: "theirs"})
 
 
 def test_an_answer_cleared_on_one_side_and_changed_on_the_other_says_unanswered(base):
@@ -71,8 +91,8 @@ def test_a_chosen_side_settles_the_conflict_it_was_chosen_for_only(base):
     theirs.set_answer("C01", "2.1.1", NA)
     ours.set_answer("C02", "2.1.2", NO)
     theirs.set_answer("C02", "2.1.2", NA)
-    first = merge(base.inspection, ours.snapshot(), theirs.snapshot())
-    settled = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {first.conflicts[0]: "theirs"})
+    first = merge(base.inspection, ours.snapshot(), theirs.snapshot(), saving=True)
+    settled = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {first.conflicts[0]: "theirs"}, saving=True)
     assert settled.conflicts == first.conflicts[1:]
     assert settled.inspection.case("C01").answers["2.1.1"] == NA
     assert settled.inspection.case("C02").answers["2.1.2"] == NO
@@ -101,10 +121,12 @@ def test_a_standard_decided_differently_on_both_sides_is_a_conflict_and_ours_sta
     assert [str(c) for c in merged.conflicts] == [
         "2.1 panel decision: base no decision, ours Outstanding, theirs Requires improvement"
     ]
-    # both kept; the last one stands
+    # both kept, in order; the last one stands
     assert [d.rating for d in merged.inspection.discretion] == ["Requires improvement", "Outstanding"]
-    settled = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "theirs"})
-    assert [d.rating for d in settled.inspection.discretion] == ["Outstanding", "Requires improvement"]
+    # a merging save that takes theirs withdraws its own decision, never moving theirs (saved) after it
+    (conflict,) = merge(base.inspection, ours.snapshot(), theirs.snapshot(), saving=True).conflicts
+    settled = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {conflict: "theirs"}, saving=True)
+    assert [d.rating for d in settled.inspection.discretion] == ["Requires improvement"]
 
 
 def test_a_case_added_on_one_side_is_kept_in_order(base):

@@ -49,10 +49,12 @@ def test_a_case_deleted_on_one_side_and_edited_on_the_other_is_a_conflict(tmp_pa
     assert result.returncode == 1
     assert "conflict: cases.C02: base present, ours deleted, theirs edited" in result.stderr
     assert tomllib.loads(merged.read_text())["merge_conflicts"][0]["field"] == "cases.C02"
+    # the edit is kept until someone chooses, whichever side made it: deleting is easy, an edit lost is not
+    assert parse_text(merged.read_text()).inspection.case("C02").answers["2.1.1"] == "yes"
     result, merged = _driver(tmp_path, base, edited, _without_case(base, "C02"))
     assert result.returncode == 1
     assert "conflict: cases.C02: base present, ours edited, theirs deleted" in result.stderr
-    assert "C02" in [c.id for c in parse_text(merged.read_text()).inspection.cases]  # ours kept until settled
+    assert parse_text(merged.read_text()).inspection.case("C02").answers["2.1.1"] == "yes"
 
 
 def test_the_driver_refuses_to_drop_comments(tmp_path):
