@@ -17,7 +17,7 @@ from conftest import REPO, REPORTS
 from moderate import words
 from moderate.coefficients import CATEGORIES, MIN_PAIRS, Pairs, measure, student_t_975
 
-EXAMPLES = REPORTS / "agreement-examples.json"
+EXAMPLES = REPORTS / "qa" / "agreement-examples.json"  # as ../shared/qa/ holds it
 SHARED_EXAMPLES = REPO.parent / "shared" / "qa" / "agreement-examples.json"
 
 
@@ -28,7 +28,7 @@ def _examples() -> list[dict]:
 def test_the_copied_examples_are_exactly_the_shared_ones():
     assert SHARED_EXAMPLES.is_file(), f"the agreement examples are not at {SHARED_EXAMPLES}"
     assert EXAMPLES.read_bytes() == SHARED_EXAMPLES.read_bytes(), (
-        f"tests/data/{EXAMPLES.name} differs from {SHARED_EXAMPLES}: copy it again"
+        f"tests/data/qa/{EXAMPLES.name} differs from {SHARED_EXAMPLES}: copy it again"
     )
 
 
