@@ -8,7 +8,9 @@ import getpass
 import json
 import os
 import shutil
+import secrets
 import sys
+from collections import Counter
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -18,11 +20,11 @@ from . import __version__, collector, people, words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template, template_samples
 from .merge import leftover_conflicts, merge
-from .model import Case
+from .model import FIELDWORK, PHASES, Case
 from .people import UnknownPerson
 from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
-from .shown import doubts, shown
+from .shown import doubts, shown, shown_lines
 from .session import Change, ReasonRequired
 from .storage import SaveError, save, save_merging, write_text
 from .trail import breaks
@@ -36,7 +38,7 @@ CONFLICTS = 1  # merge-driver: merged, but with conflicts to settle (git then st
 
 SKIPPED = 1  # stats: counted, but some files could not be read (listed on stderr)
 
-COMMANDS = ("report", "stats", "check", "format", "new", "answers", "import", "merge-driver")
+COMMANDS = ("report", "stats", "check", "format", "new", "answers", "import", "sample", "merge-driver")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,6 +129,30 @@ def _parser() -> argparse.ArgumentParser:
         help="the reason logged for every answer the import changes (required when the inspection has reasons_required)",
     )
 
+    sample = commands.add_parser(
+        "sample",
+        help="choose cases for the dip sample (quality assurance), stratified by assessor and sample",
+        description="Add cases to the dip sample, chosen at random and stratified by assessor and by sample "
+        "so that each is represented in proportion; reproducible: the same seed on the same file chooses the "
+        "same cases. Cases already sampled count towards the size; withdrawn ones are never drawn again. "
+        "Recorded in the file (who, when, phase, method, seed), append-only; saved as the app saves.",
+    )
+    sample.add_argument("file", type=Path)
+    size = sample.add_mutually_exclusive_group()
+    size.add_argument("--per-inspector", type=_count, metavar="K", help="K cases of each assessor (all of theirs if fewer)")
+    size.add_argument("--total", type=_count, metavar="N", help="N cases in all, every assessor represented where N allows")
+    sample.add_argument(
+        "--seed", type=_count, metavar="S", help="the seed of the random draw (default: one drawn, printed and recorded)"
+    )
+    sample.add_argument(
+        "--risk",
+        action="store_true",
+        help="first add the pivotal cases: those whose one changed answer would move a standard flagged for discretion",
+    )
+    sample.add_argument("--phase", choices=PHASES, default=FIELDWORK, help="when the sample is checked (default: fieldwork)")
+    sample.add_argument("--as", dest="user", default=_user(), help="who is choosing, for the record")
+    sample.add_argument("--json", action="store_true", help="print a JSON object: cases (the ids chosen) and seed")
+
     driver = commands.add_parser(
         "merge-driver",
         help="git's merge driver for inspection files (see the README)",
@@ -155,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             "new": _new,
             "answers": _answers,
             "import": _import,
+            "sample": _sample,
             "merge-driver": _merge_driver,
         }
         return commands[args.command](args)
@@ -374,19 +401,27 @@ def _answers(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .journal import JournalInUse
-    from .workspace import Workspace
-
     data = _table(args.table)
-    try:
-        workspace = Workspace.open(args.file, args.user)
-    except JournalInUse as busy:
-        print(f"moderate import: {busy}; open the file in the app to settle it first", file=sys.stderr)
+    workspace = _open(args, "import")
+    if workspace is None:
         return REFUSED
     try:
         return _set_answers(workspace, read_answers(data, workspace.loaded.inspection, str(args.table)), args)
     finally:
         workspace.close(keep_unsaved=False)  # nothing kept but what was saved: the table is still there
+
+
+def _open(args: argparse.Namespace, command: str) -> Workspace | None:
+    """The file open as the app opens it (`--as`, its journal), to change and save; None, said
+    why, when its user has unsaved work in it waiting."""
+    from .journal import JournalInUse
+    from .workspace import Workspace
+
+    try:
+        return Workspace.open(args.file, args.user)
+    except JournalInUse as busy:
+        print(f"moderate {command}: {busy}; open the file in the app to settle it first", file=sys.stderr)
+        return None
 
 
 def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
@@ -412,6 +447,49 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
         f"({words.counted(len(changed.steps) - len(moderated), 'first answer')}, {len(moderated)} changed), "
         f"{len(given) - len(changed.steps)} as they were"
     )
+    return 0
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number, 0 or more")
+    return int(text)
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from .dip_sample import Target
+    from .qa import in_sample
+    from .sampling import draw
+
+    if args.per_inspector is None and args.total is None and not args.risk:
+        print("moderate sample: give --per-inspector K, --total N or --risk (or --risk with either)", file=sys.stderr)
+        return REFUSED
+    target = None if args.per_inspector is None and args.total is None else Target(args.per_inspector, args.total)
+    seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
+    workspace = _open(args, "sample")
+    if workspace is None:
+        return REFUSED
+    try:
+        session = workspace.session
+        session.listen(None)  # saved at once: the file is the record
+        drawn = draw(session, target, seed, args.phase, args.risk)
+        if drawn.cases and workspace.save().conflicts:
+            print(f"moderate sample: {args.file}: the merged file would be refused; nothing chosen", file=sys.stderr)
+            return REFUSED
+        now = workspace.session
+    finally:
+        workspace.close(keep_unsaved=False)
+    if args.json:
+        print(json.dumps({"cases": list(drawn.cases), "seed": seed}, indent=2, ensure_ascii=False))
+    else:
+        assessor = {case.id: case.inspector or "" for case in now.cases.values()}
+        held = Counter(assessor[case] for case in in_sample(now.dip_sample))
+        groups = {words.pivotal_method(of): [c for c in drawn.pivotal if drawn.pivotal[c] == of] for of in drawn.pivotal.values()}
+        if drawn.random and target is not None:
+            groups[words.sample_method(target.per_assessor, target.total, seed)] = list(drawn.random)
+        chosen = {method: [f"{c} ({assessor[c] or 'no assessor'})" for c in cases] for method, cases in groups.items()}
+        text = words.sample_drawn(str(args.file), chosen, seed, args.seed is None, args.phase, held)
+        sys.stdout.write(shown_lines(text))
     return 0
 
 

@@ -350,11 +350,14 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
     moderated: list[str] = []
     decided: list[str] = []
     rated: list[str] = []
+    sampled: list[str] = []
     commands = [r for r in records if r.get("do") != "history"]
     for r in commands:
         do = r.get("do")
         step = r.get("step")
-        if do in ("redo", "undo") and step is not None:  # a mark, a rating or a decision taken back or given again
+        if do in ("redo", "undo") and step in ("sample", "withdraw"):
+            sampled.append(f"{'undone' if do == 'undo' else 'redone'} {step} {', '.join(map(str, r.get('cases') or ()))}")
+        elif do in ("redo", "undo") and step is not None:  # a mark, a rating or a decision taken back or given again
             (moderated if step == "moderated" else rated if step == "rate" else decided).append(
                 f"{'undone' if do == 'undo' else 'redone'} {r.get('case') or r.get('standard')}"
             )
@@ -369,6 +372,8 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
             decided.append(f"{r.get('standard')} {r.get('rating')}")
         elif do == "rate":
             rated.append(f"{r.get('standard')} {r.get('old') or 'unrated'}→{r.get('new')}")
+        elif do in ("sample", "withdraw"):
+            sampled.append(f"{'chose' if do == 'sample' else 'withdrew'} {', '.join(map(str, r.get('cases') or ()))}")
     changed = [
         f"{case} {question} {old or 'unanswered'}→{new or 'unanswered'}"
         for (case, question), (old, new) in cells.items()
@@ -384,6 +389,8 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
         parts.append(f"panel decisions: {', '.join(decided)}")
     if rated:
         parts.append(f"judgement ratings: {', '.join(rated)}")
+    if sampled:
+        parts.append(f"dip sample: {'; '.join(sampled)}")
     lines = [f"Not saved: work {_who_and_when(commands)}", *(f"  {part}" for part in parts)]
     if dropped:
         lines.append(f"  ({words.counted(dropped, 'line')} cut short by the crash left out)")

@@ -1,8 +1,8 @@
 """Three-way merge of an inspection: two people's saves of one file, or two git branches.
 
 Answers merge one by one, so two moderators working on different answers never clash.
-The moderation and discretion logs are append-only: both sides' entries are kept, theirs
-first, and no entry in a file is ever changed, reordered or dropped. Only a merging save's
+The moderation and discretion logs, and the dip sample's, are append-only: both sides' entries
+are kept, theirs first, and no entry in a file is ever changed, reordered or dropped. Only a merging save's
 own new entries, in no file yet, are made true of the merge (`_log`); in git's merge, where
 every entry is in a commit, an answer whose log could not then end where the merge does is a
 conflict (`_log_conflicts`).
@@ -20,7 +20,18 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
 
 from . import words
-from .model import UNANSWERED, UNRATED, Answer, Case, Decision, Inspection, Moderated, ModerationEntry, Standard
+from .model import (
+    UNANSWERED,
+    UNRATED,
+    Answer,
+    Case,
+    Decision,
+    Inspection,
+    Moderated,
+    ModerationEntry,
+    SampleEntry,
+    Standard,
+)
 from .reading import MAX_BYTES, InspectionError, parse_text, prescan
 from .trail import breaks, held
 from .writing import dumps
@@ -29,7 +40,7 @@ Side = Literal["ours", "theirs"]
 Author = tuple[str, dt.datetime]  # who saves ours, and when
 Words = Callable[[Any, str], "str | None"]  # a value in words, told which side it is from
 _Value = TypeVar("_Value")
-_Entry = TypeVar("_Entry", ModerationEntry, Decision)  # a record of an append-only log
+_Entry = TypeVar("_Entry", ModerationEntry, Decision, SampleEntry)  # a record of an append-only log
 
 _ABSENT = {"answer": "unanswered", "rating": "no rating", "decision": "no decision"}  # else "absent"
 
@@ -120,11 +131,14 @@ def merge(
         standards=_standards(base.standards, ours.standards, theirs.standards, m),
         cases=_cases(base.cases, ours.cases, theirs.cases, m),
         discretion=_decisions(base.discretion, ours.discretion, theirs.discretion, m, saving),
+        dip_sample=_appended(ours.dip_sample, theirs.dip_sample),
     )
     if saving:
         inspection = replace(inspection, moderation=_log(base, ours, theirs, inspection, author))
     else:
-        inspection = _log_conflicts(base, ours, theirs, replace(inspection, moderation=_both(ours, theirs)), m)
+        inspection = _log_conflicts(
+            base, ours, theirs, replace(inspection, moderation=_appended(ours.moderation, theirs.moderation)), m
+        )
     text, refusals = _checked(inspection, shaped=_shape_of(base) == _shape_of(ours) == _shape_of(theirs))
     return Merged(inspection, (*m.conflicts, *refusals), text)
 
@@ -371,7 +385,7 @@ def _when(mark: Moderated | None) -> dt.datetime:
 # ---------------------------------------------------------------- the logs
 
 
-def _record(entry: ModerationEntry | Decision) -> tuple[Any, ...]:
+def _record(entry: ModerationEntry | Decision | SampleEntry) -> tuple[Any, ...]:
     """A whole log record, hashable (its unknown keys in a stable order)."""
     return (*(getattr(entry, f.name) for f in fields(entry) if f.name != "extra"), repr(sorted(entry.extra.items())))
 
@@ -393,6 +407,13 @@ def _split(base: tuple[_Entry, ...], ours: tuple[_Entry, ...], theirs: tuple[_En
     known = Counter(map(_record, base))
     ours_new = _new(ours, known)
     return ours_new, _new(theirs, known + Counter(map(_record, ours_new)))
+
+
+def _appended(ours: tuple[_Entry, ...], theirs: tuple[_Entry, ...]) -> tuple[_Entry, ...]:
+    """Two sides' log as it is: theirs, then ours' entries it lacks, counting repeats: no entry
+    of either side is lost, none doubled (git's merged moderation log, and the dip sample's,
+    whose entries never clash, in any merge)."""
+    return theirs + tuple(_new(ours, Counter(map(_record, theirs))))
 
 
 def _log(
@@ -449,11 +470,6 @@ def _log(
                 )
             )
     return (*theirs.moderation, *kept)
-
-
-def _both(ours: Inspection, theirs: Inspection) -> tuple[ModerationEntry, ...]:
-    """Git's merged log: theirs, then ours' entries it lacks, every one as it is."""
-    return (*theirs.moderation, *_new(ours.moderation, Counter(map(_record, theirs.moderation))))
 
 
 def _log_conflicts(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection, m: _Merger) -> Inspection:
@@ -618,4 +634,5 @@ def _shape_of(inspection: Inspection) -> Inspection:
         cases=tuple(replace(c, answers={}, moderated=None) for c in inspection.cases),
         moderation=(),
         discretion=(),
+        dip_sample=(),
     )

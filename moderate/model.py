@@ -231,6 +231,27 @@ class Decision:
     extra: Mapping[str, Any] = _empty()
 
 
+FIELDWORK, POST_INSPECTION = "fieldwork", "post-inspection"
+PHASES = (FIELDWORK, POST_INSPECTION)  # when a quality lead's dip sample is checked
+
+
+@dataclass(frozen=True, slots=True)
+class SampleEntry:
+    """One entry of the dip sample's log (`[[dip_sample]]`, ours), append-only as the moderation
+    log is: a case chosen for quality assurance (in a `phase`, by a `method`, from a `seed` when
+    drawn at random), or, with `withdrawn`, taken out of it, saying why (`reason`)."""
+
+    case: str
+    by: str
+    at: dt.datetime
+    phase: str | None = None  # chosen: one of PHASES
+    method: str | None = None  # chosen: how, e.g. "2 per assessor, stratified, seed 7"
+    seed: int | None = None  # chosen at random: the seed that reproduces the draw
+    withdrawn: bool = False
+    reason: str | None = None  # why withdrawn (always given), or why chosen by hand
+    extra: Mapping[str, Any] = _empty()
+
+
 @dataclass(frozen=True, slots=True)
 class Inspection:
     title: str
@@ -240,6 +261,7 @@ class Inspection:
     cases: tuple[Case, ...] = ()
     moderation: tuple[ModerationEntry, ...] = ()
     discretion: tuple[Decision, ...] = ()
+    dip_sample: tuple[SampleEntry, ...] = ()
     fieldwork_start: dt.date | None = None
     lead_inspector: str | None = None
     # Every change to an answer already given must say why (`[inspection] reasons_required`).

@@ -29,13 +29,16 @@ from .model import (
     ModerationEntry,
     Prompt,
     Questions,
+    PHASES,
     ROLES,
+    SampleEntry,
     Standard,
 )
 from .rules import DOWN, UP, within_reach
 from .schema import (
     CASE_KEYS,
     DECISION_KEYS,
+    SAMPLE_KEYS,
     INSPECTION_KEYS,
     KEY_QUESTION_KEYS,
     MODERATED_KEYS,
@@ -122,6 +125,7 @@ def from_document(
     by_id = {s.id: s for s in standards}
     moderation = _moderation(doc, by_id, band_names, check)
     decisions = _decisions(doc, by_id, framework, check)
+    dip_sample = _dip_sample(doc, {c.id for c in cases}, check)
 
     if check.problems:
         raise InspectionError(name, check.problems)
@@ -135,6 +139,7 @@ def from_document(
         cases=tuple(cases),
         moderation=tuple(moderation),
         discretion=tuple(decisions),
+        dip_sample=tuple(dip_sample),
         fieldwork_start=fieldwork,
         lead_inspector=lead,
         reasons_required=bool(reasons_required),
@@ -398,3 +403,52 @@ def _decisions(doc: Table, standards: dict[str, Standard], framework: Framework 
             )
         )
     return decisions
+
+
+def _dip_sample(doc: Table, cases: set[str], check: Checker) -> list[SampleEntry]:
+    """The dip sample's log: each case chosen (in a phase, by a method) or withdrawn (saying why),
+    a withdrawal only of a case chosen before it. A case chosen again while in the sample, or
+    withdrawn again, is kept as said (two moderators' saves may both have done it) and changes nothing."""
+    entries = []
+    chosen: set[str] = set()
+    for i, entry in enumerate(check.tables(doc, "dip_sample", "")):
+        where = f"dip_sample[{i}]"
+        case = check.string(entry, "case", where, required=True)
+        withdrawn = bool(check.boolean(entry, "withdrawn", where))
+        reason = check.string(entry, "reason", where, required=withdrawn)
+        phase = method = seed = None
+        if case is not None and case not in cases:
+            check.problem(f"{where}.case", f"no case {case!r} in this file")
+        if withdrawn:
+            if case is not None and case not in chosen:
+                check.problem(f"{where}.case", f"{case!r} is withdrawn, but no entry before it chose it")
+            for key in ("phase", "method", "seed"):
+                if key in entry:
+                    check.problem(f"{where}.{key}", "a withdrawal has none: it is said of the case's choice")
+        else:
+            chosen.add(case or "")
+            phase = check.string(entry, "phase", where, required=True)
+            if phase is not None and phase not in PHASES:
+                check.problem(f"{where}.phase", f"{phase!r} is not one of {listed(PHASES)}")
+            method = check.string(entry, "method", where, required=True)
+            seed = check.value(
+                entry,
+                "seed",
+                where,
+                "a whole number, 0 or more",
+                lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+            )
+        entries.append(
+            SampleEntry(
+                case=case or "",
+                by=check.string(entry, "by", where, required=True) or "",
+                at=check.timestamp(entry, "at", where, required=True) or _NO_TIME,
+                phase=phase,
+                method=method,
+                seed=seed,
+                withdrawn=withdrawn,
+                reason=reason,
+                extra=_extra(entry, SAMPLE_KEYS),
+            )
+        )
+    return entries

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Callable, Iterable
 
 from .model import UNANSWERED, UNRATED, Answer, Moderated, ModerationEntry, in_log
-from .session import Change, Done, Marked, Rated, Session, Step
+from .session import Change, Done, Marked, Rated, Sampling, Session, Step
 
 Record = dict[str, Any]
 
@@ -33,6 +33,11 @@ def record_of(done: Done) -> Record:
         said = {"case": step.case}
     elif isinstance(step, Rated):
         said = {"standard": step.standard, "old": step.old, "new": step.new, "reason": step.entry.reason}
+    elif isinstance(step, Sampling):
+        first = step.entries[0]
+        said = {"cases": [e.case for e in step.entries], "reason": first.reason}
+        if not first.withdrawn:
+            said.update(phase=first.phase, method=first.method, seed=first.seed)
     else:
         d = step.decision
         said = {"standard": d.standard, "computed": d.computed, "rating": d.rating, "reason": d.reason}
@@ -102,6 +107,8 @@ def _step_key(step: Step) -> Record:
         return {"step": "moderated", "case": step.case}
     if isinstance(step, Rated):
         return {"step": "rate", "standard": step.standard, "old": step.old, "new": step.new}
+    if isinstance(step, Sampling):
+        return {"step": "withdraw" if step.entries[0].withdrawn else "sample", "cases": [e.case for e in step.entries]}
     return {"step": "decide", "standard": step.decision.standard, "rating": step.decision.rating}
 
 
@@ -213,6 +220,19 @@ def _replay_rate(session: Session, r: Record) -> str | None:
     return None
 
 
+def _replay_sample(session: Session, r: Record) -> str | None:
+    step = session.choose_for_sample(r["cases"], r["phase"], r["method"], r["seed"], r["reason"]).step
+    if not isinstance(step, Sampling) or [e.case for e in step.entries] != r["cases"]:
+        return f"{', '.join(r['cases'])} are no longer all out of the dip sample"
+    return None
+
+
+def _replay_withdraw(session: Session, r: Record) -> str | None:
+    (case,) = r["cases"]
+    session.withdraw_from_sample(case, r["reason"])  # ValueError if it is no longer in the sample
+    return None
+
+
 _REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
     "answer": _replay_answer,
     "reason": _replay_reason,
@@ -222,4 +242,6 @@ _REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
     "decide": _replay_decide,
     "rate": _replay_rate,
     "review": _replay_review,
+    "sample": _replay_sample,
+    "withdraw": _replay_withdraw,
 }

@@ -120,7 +120,9 @@ def is_number(value: Any) -> bool:
 
 
 # The keys each table knows: any other is kept as it is, in the record's `extra`.
-TOP_KEYS = frozenset({"format", "inspection", "samples", "people", "framework", "standards", "cases", "moderation", "discretion"})
+TOP_KEYS = frozenset(
+    {"format", "inspection", "samples", "people", "framework", "standards", "cases", "moderation", "discretion", "dip_sample"}
+)
 INSPECTION_KEYS = frozenset({"title", "framework", "fieldwork_start", "lead_inspector", "reasons_required"})
 STANDARD_KEYS = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts", "statement", "guidance"})
 KEY_QUESTION_KEYS = frozenset({"id", "text", "prompts", "rating", "judgement"})
@@ -129,6 +131,7 @@ CASE_KEYS = frozenset({"id", "sample", "label", "inspector", "moderated", "answe
 MODERATED_KEYS = frozenset({"by", "at"})
 MODERATION_KEYS = frozenset({"case", "question", "standard", "from", "to", "by", "at", "reason"})
 DECISION_KEYS = frozenset({"standard", "computed", "rating", "by", "at", "reason"})
+SAMPLE_KEYS = frozenset({"case", "phase", "method", "seed", "withdrawn", "reason", "by", "at"})
 
 
 def check_overrides(overrides: Table, check: Checker) -> None:

@@ -29,15 +29,20 @@ from .model import (
     Inspection,
     Moderated,
     ModerationEntry,
+    PHASES,
+    SampleEntry,
     Standard,
     in_log,
 )
 from .people import NotPermitted, permit_rating
+from .qa import in_sample
 from .rules import (
+    Pivotal,
     Figures,
     Ratings,
     Tally,
     decision_options,
+    pivotal_cases,
     rate_inspection,
     rate_key_questions,
     rate_overall,
@@ -93,7 +98,16 @@ class Decided:
     decision: Decision
 
 
-Step = Change | Marked | Rated | Decided  # what undo and redo take back and give again
+@dataclass(frozen=True, slots=True)
+class Sampling:
+    """Entries appended to the dip sample's log, cases chosen or one withdrawn: undoable until
+    saved, as the log is append-only."""
+
+    entries: tuple[SampleEntry, ...]
+
+
+Step = Change | Marked | Rated | Decided | Sampling  # what undo and redo take back and give again
+APPENDED = (Decided, Sampling)  # steps that append to a log kept append-only: they leave the stacks once saved
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +138,7 @@ class Changed:
 @dataclass(frozen=True, slots=True)
 class Done:
     """A command done, as the listener is told it: which (`do`: "answer", "reason", "review",
-    "undo", "redo", "moderated", "decide" or "rate"), the step it made, took back or gave
+    "undo", "redo", "moderated", "decide", "rate", "sample" or "withdraw"), the step it made, took back or gave
     again, who gave it and when (the time the command put in the file, so that replay puts the same)."""
 
     do: str
@@ -143,9 +157,10 @@ class Unsaved:
     ratings: int = 0
     decisions: int = 0
     reviews: int = 0
+    sample: int = 0  # entries of the dip sample's log
 
     def __bool__(self) -> bool:
-        return any((self.answers, self.reasons, self.marks, self.ratings, self.decisions, self.reviews))
+        return any((self.answers, self.reasons, self.marks, self.ratings, self.decisions, self.reviews, self.sample))
 
     def __str__(self) -> str:
         parts = [
@@ -155,6 +170,7 @@ class Unsaved:
             (self.ratings, "judgement rating", "judgement ratings"),
             (self.decisions, "panel decision", "panel decisions"),
             (self.reviews, "review", "reviews"),
+            (self.sample, "dip sample entry", "dip sample entries"),
         ]
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
 
@@ -229,6 +245,9 @@ class Session:
         self._unsaved_marks: set[str] = set()
         self._unsaved_ratings: set[str] = set()
         self._saved_discretion = len(self.discretion)  # likewise
+        self._dip_sample: list[SampleEntry] = list(inspection.dip_sample)
+        self.dip_sample: Final[Sequence[SampleEntry]] = self._dip_sample
+        self._saved_sample = len(self._dip_sample)
         self._batch: set[str] | None = None  # while `set_answers` runs: the questions to re-rate at its end
         # What the command under way has changed so far: `_changed` returns it, and starts afresh.
         self._cells: set[tuple[str, str]] = set()
@@ -278,6 +297,13 @@ class Session:
         reasons, every change to an answer already given does (a first answer is not a change)."""
         return self.reasons_required and old is not None
 
+    def pivotal(self, standard_id: str) -> tuple[Pivotal, ...]:
+        """The cases a standard flagged for discretion rests on: those whose one changed answer
+        would move its computed rating (rule (b), `rules.pivotal_cases`), in file order."""
+        sample = self.standards[standard_id].sample
+        cases = ((case.id, self.answers[case.id]) for case in self._base.cases_in(sample))
+        return pivotal_cases(self.ratings.standards[standard_id].discretion, cases)
+
     def refusal(self, what: str) -> str | None:
         """Why the user may not record `what` ("panel decision", "judgement rating"), if they may not."""
         try:
@@ -304,6 +330,7 @@ class Session:
             len(self._unsaved_ratings),
             len(self.discretion) - self._saved_discretion,
             reviews,
+            len(self._dip_sample) - self._saved_sample,
         )
 
     @property
@@ -432,6 +459,8 @@ class Session:
             self._log_did(step.entry, step.entry.from_)
         elif isinstance(step, Marked):
             self._set_mark(step.case, step.new)
+        elif isinstance(step, Sampling):
+            self._sample(step.entries)
         else:
             self._discretion.append(step.decision)
             self._rerate(step.decision.standard)
@@ -463,9 +492,13 @@ class Session:
         else:
             self._latest.pop(entry.about, None)
 
-    def _unapply(self, step: Marked | Decided) -> None:
+    def _unapply(self, step: Marked | Decided | Sampling) -> None:
         if isinstance(step, Marked):
             self._set_mark(step.case, step.old)
+        elif isinstance(step, Sampling):  # unsaved, as saved entries leave the stacks; by identity, as two may be alike
+            taken = {id(entry) for entry in step.entries}
+            self._dip_sample[:] = [entry for entry in self._dip_sample if id(entry) not in taken]
+            self._cases.update(entry.case for entry in step.entries)
         else:
             # unsaved, as saved decisions leave the stacks; by identity, as two may be alike
             del self._discretion[next(i for i, d in enumerate(self._discretion) if d is step.decision)]
@@ -485,6 +518,47 @@ class Session:
         self._did(change)
         self._report("review", change, entry.at)
         return self._changed(change)
+
+    def choose_for_sample(
+        self, cases: Iterable[str], phase: str, method: str, seed: int | None = None, reason: str | None = None
+    ) -> Changed:
+        """Add cases to the dip sample, chosen in `phase` by `method` (from `seed`, if drawn at
+        random; with `reason`, if chosen by hand). Those it holds already are left as they were:
+        sampling again adds, it never replaces. Nothing changed when it holds them all."""
+        if phase not in PHASES:
+            raise ValueError(f"{phase!r} is not one of {', '.join(PHASES)}")
+        unknown = [case for case in cases if case not in self._case]
+        if unknown:
+            raise ValueError(f"no case {unknown[0]!r} in this inspection")
+        held, at = in_sample(self._dip_sample), self.clock()
+        reason = (reason or "").strip() or None
+        entries = tuple(
+            SampleEntry(case, self.user, at, phase, method, seed, reason=reason)
+            for case in dict.fromkeys(cases)
+            if case not in held
+        )
+        return self._sampled(entries, "sample", at) if entries else self._changed()
+
+    def withdraw_from_sample(self, case_id: str, reason: str) -> Changed:
+        """Take a case out of the dip sample, saying why: recorded, never by deleting its choice."""
+        if case_id not in in_sample(self._dip_sample):
+            raise ValueError(f"{case_id} is not in the dip sample")
+        if not reason.strip():
+            raise ValueError(f"withdrawing {case_id} from the dip sample needs a reason")
+        entry = SampleEntry(case_id, self.user, self.clock(), withdrawn=True, reason=reason.strip())
+        return self._sampled((entry,), "withdraw", entry.at)
+
+    def _sampled(self, entries: tuple[SampleEntry, ...], do: str, at: dt.datetime) -> Changed:
+        step = Sampling(entries)
+        self._sample(entries)
+        self._did(step)
+        self._report(do, step, at)
+        return self._changed(step)
+
+    def _sample(self, entries: Iterable[SampleEntry]) -> None:
+        for entry in entries:
+            self._dip_sample.append(entry)
+            self._cases.add(entry.case)
 
     def mark_moderated(self, case_id: str) -> Changed:
         old = self.cases[case_id].moderated
@@ -583,6 +657,7 @@ class Session:
             cases=cases,
             moderation=tuple(self.moderation),
             discretion=tuple(self.discretion),
+            dip_sample=tuple(self._dip_sample),
         )
 
     def mark_saved(self) -> None:
@@ -600,9 +675,11 @@ class Session:
         self._unsaved_marks.clear()
         self._unsaved_ratings.clear()
         self._saved_discretion = len(self.discretion)
-        # A saved panel decision stays in the file (the discretion table is append-only): a new one replaces it.
-        self._undo = [step for step in self._undo if not isinstance(step, Decided)]
-        self._redo = [step for step in self._redo if not isinstance(step, Decided)]
+        self._saved_sample = len(self._dip_sample)
+        # A saved panel decision or dip sample entry stays in the file (their logs are append-only):
+        # a new one goes after it.
+        self._undo = [step for step in self._undo if not isinstance(step, APPENDED)]
+        self._redo = [step for step in self._redo if not isinstance(step, APPENDED)]
         self._saved_depth = len(self._undo)
 
     def history(self) -> tuple[tuple[Step, ...], tuple[Step, ...]]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from .coefficients import Coefficient
 from .frameworks import Band, Framework
-from .model import ModerationEntry
-from .trail import Break
+from .model import ModerationEntry, SampleEntry
 from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
+from .trail import Break
 
 
 def counted(number: int, noun: str) -> str:
@@ -236,3 +236,45 @@ def not_in_people(where: str, name: str, given: str | None = None) -> str:
     if given is None:
         return f"{where}: {name!r} is not in [people]"
     return f"{where}: {name!r} is in [people] as {given}, not as lead inspector"
+
+
+# ---------------------------------------------------------------- the dip sample
+
+
+def sampling(entries: Sequence[SampleEntry]) -> str:
+    """What a step of the dip sample's log did: 'C03, C05 chosen for the dip sample', 'C04 withdrawn from it'."""
+    cases = ", ".join(entry.case for entry in entries)
+    if entries and entries[0].withdrawn:
+        return f"{cases} withdrawn from the dip sample"
+    return f"{cases} chosen for the dip sample"
+
+
+def sample_method(per_assessor: int | None, total: int | None, seed: int) -> str:
+    """How a random dip sample was drawn, as its entries record it: '2 per assessor, stratified, seed 7'."""
+    size = f"{per_assessor} per assessor" if per_assessor is not None else f"{total} in all"
+    return f"{size}, stratified, seed {seed}"
+
+
+def pivotal_method(standards: Sequence[str]) -> str:
+    """Why a pivotal case was chosen, as its entry records it."""
+    return f"pivotal for {', '.join(standards)} (one changed answer would move the rating)"
+
+
+BY_HAND = "chosen by hand"
+
+
+def sample_drawn(
+    file: str, chosen: Mapping[str, Sequence[str]], seed: int, drawn: bool, phase: str, held: Mapping[str, int]
+) -> str:
+    """What `moderate sample` did: the cases chosen under each method, and the sample it leaves, by assessor."""
+    count = sum(map(len, chosen.values()))
+    seeded = f"seed {seed}" + (f" (drawn: --seed {seed} draws the same again)" if drawn else "")
+    lines = [
+        f"{file}: {counted(count, 'case')} chosen for the dip sample ({phase}), {seeded}"
+        if count
+        else f"{file}: no case to add to the dip sample ({seeded})"
+    ]
+    lines += [f"  {method}: {', '.join(cases)}" for method, cases in chosen.items()]
+    by = ", ".join(f"{name or '(no assessor)'} {n}" for name, n in held.items())
+    lines.append(f"The dip sample holds {counted(sum(held.values()), 'case')}" + (f": {by}." if by else "."))
+    return "\n".join(lines) + "\n"

@@ -37,7 +37,7 @@ from .reading import InspectionError as InspectionError  # re-exported: the scre
 from .reading import Loaded as Loaded  # re-exported: the screens read the inspection as opened
 from .reading import load, parse_bytes, parse_text, read_file
 from .replay import ReplayError, history, replay
-from .session import Decided, Session, now
+from .session import APPENDED, Session, now
 from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced and SaveError: the screens wait and ask
 from .storage import FileReplaced as FileReplaced
 from .storage import SaveError as SaveError
@@ -109,7 +109,7 @@ class Workspace:
         """What is to be saved: the session as it stands, which may go on meanwhile."""
         author = (self.session.user, self.session.clock())
         session, journal = self.session, self.journal
-        undo, redo = (tuple(s for s in steps if not isinstance(s, Decided)) for steps in session.history())
+        undo, redo = (tuple(s for s in steps if not isinstance(s, APPENDED)) for steps in session.history())
         return Saving(
             self.path, self.loaded, session.snapshot(), author, session.clock, journal, len(journal.records), undo, redo
         )

@@ -1,7 +1,8 @@
 """Writing an inspection back as TOML, in one canonical layout.
 
 The layout is `spec/format.md`'s order: format, [inspection], [samples], [people] (ours),
-[framework], [[standards]], [[cases]], [[moderation]], [[discretion]], then any tables we do not know.
+[framework], [[standards]], [[cases]], [[moderation]], [[discretion]], [[dip_sample]] (ours), then any
+tables we do not know.
 Every array of tables is written as `[[...]]` sections (never inline, whatever its length)
 and every answer on its own line, so that changing one answer changes one line and
 appending to a log appends lines: clean `git diff`s. Values are formatted by tomli-w.
@@ -17,7 +18,7 @@ from typing import Any, Iterable
 
 import tomli_w
 
-from .model import Answer, Case, Decision, Inspection, KeyQuestion, ModerationEntry, Standard
+from .model import Answer, Case, Decision, Inspection, KeyQuestion, ModerationEntry, SampleEntry, Standard
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
@@ -152,6 +153,20 @@ def _decision(decision: Decision) -> dict[str, Any]:
     }
 
 
+def _sample_entry(entry: SampleEntry) -> dict[str, Any]:
+    return {
+        "case": entry.case,
+        "withdrawn": True if entry.withdrawn else None,
+        "phase": entry.phase,
+        "method": entry.method,
+        "seed": entry.seed,
+        "reason": entry.reason,
+        "by": entry.by,
+        "at": _timestamp(entry.at),
+        **entry.extra,
+    }
+
+
 def question_order(inspection: Inspection) -> dict[str, int]:
     ids = (q for s in inspection.standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts)))
     return {question: i for i, question in enumerate(ids)}
@@ -184,6 +199,7 @@ def dumps(inspection: Inspection) -> str:
     chunks += [_section("cases", _case(c, order), array=True) for c in inspection.cases]
     chunks += [_section("moderation", _moderation(m), array=True) for m in inspection.moderation]
     chunks += [_section("discretion", _decision(d), array=True) for d in inspection.discretion]
+    chunks += [_section("dip_sample", _sample_entry(e), array=True) for e in inspection.dip_sample]
     for key, value in top_tables.items():
         if isinstance(value, Mapping):
             chunks.append(_section(_key(key), value))

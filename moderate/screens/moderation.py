@@ -17,7 +17,7 @@ from .. import words
 from ..filters import Filters, Since
 from ..model import Answer, in_log
 from ..preferences import ADVANCES, chosen_advance, remember_advance
-from ..session import Change, Changed, Marked, Rated, ReasonRequired, Session
+from ..session import Change, Changed, Marked, Rated, ReasonRequired, Sampling, Session
 from .case_form import CaseForm
 from .detail import DetailPane
 from .dialogs import AskText, Detail, reason_dialog
@@ -309,6 +309,9 @@ class ModerationScreen(Screen[None], ShowsSession):
             self._go(step.case, step.question)
         elif isinstance(step, Marked):
             self._go(step.case)
+        elif isinstance(step, Sampling):
+            self._go(step.entries[0].case)
+            self.notify(f"{done}: {words.sampling(step.entries)}.")
         else:
             what = (
                 f"the rating of {step.standard}" if isinstance(step, Rated) else f"the panel decision on {step.decision.standard}"
