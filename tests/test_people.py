@@ -98,8 +98,11 @@ def test_any_name_still_works_where_the_file_names_no_people(stockton):
 def test_check_warns_of_ratings_and_decisions_by_others_and_of_unlisted_assessors(stockton):
     with_people(stockton, '[people]\nak = "inspector"\njb = "local assessor"\nlead = "quality lead"\n')
     text = stockton.read_text(encoding="utf-8")
+    rated = 'title = "Governance and leadership"\nrating = "Good"'
+    assert rated in text
     stockton.write_text(
-        text + '\n[[moderation]]\nstandard = "1.1"\nfrom = "Good"\nto = "Outstanding"\nby = "ak"\nat = 2026-11-21T10:00:00Z\n',
+        text.replace(rated, rated.replace("Good", "Outstanding"))
+        + '\n[[moderation]]\nstandard = "1.1"\nfrom = "Good"\nto = "Outstanding"\nby = "ak"\nat = 2026-11-21T10:00:00Z\n',
         encoding="utf-8",
     )
     result = moderate("check", str(stockton))
