@@ -180,7 +180,7 @@ def markdown_cell(text: str) -> str:
     return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
-def _markdown_table(headers: list[str], rows: Iterable[list[Any]], right: int = 0) -> list[str]:
+def markdown_table(headers: list[str], rows: Iterable[list[Any]], right: int = 0) -> list[str]:
     """A markdown table; the last `right` columns are figures, aligned right."""
     rule = ["---"] * (len(headers) - right) + ["---:"] * right
     return [f"| {' | '.join(headers)} |", f"|{'|'.join(rule)}|", *(f"| {' | '.join(str(v) for v in row)} |" for row in rows)]
@@ -195,10 +195,10 @@ def moderation_markdown(inspection: Inspection) -> list[str]:
         out += ["", moderated]
     most = _most_changed(agreement)
     if most:
-        out += ["", "### Most changed questions", "", *_markdown_table(_QUESTION_HEADERS, most, right=3)]
+        out += ["", "### Most changed questions", "", *markdown_table(_QUESTION_HEADERS, most, right=3)]
     out += ["", "### Log", ""]
     if inspection.moderation:
-        out += _markdown_table(_ENTRY_HEADERS, _entry_rows(inspection, markdown_cell, markdown_cell))
+        out += markdown_table(_ENTRY_HEADERS, _entry_rows(inspection, markdown_cell, markdown_cell))
     else:
         out.append("Nothing in the moderation log.")
     return out
@@ -209,7 +209,7 @@ def panel_markdown(inspection: Inspection, ratings: Ratings) -> list[str]:
     out = ["## Ratings panel", ""]
     if not inspection.discretion:
         return [*out, "No panel decisions."]
-    return [*out, *_markdown_table(_PANEL_HEADERS, _panel_rows(inspection, ratings, markdown_cell, markdown_cell))]
+    return [*out, *markdown_table(_PANEL_HEADERS, _panel_rows(inspection, ratings, markdown_cell, markdown_cell))]
 
 
 # ---------------------------------------------------------------- csv

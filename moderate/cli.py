@@ -20,7 +20,8 @@ from . import __version__, collector, people, words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template, template_samples
 from .merge import leftover_conflicts, merge
-from .model import FIELDWORK, PHASES, Case
+from .consistency import inconsistencies
+from .model import FIELDWORK, PHASES, Case, Inspection
 from .people import UnknownPerson
 from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
@@ -319,13 +320,18 @@ def _check(args: argparse.Namespace) -> int:
             print(shown(f"{path}: {problem}"), file=sys.stderr)
         if broken:
             print(f"{path}: {words.LOG_BREAK_REMEDY}", file=sys.stderr)
-        for doubt in (*doubts(inspection), *_ineligible(loaded), *people.warnings(inspection)):
+        for doubt in (*doubts(inspection), *_ineligible(loaded), *people.warnings(inspection), *_inconsistent(inspection)):
             print(shown(f"{path}: warning: {doubt}"), file=sys.stderr)
         if left or broken:
             status = REFUSED
         else:
             print(shown(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)"))
     return status
+
+
+def _inconsistent(inspection: Inspection) -> list[str]:
+    """Key questions whose answers disagree with their prompts' (`consistency`): doubts, not faults."""
+    return [words.doubt(i.case, i.question, i.problem) for i in inconsistencies(inspection.standards, inspection.cases)]
 
 
 def _ineligible(loaded: Loaded) -> list[str]:

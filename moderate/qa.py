@@ -103,8 +103,8 @@ def progress(
     log: Iterable[ModerationEntry],
     people: People,
 ) -> Progress:
-    """The sample now, which of its cases are reviewed, and both counted by assessor in the order
-    the assessors first come in the sample."""
+    """The sample now, which of its cases are reviewed, and both counted by assessor (in the order
+    the assessors first come in the file's cases)."""
     found = tuple(memberships(entries))
     questions = key_questions(standards)
     checked = checkers(cases, log, people)
@@ -120,4 +120,5 @@ def progress(
             reviewed.add(case.id)
         tally = by_assessor.get(case.inspector or "", Tally())
         by_assessor[case.inspector or ""] = Tally(tally.sampled + 1, tally.reviewed + done)
-    return Progress(found, frozenset(reviewed), by_assessor)
+    order = dict.fromkeys(case.inspector or "" for case in cases.values())  # the assessors in file order
+    return Progress(found, frozenset(reviewed), {a: by_assessor[a] for a in order if a in by_assessor})

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from . import audit, layout, words
 from .frameworks import Band, Framework
 from .model import Inspection, Standard
+from .qa_report import qa_json, qa_markdown, qa_text
 from .rules import Figures, Ratings, StandardResult, whole_percent
 from .shown import shown_lines
 
@@ -86,6 +87,7 @@ def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> d
         "cases": case_facts(inspection),
         "moderation": audit.moderation_json(inspection),
         "panel": audit.panel_json(inspection, ratings),
+        "qa": qa_json(inspection),
     }
 
 
@@ -165,6 +167,7 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings, widt
     facts = [line for fact in _case_facts_lines(inspection) for line in layout.indented(fact, width, 0, 2)]
     out += ["", *facts] if facts else []
     out += ["", *audit.moderation_text(inspection, width), "", *audit.panel_text(inspection, ratings, width)]
+    out += ["", *qa_text(inspection, width)]
     return shown_lines("\n".join(out)) + "\n"
 
 
@@ -229,6 +232,7 @@ def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, 
     facts = _case_facts_lines(inspection)
     out += ["", "## Cases", "", *facts] if facts else []
     out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
+    out += ["", *qa_markdown(inspection)]
     return shown_lines("\n".join(out)) + "\n"
 
 

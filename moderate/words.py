@@ -278,3 +278,29 @@ def sample_drawn(
     by = ", ".join(f"{name or '(no assessor)'} {n}" for name, n in held.items())
     lines.append(f"The dip sample holds {counted(sum(held.values()), 'case')}" + (f": {by}." if by else "."))
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- quality assurance
+
+DOUBTS = {
+    "yes-but-prompts-no": "answered yes, but every prompt answered under it is no",
+    "no-but-prompts-yes": "answered no, but every prompt answered under it is yes",
+    "n/a-but-prompts-answered": "answered n/a (not relevant), but a prompt under it is answered yes or no",
+}
+
+
+def doubt(case: str, question: str, problem: str) -> str:
+    """A key question whose answer disagrees with its prompts', for `check`: 'C03 2.2.2: answered yes, but ...'."""
+    return f"{case} {question}: {DOUBTS[problem]} ({problem})"
+
+
+def qa_summary(sampled: int, reviewed: int, withdrawn: int) -> str:
+    """The dip sample in one line, for the reports."""
+    if not sampled and not withdrawn:
+        return "No case has been chosen for the dip sample."
+    gone = f" ({withdrawn} withdrawn)" if withdrawn else ""
+    return f"Dip sample: {counted(sampled, 'case')}{gone}, {reviewed} of them reviewed by quality assurance."
+
+
+def withdrawal(case: str, by: str, at: dt.datetime, reason: str | None) -> str:
+    return f"{case} withdrawn by {by}, {when(at)}: {reason or ''}".rstrip(": ")

@@ -1,0 +1,149 @@
+"""The reports' "Quality assurance": the `qa` object of report --json, checked against a count made
+here from the file's own tables, and the text and markdown sections."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+from conftest import moderate
+from moderate.model import FIELDWORK
+from moderate.workspace import Workspace
+from test_people import with_people
+
+QA_ROLES = {"inspector", "quality lead", "lead inspector"}
+
+
+def act(path: Path, user: str, *steps) -> None:
+    """Open the file as `user`, as the app does, do each step on the session, and save."""
+    workspace = Workspace.open(path, user)
+    try:
+        for step in steps:
+            step(workspace.session)
+        assert workspace.save().saved
+    finally:
+        workspace.close(keep_unsaved=False)
+
+
+def review_all(case: str, questions: list[str]):
+    def review(session) -> None:
+        for question in questions:
+            assert session.review(case, question)
+
+    return review
+
+
+def independent_count(path: Path) -> dict:
+    """sampled, reviewed and by_assessor as format.md defines them, from the TOML tables alone."""
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    people = doc.get("people", {})
+    cases = {c["id"]: c for c in doc["cases"]}
+    asked: dict[str, list[str]] = {}
+    for standard in doc["standards"]:
+        for kq in standard.get("key_questions", []):
+            if "rating" not in kq and not kq.get("judgement"):
+                asked.setdefault(standard["sample"], []).append(kq["id"])
+    now: list[str] = []
+    for entry in doc.get("dip_sample", []):
+        if entry.get("withdrawn"):
+            if entry["case"] in now:
+                now.remove(entry["case"])
+        elif entry["case"] not in now:
+            now.append(entry["case"])
+    checked = set()
+    for entry in doc.get("moderation", []):
+        if "case" not in entry:
+            continue
+        assessor = cases[entry["case"]].get("inspector")
+        qa_role = not people or people.get(entry["by"]) in QA_ROLES
+        if entry["by"] != assessor and qa_role:
+            checked.add((entry["case"], entry["question"]))
+    reviewed = [c for c in now if asked.get(cases[c]["sample"]) and all((c, q) in checked for q in asked[cases[c]["sample"]])]
+    by: dict[str, list[int]] = {}
+    for case in cases.values():  # the assessors in file order, those with sampled cases only
+        if case["id"] in now:
+            by.setdefault(case.get("inspector", ""), [0, 0])
+    for c in now:
+        tally = by[cases[c].get("inspector", "")]
+        tally[0] += 1
+        tally[1] += c in reviewed
+    return {
+        "sampled": len(now),
+        "reviewed": len(reviewed),
+        "by_assessor": [{"assessor": a, "sampled": s, "reviewed": r} for a, (s, r) in by.items()],
+    }
+
+
+def court_questions(path: Path) -> list[str]:
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [kq["id"] for s in doc["standards"] if s.get("sample") == "court" for kq in s["key_questions"]]
+
+
+def test_the_qa_counts_agree_with_an_independent_count(stockton):
+    with_people(stockton)
+    questions = court_questions(stockton)
+    cases = ["C01", "C02", "C03", "C04", "C05", "C06"]  # ak, jb, mr, ak, jb, mr
+    act(stockton, "qa", lambda s: s.choose_for_sample(cases, FIELDWORK, "by hand"))
+    act(stockton, "qa", review_all("C01", questions))  # by the quality lead: reviewed
+    act(stockton, "ak", review_all("C04", questions))  # ak's own case: not quality assurance
+    act(stockton, "ak", review_all("C02", questions))  # an inspector, another's case: reviewed
+    act(stockton, "jb", review_all("C03", questions))  # a local assessor's review: not quality assurance
+    act(stockton, "qa", review_all("C05", questions[:-1]))  # one key question left: not yet
+    act(stockton, "qa", review_all("C06", questions), lambda s: s.withdraw_from_sample("C06", "Sampled twice by mistake"))
+    result = moderate("report", str(stockton), "--json")
+    assert result.returncode == 0, result.stderr
+    qa = json.loads(result.stdout)["qa"]
+    expected = independent_count(stockton)
+    assert {k: qa[k] for k in expected} == expected
+    assert (qa["sampled"], qa["reviewed"]) == (5, 2)  # the count itself, beside agreeing with the other
+    assert qa["by_assessor"] == [
+        {"assessor": "ak", "sampled": 2, "reviewed": 1},
+        {"assessor": "jb", "sampled": 2, "reviewed": 1},
+        {"assessor": "mr", "sampled": 1, "reviewed": 0},
+    ]
+    assert [(m["case"], m["assessor"], m["by"], m["phase"], m["method"], m["seed"]) for m in qa["sample"]] == [
+        (c, a, "qa", "fieldwork", "by hand", None) for c, a in zip(cases, ["ak", "jb", "mr", "ak", "jb", "mr"], strict=True)
+    ]
+    withdrawn = qa["sample"][-1]["withdrawn"]
+    assert (withdrawn["by"], withdrawn["reason"]) == ("qa", "Sampled twice by mistake") and withdrawn["at"].endswith("Z")
+    assert all(m["withdrawn"] is None for m in qa["sample"][:-1])
+
+
+def test_without_a_people_table_anyone_but_the_assessor_assures_quality(stockton):
+    questions = court_questions(stockton)
+    act(stockton, "qa", lambda s: s.choose_for_sample(["C02", "C03"], FIELDWORK, "by hand"))
+    act(stockton, "ak", review_all("C02", questions))
+    act(stockton, "mr", review_all("C03", questions))  # mr assessed C03
+    qa = json.loads(moderate("report", str(stockton), "--json").stdout)["qa"]
+    expected = independent_count(stockton)
+    assert {k: qa[k] for k in expected} == expected and qa["reviewed"] == 1
+
+
+def test_consistency_in_the_report_and_in_check(stockton):
+    text = stockton.read_text(encoding="utf-8")
+    result = moderate("report", str(stockton), "--json")
+    assert json.loads(result.stdout)["qa"]["consistency"] == [
+        {"case": "O04", "question": "3.2.3", "problem": "no-but-prompts-yes"}
+    ]
+    checked = moderate("check", str(stockton))
+    assert checked.returncode == 0
+    assert "warning: O04 3.2.3: answered no, but every prompt answered under it is yes (no-but-prompts-yes)" in checked.stderr
+    assert checked.stderr.count("warning: ") == 1
+    assert text == stockton.read_text(encoding="utf-8")
+
+
+def test_the_text_and_markdown_reports_have_a_quality_assurance_part(stockton):
+    act(stockton, "qa", lambda s: s.choose_for_sample(["C01", "C02"], FIELDWORK, "2 per assessor, stratified, seed 7", 7))
+    act(stockton, "qa", lambda s: s.withdraw_from_sample("C02", "Transferred out"))
+    text = moderate("report", str(stockton)).stdout
+    part = text[text.index("Quality assurance") :]
+    assert "Dip sample: 1 case (1 withdrawn), 0 of them reviewed by quality assurance." in part
+    row = next(line for line in part.splitlines() if line.startswith("C01 "))
+    assert row.split()[:7] == ["C01", "ak", "fieldwork", "7", "not", "yet", "2"]
+    assert "C02 withdrawn by qa, " in part and ": Transferred out" in part
+    assert "O04     3.2.3" in part
+    assert max(map(len, text.splitlines())) <= 80
+    markdown = moderate("report", str(stockton), "--format", "markdown").stdout
+    assert "## Quality assurance" in markdown and "| C01 | ak | fieldwork | 7 | not yet |" in markdown
+    assert "| O04 | 3.2.3 | answered no, but every prompt answered under it is yes |" in markdown
