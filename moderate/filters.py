@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .qa import in_sample
 from .session import Session
 
 
@@ -26,6 +27,7 @@ class Filters:
     unmoderated: bool = False  # cases not yet marked moderated
     inspector: str | None = None  # cases of this inspector
     text: str = ""  # questions whose id or words contain this (case ignored)
+    sampled: bool = False  # cases in the dip sample only
 
     def describe(self) -> list[str]:
         """Each filter that is on, in words, for the screen's header."""
@@ -36,6 +38,8 @@ class Filters:
             said.append("cases not moderated")
         if self.inspector is not None:
             said.append(f"inspector {self.inspector}")
+        if self.sampled:
+            said.append("cases in the dip sample")
         if self.text:
             said.append(f"questions matching '{self.text}'")
         return said
@@ -68,12 +72,14 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
     A key question stays when any of its prompts shown does, so a prompt is never without
     its key question; a standard stays when any of its questions does.
     """
+    held = in_sample(session.dip_sample) if filters.sampled else None
     cases = [
         c
         for c in session.cases.values()
         if c.sample == sample
         and not (filters.unmoderated and c.moderated)
         and (filters.inspector is None or c.inspector == filters.inspector)
+        and (held is None or c.id in held)
     ]
     cells = changed_cells(session, filters.changed) if filters.changed is not None else None
     if cells is not None:

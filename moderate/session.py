@@ -35,7 +35,7 @@ from .model import (
     in_log,
 )
 from .people import NotPermitted, permit_rating
-from .qa import in_sample
+from .qa import Progress, in_sample, progress
 from .rules import (
     Pivotal,
     Figures,
@@ -303,6 +303,10 @@ class Session:
         sample = self.standards[standard_id].sample
         cases = ((case.id, self.answers[case.id]) for case in self._base.cases_in(sample))
         return pivotal_cases(self.ratings.standards[standard_id].discretion, cases)
+
+    def qa_progress(self) -> Progress:
+        """How far the dip sample's reviews have got, the unsaved ones counted (`qa.progress`)."""
+        return progress(self.cases, self.standards.values(), self._dip_sample, self.moderation, self.people)
 
     def refusal(self, what: str) -> str | None:
         """Why the user may not record `what` ("panel decision", "judgement rating"), if they may not."""

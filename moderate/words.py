@@ -304,3 +304,11 @@ def qa_summary(sampled: int, reviewed: int, withdrawn: int) -> str:
 
 def withdrawal(case: str, by: str, at: dt.datetime, reason: str | None) -> str:
     return f"{case} withdrawn by {by}, {when(at)}: {reason or ''}".rstrip(": ")
+
+
+def qa_header(sampled: int, reviewed: int, by_assessor: Iterable[tuple[str, int, int]]) -> str:
+    """How far the dip sample's reviews have got, for the top of the screen: 'QA 4 of 9 reviewed · ak 2/3 · lb 1/3'."""
+    if not sampled:
+        return ""
+    each = "".join(f" · {name or '(none)'} {done}/{of}" for name, done, of in by_assessor)
+    return f"QA {reviewed} of {sampled} reviewed{each}"
