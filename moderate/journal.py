@@ -29,7 +29,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import guard, words
 from .reading import MAX_BYTES, InspectionError, read_file
@@ -91,6 +91,7 @@ class Journal:
         self._writing = threading.Lock()  # a save's mark, from its thread, and the session's records
         # Why the journal stopped (a full disk): the work since is in memory only, until a save.
         self.failed: OSError | None = None
+        self.on_failure: Callable[[OSError], None] | None = None  # told as it stops, from the thread that wrote
 
     @classmethod
     def open(cls, path: str | Path, base_text: str, user: str, restoring: Pending | None = None) -> Journal:
@@ -142,14 +143,16 @@ class Journal:
             line = _line(record)
             try:
                 _write(self._fd, line)
+                self._written += len(line)
+                return
             except OSError as error:
-                self.failed = error
+                failed = self.failed = error
                 try:
                     os.ftruncate(self._fd, self._written)
                 except OSError:
                     pass
-                return
-            self._written += len(line)
+        if self.on_failure is not None:
+            self.on_failure(failed)
 
     def saving(self, text: str, after: int | None = None) -> None:
         """Say that `text`, made of the first `after` records (all so far, by default), is about

@@ -55,6 +55,9 @@ class Workspace:
         self.journal = journal
         self.comments = comment_lines(loaded.text) if "#" in loaded.text else []
         self._seen = identity(path)  # the file as we last looked
+        # Told why, once unsaved work stops being journaled (a full disk): from the thread that wrote.
+        self.on_journal_failure: Callable[[str], None] | None = None
+        journal.on_failure = self._journal_failed
         collector.long_lived()
 
     @classmethod
@@ -92,7 +95,14 @@ class Workspace:
     def journal_failure(self) -> str | None:
         """Why unsaved work is no longer journaled (a full disk), if it is not."""
         failed = self.journal.failed
-        return None if failed is None else f"{failed.strerror or failed} ({self.journal.path})"
+        return None if failed is None else self._why(failed)
+
+    def _why(self, failed: OSError) -> str:
+        return f"{failed.strerror or failed} ({self.journal.path})"
+
+    def _journal_failed(self, failed: OSError) -> None:
+        if self.on_journal_failure is not None:
+            self.on_journal_failure(self._why(failed))
 
     @property
     def privacy_warning(self) -> str | None:
