@@ -112,6 +112,17 @@ def overall(result: Overall, which: bool = True) -> str:
     return result.rating
 
 
+def status(result: Overall, *, unsaved: bool, saving: bool, unjournaled: bool, title: str) -> str:
+    """The app's top line: the overall score first, then what is not yet safe, then the title."""
+    return (
+        f"Score {result.score}/{result.max} · {overall(result, which=False)}"
+        + " · ● unsaved" * unsaved
+        + " · saving…" * saving
+        + " · ⚠ NOT JOURNALED: save now" * unjournaled
+        + f" — {title}"
+    )
+
+
 def when(at: dt.datetime) -> str:
     """A time as people read it in a table: '2026-11-20 14:03 UTC'."""
     zone = " UTC" if at.utcoffset() == dt.timedelta(0) else (at.strftime(" %z") if at.tzinfo else "")

@@ -168,6 +168,31 @@ async def test_a_save_that_fails_says_why_keeps_the_work_and_offers_a_copy(tmp_p
     assert load(copy).inspection.case("C01").answers["2.4.3"] == Answer.NO
 
 
+async def test_a_journal_that_stops_is_told_at_once_and_a_copy_is_offered(stockton, tmp_path):
+    """The disk under the journal fills (every write to it fails from then on): the change is
+    kept, the user is told at once, the status line says so, and a copy elsewhere is offered."""
+    copy = tmp_path / "rescued.toml"
+    notified = Notified()
+    async with open_app(stockton).run_test(size=(120, 24), message_hook=notified) as pilot:
+        journal = pilot.app.workspace.journal
+        room, full = os.dup(journal._fd), os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, journal._fd)
+        try:
+            await go_to(pilot, "2.2.2", "C01")
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
+            assert any(m.startswith("Your changes can no longer be kept safe in the journal: No space left") for m in notified)
+            assert "⚠ NOT JOURNALED: save now" in screen_text(pilot.app).splitlines()[0]
+            assert pilot.app.session.answer("C01", "2.2.2") == Answer.YES and pilot.app.session.dirty
+            await pilot.press(*str(copy), "enter")
+            await until(pilot, copy.exists)
+        finally:
+            os.dup2(room, journal._fd)  # room again, for the journal's close
+            os.close(room)
+            os.close(full)
+    assert load(copy).inspection.case("C01").answers["2.2.2"] == Answer.YES
+
+
 async def test_a_world_readable_inspection_is_warned_about(stockton):
     stockton.chmod(0o644)
     notified = Notified()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from textual import getters, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,11 +12,9 @@ from textual.widgets import DataTable, Label
 from ..model import Answer
 from ..session import ReasonRequired
 from .grid import SYMBOLS
+from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession
 from .plain import plain, plain_cell
-
-if TYPE_CHECKING:
-    from .app import ModerateApp
 
 
 class CaseForm(ModalScreen[None], ShowsSession):
@@ -33,15 +29,13 @@ class CaseForm(ModalScreen[None], ShowsSession):
         Binding("escape,f", "dismiss", "Back to the grid", id="form.close"),
     ]
 
-    if TYPE_CHECKING:
-        app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
-
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, host: Host, case_id: str) -> None:
         super().__init__()
+        self.host = host
         self.case_id = case_id
 
     def compose(self) -> ComposeResult:
-        session = self.app.session
+        session = self.host.session
         case = session.cases[self.case_id]
         with Vertical(classes="dialog wide"):
             yield Label(
@@ -53,7 +47,7 @@ class CaseForm(ModalScreen[None], ShowsSession):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Question", "Answer", "Text")
-        session = self.app.session
+        session = self.host.session
         for standard in session.standards.values():
             if standard.sample != session.cases[self.case_id].sample:
                 continue
@@ -66,7 +60,7 @@ class CaseForm(ModalScreen[None], ShowsSession):
         table.focus()
 
     def _symbol(self, question: str) -> str:
-        return SYMBOLS[self.app.session.answer(self.case_id, question)]
+        return SYMBOLS[self.host.session.answer(self.case_id, question)]
 
     def action_answer(self, value: str) -> None:
         table = self.query_one(DataTable)
@@ -74,7 +68,7 @@ class CaseForm(ModalScreen[None], ShowsSession):
             return
         question = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         try:
-            self.app.session_changed(self.app.session.set_answer(self.case_id, question, Answer(value) if value else None))
+            self.host.session_changed(self.host.session.set_answer(self.case_id, question, Answer(value) if value else None))
         except ReasonRequired:
             self.notify("This inspection asks a reason for every change: change a given answer in the grid.", severity="warning")
             return

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from textual import getters, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -24,12 +24,10 @@ from .dialogs import AskText, Detail, reason_dialog
 from .footer import FittingFooter
 from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
+from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import PanelScreen
 from .plain import as_markup, plain
-
-if TYPE_CHECKING:
-    from .app import ModerateApp
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
@@ -43,7 +41,7 @@ class GoTo(Provider):
         if not isinstance(screen, ModerationScreen):
             return []
         session = screen.session
-        samples = screen.app.loaded.inspection.samples
+        samples = screen.host.loaded.inspection.samples
         places: list[tuple[str, str, Callable[[], None]]] = [
             (
                 f"{c.id}  {c.label or ''}  {c.inspector or ''}".rstrip(),
@@ -119,17 +117,15 @@ class ModerationScreen(Screen[None], ShowsSession):
         Binding("backslash", "filters_off", "Filters off", show=False, id="filter.off"),
     ]
 
-    if TYPE_CHECKING:
-        app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
-
-    def __init__(self) -> None:
+    def __init__(self, host: Host) -> None:
         super().__init__()
+        self.host = host
         self._status = ""  # what the status line says now
         self.advance = chosen_advance()
 
     @property
     def session(self) -> Session:
-        return self.app.session
+        return self.host.session
 
     @on(SessionChanged)
     def _session_changed(self, event: SessionChanged) -> None:
@@ -152,8 +148,8 @@ class ModerationScreen(Screen[None], ShowsSession):
         yield Static(id="status")
         yield Tabs(
             *(
-                Tab(plain(f"{name} ({len(self.app.loaded.inspection.cases_in(sid))})"), id=f"sample-{sid}")
-                for sid, name in self.app.loaded.inspection.samples.items()
+                Tab(plain(f"{name} ({len(self.host.loaded.inspection.cases_in(sid))})"), id=f"sample-{sid}")
+                for sid, name in self.host.loaded.inspection.samples.items()
                 if any(s.sample == sid for s in self.session.standards.values())
             )
         )
@@ -177,7 +173,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.app.push_screen(LogScreen(self.session.moderation))
 
     def action_panel(self) -> None:
-        self.app.push_screen(PanelScreen())
+        self.app.push_screen(PanelScreen(self.host))
 
     def action_next_sample(self) -> None:
         self.query_one(Tabs).action_next_tab()
@@ -241,7 +237,7 @@ class ModerationScreen(Screen[None], ShowsSession):
             self.ask_then_set(case, question, answer, required=False)
             return
         try:
-            self.app.session_changed(self.session.set_answer(case, question, answer))
+            self.host.session_changed(self.session.set_answer(case, question, answer))
         except ReasonRequired:  # the inspection asks why: nothing changes until it is told
             self.ask_then_set(case, question, answer, required=True)
 
@@ -254,7 +250,7 @@ class ModerationScreen(Screen[None], ShowsSession):
             if required:
                 self.notify("Left as it was: this inspection requires a reason for changing an answer.", severity="warning")
             return
-        self.app.session_changed(self.session.set_answer(case, question, answer, reason))
+        self.host.session_changed(self.session.set_answer(case, question, answer, reason))
 
     @work
     async def ask_reason(self, change: Change) -> None:
@@ -262,7 +258,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         required = self.session.needs_reason(change.old)
         reason = await self.app.push_screen_wait(reason_dialog(about, required, change.entry.reason or ""))
         if reason is not None and self.session.last_change is not None and self.session.last_change.entry is change.entry:
-            self.app.session_changed(self.session.give_reason(reason))
+            self.host.session_changed(self.session.give_reason(reason))
 
     @work
     async def action_review(self) -> None:
@@ -283,7 +279,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         if comment is None:
             self.notify(f"No review recorded for {case} {question}.")
             return
-        self.app.session_changed(self.session.review(case, question, comment))
+        self.host.session_changed(self.session.review(case, question, comment))
 
     def action_reason(self) -> None:
         change = self.session.last_change
@@ -304,7 +300,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         if step is None:
             self.notify(otherwise)
             return
-        self.app.session_changed(changed)
+        self.host.session_changed(changed)
         if isinstance(step, Change):
             self._go(step.case, step.question)
         elif isinstance(step, Marked):
@@ -349,7 +345,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         case = self.grid.current_case
         if case is None:
             return
-        self.app.session_changed(self.session.mark_moderated(case.id))
+        self.host.session_changed(self.session.mark_moderated(case.id))
         self.notify(f"{case.id} marked moderated by {self.session.user} (u takes it back).")
 
     # ------------------------------------------------------------ moving
@@ -357,7 +353,7 @@ class ModerationScreen(Screen[None], ShowsSession):
     def _position(self) -> tuple[int, int, int, int]:
         """Where the cursor is in the order `]`, `[` and `.` follow: sample, standard, key question, case."""
         row, case = self.grid.current_row, self.grid.current_case
-        samples = list(self.app.loaded.inspection.samples)
+        samples = list(self.host.loaded.inspection.samples)
         where = samples.index(self.grid.sample) if self.grid.sample in samples else 0
         if row is None:
             return where, -1, -1, -1
@@ -390,7 +386,7 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     def action_flagged(self, step: int) -> None:
         """The next (previous) standard flagged for discretion, in every sample in turn."""
-        samples = list(self.app.loaded.inspection.samples)
+        samples = list(self.host.loaded.inspection.samples)
         places: list[tuple[tuple[int, int, int, int], Callable[[], None]]] = sorted(
             (
                 ((samples.index(s.sample), i, -1, -1), partial(self._go, standard=s.id))
@@ -404,7 +400,7 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     def action_unanswered(self) -> None:
         """The next key question cell with no answer, row by row, in every sample in turn."""
-        inspection = self.app.loaded.inspection
+        inspection = self.host.loaded.inspection
         samples = list(inspection.samples)
         places: list[tuple[tuple[int, int, int, int], Callable[[], None]]] = []
         for i, standard in enumerate(self.session.standards.values()):
@@ -476,7 +472,7 @@ class ModerationScreen(Screen[None], ShowsSession):
     def action_case_form(self) -> None:
         case = self.grid.current_case
         if case is not None:
-            self.app.push_screen(CaseForm(case.id))
+            self.app.push_screen(CaseForm(self.host, case.id))
 
     def action_case_detail(self) -> None:
         case = self.grid.current_case
@@ -506,7 +502,7 @@ class ModerationScreen(Screen[None], ShowsSession):
     # ------------------------------------------------------------ status
 
     def refresh_status(self) -> None:
-        status = self.app.status()
+        status = self.host.status()
         if status != self._status:  # a toggle rarely changes it
             self._status = status
             # layout=False: the line keeps its size, so nothing else need be laid out and repainted

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import getters, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -20,11 +18,9 @@ from ..shown import shown
 from .dialogs import AskText
 from .footer import FittingFooter
 from .grid import short_band
+from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .plain import plain, plain_cell
-
-if TYPE_CHECKING:
-    from .app import ModerateApp
 
 # Every column, in the order shown: key, heading. The essential ones are always shown (in
 # their short forms if they must); the others, and the full forms, as the width allows, in
@@ -130,8 +126,9 @@ class PanelScreen(Screen[None], ShowsSession):
         Binding("escape,P", "app.pop_screen", "Back", id="panel.back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, host: Host) -> None:
         super().__init__()
+        self.host = host
         self.opened: str | None = None  # the standard whose key questions and cases are shown below
         self.eligible_only = False
         self.large = False
@@ -145,12 +142,9 @@ class PanelScreen(Screen[None], ShowsSession):
             yield Static(id="explain")
         yield FittingFooter()
 
-    if TYPE_CHECKING:
-        app = getters.app(ModerateApp)  # for the type checker: this screen's app is ours
-
     @property
     def session(self) -> Session:
-        return self.app.session
+        return self.host.session
 
     @property
     def table(self) -> DataTable[Text | str]:
@@ -219,7 +213,7 @@ class PanelScreen(Screen[None], ShowsSession):
         self.explain()
 
     def refresh_status(self) -> None:
-        self.query_one("#status", Static).update(plain(self.app.status()), layout=False)
+        self.query_one("#status", Static).update(plain(self.host.status()), layout=False)
 
     def _cells(self, standard: Standard, result: StandardResult) -> dict[str, tuple[str, str]]:
         """Each column's (full, short) text for one standard."""
@@ -411,7 +405,7 @@ class PanelScreen(Screen[None], ShowsSession):
             AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True)
         )
         if reason:
-            self.app.session_changed(self.session.decide(standard.id, rating, reason.strip()))
+            self.host.session_changed(self.session.decide(standard.id, rating, reason.strip()))
 
     @work
     async def action_rate(self) -> None:
@@ -440,17 +434,17 @@ class PanelScreen(Screen[None], ShowsSession):
         )
         if reason is None:
             return
-        self.app.session_changed(self.session.rate_judgement(standard.id, rating, reason))
+        self.host.session_changed(self.session.rate_judgement(standard.id, rating, reason))
 
     def action_undo(self) -> None:
         changed = self.session.undo()
         self.notify("Undone." if changed else "Nothing to undo.")
-        self.app.session_changed(changed)
+        self.host.session_changed(changed)
 
     def action_redo(self) -> None:
         changed = self.session.redo()
         self.notify("Redone." if changed else "Nothing to redo.")
-        self.app.session_changed(changed)
+        self.host.session_changed(changed)
 
     def action_presentation(self) -> None:
         self.large = not self.large
