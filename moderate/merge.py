@@ -149,12 +149,14 @@ _SCALARS = {
     "fieldwork_start": "inspection.fieldwork_start",
     "lead_inspector": "inspection.lead_inspector",
     "reasons_required": "inspection.reasons_required",
+    "service": "inspection.service",
     "format": "format",
 }
 _MAPPINGS = {
     "samples": "samples",
     "people": "people",
     "framework_overrides": "framework",
+    "wording": "wording",
     "inspection_extra": "inspection",
     "extra": "",
 }
@@ -325,7 +327,7 @@ def _fields(case: Case) -> tuple[Any, ...]:
     return tuple(getattr(case, f.name) for f in fields(case))
 
 
-_CASE_FIELDS = ("sample", "label", "inspector", "oversight", "interviewed", "notes")
+_CASE_FIELDS = ("sample", "label", "disposal", "inspector", "oversight", "interviewed", "notes")
 
 
 def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:

@@ -116,6 +116,7 @@ def in_log(answer: Answer | None) -> str:
 class Prompt:
     id: str
     text: str
+    note: str | None = None  # a footnote on its row in the report (ours): "Structural barriers were identified in four cases"
     extra: Mapping[str, Any] = _empty()
 
 
@@ -128,6 +129,11 @@ class KeyQuestion:
     # directly; `judgement = true` marks one that has no rating yet.
     judgement: bool = False
     rating: str | None = None
+    # How the report prints it (optional keys of ours): who its prompts' cases are ("with factors
+    # related to keeping the child safe"), a footnote on its row, and whether its figure is printed.
+    relevant_to: str | None = None
+    note: str | None = None
+    figure: bool = True
     extra: Mapping[str, Any] = _empty()
 
 
@@ -144,6 +150,9 @@ class Standard:
     # for a judgement standard, the key questions the panel weighs (`guidance`).
     statement: str | None = None
     guidance: tuple[str, ...] = ()
+    # Footnotes of ours: on "Our rating" (over the wording's `rating_note`), on its table's head.
+    rating_note: str | None = None
+    head_note: str | None = None
     extra: Mapping[str, Any] = _empty()
 
     @property
@@ -186,6 +195,7 @@ class Case:
     oversight: str | None = None
     interviewed: bool | None = None
     notes: str | None = None
+    disposal: str | None = None  # as the report counts it: "community sentence", "youth caution"
     extra: Mapping[str, Any] = _empty()
 
 
@@ -266,6 +276,9 @@ class Inspection:
     lead_inspector: str | None = None
     # Every change to an answer already given must say why (`[inspection] reasons_required`).
     reasons_required: bool = False
+    service: str | None = None  # the service as its report names it: "YJS", "YOS" (ours)
+    # The report's words (`[wording]`, ours), over the preset's: see `wording.py`.
+    wording: Mapping[str, Any] = _empty()
     # Who takes part, and in what role: name (as `--as`, `inspector` and `by` give it) -> one of ROLES.
     people: Mapping[str, str] = _empty()
     # The file's own [framework] table, kept as written: it overrides the preset.

@@ -57,6 +57,7 @@ from .schema import (
     unique_id,
 )
 from .shown import controls
+from .wording import check_wording
 
 ANSWERS = {answer.value: answer for answer in Answer}
 CODE = {answer.value: code for answer, code in CODES.items()}  # the byte `Answers` keeps for each
@@ -103,10 +104,12 @@ def from_document(
     )
     lead = check.string(meta, "lead_inspector", "inspection")
     reasons_required = check.boolean(meta, "reasons_required", "inspection")
+    service = check.string(meta, "service", "inspection")
 
     samples = _named(doc, "samples", check)
     people = _named(doc, "people", check, ROLES)
 
+    wording = check_wording(doc, check)
     overrides = check.table(doc, "framework", "")
     before = len(check.problems)
     check_overrides(overrides, check)
@@ -144,6 +147,8 @@ def from_document(
         lead_inspector=lead,
         reasons_required=bool(reasons_required),
         people=people,
+        service=service,
+        wording=wording,
         framework_overrides=overrides,
         inspection_extra=_extra(meta, INSPECTION_KEYS),
         extra=_extra(doc, TOP_KEYS),
@@ -180,6 +185,7 @@ def _standards(doc: Table, samples: Table, band_names: list[str] | None, check: 
         counts = check.boolean(entry, "counts", where)
         rating = check.string(entry, "rating", where)
         statement = check.string(entry, "statement", where)
+        rating_note, head_note = check.string(entry, "rating_note", where), check.string(entry, "head_note", where)
         guidance = check.value(
             entry, "guidance", where, "an array of strings", lambda v: isinstance(v, list) and all(isinstance(g, str) for g in v)
         )
@@ -205,6 +211,8 @@ def _standards(doc: Table, samples: Table, band_names: list[str] | None, check: 
                 counts=True if counts is None else counts,
                 statement=statement,
                 guidance=tuple(guidance or ()),
+                rating_note=rating_note,
+                head_note=head_note,
                 extra=_extra(entry, STANDARD_KEYS),
             )
         )
@@ -228,7 +236,7 @@ def _key_questions(
             there = f"{here}.prompts[{k}]"
             pid = question_id(prompt, there, seen, check)
             ptext = check.string(prompt, "text", there, required=True)
-            prompts.append(Prompt(pid or "", ptext or "", _extra(prompt, PROMPT_KEYS)))
+            prompts.append(Prompt(pid or "", ptext or "", check.string(prompt, "note", there), _extra(prompt, PROMPT_KEYS)))
         result.append(
             KeyQuestion(
                 id=qid or "",
@@ -236,6 +244,9 @@ def _key_questions(
                 prompts=tuple(prompts),
                 judgement=bool(judgement) or rating is not None,
                 rating=rating,
+                relevant_to=check.string(kq, "relevant_to", here),
+                note=check.string(kq, "note", here),
+                figure=check.boolean(kq, "figure", here) is not False,
                 extra=_extra(kq, KEY_QUESTION_KEYS),
             )
         )
@@ -314,6 +325,7 @@ def _cases(entries: Iterable[Table], samples: Table, questions: dict[str, str | 
                 oversight=oversight,
                 interviewed=check.boolean(entry, "interviewed", where),
                 notes=check.string(entry, "notes", where),
+                disposal=check.string(entry, "disposal", where),
             )
         )
     return cases

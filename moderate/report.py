@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 
-from . import audit, layout, words
+from . import audit, layout, published, words, wording
 from .frameworks import Band, Framework
 from .model import Inspection, Standard
 from .qa_report import qa_json, qa_markdown, qa_text
 from .rules import Figures, Ratings, StandardResult, whole_percent
 from .shown import shown_lines
+from .wording import counted
 
 
 def _name(band: Band | None) -> str | None:
@@ -114,8 +115,10 @@ def _case_facts_lines(inspection: Inspection) -> list[str]:
     judged = facts["oversight"]["yes"] + facts["oversight"]["no"]
     if judged:
         lines.append(f"Management oversight was effective in {facts['oversight']['yes']} of {judged} cases.")
-    if facts["interviewed"]["of"]:
-        lines.append(f"Case managers were interviewed in {facts['interviewed']['yes']} of {facts['interviewed']['of']} cases.")
+    interviewed = facts["interviewed"]["yes"]
+    if interviewed:  # what the file records: cases it says nothing of are not counted as not interviewed
+        said = wording.of(inspection.framework, inspection.wording).get("interviews")
+        lines.append(said.format(interviews=counted(interviewed, "interview")) if said else words.interviewed(interviewed))
     for sample, n in facts["not_rated"].items():
         lines.append(f"{inspection.samples[sample]}: {n} case{'s' if n != 1 else ''} inspected, counted but not rated.")
     return lines
@@ -187,135 +190,20 @@ def _text_standard(inspection: Inspection, standard: Standard, ratings: Ratings,
     return [*layout.indented(title, width, 0, 2), *layout.table(head, rows, width, 0, ("left", "right", "right", "right"))]
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-class _Footnotes:
-    """Numbered as the reports number them, through the document, each printed after its section."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.pending: list[str] = []
-
-    def mark(self, text: str) -> str:
-        self.count += 1
-        marker = str(self.count).translate(SUPERSCRIPTS)
-        self.pending.append(f"{marker} {text}")
-        return marker
-
-    def flush(self) -> list[str]:
-        notes, self.pending = self.pending, []
-        return ["", *notes] if notes else []
-
-
-DRIVEN_BY_LOWEST = (
-    "The rating for the standard is driven by the lowest score on each of the key questions, "
-    "which is placed in a rating band, indicated in bold in the table."
-)
-
-
 def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, counts: bool = False) -> str:
-    """The ratings table and each case-based standard's section, in the shape of its framework's
-    published reports; `counts` adds the relevant cases and number 'Yes' (for panel minutes)."""
-    notes = _Footnotes()
-    out = [f"# {inspection.title}", ""]
+    """The ratings table and each standard's section, in the shape and words of its programme's
+    published reports (`published.py`); `counts` adds the relevant cases and number 'Yes' (for
+    panel minutes)."""
+    shape = published.Shape(inspection, framework, ratings, wording.of(inspection.framework, inspection.wording), counts)
+    out = [f"# {published.cell(inspection.title)}", ""]
     if inspection.fieldwork_start is not None:
         out += [f"Fieldwork started {inspection.fieldwork_start:%B %Y}", ""]
-    out += _markdown_ratings(inspection, framework, ratings, notes)
-    for standard in inspection.standards:
-        if standard.is_case_based:
-            out += ["", *_markdown_standard(inspection, standard, framework, ratings, notes, counts)]
+    out += [*shape.ratings_table(), *shape.domains()]
     facts = _case_facts_lines(inspection)
     out += ["", "## Cases", "", *facts] if facts else []
     out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
     out += ["", *qa_markdown(inspection)]
     return shown_lines("\n".join(out)) + "\n"
-
-
-def _domain_heading(standard: Standard, framework: Framework) -> str:
-    number = standard.id.split(".")[0]
-    return f"{number}. {standard.domain}" if framework.numbered_domains else standard.domain
-
-
-def _markdown_ratings(inspection: Inspection, framework: Framework, ratings: Ratings, notes: _Footnotes) -> list[str]:
-    overall = ratings.overall
-    out = [
-        "## Ratings",
-        "",
-        f"| {_cell(inspection.title)} | Score | {overall.score}/{overall.max} |",
-        "|---|---|---|",
-        f"| Overall rating | {overall.rating or 'Incomplete'} | |",
-    ]
-    domain = None
-    for standard in inspection.standards:
-        if standard.domain != domain:
-            domain = standard.domain
-            note = (
-                "" if standard.counts else notes.mark(f"The rating for {domain.lower()} does not influence the overall rating.")
-            )
-            out.append(f"| {_cell(_domain_heading(standard, framework))}{note} | | |")
-        out.append(f"| {standard.id} | {_cell(standard.title)} | {words.rating(ratings.standards[standard.id])} |")
-    assumed = words.assumed_thresholds(framework, overall.max)
-    return out + notes.flush() + (["", assumed] if assumed else [])
-
-
-def _markdown_standard(
-    inspection: Inspection, standard: Standard, framework: Framework, ratings: Ratings, notes: _Footnotes, counts: bool
-) -> list[str]:
-    """A standard as its report section: heading, statement, rating, key questions, prompts."""
-    result = ratings.standards[standard.id]
-    out = [f"### {standard.id}. {standard.title}" if framework.numbered_domains else f"### {standard.id} {standard.title}", ""]
-    if standard.statement:
-        out += [_cell(standard.statement), ""]
-    computed, final = result.computed, result.final
-    decided = (
-        result.decision is not None and not result.stale and computed is not None and final is not None and computed != final
-    )
-    mark = notes.mark(words.panel_applied(computed, final)) if decided and computed and final else ""
-    out += [f"**{words.rating(result)}**{mark}", ""]
-    if standard.statement:
-        marker = notes.mark(DRIVEN_BY_LOWEST)
-        out += [f"Our rating{marker} for {standard.title.lower()} is based on the following key questions:", ""]
-    sample = len(inspection.cases_in(standard.sample)) if standard.sample else 0
-    rows = [
-        (kq.text, figures, figures.id in result.lowest)
-        for kq, figures in zip(standard.key_questions, result.key_questions, strict=True)
-    ]
-    out += _markdown_table(f"Of the {sample} cases inspected:", rows, framework, counts)
-    for kq in standard.key_questions:
-        if kq.prompts:
-            prompts = [(p.text, ratings.prompts[p.id], False) for p in kq.prompts]
-            out += [
-                "",
-                f"#### {_cell(kq.text)}",
-                "",
-                *_markdown_table(f"Of the {sample} cases inspected:", prompts, framework, counts),
-            ]
-    return out + notes.flush()
-
-
-def _markdown_table(heading: str, rows: list[tuple[str, Figures, bool]], framework: Framework, counts: bool) -> list[str]:
-    """Questions and their figures: counts, % 'Yes' or both, as the framework prints them; the
-    lowest key question (ties too) in bold."""
-    show_counts = counts or framework.printed_counts
-    show_percent = counts or not framework.printed_counts
-    columns = (["Relevant cases", "Number 'Yes'"] if show_counts else []) + (["% 'Yes'"] if show_percent else [])
-    out = [f"| {heading if show_counts else ''} | {' | '.join(columns)} |", "|---|" + "---:|" * len(columns)]
-    for text, figures, lowest in rows:
-        if figures.judgement:
-            cells = [""] * (len(columns) - 1) + [_name(figures.band) or "not yet rated"]
-        else:
-            cells = ([str(figures.relevant), str(figures.yes)] if show_counts else []) + (
-                [words.percent(figures)] if show_percent else []
-            )
-        if lowest:
-            text, cells = f"**{text}**", [f"**{c}**" if c else c for c in cells]
-        out.append(f"| {_cell(text)} | {' | '.join(cells)} |")
-    return out
 
 
 def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> str:

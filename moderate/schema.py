@@ -121,13 +121,29 @@ def is_number(value: Any) -> bool:
 
 # The keys each table knows: any other is kept as it is, in the record's `extra`.
 TOP_KEYS = frozenset(
-    {"format", "inspection", "samples", "people", "framework", "standards", "cases", "moderation", "discretion", "dip_sample"}
+    {
+        "format",
+        "inspection",
+        "samples",
+        "people",
+        "framework",
+        "wording",
+        "standards",
+        "cases",
+        "moderation",
+        "discretion",
+        "dip_sample",
+    }
 )
-INSPECTION_KEYS = frozenset({"title", "framework", "fieldwork_start", "lead_inspector", "reasons_required"})
-STANDARD_KEYS = frozenset({"id", "domain", "title", "sample", "key_questions", "rating", "counts", "statement", "guidance"})
-KEY_QUESTION_KEYS = frozenset({"id", "text", "prompts", "rating", "judgement"})
-PROMPT_KEYS = frozenset({"id", "text"})
-CASE_KEYS = frozenset({"id", "sample", "label", "inspector", "moderated", "answers", "oversight", "interviewed", "notes"})
+INSPECTION_KEYS = frozenset({"title", "framework", "fieldwork_start", "lead_inspector", "reasons_required", "service"})
+STANDARD_KEYS = frozenset(
+    {"id", "domain", "title", "sample", "key_questions", "rating", "counts", "statement", "guidance", "rating_note", "head_note"}
+)
+KEY_QUESTION_KEYS = frozenset({"id", "text", "prompts", "rating", "judgement", "relevant_to", "note", "figure"})
+PROMPT_KEYS = frozenset({"id", "text", "note"})
+CASE_KEYS = frozenset(
+    {"id", "sample", "label", "inspector", "moderated", "answers", "oversight", "interviewed", "notes", "disposal"}
+)
 MODERATED_KEYS = frozenset({"by", "at"})
 MODERATION_KEYS = frozenset({"case", "question", "standard", "from", "to", "by", "at", "reason"})
 DECISION_KEYS = frozenset({"standard", "computed", "rating", "by", "at", "reason"})

@@ -323,3 +323,19 @@ def qa_header(sampled: int, reviewed: int, by_assessor: Iterable[tuple[str, int,
         return ""
     each = "".join(f" · {name or '(none)'} {done}/{of}" for name, done, of in by_assessor)
     return f"QA {reviewed} of {sampled} reviewed{each}"
+
+
+def band_name(band: Band | None) -> str:
+    """A band's rating, or that it has none yet."""
+    return band.rating if band is not None else "not yet rated"
+
+
+def cases_of(n: int, who: str | None) -> str:
+    """A table's head as the reports word it: 'Of the 8 cases inspected:', 'Of the 1 case with a
+    youth conditional caution:' (`who`: the cases its questions are relevant to)."""
+    return f"Of the {counted(n, 'case')} {who or 'inspected'}:"
+
+
+def interviewed(n: int) -> str:
+    """The case managers interviewed, where the programme's wording has no sentence for it."""
+    return f"Case managers were interviewed in {counted(n, 'case')}."

@@ -1,8 +1,8 @@
 """Writing an inspection back as TOML, in one canonical layout.
 
 The layout is `spec/format.md`'s order: format, [inspection], [samples], [people] (ours),
-[framework], [[standards]], [[cases]], [[moderation]], [[discretion]], [[dip_sample]] (ours), then any
-tables we do not know.
+[framework], [wording] (ours), [[standards]], [[cases]], [[moderation]], [[discretion]],
+[[dip_sample]] (ours), then any tables we do not know.
 Every array of tables is written as `[[...]]` sections (never inline, whatever its length)
 and every answer on its own line, so that changing one answer changes one line and
 appending to a log appends lines: clean `git diff`s. Values are formatted by tomli-w.
@@ -84,6 +84,8 @@ def _standard(standard: Standard) -> dict[str, Any]:
         "counts": None if standard.counts else False,
         "statement": standard.statement,
         "guidance": list(standard.guidance) or None,
+        "rating_note": standard.rating_note,
+        "head_note": standard.head_note,
         **standard.extra,
         "key_questions": [_key_question(kq) for kq in standard.key_questions] or None,
     }
@@ -95,8 +97,11 @@ def _key_question(kq: KeyQuestion) -> dict[str, Any]:
         "text": kq.text,
         "rating": kq.rating,
         "judgement": True if kq.judgement and kq.rating is None else None,
+        "relevant_to": kq.relevant_to,
+        "note": kq.note,
+        "figure": None if kq.figure else False,  # true, the default, goes unsaid
         **kq.extra,
-        "prompts": [{"id": p.id, "text": p.text, **p.extra} for p in kq.prompts] or None,
+        "prompts": [{"id": p.id, "text": p.text, "note": p.note, **p.extra} for p in kq.prompts] or None,
     }
 
 
@@ -110,6 +115,7 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
         "id": case.id,
         "sample": case.sample,
         "label": case.label,
+        "disposal": case.disposal,
         "inspector": case.inspector,
         "oversight": case.oversight,
         "interviewed": case.interviewed,
@@ -183,6 +189,7 @@ def dumps(inspection: Inspection) -> str:
         "fieldwork_start": inspection.fieldwork_start,
         "lead_inspector": inspection.lead_inspector,
         "reasons_required": inspection.reasons_required or None,  # false, the default, goes unsaid
+        "service": inspection.service,
         **inspection.inspection_extra,
     }
     chunks: list[Iterable[str]] = [
@@ -195,6 +202,8 @@ def dumps(inspection: Inspection) -> str:
     if inspection.framework_overrides:
         # Short and rarely edited: tomli-w's own layout (inline band lists) reads best.
         chunks.append([tomli_w.dumps({"framework": inspection.framework_overrides})])
+    if inspection.wording:  # tomli-w's layout: no empty [wording.samples] above its samples' tables
+        chunks.append([tomli_w.dumps({"wording": inspection.wording})])
     chunks += [_section("standards", _standard(s), array=True) for s in inspection.standards]
     chunks += [_section("cases", _case(c, order), array=True) for c in inspection.cases]
     chunks += [_section("moderation", _moderation(m), array=True) for m in inspection.moderation]

@@ -86,10 +86,11 @@ def test_the_report_counts_oversight_as_county_durham_printed_it_and_resettlemen
     text = moderate("report", sample).stdout
     assert "Management oversight was effective in 13 of 36 cases." in text.splitlines()
     assert "Resettlement: 3 cases inspected, counted but not rated." in text.splitlines()
+    assert "We also conducted 36 interviews with case managers." in text.splitlines()  # as its report says
     facts = json.loads(moderate("report", sample, "--json").stdout)["cases"]
     assert facts == {
         "oversight": {"yes": 13, "no": 23, "n/a": 0},
-        "interviewed": {"yes": 0, "of": 0},
+        "interviewed": {"yes": 36, "of": 36},
         "not_rated": {"resettlement": 3},
     }
     markdown = moderate("report", sample, "--format", "markdown").stdout
@@ -99,7 +100,22 @@ def test_the_report_counts_oversight_as_county_durham_printed_it_and_resettlemen
 def test_stockton_oversight_in_every_case_and_the_interviews_it_reports():
     text = moderate("report", str(SAMPLES / "stockton-on-tees-2021.toml")).stdout.splitlines()
     assert "Management oversight was effective in 13 of 13 cases." in text  # "in every inspected case"
-    assert "Case managers were interviewed in 12 of 13 cases." in text  # eight court, four out-of-court
+    assert "Case managers were interviewed in 12 cases." in text  # eight court, four out-of-court
+    markdown = moderate("report", str(SAMPLES / "stockton-on-tees-2021.toml"), "--format", "markdown").stdout
+    assert "We also conducted eight interviews with the relevant case managers." in markdown
+    assert "We interviewed the case managers in four cases." in markdown
+
+
+def test_the_interviews_are_counted_as_the_file_records_them(tmp_path):
+    # Northumberland: "We also conducted 15 interviews with case managers" (six court, nine out-of-court)
+    path = tmp_path / "n.toml"
+    text = (SAMPLES / "northumberland-2023.toml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    assert "We also conducted 15 interviews with case managers." in moderate("report", str(path)).stdout.splitlines()
+    path.write_text(text.replace("interviewed = true", "interviewed = false", 2), encoding="utf-8")
+    assert "We also conducted 13 interviews with case managers." in moderate("report", str(path)).stdout.splitlines()
+    path.write_text(text.replace("interviewed = true\n", ""), encoding="utf-8")  # nothing recorded, nothing said
+    assert "interview" not in moderate("report", str(path)).stdout
 
 
 async def test_the_case_detail_shows_the_facts(tmp_path):

@@ -37,6 +37,22 @@ RO, YRO, DTO = "Referral order", "Youth rehabilitation order", "Detention and tr
 YCC, YC = "Youth conditional caution", "Youth caution"
 CR, TRIAGE, OTHER = "Community resolution", "Triage", "Other out-of-court disposal"
 
+# Each disposal type as the reports count it (`disposal`, singular).
+DISPOSAL = {
+    RO: "community sentence",
+    YRO: "community sentence",
+    DTO: "custodial sentence",
+    YCC: "youth conditional caution",
+    YC: "youth caution",
+    CR: "community resolution",
+    TRIAGE: "triage case",
+    OTHER: "other disposal",
+}
+RATING_NOTE_2021 = (
+    "The rating for the standard is driven by the lowest score on each of the key questions, which is placed "
+    "in a rating band, indicated in bold in the table. A more detailed explanation is available in the data annexe."
+)
+
 # Stockton-on-Tees prints sub-samples. The cases each question is relevant to, where
 # that is fewer than the whole sample (any other question is relevant to every case):
 _C = ["C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08"]
@@ -87,6 +103,22 @@ SAMPLES = {
         # interviewed in all eight court cases and four of the five out-of-court ones.
         "oversight": 13,
         "interviewed": {"court": 8, "oocd": 4},
+        "service": "YOS",
+        # its out-of-court sample is "managed by the YOT", its court sample "by the YOS"
+        "wording": {
+            "samples": {
+                "oocd": {
+                    "cases": "We inspected {cases} managed by the YOT that had received an out-of-court disposal. "
+                    "These consisted of {disposals}."
+                }
+            }
+        },
+        # footnotes on prompts that only this report prints
+        "notes": {
+            "2.1.1.d": "Structural barriers were identified in four of eight cases",
+            "2.3.1.g": "Enforcement action was required in one out of eight cases",
+            "3.1.1.d": "Structural barriers were identified in four cases",
+        },
         "discretion": [
             {
                 "standard": "2.2",
@@ -124,6 +156,14 @@ SAMPLES = {
         "resettlement": [(DTO, 6), (DTO, 8), (DTO, 7)],  # three cases 'to illustrate' 4.1, not rated
         "inspectors": ["ak", "jb", "mr", "sp", "tw"],
         "oversight": 13,  # "management oversight was effective in only 13 out of 36 cases"
+        "interviewed": {"court": 13, "oocd": 20, "resettlement": 3},  # "36 interviews with case managers"
+        "service": "YJS",
+        "wording": {
+            "rating_note": RATING_NOTE_2021,
+            "disposals": {"youth conditional caution": "youth conditional cautions – requiring statutory interventions"},
+        },
+        # 3.3's footnote alone points to the data "annex"
+        "standards": {"3.3": {"rating_note": RATING_NOTE_2021.replace("data annexe", "data annex")}},
     },
     "northumberland-2023": {
         "report": "northumberland-2023.txt",
@@ -131,7 +171,12 @@ SAMPLES = {
         "court": [(RO, 8), (YRO, 6), (RO, 9), (YRO, 4), (RO, 7), (YRO, 9)],
         "oocd": [(YCC, 7), (YCC, 9), (CR, 8), (CR, 9), (CR, 5), (CR, 8), (CR, 9), (CR, 6), (CR, 9)],
         "inspectors": ["jb", "lh", "sp"],
-        "interviewed": {"oocd": 9},  # "We interviewed the case managers in nine cases."
+        "interviewed": {"court": 6, "oocd": 9},  # "We also conducted 15 interviews with case managers."
+        "service": "YJS",
+        # its resettlement footnote alone names the "YOS"
+        "wording": {"not_counted": "The rating for {domain} does not influence the overall YOS rating."},
+        # 4.1 was not rated: the report prints neither its statement nor a rating
+        "standards": {"4.1": {"statement": None}},
     },
 }
 
@@ -181,10 +226,14 @@ def build(name, spec, report):
         "framework": spec["framework"],
         "fieldwork_start": date.fromisoformat(report["fieldwork_start"]),
         "lead_inspector": "lead",
+        "service": spec["service"],
     }
+    doc.pop("wording", None)  # the preset's stands for whatever the report does not word its own way
+    if "wording" in spec:
+        doc["wording"] = spec["wording"]
     published = {s["id"]: s for s in report["standards"]}
     cases = [
-        {"id": f"{sample[0].upper()}{i:02d}", "sample": sample, "label": label, "quality": quality}
+        {"id": f"{sample[0].upper()}{i:02d}", "sample": sample, "label": label, "disposal": DISPOSAL[label], "quality": quality}
         for sample in ("court", "oocd", "resettlement")
         for i, (label, quality) in enumerate(spec.get(sample, []), 1)
     ]
@@ -194,6 +243,15 @@ def build(name, spec, report):
     want = targets(report)
     chosen = spec.get("relevant", {})
     for st in doc["standards"]:
+        for key, value in spec.get("standards", {}).get(st["id"], {}).items():
+            if value is None:
+                del st[key]
+            else:
+                st[key] = value
+        for kq in st.get("key_questions", []):
+            for q in [kq, *kq.get("prompts", [])]:
+                if q["id"] in spec.get("notes", {}):
+                    q["note"] = spec["notes"][q["id"]]
         if "key_questions" not in st:
             st["rating"] = published[st["id"]]["published_rating"]
             continue
