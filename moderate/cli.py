@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from . import __version__, collector, people, words
 from .answer_table import Given, TableError, read_answers, read_cases, write_answers
 from .frameworks import PRESETS, template, template_samples
-from .merge import leftover_conflicts, merge
+from .conflicts import kept_in, leftover_conflicts
+from .merge import merge
 from .consistency import inconsistencies
 from .model import FIELDWORK, PHASES, Case, Inspection
 from .people import UnknownPerson
@@ -516,9 +517,7 @@ def _merge_driver(args: argparse.Namespace) -> int:
     merged = merge(base.inspection, ours.inspection, theirs.inspection)
     inspection = merged.inspection
     if merged.conflicts:
-        # Kept in the file itself, so whoever settles them sees what each side had.
-        table = [conflict.as_table() for conflict in merged.conflicts]
-        inspection = replace(inspection, extra={**inspection.extra, "merge_conflicts": table})
+        inspection = kept_in(inspection, merged.conflicts)
         for conflict in merged.conflicts:
             print(f"moderate merge-driver: conflict: {conflict}", file=sys.stderr)
     write_text(args.ours, dumps(inspection))

@@ -354,6 +354,7 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
     decided: list[str] = []
     rated: list[str] = []
     sampled: list[str] = []
+    settled: list[str] = []
     commands = [r for r in records if r.get("do") != "history"]
     for r in commands:
         do = r.get("do")
@@ -373,6 +374,11 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
             moderated.append(str(r.get("case")))
         elif do == "decide":
             decided.append(f"{r.get('standard')} {r.get('rating')}")
+        elif do == "settle":
+            where = r.get("standard") or f"{r.get('case')} {r.get('question')}"
+            settled.append(f"{where} → {r.get('value')}")
+            if r.get("case") is not None:  # an answer, changed or not: counted with the others
+                cells.setdefault((str(r.get("case")), str(r.get("question"))), [r.get("old"), r.get("new")])[1] = r.get("new")
         elif do == "rate":
             rated.append(f"{r.get('standard')} {r.get('old') or 'unrated'}→{r.get('new')}")
         elif do in ("sample", "withdraw"):
@@ -394,6 +400,8 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
         parts.append(f"judgement ratings: {', '.join(rated)}")
     if sampled:
         parts.append(f"dip sample: {'; '.join(sampled)}")
+    if settled:
+        parts.append(f"merge conflicts settled: {', '.join(settled)}")
     lines = [f"Not saved: work {_who_and_when(commands)}", *(f"  {part}" for part in parts)]
     if dropped:
         lines.append(f"  ({words.counted(dropped, 'line')} cut short by the crash left out)")

@@ -19,7 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
 
-from . import words
+from .conflicts import KEY as CONFLICTS
+from .conflicts import Conflict as Conflict  # re-exported: merging makes them
+from .conflicts import tables as conflict_tables
 from .model import (
     UNANSWERED,
     UNRATED,
@@ -41,53 +43,6 @@ Author = tuple[str, dt.datetime]  # who saves ours, and when
 Words = Callable[[Any, str], "str | None"]  # a value in words, told which side it is from
 _Value = TypeVar("_Value")
 _Entry = TypeVar("_Entry", ModerationEntry, Decision, SampleEntry)  # a record of an append-only log
-
-_ABSENT = {"answer": "unanswered", "rating": "no rating", "decision": "no decision"}  # else "absent"
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """One thing both sides changed differently. Values are in words; None is unanswered
-    (an answer), no rating, no decision, or absent (anything else)."""
-
-    case: str | None
-    question: str | None
-    base: str | None
-    ours: str | None
-    theirs: str | None
-    kind: str = "answer"  # "answer", "rating", "decision", "structure" or "invalid"
-    # rating: the standard or key question rated; decision: the standard; structure: the
-    # field, e.g. "inspection.title"; invalid: the rule the merged file would break
-    field: str | None = None
-
-    def __str__(self) -> str:
-        if self.kind == "invalid":
-            return f"the merged inspection would be refused: {self.field}"
-        where = {
-            "answer": f"{self.case} {self.question}",
-            "rating": f"{self.field} rating",
-            "decision": f"{self.field} panel decision",
-        }.get(self.kind, self.field)
-        base, ours, theirs = self.words()
-        return f"{where}: base {base}, ours {ours}, theirs {theirs}"
-
-    def words(self) -> tuple[str, str, str]:
-        absent = _ABSENT.get(self.kind, "absent")
-        base, ours, theirs = (absent if v is None else v for v in (self.base, self.ours, self.theirs))
-        return base, ours, theirs
-
-    def as_table(self) -> dict[str, str | None]:
-        """The conflict as a TOML table (None values are left out by the writer)."""
-        base, ours, theirs = self.words()
-        return {
-            "kind": self.kind,
-            "case": self.case,
-            "question": self.question,
-            "field": self.field,
-            "base": base,
-            "ours": ours,
-            "theirs": theirs,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +77,12 @@ def merge(
         for name, label in _SCALARS.items()
     }
     mappings: dict[str, Any] = {
-        name: m.mapping(label, getattr(base, name), getattr(ours, name), getattr(theirs, name))
+        name: m.mapping(label, *(_without_conflicts(side, name) for side in (base, ours, theirs)))
         for name, label in _MAPPINGS.items()
     }
+    left = _conflicts_left(base, ours, theirs)
+    if left:
+        mappings["extra"][CONFLICTS] = left
     inspection = Inspection(
         **scalars,
         **mappings,
@@ -160,6 +118,18 @@ _MAPPINGS = {
     "inspection_extra": "inspection",
     "extra": "",
 }
+
+
+def _without_conflicts(inspection: Inspection, name: str) -> Mapping[str, Any]:
+    mapping: Mapping[str, Any] = getattr(inspection, name)
+    return {k: v for k, v in mapping.items() if k != CONFLICTS} if name == "extra" and CONFLICTS in mapping else mapping
+
+
+def _conflicts_left(base: Inspection, ours: Inspection, theirs: Inspection) -> list[Any]:
+    """The merge conflicts a file lists that neither side has settled (two people may settle
+    different ones at once), and any either side newly lists."""
+    was, mine, yours = (list(conflict_tables(side)) for side in (base, ours, theirs))
+    return [t for t in mine if t in yours or t not in was] + [t for t in yours if t not in mine and t not in was]
 
 
 class _Merger:
@@ -595,18 +565,6 @@ def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:
 
 
 # ---------------------------------------------------------------- the result
-
-
-def leftover_conflicts(inspection: Inspection) -> str | None:
-    """What a git merge left to settle in the file, if anything: `[[merge_conflicts]]`."""
-    left = inspection.extra.get("merge_conflicts")
-    if not left:
-        return None
-    count = len(left) if isinstance(left, list) else 1
-    return (
-        f"{words.counted(count, 'merge conflict')} left to settle ([[merge_conflicts]]): settle each "
-        "answer, appending a [[moderation]] entry for each you change, then delete the [[merge_conflicts]] tables"
-    )
 
 
 def _checked(inspection: Inspection, shaped: bool) -> tuple[str, tuple[Conflict, ...]]:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Callable, Iterable
 
 from .model import UNANSWERED, UNRATED, Answer, Moderated, ModerationEntry, in_log
-from .session import Change, Done, Marked, Rated, Sampling, Session, Step
+from .session import Change, Decided, Done, Marked, Rated, Sampling, Session, Step
 
 Record = dict[str, Any]
 
@@ -22,6 +22,8 @@ def record_of(done: Done) -> Record:
     step = done.step
     if done.do in ("undo", "redo"):
         said = _step_key(step)
+    elif done.do == "settle":
+        said = _settled(step)
     elif isinstance(step, Change):
         if done.do == "review":
             said = {"case": step.case, "question": step.question, "answer": _value(step.new), "reason": step.entry.reason}
@@ -100,16 +102,32 @@ def _cell(change: Change) -> Record:
 
 
 def _step_key(step: Step) -> Record:
-    """What an undo or redo record says it took back or gave again (an answer's has no "step")."""
-    if isinstance(step, Change):
-        return _cell(step)
+    """What an undo or redo record says it took back or gave again (an answer's has no "step";
+    a settlement's names the conflict it settled)."""
     if isinstance(step, Marked):
         return {"step": "moderated", "case": step.case}
-    if isinstance(step, Rated):
-        return {"step": "rate", "standard": step.standard, "old": step.old, "new": step.new}
     if isinstance(step, Sampling):
         return {"step": "withdraw" if step.entries[0].withdrawn else "sample", "cases": [e.case for e in step.entries]}
-    return {"step": "decide", "standard": step.decision.standard, "rating": step.decision.rating}
+    if isinstance(step, Change):
+        key = _cell(step)
+    elif isinstance(step, Rated):
+        key = {"step": "rate", "standard": step.standard, "old": step.old, "new": step.new}
+    else:
+        key = {"step": "decide", "standard": step.decision.standard, "rating": step.decision.rating}
+    return key if step.settles is None else {**key, "settles": step.settles}
+
+
+def _settled(step: Step) -> Record:
+    """A settlement of a merge conflict: which (its place, and what it is about), to what, and why."""
+    assert isinstance(step, (Change, Rated, Decided)) and step.settles is not None
+    about: Record
+    if isinstance(step, Decided):
+        about, value, reason = {"standard": step.decision.standard}, step.decision.rating, step.decision.reason
+    elif isinstance(step, Rated):
+        about, value, reason = {"standard": step.standard, "old": step.old}, step.new, step.entry.reason
+    else:
+        about, value, reason = _cell(step), in_log(step.new), step.entry.reason
+    return {"conflict": step.settles, **about, "value": value, "reason": reason}
 
 
 def _mark_record(mark: Moderated | None) -> Record | None:
@@ -213,6 +231,22 @@ def _replay_decide(session: Session, r: Record) -> str | None:
     return None
 
 
+def _replay_settle(session: Session, r: Record) -> str | None:
+    # By what it is about, not its place: a save since may have taken others out of the file.
+    about = (r.get("case"), r.get("question"), r.get("standard"))
+    settled = session.settled
+    index = next(
+        (i for i, c in enumerate(session.conflicts) if c and (c.case, c.question, c.field) == about and i not in settled), None
+    )
+    if index is None:
+        return f"no merge conflict about {_what(r)} is left to settle"
+    now = _value(session.answer(r["case"], r["question"])) if "case" in r else session.standards[r["standard"]].rating
+    if "old" in r and now != r["old"]:
+        return f"{_what(r)} is no longer {r['old'] or 'unanswered'}"
+    session.settle(index, r["value"], r["reason"])
+    return None
+
+
 def _replay_rate(session: Session, r: Record) -> str | None:
     if session.standards[r["standard"]].rating != r["old"]:
         return f"{r['standard']} is no longer rated {r['old'] or UNANSWERED}"
@@ -244,4 +278,5 @@ _REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
     "review": _replay_review,
     "sample": _replay_sample,
     "withdraw": _replay_withdraw,
+    "settle": _replay_settle,
 }

@@ -34,6 +34,9 @@ from .model import (
     Standard,
     in_log,
 )
+from .conflicts import KEY as CONFLICTS
+from .conflicts import Conflict
+from .conflicts import tables as conflict_tables
 from .people import NotPermitted, permit_rating
 from .qa import Progress, in_sample, progress
 from .rules import (
@@ -70,6 +73,7 @@ class Change:
     old: Answer | None
     new: Answer | None
     entry: ModerationEntry
+    settles: int | None = None  # the file's merge conflict it settles (`Session.settle`), until saved
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,7 @@ class Rated:
     old: str | None
     new: str
     entry: ModerationEntry
+    settles: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,7 @@ class Decided:
     """A ratings panel decision, undoable until saved (the discretion table is append-only)."""
 
     decision: Decision
+    settles: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,7 @@ class Sampling:
 
 
 Step = Change | Marked | Rated | Decided | Sampling  # what undo and redo take back and give again
+SETTLING = (Change, Rated, Decided)  # steps that may settle a merge conflict
 APPENDED = (Decided, Sampling)  # steps that append to a log kept append-only: they leave the stacks once saved
 
 
@@ -138,7 +145,7 @@ class Changed:
 @dataclass(frozen=True, slots=True)
 class Done:
     """A command done, as the listener is told it: which (`do`: "answer", "reason", "review",
-    "undo", "redo", "moderated", "decide", "rate", "sample" or "withdraw"), the step it made, took back or gave
+    "undo", "redo", "moderated", "decide", "rate", "sample", "withdraw" or "settle"), the step it made, took back or gave
     again, who gave it and when (the time the command put in the file, so that replay puts the same)."""
 
     do: str
@@ -158,9 +165,12 @@ class Unsaved:
     decisions: int = 0
     reviews: int = 0
     sample: int = 0  # entries of the dip sample's log
+    settled: int = 0  # merge conflicts settled: they leave the file with the save
 
     def __bool__(self) -> bool:
-        return any((self.answers, self.reasons, self.marks, self.ratings, self.decisions, self.reviews, self.sample))
+        return any(
+            (self.answers, self.reasons, self.marks, self.ratings, self.decisions, self.reviews, self.sample, self.settled)
+        )
 
     def __str__(self) -> str:
         parts = [
@@ -171,12 +181,14 @@ class Unsaved:
             (self.decisions, "panel decision", "panel decisions"),
             (self.reviews, "review", "reviews"),
             (self.sample, "dip sample entry", "dip sample entries"),
+            (self.settled, "merge conflict settled", "merge conflicts settled"),
         ]
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
 
 
 class ReasonRequired(ValueError):
-    """A change to an answer already given, with no reason, where the inspection requires one."""
+    """A change to an answer already given, with no reason, where the inspection requires one;
+    or a merge conflict settled without saying why."""
 
 
 class Session:
@@ -254,6 +266,10 @@ class Session:
         self._questions: set[str] = set()
         self._standards: set[str] = set()
         self._cases: set[str] = set()
+        # The merge conflicts git left in the file ([[merge_conflicts]]), as written and as read
+        # (None: a table that does not read as one); a step on the undo stack settles some.
+        self._conflict_tables = conflict_tables(inspection)
+        self._conflicts = tuple(Conflict.from_table(t) for t in self._conflict_tables)
 
     # ------------------------------------------------------------ reading
 
@@ -335,6 +351,7 @@ class Session:
             len(self.discretion) - self._saved_discretion,
             reviews,
             len(self._dip_sample) - self._saved_sample,
+            len(self.settled),
         )
 
     @property
@@ -584,6 +601,12 @@ class Session:
     def decide(self, standard_id: str, rating: str, reason: str) -> Changed:
         """Record the ratings panel's decision against the standard's current computed rating.
         NotPermitted unless the user may (`people.may_rate`: the lead inspector, where the file names roles)."""
+        decided = Decided(self._decision(standard_id, rating, reason))
+        self._decide(decided)
+        self._report("decide", decided, decided.decision.at)
+        return self._changed(decided)
+
+    def _decision(self, standard_id: str, rating: str, reason: str) -> Decision:
         permit_rating(self.people, self.user, "panel decision")
         result = self.ratings.standards[standard_id]
         options = decision_options(result, self.framework)
@@ -595,13 +618,12 @@ class Session:
                 f"the panel may rate {standard_id} {' or '.join(band.rating for band in options)} only, "
                 f"not {rating}: discretion moves {computed.rating} one band at most, the way it is flagged"
             )
-        decision = Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
-        self._discretion.append(decision)
-        self._rerate(standard_id)
-        decided = Decided(decision)
+        return Decision(standard_id, computed.rating, rating, self.user, self.clock(), reason)
+
+    def _decide(self, decided: Decided) -> None:
+        self._discretion.append(decided.decision)
+        self._rerate(decided.decision.standard)
         self._did(decided)
-        self._report("decide", decided, decision.at)
-        return self._changed(decided)
 
     def rate_judgement(self, standard_id: str, rating: str, reason: str | None = None) -> Changed:
         """Give a judgement standard its rating (a band or "Not rated"), with why; logged with
@@ -629,6 +651,92 @@ class Session:
         self._standard[standard_id] = replace(self._standard[standard_id], rating=rating)
         _track(self._unsaved_ratings, standard_id, rating != self._saved_ratings[standard_id])
         self._rerate(standard_id)
+
+    # ------------------------------------------------------------ merge conflicts left in the file
+
+    @property
+    def conflicts(self) -> tuple[Conflict | None, ...]:
+        """The file's merge conflicts ([[merge_conflicts]], in order; None: a table that does not
+        read as one), settled or not: they leave the file with the save after they are settled."""
+        return self._conflicts
+
+    @property
+    def settled(self) -> dict[int, str]:
+        """The conflicts settled since the last save, by index, with the value each was settled to."""
+        return {s.settles: _settled_to(s) for s in self._undo if isinstance(s, SETTLING) and s.settles is not None}
+
+    def unsettled_why(self, index: int) -> str | None:
+        """Why conflict `index` cannot be settled here (None: it can): settle such a one by hand."""
+        conflict = self._conflicts[index]
+        by_hand = "settle it by hand in the file"
+        if conflict is None:
+            return f"not a merge conflict this program reads: {by_hand}"
+        if conflict.kind == "answer":
+            if conflict.case not in self.cases or conflict.question not in self._owner:
+                return f"{conflict.case} {conflict.question} is not a case's question in this file: {by_hand}"
+        elif conflict.kind == "rating":
+            standard = self.standards.get(conflict.field or "")
+            if standard is None or not standard.is_judgement:
+                return f"{conflict.field} is not a judgement standard: {by_hand}"
+        elif conflict.kind == "decision":
+            if conflict.field not in self.standards:
+                return f"no standard {conflict.field} in this file: {by_hand}"
+        else:
+            return f"a change to the file's structure ({conflict.field}): {by_hand}"
+        return None
+
+    def settle_values(self, index: int) -> tuple[str, ...]:
+        """What conflict `index` may be settled to: answers as the log writes them, ratings, or the
+        panel's ratings within reach (none for one settled by hand)."""
+        conflict = self._conflicts[index]
+        if conflict is None or self.unsettled_why(index) is not None:
+            return ()
+        if conflict.kind == "answer":
+            return (*(a.value for a in Answer), UNANSWERED)
+        if conflict.kind == "rating":
+            return (*(band.rating for band in self.framework.bands), NOT_RATED)
+        return tuple(band.rating for band in decision_options(self.ratings.standards[conflict.field or ""], self.framework))
+
+    def settle(self, index: int, value: str, reason: str) -> Changed:
+        """Settle the file's merge conflict `index` to `value` (ours, theirs or another, one of
+        `settle_values`), saying why: logged like any change, and as a review where the file
+        holds that value already, so that the log ends where the file does whichever branch's
+        entry came last. The conflict leaves the file with the next save; undo takes both back.
+        ValueError if it cannot be settled so; ReasonRequired without a reason."""
+        why = self.unsettled_why(index) or ("settled already" if index in self.settled else None)
+        if why is None and value not in self.settle_values(index):
+            why = f"{value!r} is not one of {', '.join(self.settle_values(index))}"
+        if why is not None:
+            raise ValueError(f"merge conflict {index + 1} ({self._conflicts[index]}): {why}")
+        if not reason.strip():
+            raise ReasonRequired(f"merge conflict {index + 1}: say why it is settled so")
+        conflict, reason, at = self._conflicts[index], reason.strip(), self.clock()
+        assert conflict is not None
+        step: Change | Rated | Decided
+        if conflict.kind == "answer":
+            case, question = conflict.case or "", conflict.question or ""
+            old, new = self.answers[case].get(question), None if value == UNANSWERED else Answer(value)
+            entry = ModerationEntry(case, question, in_log(old), value, self.user, at, reason)
+            if old != new:
+                self._apply(case, question, old, new)
+            step = Change(case, question, old, new, entry, settles=index)
+        elif conflict.kind == "rating":
+            permit_rating(self.people, self.user, "judgement rating")
+            standard = conflict.field or ""
+            was = self.standards[standard].rating
+            entry = ModerationEntry("", "", was or UNRATED, value, self.user, at, reason, standard=standard)
+            if was != value:
+                self._set_rating(standard, value)
+            step = Rated(standard, was, value, entry, settles=index)
+        else:
+            step = Decided(self._decision(conflict.field or "", value, reason), settles=index)
+        if isinstance(step, Decided):
+            self._decide(step)
+        else:
+            self._log_did(step.entry, step.entry.from_)
+            self._did(step)
+        self._report("settle", step, step.decision.at if isinstance(step, Decided) else at)
+        return self._changed(step)
 
     # ------------------------------------------------------------ who, when, and who is told
 
@@ -662,7 +770,19 @@ class Session:
             moderation=tuple(self.moderation),
             discretion=tuple(self.discretion),
             dip_sample=tuple(self._dip_sample),
+            extra=self._extra(),
         )
+
+    def _extra(self) -> Mapping[str, Any]:
+        """The file's own unknown keys, with only the merge conflicts not yet settled."""
+        extra, left = self._base.extra, self._unsettled()
+        if CONFLICTS not in extra or len(left) == len(conflict_tables(self._base)):
+            return extra
+        return {key: list(left) if key == CONFLICTS else value for key, value in extra.items() if key != CONFLICTS or left}
+
+    def _unsettled(self) -> tuple[Any, ...]:
+        settled = self.settled
+        return tuple(table for i, table in enumerate(self._conflict_tables) if i not in settled)
 
     def mark_saved(self) -> None:
         """What `snapshot()` gave is now the file: its log is what is saved."""
@@ -680,17 +800,22 @@ class Session:
         self._unsaved_ratings.clear()
         self._saved_discretion = len(self.discretion)
         self._saved_sample = len(self._dip_sample)
+        left = [i for i in range(len(self._conflicts)) if i not in self.settled]
+        self._conflict_tables = tuple(self._conflict_tables[i] for i in left)
+        self._conflicts = tuple(self._conflicts[i] for i in left)
         # A saved panel decision or dip sample entry stays in the file (their logs are append-only):
-        # a new one goes after it.
-        self._undo = [step for step in self._undo if not isinstance(step, APPENDED)]
-        self._redo = [step for step in self._redo if not isinstance(step, APPENDED)]
+        # a new one goes after it. A saved settlement is an answer or rating like any other: the
+        # conflict has left the file.
+        self._undo, self._redo = (
+            [_unsettling(step) for step in steps if not isinstance(step, APPENDED)] for steps in (self._undo, self._redo)
+        )
         self._saved_depth = len(self._undo)
 
     def history(self) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
         """The undo and redo stacks, bottom first, for a journal started afresh after a save:
         given back by `restore_history`, they let an undo after the save still take back a
-        change made before it."""
-        return tuple(self._undo), tuple(self._redo)
+        change made before it. Settlements are saved then: only their answers and ratings stay."""
+        return tuple(map(_unsettling, self._undo)), tuple(map(_unsettling, self._redo))
 
     def restore_history(self, undo: Iterable[Step], redo: Iterable[Step]) -> None:
         """Take up the undo and redo stacks `history` gave, as steps already saved."""
@@ -773,6 +898,16 @@ class Session:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _settled_to(step: Change | Rated | Decided) -> str:
+    if isinstance(step, Change):
+        return in_log(step.new)
+    return step.new if isinstance(step, Rated) else step.decision.rating
+
+
+def _unsettling(step: Step) -> Step:
+    return replace(step, settles=None) if isinstance(step, SETTLING) and step.settles is not None else step
 
 
 def _same(these: Mapping[str, Answer], those: Mapping[str, Answer]) -> bool:

@@ -29,7 +29,7 @@ from .jobs import Written
 from .jobs import changed_cells
 from .journal import Fresh, Journal, JournalInUse, Pending, pending
 from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
-from .merge import leftover_conflicts
+from .conflicts import leftover_conflicts
 from .model import Inspection
 from .people import UnknownPerson as UnknownPerson  # re-exported: the command line says who is not let in
 from .people import check_user
@@ -85,7 +85,7 @@ class Workspace:
     @property
     def leftover_conflicts(self) -> str | None:
         """What a git merge left in the file to settle, if anything."""
-        return leftover_conflicts(self.loaded.inspection)
+        return leftover_conflicts(self.loaded.inspection, in_app=True)
 
     def saving_now(self) -> str | None:
         """Who is saving the file at this moment (holding its lock), if anyone."""

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import inspection_text
 from moderate import journal as journals
 from moderate.cli import main
+from moderate.conflicts import kept_in
 from moderate.merge import merge
 from moderate.model import Answer, Inspection
 from moderate.reading import load, parse_text
@@ -120,13 +121,19 @@ def _kept_whole(mine, yours, merged) -> None:
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(st.lists(commands, max_size=15), st.lists(commands, max_size=15))
-def test_a_git_merge_keeps_every_entry_as_it_is_and_the_log_true_or_in_conflict(ours, theirs):
+@given(st.lists(commands, max_size=15), st.lists(commands, max_size=15), st.sampled_from(["ours", "theirs"]))
+def test_a_git_merge_keeps_every_entry_and_settled_either_way_the_log_is_true(ours, theirs, side):
     base = parse_text(TEXT)
     mine, yours = (parse_text(dumps(_branch(base, side))).inspection for side in (ours, theirs))
     merged = merge(base.inspection, mine, yours)
-    written = parse_text(merged.text).inspection
-    _kept_whole(mine.moderation, yours.moderation, written.moderation)
-    _kept_whole(mine.discretion, yours.discretion, written.discretion)
-    if not merged.conflicts:
-        assert_the_log_ends_at_the_file(written)
+    written = parse_text(dumps(kept_in(merged.inspection, merged.conflicts)))
+    _kept_whole(mine.moderation, yours.moderation, written.inspection.moderation)
+    _kept_whole(mine.discretion, yours.discretion, written.inspection.discretion)
+    # settled in the app, each conflict its way: the log goes on from the merge's, and ends where the file does
+    session = Session(written.inspection, written.framework, "lead")
+    for i, conflict in enumerate(session.conflicts):
+        session.settle(i, conflict.words()[1 if side == "ours" else 2], "settled")
+    settled = parse_text(dumps(session.snapshot())).inspection
+    assert "merge_conflicts" not in settled.extra
+    assert settled.moderation[: len(written.inspection.moderation)] == written.inspection.moderation
+    assert_the_log_ends_at_the_file(settled)
