@@ -19,6 +19,7 @@ from ..model import Answer, in_log
 from ..preferences import ADVANCES, chosen_advance, remember_advance
 from ..session import Change, Changed, Marked, Rated, ReasonRequired, Sampling, Session
 from .case_form import CaseForm
+from .conflicts import ConflictsScreen
 from .detail import DetailPane
 from .dialogs import AskText, Detail, reason_dialog
 from .footer import FittingFooter
@@ -103,6 +104,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         Binding("s", "next_sample", "Next sample", show=False, id="view.next_sample"),
         Binding("P", "panel", "Panel", id="view.panel"),
         Binding("L", "log", "Moderation log", show=False, id="view.log"),
+        Binding("C", "conflicts", "Merge conflicts", id="view.conflicts"),  # shown while the file has any
         Binding("F", "filter_flagged", "Filter: flagged standards only", show=False, id="filter.flagged"),
         Binding(
             "c",
@@ -139,10 +141,15 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.grid.elsewhere = set(event.elsewhere)
         self.grid.show(self.grid.sample)
         self.refresh_status()
+        self.refresh_bindings()
 
     @on(StatusChanged)
     def _status_changed(self) -> None:
         self.refresh_status()
+        self.refresh_bindings()  # a save may have taken the last merge conflicts out of the file
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.session.conflicts) if action == "conflicts" else True
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -174,6 +181,9 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     def action_panel(self) -> None:
         self.app.push_screen(PanelScreen(self.host))
+
+    def action_conflicts(self) -> None:
+        self.app.push_screen(ConflictsScreen(self.host))
 
     def action_next_sample(self) -> None:
         self.query_one(Tabs).action_next_tab()

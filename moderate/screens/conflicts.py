@@ -1,0 +1,141 @@
+"""The merge conflicts git left in the file (`[[merge_conflicts]]`), each settled as ours,
+theirs or another answer, with a reason. Settling is the session's command (`Session.settle`):
+logged like any change, journaled, undone with `u`; the conflicts leave the file on save."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Label, OptionList, Static
+
+from ..session import Session
+from .dialogs import AskText
+from .footer import FittingFooter
+from .host import Host
+from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
+from .panel import ChooseRating
+from .plain import plain, plain_cell
+
+
+class ConflictsScreen(Screen[None], ShowsSession):
+    """Every merge conflict in the file, settled or not, and what the highlighted one needs."""
+
+    BINDINGS = [
+        Binding("o", "settle('ours')", "Ours", id="settle.ours"),
+        Binding("t", "settle('theirs')", "Theirs", id="settle.theirs"),
+        Binding("e", "settle('another')", "Another", id="settle.another"),
+        Binding("u,ctrl+z", "undo", "Undo", id="settle.undo"),
+        Binding("escape,C", "app.pop_screen", "Back", id="settle.back"),
+    ]
+
+    def __init__(self, host: Host) -> None:
+        super().__init__()
+        self.host = host
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        yield Label(id="heading", classes="heading")
+        yield OptionList(id="conflicts")
+        yield Static(id="explain")
+        yield FittingFooter()
+
+    @property
+    def session(self) -> Session:
+        return self.host.session
+
+    @property
+    def options(self) -> OptionList:
+        return self.query_one(OptionList)
+
+    def on_mount(self) -> None:
+        self.rebuild()
+        self.options.focus()
+
+    @on(SessionChanged)
+    @on(SessionReplaced)
+    @on(StatusChanged)
+    def rebuild(self) -> None:
+        """Every conflict again (a few lines: cheap), the highlight kept where it was."""
+        session, options = self.session, self.options
+        self.query_one("#status", Static).update(plain(self.host.status()), layout=False)
+        conflicts, settled = session.conflicts, session.settled
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options([self._line(i) for i in range(len(conflicts))])
+        if conflicts:
+            options.highlighted = min(highlighted or 0, len(conflicts) - 1)
+        by_hand = sum(1 for i in range(len(conflicts)) if session.unsettled_why(i))
+        heading = f"Merge conflicts left by git: {len(settled)} of {len(conflicts)} settled"
+        if by_hand:
+            heading += f", {by_hand} to settle by hand in the file"
+        if settled and len(settled) + by_hand == len(conflicts):
+            heading += ". Save (ctrl+s) to take the settled ones out of the file"
+        self.query_one("#heading", Label).update(plain(heading if conflicts else "No merge conflicts left in the file."))
+        self._explain()
+
+    def _line(self, i: int) -> Text:
+        """A conflict in a line: whether it is settled (and to what), or settled by hand, in words
+        (never by colour alone), then what it is as the file has it (file text, never markup)."""
+        conflict = self.session.conflicts[i]
+        settled = self.session.settled.get(i)
+        if settled is not None:
+            mark = f"[settled: {settled}] "
+        else:
+            mark = "[by hand] " if self.session.unsettled_why(i) else "[to settle] "
+        return Text.assemble((mark, "bold"), plain_cell(str(conflict) if conflict else "a table that is not a merge conflict"))
+
+    @on(OptionList.OptionHighlighted)
+    def _explain(self) -> None:
+        i = self.options.highlighted
+        text = ""
+        if i is not None and i < len(self.session.conflicts):
+            conflict = self.session.conflicts[i]
+            settled, why = self.session.settled.get(i), self.session.unsettled_why(i)
+            if settled is not None:
+                text = f"Settled to {settled}: u takes it back."
+            elif why is not None or conflict is None:
+                text = f"{why}."
+            else:
+                base, ours, theirs = conflict.words()
+                text = f"o keeps ours ({ours}), t takes theirs ({theirs}), e another; each asks why. Base: {base}."
+        self.query_one("#explain", Static).update(plain(text))
+
+    @work
+    async def action_settle(self, side: str) -> None:
+        i = self.options.highlighted
+        if i is None or i >= len(self.session.conflicts):
+            return
+        conflict = self.session.conflicts[i]
+        why = self.session.unsettled_why(i)
+        if conflict is None or why is not None:
+            self.notify(f"{why}.", severity="warning")
+            return
+        if side == "another":
+            value = await self.app.push_screen_wait(
+                ChooseRating(f"Settle {conflict} as", list(self.session.settle_values(i)), None)
+            )
+        else:
+            value = conflict.words()[1 if side == "ours" else 2]
+        if value is None:
+            return
+        reason = await self.app.push_screen_wait(
+            AskText(f"Settle {conflict} as {value}: why?", "Reason for settling it so", True, "", " (and leave it unsettled)")
+        )
+        if reason is None:
+            return
+        try:
+            changed = self.session.settle(i, value, reason)
+        except ValueError as refused:  # not a value it may take, or not the user's to decide
+            self.notify(str(refused), severity="warning", markup=False)
+            return
+        self.host.session_changed(changed)
+        if all(j in self.session.settled or self.session.unsettled_why(j) for j in range(len(self.session.conflicts))):
+            self.notify("All the conflicts the app can settle are settled: save (ctrl+s) to take them out of the file.")
+
+    def action_undo(self) -> None:
+        changed = self.session.undo()
+        self.notify("Undone." if changed else "Nothing to undo.")
+        self.host.session_changed(changed)
