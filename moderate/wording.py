@@ -33,9 +33,15 @@ KEYS = frozenset({*TEMPLATES, "discretion", "samples", "disposals"})
 
 
 def _placeholders(text: str) -> set[str] | None:
-    """The names a template fills in; None when its braces are not a template's."""
+    """The names a template fills in; None when its braces are not a template's. A name with a
+    format ("{service:>99999999}") or a conversion ("{service!r}") keeps that with it, so that it
+    is refused as unknown: a file's words are filled in, never formatted as it says."""
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        return {
+            name + (f":{spec}" if spec else "") + (f"!{conversion}" if conversion else "")
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        }
     except ValueError:
         return None
 

@@ -161,3 +161,13 @@ def test_the_samples_keep_their_keys_through_a_load_and_save():
         text = path.read_text(encoding="utf-8")
         assert dumps(load(path).inspection) == text, path.name
         assert "disposal = " in text and "interviewed = true" in text, path.name
+
+
+def test_a_wording_cannot_format_what_it_fills_in(tmp_path):
+    # a file's words are data: "{service:>999999999}" would pad to a gigabyte, "{service.__class__}"
+    # reach into the program; each is refused as a placeholder it may not use
+    for template in ("{service:>999999999}", "{service!r}", "{service.__class__}", "{service[0]}", "{0}"):
+        path = tmp_path / "hostile.toml"
+        path.write_text(KEYED.replace("We looked at {disposals}", f"We looked at {template}"), encoding="utf-8")
+        done = moderate("report", str(path), "--format", "markdown")
+        assert done.returncode == 2 and "wording.samples.court.cases: no such placeholder" in done.stderr, template
