@@ -1,24 +1,16 @@
-"""Shared test helpers: real inspection files built in temporary directories."""
+"""The fixtures every test may ask for; the helpers they import are in `helpers/`."""
 
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "sample_data"
-# HMIP's published reports and the figures transcribed from them, copied here so the tests
-# never depend on a folder beside the clone; test_published checks the copies are exact.
-REPORTS = Path(__file__).resolve().parent / "data"
-SHARED_REPORTS = REPO.parent / "shared" / "reports"
-FIGURES = REPORTS / "published-figures.json"
+from helpers.files import SAMPLES
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,54 +37,3 @@ def stockton(tmp_path) -> Path:
     path = tmp_path / "stockton.toml"
     path.write_bytes((SAMPLES / "stockton-on-tees-2021.toml").read_bytes())
     return path
-
-
-def published_reports() -> list[dict]:
-    return json.loads(FIGURES.read_text(encoding="utf-8"))["reports"]
-
-
-def moderate(*args: str, cwd: Path | None = None):
-    """Run the real command line, as a user would."""
-    import subprocess
-
-    return subprocess.run([sys.executable, "-m", "moderate.cli", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def inspection_text(
-    answers: dict[str, list[str]], sample_size: int | None = None, extra: str = "", framework: str = "hmip-youth-2021"
-) -> str:
-    """A small inspection: one judgement standard (1.1, Good) and one case-based standard 2.1
-    whose key questions are given as {question id: [answer per case, "" for unanswered]}."""
-    size = sample_size or max(len(v) for v in answers.values())
-    lines = [
-        "format = 1",
-        "",
-        "[inspection]",
-        'title = "Test"',
-        f'framework = "{framework}"',
-        "",
-        "[samples]",
-        'court = "Court disposals"',
-        "",
-        "[[standards]]",
-        'id = "1.1"',
-        'domain = "Organisational delivery"',
-        'title = "Governance"',
-        'rating = "Good"',
-        "",
-        "[[standards]]",
-        'id = "2.1"',
-        'domain = "Court disposals"',
-        'title = "Assessment"',
-        'sample = "court"',
-        "",
-    ]
-    for question in answers:
-        lines += ["[[standards.key_questions]]", f'id = "{question}"', f'text = "Question {question}?"', ""]
-    for i in range(size):
-        lines += ["[[cases]]", f'id = "C{i + 1:02}"', 'sample = "court"', "", "[cases.answers]"]
-        for question, given in answers.items():
-            if i < len(given) and given[i]:
-                lines.append(f'"{question}" = "{given[i]}"')
-        lines.append("")
-    return "\n".join(lines) + extra

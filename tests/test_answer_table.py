@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import moderate
+from helpers.cli import moderate
 from moderate.model import Answer
 from moderate.reading import load
 

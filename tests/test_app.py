@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, moderate
+from helpers.app import go_to, line_with, open_app
+from helpers.cli import moderate
+from helpers.files import SAMPLES
+from helpers.screen import screen_text
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.app import ModerateApp
@@ -16,26 +18,6 @@ from moderate.workspace import Opening
 from moderate.screens.dialogs import AskText, ConfirmQuit
 from moderate.screens.grid import CaseGrid
 from textual.widgets import DataTable
-from screen import screen_text
-
-
-def open_app(path: Path, user: str = "jb") -> ModerateApp:
-    return ModerateApp(Opening.of(path, user), theme="textual-dark")
-
-
-async def go_to(pilot, question: str, case: str) -> None:
-    """Move the cursor with the arrow keys, as a user would, to one cell."""
-    grid = pilot.app.screen.query_one(CaseGrid)
-    target_row = next(i for i, r in enumerate(grid.rows) if r.question == question)
-    target_column = next(i for i, c in enumerate(grid.cases) if c.id == case)
-    while grid.cursor[0] != target_row:
-        await pilot.press("down" if grid.cursor[0] < target_row else "up")
-    while grid.cursor[1] != target_column:
-        await pilot.press("right" if grid.cursor[1] < target_column else "left")
-
-
-def line_with(text: str, needle: str) -> str:
-    return next(line for line in text.splitlines() if needle in line)
 
 
 @pytest.mark.parametrize(

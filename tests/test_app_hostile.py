@@ -7,10 +7,10 @@ import fcntl
 import os
 import time
 
-from conftest import SAMPLES
-from screen import screen_text
-from terminal import app_in_a_terminal
-from test_app import open_app
+from helpers.app import open_app
+from helpers.files import SAMPLES
+from helpers.screen import screen_text
+from helpers.terminal import app_in_a_terminal
 
 from moderate.screens.dialogs import FileGone
 from moderate.screens.panel import PanelScreen

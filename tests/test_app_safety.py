@@ -9,16 +9,16 @@ import sys
 import time
 
 
-from conftest import REPO, SAMPLES
+from helpers.app import go_to, open_app
+from helpers.files import REPO, SAMPLES
+from helpers.screen import Notified, screen_text, until
+from helpers.terminal import app_in_a_terminal
 from moderate.journal import pending
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.dialogs import AskText, ResolveConflicts, RestoreWork
 from moderate.workspace import Workspace
 from pseudo_terminal import PseudoTerminal
-from screen import Notified, screen_text, until
-from terminal import app_in_a_terminal
-from test_app import go_to, open_app
 
 
 async def test_work_left_by_a_crash_is_offered_back_and_restored(stockton):

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from helpers.cli import moderate
 from moderate.reading import InspectionError, load
 
-ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).resolve().parent / "broken"
 
 # name -> fragments, for files that cannot start with a comment
@@ -47,19 +46,6 @@ def _expectations(path: Path) -> tuple[list[str], list[str]]:
 
 
 CORPUS = sorted(BROKEN.iterdir())
-
-
-def moderate(*args: str | Path, preexec_fn=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "moderate.cli", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=preexec_fn,
-    )
 
 
 def _bound_by_file_permissions() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import moderate
+from helpers.cli import moderate
 from moderate import cache
 from moderate.reading import InspectionError, load
 from moderate.writing import dumps

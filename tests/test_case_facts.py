@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from conftest import SAMPLES, inspection_text, moderate
+from helpers.cli import moderate
+from helpers.files import inspection_text, SAMPLES
+from helpers.screen import screen_text
 from moderate.merge import merge
 from moderate.reading import load, parse_text
 from moderate.screens.app import ModerateApp
 from moderate.workspace import Opening
 from moderate.writing import dumps
-from screen import screen_text
 
 FACTS = '''
 [[cases]]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO, REPORTS
+from helpers.files import REPO, REPORTS
 from moderate import words
 from moderate.coefficients import CATEGORIES, MIN_PAIRS, Pairs, measure, student_t_975
 

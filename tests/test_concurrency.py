@@ -14,7 +14,7 @@ import tomllib
 
 import pytest
 
-from conftest import REPO, inspection_text
+from helpers.files import inspection_text, REPO
 from moderate.model import Answer
 from moderate.reading import InspectionError, load, parse_text
 from moderate.session import Session

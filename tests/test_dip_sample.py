@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import SAMPLES
+from helpers.files import SAMPLES
 from moderate.dip_sample import Target, choose
 from moderate.model import Case
 from moderate.reading import load

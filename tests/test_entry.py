@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import moderate
-from moderate.screens.app import ModerateApp
-from moderate.workspace import Opening
+from helpers.app import open_app, select
+from helpers.cli import moderate
+from helpers.screen import Notified, screen_text, until
 from moderate.screens.dialogs import AskText, ConfirmQuit, Detail
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
-from screen import Notified, screen_text, until
-from test_panel import select
-
-
-def open_app(path, user: str = "jb") -> ModerateApp:
-    return ModerateApp(Opening.of(path, user), theme="textual-dark")
 
 
 async def keep_planning(pilot) -> None:

@@ -8,7 +8,8 @@ import stat
 
 import pytest
 
-from conftest import SAMPLES, inspection_text, moderate
+from helpers.cli import moderate
+from helpers.files import inspection_text, SAMPLES
 from moderate.frameworks import PRESETS
 from moderate.model import Answer
 from moderate.reading import load

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SAMPLES
+from helpers.sessions import stockton_session
 from moderate.filters import Filters, Since, view
 from moderate.model import Answer
-from moderate.reading import load
 from moderate.session import Session
 
 
 @pytest.fixture
 def stockton() -> Session:
-    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
-    return Session(loaded.inspection, loaded.framework, "jb")
+    return stockton_session()
 
 
 def _questions(shown) -> list[str]:

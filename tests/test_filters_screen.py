@@ -6,8 +6,8 @@ from moderate.screens.app import binding_ids
 from moderate.screens.dialogs import AskText
 from moderate.screens.grid import STANDARD, CaseGrid
 from moderate.screens.moderation import ModerationScreen
-from screen import screen_text
-from test_entry import open_app
+from helpers.app import open_app
+from helpers.screen import screen_text
 
 
 def shown(grid: CaseGrid) -> tuple[list[str], list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from moderate.screens.app import ModerateApp
 from moderate.workspace import Opening
-from screen import screen_text
+from helpers.screen import screen_text
 
 
 def footer(app: ModerateApp) -> str:

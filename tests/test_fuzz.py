@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import SAMPLES, inspection_text
+from helpers.files import inspection_text, SAMPLES
 from moderate.reading import InspectionError, parse_bytes, parse_text
 from moderate.rules import rate_inspection
 from moderate.writing import dumps

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, moderate
+from helpers.cli import moderate
+from helpers.files import SAMPLES
 from moderate.reading import parse_text
 from moderate.writing import dumps
 

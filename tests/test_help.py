@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import moderate
+from helpers.cli import moderate
 
 from moderate import __version__
 

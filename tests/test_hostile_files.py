@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from conftest import inspection_text, moderate
+from helpers.cli import moderate
+from helpers.files import inspection_text
 
 from moderate.reading import load
 from moderate.shown import shown

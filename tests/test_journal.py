@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SAMPLES
+from helpers.files import REPO, SAMPLES
 from moderate.journal import JournalInUse, journal_path, pending
 from moderate.model import Answer
 from moderate.reading import load
@@ -24,13 +24,6 @@ from moderate.session import Session, now
 from moderate.storage import save, save_merging, write_text
 from moderate.workspace import Workspace
 from moderate.writing import dumps
-
-
-@pytest.fixture
-def stockton(tmp_path):
-    path = tmp_path / "stockton.toml"
-    path.write_bytes((SAMPLES / "stockton-on-tees-2021.toml").read_bytes())
-    return path
 
 
 def clock(hour: int = 14):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import REPO, SAMPLES
+from helpers.files import REPO, SAMPLES
 from moderate.model import Answer
 from moderate.reading import load, parse_bytes
 from moderate.session import Session

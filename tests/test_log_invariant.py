@@ -13,7 +13,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import inspection_text
+from helpers.files import inspection_text
+from helpers.log import assert_the_log_ends_at_the_file
 from moderate import journal as journals
 from moderate.cli import main
 from moderate.conflicts import kept_in
@@ -23,7 +24,6 @@ from moderate.reading import load, parse_text
 from moderate.session import Session
 from moderate.writing import dumps
 from moderate.workspace import Workspace
-from test_moderation_log import assert_the_log_ends_at_the_file
 
 EXAMPLES = int(os.environ.get("MODERATE_LOG_EXAMPLES", "100"))  # raise it for a longer run
 TEXT = inspection_text({"2.1.1": ["yes", "no", "", "n/a"], "2.1.2": ["yes", "", "no", "yes"]})

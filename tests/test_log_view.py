@@ -5,8 +5,8 @@ from __future__ import annotations
 from moderate.reading import load
 from moderate.screens.dialogs import AskText
 from moderate.screens.log import LogScreen
-from screen import screen_text
-from test_app import go_to, open_app
+from helpers.app import go_to, open_app
+from helpers.screen import screen_text
 
 
 async def test_a_review_is_recorded_and_the_log_view_filters_it(stockton):

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import inspection_text
+from helpers.files import inspection_text
 from moderate.merge import Conflict, merge
 from moderate.model import Answer, Case
 from moderate.reading import parse_text

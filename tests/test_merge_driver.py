@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import tomllib
 
-from conftest import inspection_text, moderate
+from helpers.cli import moderate
+from helpers.files import inspection_text
 
 from moderate.reading import parse_text
 from moderate.writing import dumps

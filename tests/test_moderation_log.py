@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import moderate
-from moderate import words
-from moderate.model import UNANSWERED, Answer, Inspection
+from helpers.cli import moderate
+from helpers.log import assert_the_log_ends_at_the_file
+from moderate.model import UNANSWERED, Answer
 from moderate.reading import load
-from moderate.trail import breaks
 from moderate.workspace import Workspace
 
 YES, NO, NA = Answer.YES, Answer.NO, Answer.NA
@@ -16,11 +15,6 @@ YES, NO, NA = Answer.YES, Answer.NO, Answer.NA
 
 def log_of(path) -> list[tuple]:
     return [(e.by, e.case or e.standard, e.question, e.from_, e.to, e.reason) for e in load(path).inspection.moderation]
-
-
-def assert_the_log_ends_at_the_file(inspection: Inspection) -> None:
-    """The invariant: every answer (and judgement rating) with entries ends where the file has it."""
-    assert [words.log_break(b) for b in breaks(inspection)] == []
 
 
 @pytest.fixture

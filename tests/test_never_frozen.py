@@ -15,7 +15,7 @@ from moderate.screens.app import ModerateApp
 from moderate.screens.grid import CaseGrid
 from moderate.storage import write_text
 from moderate.workspace import Opening, Workspace
-from screen import Notified, screen_text, until
+from helpers.screen import Notified, screen_text, until
 
 
 def someone_else_saves(path) -> None:

@@ -12,15 +12,8 @@ from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating, PanelScreen
 from moderate.session import Session
 from moderate.storage import save
-from screen import Notified, screen_text
-from test_app import go_to, line_with, open_app
-
-
-async def select(pilot, standard: str) -> None:
-    table = pilot.app.screen.table
-    target = table.get_row_index(standard)
-    while table.cursor_row != target:
-        await pilot.press("down" if table.cursor_row < target else "up")
+from helpers.app import go_to, line_with, open_app, select
+from helpers.screen import Notified, screen_text
 
 
 async def test_stockton_planning_shows_its_computed_rating_reasons_and_standing_uplift(stockton):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from conftest import moderate
+from helpers.app import open_app, select
+from helpers.cli import moderate
+from helpers.files import with_people
+from helpers.screen import Notified
 from moderate.merge import merge
 from moderate.model import LEAD_INSPECTOR, LOCAL_ASSESSOR, QUALITY_LEAD
 from moderate.people import NotPermitted, UnknownPerson, assures_quality
@@ -15,19 +17,6 @@ from moderate.screens.panel import PanelScreen
 from moderate.session import Session
 from moderate.workspace import Opening, Workspace
 from moderate.writing import dumps
-from screen import Notified
-from test_app import open_app
-from test_panel import select
-
-PEOPLE = '[people]\nak = "inspector"\njb = "local assessor"\nmr = "inspector"\nqa = "quality lead"\nlead = "lead inspector"\n'
-
-
-def with_people(path: Path, people: str = PEOPLE) -> Path:
-    text = path.read_text(encoding="utf-8")
-    marker = '[samples]\ncourt = "Court disposals"\noocd = "Out-of-court disposals"\n'
-    assert marker in text
-    path.write_text(text.replace(marker, f"{marker}\n{people}"), encoding="utf-8")
-    return path
 
 
 def test_the_people_table_is_read_and_written_back_byte_for_byte(stockton):

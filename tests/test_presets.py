@@ -8,7 +8,8 @@ import tomllib
 
 import pytest
 
-from conftest import REPORTS, moderate
+from helpers.cli import moderate
+from helpers.files import REPORTS
 from moderate.frameworks import template
 
 # The reports written under each framework.

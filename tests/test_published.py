@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from conftest import REPORTS, SAMPLES, SHARED_REPORTS, moderate, published_reports
+from helpers.cli import moderate
+from helpers.files import published_reports, REPORTS, SAMPLES, SHARED_REPORTS
 
 # Stockton-on-Tees prints 2.3.2 with a slip ("the safety of the child safe?"); its prompt
 # heading and the later reports word it correctly, as the 2018 template does.

@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from conftest import REPORTS, SAMPLES, moderate
+from helpers.cli import moderate
+from helpers.files import REPORTS, SAMPLES
 
 SAMPLE_OF_REPORT = {
     "county-durham-2022.txt": "county-durham-2022.toml",

@@ -7,7 +7,7 @@ from moderate.model import FIELDWORK
 from moderate.reading import load
 from moderate.session import Session
 from moderate.words import qa_header
-from test_people import with_people
+from helpers.files import with_people
 
 
 def header(session: Session) -> str:

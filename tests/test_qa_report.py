@@ -7,10 +7,10 @@ import json
 import tomllib
 from pathlib import Path
 
-from conftest import moderate
+from helpers.cli import moderate
+from helpers.files import with_people
 from moderate.model import FIELDWORK
 from moderate.workspace import Workspace
-from test_people import with_people
 
 QA_ROLES = {"inspector", "quality lead", "lead inspector"}
 

@@ -10,11 +10,11 @@ import sys
 import pytest
 from textual.widgets import Tabs
 
-from conftest import REPO, SAMPLES
+from helpers.files import REPO, SAMPLES
+from helpers.screen import screen_text
 from moderate.screens.app import ModerateApp
 from moderate.workspace import Opening
 from moderate.screens.grid import CaseGrid
-from screen import screen_text
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 

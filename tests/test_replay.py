@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import SAMPLES
+from helpers.files import SAMPLES
 from moderate.model import Answer, Inspection
 from moderate.reading import load
 from moderate.replay import Record, ReplayError, history, record_of, replay

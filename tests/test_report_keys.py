@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest import SAMPLES, moderate
+from helpers.cli import moderate
+from helpers.files import SAMPLES
 from moderate.merge import merge
 from moderate.reading import load, parse_text
 from moderate.writing import dumps

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from conftest import SAMPLES, moderate
+from helpers.cli import moderate
+from helpers.files import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.toml"))
 

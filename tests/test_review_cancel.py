@@ -9,9 +9,9 @@ import time
 
 from moderate.reading import load
 from moderate.screens.dialogs import AskText
-from screen import Notified, screen_text
-from terminal import Terminal
-from test_app import go_to, open_app
+from helpers.app import go_to, open_app
+from helpers.screen import Notified, screen_text
+from helpers.terminal import Terminal
 
 
 async def test_escape_on_the_review_dialog_records_no_review(stockton):

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import SAMPLES
+from helpers.files import SAMPLES
 from moderate.frameworks import PRESETS, resolve
 from moderate.model import Answer, Decision, KeyQuestion, Standard
 from moderate.reading import load

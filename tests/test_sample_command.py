@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, moderate
+from helpers.cli import moderate
+from helpers.files import SAMPLES, with_people
+from helpers.ratings import moves_alone
 from moderate.merge import merge
 from moderate.model import FIELDWORK, POST_INSPECTION
 from moderate.qa import in_sample, memberships
@@ -20,8 +22,6 @@ from moderate.rules import rate_inspection
 from moderate.session import Session
 from moderate.workspace import Workspace
 from moderate.writing import dumps
-from test_people import with_people
-from test_pivotal import moves_alone
 
 NAMES = ["stockton-on-tees-2021", "county-durham-2022", "northumberland-2023"]
 

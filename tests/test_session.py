@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from conftest import SAMPLES
+from helpers.files import SAMPLES
+from helpers.sessions import stockton_session
 from moderate.model import UNANSWERED, Answer
 from moderate.reading import InspectionError, load, parse_text
 from moderate.replay import ReplayError, record_of, replay
@@ -16,10 +17,8 @@ from moderate.writing import dumps
 
 
 @pytest.fixture
-def stockton():
-    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
-    times = iter(dt.datetime(2026, 11, 23, 9, minute, tzinfo=dt.timezone.utc) for minute in range(60))
-    return Session(loaded.inspection, loaded.framework, "jb", clock=lambda: next(times))
+def stockton() -> Session:
+    return stockton_session()
 
 
 def _a_no_on(session: Session, question: str) -> str:

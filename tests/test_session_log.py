@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import SAMPLES
+from helpers.files import SAMPLES
 from moderate.model import Answer
 from moderate.reading import load, parse_text
 from moderate.session import ReasonRequired, Session, Unsaved

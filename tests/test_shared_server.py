@@ -18,7 +18,8 @@ import time
 
 import pytest
 
-from conftest import REPO, SAMPLES, moderate
+from helpers.cli import moderate
+from helpers.files import REPO, SAMPLES
 
 from moderate import journal as journals
 from moderate.reading import InspectionError, load

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from terminal import Client, Terminal, bytes_per_key, cells, colour_codes, invisible
+from helpers.terminal import bytes_per_key, cells, Client, colour_codes, invisible, Terminal
 
 ANSWERS = set("✓✗–·")
 

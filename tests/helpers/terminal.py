@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from pseudo_terminal import PseudoTerminal
+
+from .files import REPO
 
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 BLACK = 0  # a dark terminal's own background, which ansi-dark draws on

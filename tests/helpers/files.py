@@ -1,0 +1,69 @@
+"""The files the tests read: the repository's samples, the published reports' copies, and
+small inspections made to order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+SAMPLES = REPO / "sample_data"
+# HMIP's published reports and the figures transcribed from them, copied here so the tests
+# never depend on a folder beside the clone; test_published checks the copies are exact.
+REPORTS = REPO / "tests" / "data"
+SHARED_REPORTS = REPO.parent / "shared" / "reports"
+FIGURES = REPORTS / "published-figures.json"
+PEOPLE = '[people]\nak = "inspector"\njb = "local assessor"\nmr = "inspector"\nqa = "quality lead"\nlead = "lead inspector"\n'
+
+
+def published_reports() -> list[dict]:
+    return json.loads(FIGURES.read_text(encoding="utf-8"))["reports"]
+
+
+def inspection_text(
+    answers: dict[str, list[str]], sample_size: int | None = None, extra: str = "", framework: str = "hmip-youth-2021"
+) -> str:
+    """A small inspection: one judgement standard (1.1, Good) and one case-based standard 2.1
+    whose key questions are given as {question id: [answer per case, "" for unanswered]}."""
+    size = sample_size or max(len(v) for v in answers.values())
+    lines = [
+        "format = 1",
+        "",
+        "[inspection]",
+        'title = "Test"',
+        f'framework = "{framework}"',
+        "",
+        "[samples]",
+        'court = "Court disposals"',
+        "",
+        "[[standards]]",
+        'id = "1.1"',
+        'domain = "Organisational delivery"',
+        'title = "Governance"',
+        'rating = "Good"',
+        "",
+        "[[standards]]",
+        'id = "2.1"',
+        'domain = "Court disposals"',
+        'title = "Assessment"',
+        'sample = "court"',
+        "",
+    ]
+    for question in answers:
+        lines += ["[[standards.key_questions]]", f'id = "{question}"', f'text = "Question {question}?"', ""]
+    for i in range(size):
+        lines += ["[[cases]]", f'id = "C{i + 1:02}"', 'sample = "court"', "", "[cases.answers]"]
+        for question, given in answers.items():
+            if i < len(given) and given[i]:
+                lines.append(f'"{question}" = "{given[i]}"')
+        lines.append("")
+    return "\n".join(lines) + extra
+
+
+def with_people(path: Path, people: str = PEOPLE) -> Path:
+    """A sample (a copy: written in place) given a [people] table: roles for ak, jb, mr, qa and lead."""
+    text = path.read_text(encoding="utf-8")
+    marker = '[samples]\ncourt = "Court disposals"\noocd = "Out-of-court disposals"\n'
+    assert marker in text
+    path.write_text(text.replace(marker, f"{marker}\n{people}"), encoding="utf-8")
+    return path
