@@ -1,7 +1,7 @@
 """The user's own cache of parsed inspections: a file opened again, unchanged, is not parsed again.
 
-Parsing a 2,000-case file and checking every value takes about 0.25 s; unpickling the
-model it made, 10 ms (10,000 cases: 1.2 s and 50 ms). An entry is named for the file's
+Parsing a 2,000-case file and checking every value takes about 0.25 s; building the model
+again from its entry, 10 ms (10,000 cases: 1.2 s and 40 ms). An entry is named for the file's
 bytes and for this program's own code, so an edited file or another version of moderate
 never meets an entry made for something else; only files read without a problem are
 kept, and only the newest few, each for two weeks after its last use at most.
@@ -9,7 +9,10 @@ kept, and only the newest few, each for two weeks after its last use at most.
 The entries hold what the file holds, about children. Each is encrypted with a key only
 the file's own bytes give (a SHAKE-256 keystream, authenticated by HMAC-SHA-256): without
 the file, by someone who lost access to it or after it was deleted, an entry is noise;
-and an entry is unpickled only once its tag shows it was made from these very bytes.
+and an entry is read only once its tag shows it was made from these very bytes. What it
+holds is data, never code (`plain`: JSON rebuilt into the model's own records): anyone
+who has the file's bytes can make an entry with a good tag, and the worst such an entry,
+put in the user's own directory, can do is show a model of other answers.
 They live in the user's cache directory (`$XDG_CACHE_HOME/moderate`, else
 `~/.cache/moderate`), owner-only like every file of ours (0700, entries 0600); a
 directory or entry that is not the user's own alone, or is a link, is never used. The
@@ -20,11 +23,9 @@ turns it off.
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
 import hmac
 import os
-import pickle
 import re
 import secrets
 import stat
@@ -32,10 +33,11 @@ import sys
 import time
 from functools import cache
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from . import guard
+from . import guard, plain
+from .frameworks import Framework
+from .model import Inspection
 
 KEPT = 8  # entries: the files a user has had open lately, not every file ever opened
 UNUSED_FOR = 14 * 24 * 3600  # seconds after its last use that an entry is removed
@@ -51,8 +53,8 @@ class _Key(NamedTuple):
     secret: bytes  # encrypts and authenticates the entry: only the bytes give it
 
 
-def recall(data: bytes) -> object | None:
-    """What `keep` kept for these bytes, or None."""
+def recall(data: bytes) -> tuple[Inspection, Framework] | None:
+    """The inspection `keep` kept for these bytes, and its framework; or None."""
     key = _key(data)
     directory = _open_directory()
     if key is None or directory is None:
@@ -70,7 +72,7 @@ def recall(data: bytes) -> object | None:
         tag, sealed = entry[:_TAG], entry[_TAG:]
         if not hmac.compare_digest(tag, hmac.digest(key.secret, sealed, "sha256")):
             raise ValueError("not made from these bytes")
-        value: object = pickle.loads(_crypt(key.secret, sealed))
+        value = plain.loads(_crypt(key.secret, sealed))
         os.utime(fd)  # the newest used is kept longest
     except Exception:  # anything off: the file itself is read instead, and a new entry made
         _remove(directory, key.name)
@@ -81,21 +83,21 @@ def recall(data: bytes) -> object | None:
     return value
 
 
-def keep(data: bytes, value: object) -> None:
-    """Keep `value`, made from these bytes, for the next `recall`; nothing if it cannot be."""
+def keep(data: bytes, inspection: Inspection) -> None:
+    """Keep `inspection`, read from these bytes, for the next `recall`; nothing if it cannot be."""
     key = _key(data)
     directory = _open_directory()
     if key is None or directory is None:
         return
     temporary = f"{key.name.removesuffix('.parsed')}.{secrets.token_hex(4)}.tmp"
     try:
-        sealed = _crypt(key.secret, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        sealed = _crypt(key.secret, plain.dumps(inspection))
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         with os.fdopen(os.open(temporary, flags, 0o600, dir_fd=directory), "wb") as out:
             out.write(hmac.digest(key.secret, sealed, "sha256") + sealed)
         os.replace(temporary, key.name, src_dir_fd=directory, dst_dir_fd=directory)
         _forget_the_old(directory)
-    except Exception:  # a full disk, a value that does not pickle: only slower next time
+    except Exception:  # a full disk: only slower next time
         _remove(directory, temporary)
     finally:
         os.close(directory)
@@ -153,7 +155,7 @@ def _code() -> bytes | None:
     frameworks, the parser and the Python. None (no cache) if they cannot be read."""
     package = Path(__file__).parent
     parser = getattr(sys.modules.get("tomli"), "__version__", "tomllib")  # the one `reading` imported
-    digest = hashlib.sha256(f"{sys.version}\n{parser}\n{pickle.HIGHEST_PROTOCOL}\n".encode())
+    digest = hashlib.sha256(f"{sys.version}\n{parser}\n{plain.VERSION}\n".encode())
     sources = sorted(package.glob("*.py"))
     if not sources:  # installed as bytecode only: no way to tell one version from another
         return None
@@ -190,12 +192,3 @@ def _remove(directory: int, name: str) -> None:
         os.unlink(name, dir_fd=directory)
     except OSError:
         pass
-
-
-def _proxy(table: dict[str, Any]) -> MappingProxyType[str, Any]:
-    return MappingProxyType(table)
-
-
-# The model's read-only tables (`extra`, a framework's bands) are mapping proxies, which
-# pickle cannot take as they are: they go as the table they show.
-copyreg.pickle(MappingProxyType, lambda proxy: (_proxy, (dict(proxy),)))

@@ -62,6 +62,10 @@ class Answers(Mapping[str, Answer]):
     def questions(self) -> Questions:
         return self._questions
 
+    @property
+    def codes(self) -> bytes:
+        return self._codes
+
     @staticmethod
     def counted(rows: list[Answers]) -> Iterator[tuple[str, tuple[int, int, int]]]:
         """How many of `rows`, all of one `Questions`, answer each of its questions yes, no and

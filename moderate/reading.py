@@ -45,12 +45,12 @@ class Loaded:
 def load(path: str | Path) -> Loaded:
     """Read and validate one inspection file; a file read before, unchanged, from the cache."""
     data, name = read_file(path), str(path)
-    with collector.paused():  # unpickling makes as many records as parsing does
+    with collector.paused():  # reading an entry makes as many records as parsing does
         kept = cache.recall(data)
-    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Inspection) and isinstance(kept[1], Framework):
+    if kept is not None:
         return Loaded(kept[0], kept[1], decoded(data, name))
     loaded = parse_bytes(data, name)
-    cache.keep(data, (loaded.inspection, loaded.framework))
+    cache.keep(data, loaded.inspection)
     return loaded
 
 

@@ -3,17 +3,27 @@ never a file that anyone but the user could have written."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
+import json
 import os
 import pickle
 import stat
+import tempfile
 import time
+from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.cli import moderate
+from helpers.files import SAMPLES
 from moderate import cache
-from moderate.reading import InspectionError, load
+from moderate.model import Case, Decision, Inspection, Moderated, ModerationEntry, SampleEntry
+from moderate.reading import InspectionError, load, parse_text
 from moderate.writing import dumps
 
 
@@ -85,6 +95,136 @@ def test_an_entry_planted_without_the_file_is_never_unpickled(stockton: Path, tm
     _plant(entry, marker)
     assert load(stockton) == expected
     assert not marker.exists()
+
+
+def _forge(file: Path, payload: bytes) -> None:
+    """Put in the cache, as the entry for `file`, `payload` sealed as `keep` seals: what anyone
+    who can read the file can make."""
+    secret = cache._key(file.read_bytes()).secret  # type: ignore[union-attr]
+    sealed = cache._crypt(secret, payload)
+    (entry,) = _entries()
+    entry.write_bytes(hmac.digest(secret, sealed, "sha256") + sealed)
+
+
+def _kept(file: Path) -> Any:
+    """The JSON of the entry for `file`, opened as only the file's bytes allow."""
+    (entry,) = _entries()
+    secret = cache._key(file.read_bytes()).secret  # type: ignore[union-attr]
+    return json.loads(cache._crypt(secret, entry.read_bytes()[32:]))
+
+
+def _field(columns: list[Any], record: type, name: str) -> Any:
+    """The column of a record's field in an entry's JSON: they go in the record's own order."""
+    return columns[[f.name for f in fields(record) if f.init].index(name)]
+
+
+def test_an_entry_forged_from_the_files_own_bytes_never_runs_code(stockton: Path, tmp_path: Path) -> None:
+    """Its tag good (anyone who can read the file can make one): still only data is read."""
+    expected = load(stockton)
+    marker = tmp_path / "ran"
+    _forge(stockton, pickle.dumps(_Planted(marker)))
+    assert load(stockton) == expected
+    assert not marker.exists()
+    assert cache.recall(stockton.read_bytes()) == (expected.inspection, expected.framework)  # made again
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        "a title that is a table",
+        "an answer code that is no answer",
+        "answer codes missing",
+        "a case's id that is a number",
+        "a case of a shared string that is not there",
+        "a date-time that is a number",
+        "a tag that names a type",
+        "a record with a column too many",
+    ],
+)
+def test_a_forged_entry_builds_nothing_but_the_models_records_or_nothing(stockton: Path, forgery: str) -> None:
+    """What the types of the model cannot hold is refused whole, and the file is read instead."""
+    expected = load(stockton)
+    version, shared, columns, codes, inspection = _kept(stockton)
+    case = _field(inspection, Inspection, "cases")[1]  # its columns, after how many cases there are
+    if forgery == "a title that is a table":
+        _field(inspection, Inspection, "title")[0] = {"not": "a title"}
+    elif forgery == "an answer code that is no answer":
+        codes = "4" + codes[1:]
+    elif forgery == "answer codes missing":
+        codes = codes[:-1]
+    elif forgery == "a case's id that is a number":
+        _field(case, Case, "id")[0] = 7
+    elif forgery == "a case of a shared string that is not there":
+        _field(case, Case, "sample")[0] = len(shared) + 1
+    elif forgery == "a date-time that is a number":
+        _field(_field(inspection, Inspection, "discretion")[1], Decision, "at")[0] = 20261120
+    elif forgery == "a tag that names a type":
+        _field(inspection, Inspection, "samples")[0] = {"court": ["builtins.exec", "print(1)"]}
+    else:
+        case.append(None)
+    _forge(stockton, json.dumps([version, shared, columns, codes, inspection]).encode())
+    assert load(stockton) == expected
+
+
+_SCALARS = (
+    st.text(max_size=12)
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.booleans()
+    | st.datetimes(timezones=st.none() | st.integers(-1439, 1439).map(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))))
+    | st.dates()
+    | st.times()
+)
+_KEYS = st.text(min_size=1, max_size=8).map(lambda key: f"x {key}")  # never a key the model knows
+_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3), max_leaves=8
+)
+_EXTRA = st.dictionaries(_KEYS, _VALUES, max_size=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_EXTRA, min_size=10, max_size=10), st.text(max_size=20))
+def test_a_file_with_keys_of_every_kind_reads_from_the_cache_as_parsed(extras: list[dict[str, Any]], notes: str) -> None:
+    """Dates, times, arrays, tables, any text, in every record's extra keys: an entry gives back
+    the very model a parse gives, and it saves the same bytes."""
+    sample = parse_text((SAMPLES / "stockton-on-tees-2021.toml").read_text(encoding="utf-8")).inspection
+    standard = next(s for s in sample.standards if s.key_questions and s.key_questions[0].prompts)
+    case = next(c for c in sample.cases if c.sample == standard.sample)
+    at = dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.timezone.utc)
+    entry = ModerationEntry(case.id, next(iter(case.answers)), "yes", "no", "ann", at, extra=extras[4])
+    question = replace(standard.key_questions[0], extra=extras[0])
+    question = replace(question, prompts=(replace(question.prompts[0], extra=extras[1]), *question.prompts[1:]))
+    inspection = replace(
+        sample,
+        standards=tuple(
+            replace(s, key_questions=(question, *s.key_questions[1:]), extra=extras[2]) if s is standard else s
+            for s in sample.standards
+        ),
+        cases=(
+            replace(
+                case, notes=notes, oversight="n/a", interviewed=False, moderated=Moderated("ann", at, extras[4]), extra=extras[3]
+            ),
+            *(c for c in sample.cases if c is not case),
+        ),
+        moderation=(entry,),
+        discretion=tuple(replace(d, extra=extras[5]) for d in sample.discretion),
+        inspection_extra=extras[6],
+        extra={f"x{key}": value for key, value in extras[7].items() if isinstance(value, dict)},
+        framework_overrides={"discretion": {"within_points": 2.5}} | extras[8],
+        dip_sample=(
+            SampleEntry(case.id, "qa", at, phase="fieldwork", method="2 per assessor", seed=7, extra=extras[9]),
+            SampleEntry(case.id, "qa", at, withdrawn=True, reason=f"withdrawn: {notes}"),
+        ),
+        people={"ann": "inspector", "qa": "quality lead", "lead": "lead inspector"},
+    )
+    with tempfile.TemporaryDirectory() as directory:
+        file = Path(directory) / "kinds.toml"
+        file.write_text(dumps(inspection), encoding="utf-8")
+        first = load(file)
+        again = load(file)
+        assert cache.recall(file.read_bytes()) is not None
+    assert again == first
+    assert dumps(again.inspection) == dumps(first.inspection)
 
 
 def test_an_entry_whose_tag_does_not_match_is_never_unpickled(stockton: Path, tmp_path: Path) -> None:
