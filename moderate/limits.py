@@ -55,7 +55,7 @@ def read_file(path: str | Path) -> bytes:
 def decoded(data: bytes, name: str) -> str:
     if data.startswith(BOM):  # as Windows editors save UTF-8; TOML does not allow it, we read past it
         data = data[len(BOM) :]
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): a copy of the whole file
         raise InspectionError(name, ["is empty: an inspection file starts with 'format = 1'"])
     if b"\0" in data:
         raise InspectionError(
