@@ -3,22 +3,22 @@ user would, leaves a saved file whose log and answers agree."""
 
 from __future__ import annotations
 
-from conftest import moderate
+from helpers.cli import moderate
 from moderate.reading import load
 from moderate.screens.conflicts import ConflictsScreen
 from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating
 from moderate.trail import breaks
-from screen import Notified, screen_text, until
-from test_app import open_app
-from test_settle import _branch, merged
+from helpers.screen import Notified, screen_text, until
+from helpers.app import open_app
+from helpers.merging import branch, merged
 
 
 async def test_conflicts_settled_in_the_app_leave_a_file_whose_log_and_answers_agree(tmp_path):
     path = merged(
         tmp_path,
-        _branch("ann", ("set_answer", "C01", "2.1.1", "no"), ("set_answer", "C02", "2.1.2", "no")),
-        _branch("ben", ("set_answer", "C01", "2.1.1", "n/a"), ("set_answer", "C02", "2.1.2", "n/a")),
+        branch("ann", ("set_answer", "C01", "2.1.1", "no"), ("set_answer", "C02", "2.1.2", "no")),
+        branch("ben", ("set_answer", "C01", "2.1.1", "n/a"), ("set_answer", "C02", "2.1.2", "n/a")),
     )
     told = Notified()
     async with open_app(path, "lead").run_test(size=(80, 24), message_hook=told) as pilot:

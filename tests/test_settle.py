@@ -9,45 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import inspection_text, moderate
+from helpers.cli import moderate
+from helpers.merging import BASE, branch, merged
 from moderate import journal as journals
-from moderate.cli import main
-from moderate.model import Answer
 from moderate.reading import load, parse_text
-from moderate.session import ReasonRequired, Session
+from moderate.session import ReasonRequired
 from moderate.trail import breaks
 from moderate.workspace import Workspace
 from moderate.writing import dumps
-
-BASE = inspection_text({"2.1.1": ["yes", "yes", "no"], "2.1.2": ["no", "yes", "yes"]})
-
-
-def _branch(user: str, *commands) -> str:
-    """The base with `commands` done on it by `user`, as a saved file's text."""
-    loaded = parse_text(BASE)
-    session = Session(loaded.inspection, loaded.framework, user)
-    for command, *args in commands:
-        if command == "set_answer":
-            args[2] = Answer(args[2])
-        getattr(session, command)(*args)
-    return dumps(session.snapshot())
-
-
-def merged(tmp_path: Path, ours: str, theirs: str) -> Path:
-    """What git's merge driver leaves of two branches: the merged file, with its conflicts."""
-    paths = []
-    for name, text in (("base", dumps(parse_text(BASE).inspection)), ("ours", ours), ("theirs", theirs)):
-        paths.append(tmp_path / f"{name}.toml")
-        paths[-1].write_text(text, encoding="utf-8")
-    assert main(["merge-driver", *map(str, paths)]) == 1
-    return paths[1]
 
 
 @pytest.fixture
 def clash(tmp_path) -> Path:
     """ann changed C01 2.1.1 yes → no on one branch, ben yes → n/a on the other."""
     return merged(
-        tmp_path, _branch("ann", ("set_answer", "C01", "2.1.1", "no")), _branch("ben", ("set_answer", "C01", "2.1.1", "n/a"))
+        tmp_path, branch("ann", ("set_answer", "C01", "2.1.1", "no")), branch("ben", ("set_answer", "C01", "2.1.1", "n/a"))
     )
 
 
@@ -81,7 +57,7 @@ def test_settled_as_ours_it_is_a_review_that_says_why(clash):
 
 
 def test_a_review_on_one_branch_beside_a_change_on_the_other_is_settled_and_logged(tmp_path):
-    path = merged(tmp_path, _branch("ann", ("review", "C02", "2.1.1")), _branch("ben", ("set_answer", "C02", "2.1.1", "no")))
+    path = merged(tmp_path, branch("ann", ("review", "C02", "2.1.1")), branch("ben", ("set_answer", "C02", "2.1.1", "no")))
     workspace = Workspace.open(path, "lead")
     session = workspace.session
     assert [str(c) for c in session.conflicts] == ["C02 2.1.1: base yes, ours yes, theirs no"]
@@ -140,7 +116,7 @@ def test_a_settlement_says_why_and_takes_only_what_the_conflict_may_take(clash):
 def test_a_change_to_the_file_s_structure_is_settled_by_hand(tmp_path):
     inspection = parse_text(BASE).inspection
     deleted = dumps(replace(inspection, cases=tuple(c for c in inspection.cases if c.id != "C02")))
-    path = merged(tmp_path, deleted, _branch("ben", ("set_answer", "C02", "2.1.1", "no")))
+    path = merged(tmp_path, deleted, branch("ben", ("set_answer", "C02", "2.1.1", "no")))
     workspace = Workspace.open(path, "lead")
     session = workspace.session
     assert [str(c) for c in session.conflicts] == ["cases.C02: base present, ours deleted, theirs edited"]
@@ -154,8 +130,8 @@ def test_a_change_to_the_file_s_structure_is_settled_by_hand(tmp_path):
 def test_a_judgement_rating_and_a_panel_decision_are_settled_too(tmp_path):
     path = merged(
         tmp_path,
-        _branch("lead", ("rate_judgement", "1.1", "Outstanding", "strong board"), ("decide", "2.1", "Good", "uplift")),
-        _branch(
+        branch("lead", ("rate_judgement", "1.1", "Outstanding", "strong board"), ("decide", "2.1", "Good", "uplift")),
+        branch(
             "deputy",
             ("rate_judgement", "1.1", "Requires improvement", "weak board"),
             ("decide", "2.1", "Requires improvement", "keep"),
@@ -177,8 +153,8 @@ def test_a_judgement_rating_and_a_panel_decision_are_settled_too(tmp_path):
 def test_two_people_settling_different_conflicts_at_once_both_count(tmp_path):
     path = merged(
         tmp_path,
-        _branch("ann", ("set_answer", "C01", "2.1.1", "no"), ("set_answer", "C02", "2.1.2", "no")),
-        _branch("ben", ("set_answer", "C01", "2.1.1", "n/a"), ("set_answer", "C02", "2.1.2", "n/a")),
+        branch("ann", ("set_answer", "C01", "2.1.1", "no"), ("set_answer", "C02", "2.1.2", "no")),
+        branch("ben", ("set_answer", "C01", "2.1.1", "n/a"), ("set_answer", "C02", "2.1.2", "n/a")),
     )
     lead, deputy = Workspace.open(path, "lead"), Workspace.open(path, "deputy")
     lead.session.settle(0, "n/a", "ben read the case file")

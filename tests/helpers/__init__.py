@@ -8,4 +8,6 @@ never from another test module.
 - `screen`: what the pilot shows and notifies, and waiting, bounded, for it to change.
 - `terminal`: the real app in tmux or a pseudo-terminal, and the colours it is drawn in.
 - `log`: the moderation log's invariant.
+- `merging`: two branches of a small inspection, merged by git's driver with conflicts left.
+- `ratings`: the rules checked against themselves.
 """
