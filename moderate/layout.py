@@ -61,3 +61,18 @@ def table(
         if row[wrap]:
             out += indented(row[wrap], width, 4)
     return out
+
+
+def fitted(text: str, width: int) -> str:
+    """Every line of `text` no wider than `width`: one that is (a long title, an id) wraps,
+    indented as it was and its continuation two further; the rest stay as they are."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        out += textwrap.wrap(
+            line.strip(), width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2), break_on_hyphens=False
+        )
+    return "\n".join(out)

@@ -171,7 +171,7 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings, widt
     out += ["", *facts] if facts else []
     out += ["", *audit.moderation_text(inspection, width), "", *audit.panel_text(inspection, ratings, width)]
     out += ["", *qa_text(inspection, width)]
-    return shown_lines("\n".join(out)) + "\n"
+    return layout.fitted(shown_lines("\n".join(out)), width) + "\n"  # whatever the file's words
 
 
 def _text_standard(inspection: Inspection, standard: Standard, ratings: Ratings, width: int) -> list[str]:

@@ -308,3 +308,16 @@ def test_a_new_2025_inspection_reads_as_the_programme_publishes_it(tmp_path):
             assert f"| **{endings[lowest[sid]]}** | **{figures[sid][lowest[sid]]}** |" in bold, sid
     victims = [line.replace("**", "") for line in lines if "Is work with victims high-quality" in line]
     assert victims == ["| Is work with victims high-quality, individualised and responsive? |  |"]  # no figure
+
+
+@pytest.mark.parametrize("report", sorted(SAMPLE_OF_REPORT))
+def test_every_table_renders_as_a_table_in_a_markdown_viewer(report):
+    from markdown_it import MarkdownIt  # the parser Textual's Markdown viewer uses
+
+    text = "\n".join(_markdown(SAMPLES / SAMPLE_OF_REPORT[report]))
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert html.count("<table>") == len(re.findall(r"(?m)^\|---", text)) > 0
+    paragraphs = re.findall(r"<p>(.*?)</p>", html, re.S)
+    assert not [p for p in paragraphs if "|" in p]  # no table left as text
+    notes = [p for p in paragraphs if _is_footnote(p)]
+    assert notes and all("\n" not in p for p in notes)  # each footnote a paragraph of its own

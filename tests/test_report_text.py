@@ -56,3 +56,18 @@ def test_long_reasons_and_log_entries_wrap_beneath_their_row(tmp_path):
     # every word of the reason is there, in order, beneath its entry
     log = out[out.index("\nLog\n") :]
     assert " ".join(log.split()).count(" ".join(reason.split())) == 1
+
+
+def test_a_files_long_words_wrap_too(tmp_path):
+    path = tmp_path / "long.toml"
+    text = (SAMPLES / "county-durham-2022.toml").read_text(encoding="utf-8")
+    long_title = "County Durham Youth Justice Service and its partners across the whole of the county, " * 2
+    text = text.replace('title = "County Durham Youth Justice Service"', f'title = "{long_title.strip()}"', 1)
+    text = text.replace('domain = "Court disposals"', 'domain = "' + "Court disposals " * 8 + '"')
+    text = text.replace('title = "Assessment"', "title = \"\u202eAssessment of the child's " + "needs " * 12 + '"', 1)
+    path.write_text(text, encoding="utf-8")
+    assert moderate("check", str(path)).returncode == 0
+    lines = _report(path, 80).splitlines()
+    assert max(map(len, lines)) <= 80, [line for line in lines if len(line) > 80]
+    assert " ".join(" ".join(lines).split()).count(" ".join(long_title.split())) == 1
+    assert any("<U+202E>" in line for line in lines)  # shown, not sent to the terminal, and still fitted
