@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from ..session import Session
 from .dialogs import AskText
@@ -37,7 +37,7 @@ class ConflictsScreen(Screen[None], ShowsSession):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
-        yield Label(id="heading", classes="heading")
+        yield Static(id="heading")  # wraps: at 80 columns it takes two lines
         yield OptionList(id="conflicts")
         yield Static(id="explain")
         yield FittingFooter()
@@ -72,8 +72,8 @@ class ConflictsScreen(Screen[None], ShowsSession):
         if by_hand:
             heading += f", {by_hand} to settle by hand in the file"
         if settled and len(settled) + by_hand == len(conflicts):
-            heading += ". Save (ctrl+s) to take the settled ones out of the file"
-        self.query_one("#heading", Label).update(plain(heading if conflicts else "No merge conflicts left in the file."))
+            heading += "; ctrl+s saves them out of the file"
+        self.query_one("#heading", Static).update(plain(heading if conflicts else "No merge conflicts left in the file."))
         self._explain()
 
     def _line(self, i: int) -> Text:
