@@ -16,7 +16,7 @@ from . import layout
 from .agreement import Agreement, Count, count, percent
 from .model import Decision, Inspection, ModerationEntry
 from .rules import Ratings
-from .words import change, subject, when
+from .words import STALE, change, counted, subject, when
 
 MOST_CHANGED = 5  # questions listed under "most changed" in the text and markdown reports
 
@@ -101,10 +101,7 @@ def panel_json(inspection: Inspection, ratings: Ratings) -> list[dict[str, Any]]
 def _summary(total: Count) -> str:
     if not total.reviewed:
         return "No answer has been reviewed."
-    return (
-        f"{total.reviewed} answer{'s' if total.reviewed != 1 else ''} reviewed, {total.changed} changed: "
-        f"agreement {percent(total.agreement)}."
-    )
+    return f"{counted(total.reviewed, 'answer')} reviewed, {total.changed} changed: agreement {percent(total.agreement)}."
 
 
 def _most_changed(agreement: Agreement) -> list[list[Any]]:
@@ -140,7 +137,7 @@ def _panel_rows(
             reason(d.reason or ""),
             cell(d.by),
             when(d.at),
-            "STALE" if stale(d, ratings) else "",
+            STALE if stale(d, ratings) else "",
         ]
         for d in inspection.discretion
     ]
@@ -263,7 +260,7 @@ def stats_json(files: list[str], agreement: Agreement) -> dict[str, Any]:
 
 
 def stats_text(files: list[str], agreement: Agreement, by: Iterable[str]) -> str:
-    out = [f"{len(files)} inspection{'s' if len(files) != 1 else ''}: {_summary(agreement.total)}"]
+    out = [f"{counted(len(files), 'inspection')}: {_summary(agreement.total)}"]
     for name in by if agreement.total.reviewed else ():
         counts: Mapping[str, Count] = getattr(agreement, BY[name])
         rows = sorted(counts.items(), key=lambda item: -item[1].changed)  # stable: ties in first-seen order

@@ -120,7 +120,7 @@ def _case_facts_lines(inspection: Inspection) -> list[str]:
         said = wording.of(inspection.framework, inspection.wording).get("interviews")
         lines.append(said.format(interviews=counted(interviewed, "interview")) if said else words.interviewed(interviewed))
     for sample, n in facts["not_rated"].items():
-        lines.append(f"{inspection.samples[sample]}: {n} case{'s' if n != 1 else ''} inspected, counted but not rated.")
+        lines.append(f"{inspection.samples[sample]}: {words.counted(n, 'case')} inspected, counted but not rated.")
     return lines
 
 
@@ -136,7 +136,7 @@ def _flag(result: StandardResult, framework: Framework) -> list[str]:
         lines += [f"{words.directions(result.discretion)} {reasons[0]}", *reasons[1:]]
     if result.decision is not None:
         decided = f"panel: {result.decision.rating}"
-        lines.append(f"{decided} (STALE: made against {result.decision.computed})" if result.stale else decided)
+        lines.append(f"{decided} ({words.STALE}: made against {result.decision.computed})" if result.stale else decided)
     return lines
 
 
@@ -181,7 +181,7 @@ def _text_standard(inspection: Inspection, standard: Standard, ratings: Ratings,
     rows: list[list[str]] = []
     for kq, figures in zip(standard.key_questions, result.key_questions, strict=True):
         if figures.judgement:
-            rows.append([kq.text, "", "", _name(figures.band) or "not yet rated"])
+            rows.append([kq.text, "", "", words.band_name(figures.band)])
         else:
             shown = words.percent(figures) + (f" ({figures.unanswered} unanswered)" if figures.unanswered else "")
             rows.append([kq.text, str(figures.relevant), str(figures.yes), shown])

@@ -38,6 +38,7 @@ from .conflicts import KEY as CONFLICTS
 from .conflicts import Conflict
 from .conflicts import tables as conflict_tables
 from .people import NotPermitted, permit_rating
+from .words import counted
 from .qa import Progress, in_sample, progress
 from .rules import (
     Pivotal,
@@ -183,7 +184,7 @@ class Unsaved:
             (self.sample, "dip sample entry", "dip sample entries"),
             (self.settled, "merge conflict settled", "merge conflicts settled"),
         ]
-        return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "nothing"
+        return ", ".join(counted(n, one, many) for n, one, many in parts if n) or "nothing"
 
 
 class ReasonRequired(ValueError):

@@ -8,14 +8,17 @@ from typing import Iterable, Mapping, Sequence
 
 from .coefficients import Coefficient
 from .frameworks import Band, Framework
-from .model import ModerationEntry, SampleEntry
-from .rules import DOWN, UP, Discretion, Figures, Overall, StandardResult, whole_percent
+from .model import Answer, Case, ModerationEntry, SampleEntry
+from .rules import DOWN, UP, Discretion, Figures, Overall, Sensitivity, StandardResult, whole_percent
 from .trail import Break
 
 
-def counted(number: int, noun: str) -> str:
-    """ "1 answer", "2 answers": a number and its noun, singular or plural."""
-    return f"{number} {noun}{'s' * (number != 1)}"
+def counted(number: int | str, noun: str, plural: str | None = None) -> str:
+    """ "1 answer", "2 answers", "2.5 percentage points": a number and its noun, singular or
+    plural (`plural` where it is not the noun and an s: "2 dip sample entries")."""
+    if str(number) == "1":
+        return f"{number} {noun}"
+    return f"{number} {plural or noun + 's'}"
 
 
 def points(value: Fraction) -> str:
@@ -38,8 +41,7 @@ def count(figures: Figures) -> str:
 
 
 def _points(value: Fraction) -> str:
-    figure = points(value)
-    return f"{figure} percentage point{'' if figure == '1' else 's'}"
+    return counted(points(value), "percentage point")
 
 
 def discretion_reasons(flag: Discretion, framework: Framework) -> list[str]:
@@ -70,11 +72,12 @@ def discretion_reasons(flag: Discretion, framework: Framework) -> list[str]:
         beyond = any(abs(band.rank - computed.rank) > 1 for band in reached)
         reasons.append(f"one case from {quoted(next_band.rating)}" + (f" or {further}" if beyond else ""))
     if flag.sample is not None:
-        reasons.append(f"only {flag.sample} relevant case{'s' if flag.sample != 1 else ''}")
+        reasons.append(f"only {counted(flag.sample, 'relevant case')}")
     return reasons
 
 
 ARROWS = {UP: "↑", DOWN: "↓"}
+FLAGGED = "⚑"  # a standard flagged for discretion
 
 
 def directions(flag: Discretion) -> str:
@@ -92,19 +95,98 @@ def discretion(flag: Discretion, framework: Framework) -> str:
     return f"{directions(flag)} {reasons(flag, framework)}" if flag.eligible else ""
 
 
+NOT_YET_RATED = "not yet rated"
+
+
+def band_name(band: Band | None) -> str:
+    """A band by its name; none yet says so."""
+    return band.rating if band is not None else NOT_YET_RATED
+
+
+def short_band(rating: str) -> str:
+    """'Requires improvement' -> 'RI', 'Outstanding' -> 'Outst': band names in five cells."""
+    parts = rating.split()
+    if len(rating) <= 5:
+        return rating
+    return "".join(p[0].upper() for p in parts) if len(parts) > 1 else rating[:5]
+
+
 def rating(result: StandardResult) -> str:
     """The final rating as shown: a standard with no rating yet says so."""
     if result.not_rated:
         return "Not rated"
     if result.final is None:
-        return "not yet rated"
+        return NOT_YET_RATED
     return result.final.rating + (" (provisional)" if result.provisional else "")
+
+
+def _moves(moved: Sensitivity) -> list[tuple[str, int, str]]:
+    """(direction, answers, band reached) for each way a computed rating can be moved."""
+    ways = ((UP, moved.up, moved.up_to), (DOWN, moved.down, moved.down_to))
+    return [(direction, n, band.rating) for direction, n, band in ways if n is not None and band is not None]
+
+
+def sensitivity(moved: Sensitivity) -> str:
+    """How few answers would move a computed rating, and to what: 'one case from Good; 2 cases
+    from Requires improvement'. Empty when none would."""
+    return "; ".join(f"{'one case' if n == 1 else counted(n, 'case')} from {band}" for _, n, band in _moves(moved))
+
+
+def sensitivity_short(moved: Sensitivity) -> str:
+    """The same in a table's cell: '↑1 Good · ↓2 RI'."""
+    return " · ".join(f"{ARROWS[direction]}{n} {short_band(band)}" for direction, n, band in _moves(moved))
+
+
+# A panel decision made against a computed rating that has moved since, and one standing on a
+# standard that is no longer eligible for discretion: each to decide again.
+STALE = "STALE"
+NOT_ELIGIBLE = "NOT ELIGIBLE"
+
+
+def decision_flag(result: StandardResult) -> str:
+    """Beside a standard's rating, what is wrong with its panel decision; empty if nothing."""
+    if result.stale and result.decision is not None:
+        return f"{STALE} panel decision ({result.decision.rating})"
+    if result.ineligible:
+        return f"panel decision {NOT_ELIGIBLE} for discretion"
+    return ""
+
+
+def decision(result: StandardResult) -> tuple[str, str]:
+    """A standard's panel decision in a table's cell, in full and short: ('Good (jb, 03 Nov)',
+    'panel'), or saying what is wrong with it. Empty if there is none."""
+    made = result.decision
+    if made is None:
+        return "", ""
+    if result.stale:
+        return f"{STALE} {made.rating} (made against {made.computed})", STALE
+    if result.ineligible:
+        return f"{NOT_ELIGIBLE} {made.rating} ({made.by})", "NOT ELIG"
+    return f"{made.rating} ({made.by}, {day(made.at)})", "panel"
+
+
+def decision_in_full(result: StandardResult) -> str:
+    """A standard's panel decision in a sentence: who made it, when, against what, whether it
+    stands, and why. Empty if there is none."""
+    made = result.decision
+    if made is None:
+        return ""
+    state = (
+        f"{STALE}: the computed rating has moved since; decide again"
+        if result.stale
+        else "stands, though the standard is not eligible for discretion: decide again or keep the computed rating"
+        if result.ineligible
+        else "stands"
+    )
+    return f"Panel: {made.rating} against computed {made.computed}, by {made.by} at {when(made.at, zone=False)} ({state})" + (
+        f". {made.reason}" if made.reason else ""
+    )
 
 
 def overall(result: Overall, which: bool = True) -> str:
     """The overall rating, saying when it is incomplete or provisional (and, with `which`, why)."""
     if result.rating is None:
-        return f"incomplete ({', '.join(result.unrated)} not yet rated)" if which else "incomplete"
+        return f"incomplete ({', '.join(result.unrated)} {NOT_YET_RATED})" if which else "incomplete"
     if not result.complete:
         return result.rating + (
             f" (provisional: {', '.join(result.provisional)} not fully answered)" if which else " (provisional)"
@@ -123,10 +205,28 @@ def status(result: Overall, *, unsaved: bool, saving: bool, unjournaled: bool, t
     )
 
 
-def when(at: dt.datetime) -> str:
-    """A time as people read it in a table: '2026-11-20 14:03 UTC'."""
-    zone = " UTC" if at.utcoffset() == dt.timedelta(0) else (at.strftime(" %z") if at.tzinfo else "")
-    return at.strftime("%Y-%m-%d %H:%M") + zone
+def when(at: dt.datetime, zone: bool = True) -> str:
+    """A time as people read it in a table: '2026-11-20 14:03 UTC' (without `zone`, '2026-11-20 14:03')."""
+    if not zone:
+        return at.strftime("%Y-%m-%d %H:%M")
+    named = " UTC" if at.utcoffset() == dt.timedelta(0) else (at.strftime(" %z") if at.tzinfo else "")
+    return at.strftime("%Y-%m-%d %H:%M") + named
+
+
+def day(at: dt.datetime) -> str:
+    """A day in a narrow cell: '03 Nov'."""
+    return at.strftime("%d %b")
+
+
+# An answer in one cell: yes, no, n/a, none yet. Beside it, changed here since opening, or by
+# another moderator's save; on a case, marked moderated.
+SYMBOLS = {Answer.YES: "✓", Answer.NO: "✗", Answer.NA: "–", None: "·"}
+CHANGED_HERE, CHANGED_ELSEWHERE, MODERATED = "*", "◆", "✔"
+
+
+def case_heading(case: Case) -> str:
+    """A case as its heading names it: 'C01 · Referral order · inspector ak'."""
+    return f"{case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}"
 
 
 def subject(entry: ModerationEntry) -> str:
@@ -323,11 +423,6 @@ def qa_header(sampled: int, reviewed: int, by_assessor: Iterable[tuple[str, int,
         return ""
     each = "".join(f" · {name or '(none)'} {done}/{of}" for name, done, of in by_assessor)
     return f"QA {reviewed} of {sampled} reviewed{each}"
-
-
-def band_name(band: Band | None) -> str:
-    """A band's rating, or that it has none yet."""
-    return band.rating if band is not None else "not yet rated"
 
 
 def cases_of(n: int, who: str | None) -> str:

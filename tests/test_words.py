@@ -11,7 +11,7 @@ import pytest
 from moderate.frameworks import PRESETS
 from moderate.model import KeyQuestion, Standard
 from moderate.rules import Tally, rate_question, rate_standard
-from moderate.words import discretion_reasons
+from moderate.words import counted, discretion_reasons
 
 HMIP = PRESETS["hmip-youth-2021"]
 
@@ -80,3 +80,12 @@ def test_no_reason_names_a_band_two_away():
             assert "points from" not in reason and " points " not in reason.replace("percentage points", "")
             for named in re.findall(r"'([^']+)'", reason):
                 assert abs(ranks[named] - ranks[computed]) <= 1, (counts, computed, reason)
+
+
+def test_a_number_and_its_noun_agree_however_the_number_is_given():
+    """One wording of a count for every place that says one: a figure as text, an irregular plural."""
+    assert (counted(1, "answer"), counted(0, "inspection"), counted(2, "case")) == ("1 answer", "0 inspections", "2 cases")
+    assert counted("1", "percentage point") == "1 percentage point"
+    assert counted("2.5", "percentage point") == "2.5 percentage points"
+    assert counted(1, "dip sample entry", "dip sample entries") == "1 dip sample entry"
+    assert counted(3, "dip sample entry", "dip sample entries") == "3 dip sample entries"

@@ -9,9 +9,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from .. import words
 from ..model import Answer
 from ..session import ReasonRequired
-from .grid import SYMBOLS
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession
 from .plain import plain, plain_cell
@@ -38,9 +38,7 @@ class CaseForm(ModalScreen[None], ShowsSession):
         session = self.host.session
         case = session.cases[self.case_id]
         with Vertical(classes="dialog wide"):
-            yield Label(
-                plain(f"Case {case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}"), classes="heading"
-            )
+            yield Label(plain(f"Case {words.case_heading(case)}"), classes="heading")
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Label("y yes · n no · a n/a · x clear (each moves down) · esc back", classes="hint")
 
@@ -60,7 +58,7 @@ class CaseForm(ModalScreen[None], ShowsSession):
         table.focus()
 
     def _symbol(self, question: str) -> str:
-        return SYMBOLS[self.host.session.answer(self.case_id, question)]
+        return words.SYMBOLS[self.host.session.answer(self.case_id, question)]
 
     def action_answer(self, value: str) -> None:
         table = self.query_one(DataTable)

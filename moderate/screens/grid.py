@@ -31,7 +31,6 @@ from ..session import Changed, Session
 from ..shown import shown
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
-SYMBOLS = {Answer.YES: "✓", Answer.NO: "✗", Answer.NA: "–", None: "·"}
 STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
 AFTER_COUNT = 14  # "?" (some unanswered), " 100%", "  ", "Outst ": the figures after yes/relevant
 
@@ -41,14 +40,6 @@ class Row:
     kind: str
     standard: str
     question: str = ""  # none on a standard's line
-
-
-def short_band(rating: str) -> str:
-    """'Requires improvement' -> 'RI', 'Outstanding' -> 'Outst': band names in five cells."""
-    parts = rating.split()
-    if len(rating) <= 5:
-        return rating
-    return "".join(p[0].upper() for p in parts) if len(parts) > 1 else rating[:5]
 
 
 def _fit(text: str, width: int) -> str:
@@ -296,7 +287,7 @@ class CaseGrid(ScrollView, can_focus=True):
         cells = []
         for column in self._columns:
             case = self.cases[column]
-            mark = "✔" if case.moderated else ""
+            mark = words.MODERATED if case.moderated else ""
             cells.append(Segment((shown(case.id) + mark).center(self._cell_width)[: self._cell_width], style))
         return Strip([Segment(label, style)], self._fixed_width), Strip(cells, len(cells) * self._cell_width)
 
@@ -320,22 +311,21 @@ class CaseGrid(ScrollView, can_focus=True):
         segments += self._rating_segments(result, base)
         flag = result.discretion
         if flag.eligible:
-            text = f" ⚑ {words.discretion(flag, self.session.framework)}"
+            text = f" {words.FLAGGED} {words.discretion(flag, self.session.framework)}"
             segments.append(Segment(text, base + self._style("grid--flagged")))
         return Strip(segments).adjust_cell_length(width, base).crop(0, width)
 
     def _rating_segments(self, result: StandardResult, base: Style) -> list[Segment]:
-        final = result.final.rating if result.final else "not yet rated"
+        final = words.band_name(result.final)
         segments = []
         if result.computed and result.final and result.computed != result.final:
             segments.append(Segment(f"{result.computed.rating} → ", base + self._band_style(result.computed.rating)))
         segments.append(Segment(final, base + self._band_style(final) + Style(bold=True)))
         if result.decision is not None and not result.stale and result.computed != result.final:
             segments.append(Segment(" (panel)", base))
-        if result.stale and result.decision is not None:
-            segments.append(Segment(f"  STALE panel decision ({result.decision.rating})", base + self._style("grid--stale")))
-        elif result.ineligible:
-            segments.append(Segment("  panel decision NOT ELIGIBLE for discretion", base + self._style("grid--stale")))
+        flag = words.decision_flag(result)
+        if flag:
+            segments.append(Segment(f"  {flag}", base + self._style("grid--stale")))
         if result.provisional:
             segments.append(Segment(" (provisional)", base))
         return segments
@@ -359,7 +349,7 @@ class CaseGrid(ScrollView, can_focus=True):
         label = _fit(shown(f"{indent}{entry.question} {text}"), self._label_width)
         count = f"{figures.yes}/{figures.relevant}" if figures.relevant or not figures.unanswered else "–"
         percent = f"{whole_percent(figures.percent)}%" if figures.percent is not None else "–"
-        band = short_band(figures.band.rating) if figures.band and entry.kind == KEY_QUESTION else ""
+        band = words.short_band(figures.band.rating) if figures.band and entry.kind == KEY_QUESTION else ""
         unanswered = "?" if figures.unanswered else " "
         band_style = self._band_style(figures.band.rating) if figures.band and band else Style()
         fixed = [
@@ -378,7 +368,8 @@ class CaseGrid(ScrollView, can_focus=True):
                 style += self._style("grid--changed")
             if column == cursor_column:
                 style += self._style("grid--cursor")
-            text = f"{SYMBOLS[answer]}{'*' if changed else '◆' if elsewhere else ' '}"
+            mark = words.CHANGED_HERE if changed else words.CHANGED_ELSEWHERE if elsewhere else " "
+            text = f"{words.SYMBOLS[answer]}{mark}"
             cells.append(Segment(text.center(self._cell_width), style))
         return Strip(fixed, self._fixed_width), Strip(cells, len(cells) * self._cell_width)
 

@@ -491,7 +491,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         case = self.session.cases[case.id]
         lines = [f"Label: {case.label or '-'}", f"Inspector: {case.inspector or '-'}"]
         if case.moderated:
-            lines.append(f"Moderated by {case.moderated.by} at {case.moderated.at:%Y-%m-%d %H:%M}")
+            lines.append(f"Moderated by {case.moderated.by} at {words.when(case.moderated.at, zone=False)}")
         if case.oversight is not None:
             lines.append(f"Management oversight sufficient: {case.oversight}")
         if case.interviewed is not None:
@@ -526,7 +526,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         if case is not None:
             case = self.session.cases[case.id]
             moderated = f" · moderated by {case.moderated.by}" if case.moderated else ""
-            lines.append(f"{case.id} · {case.label or 'no label'} · inspector {case.inspector or '?'}{moderated}")
+            lines.append(f"{words.case_heading(case)}{moderated}")
         if row is not None:
             standard = self.session.standards[row.standard]
             result = self.session.ratings.standards[standard.id]

@@ -17,7 +17,6 @@ from ..session import Session
 from ..shown import shown
 from .dialogs import AskText
 from .footer import FittingFooter
-from .grid import short_band
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .plain import plain, plain_cell
@@ -31,7 +30,7 @@ COLUMNS = (
     ("score", "Score"),
     ("computed", "Computed"),
     ("panel", "Panel"),
-    ("directions", "⚑"),
+    ("directions", words.FLAGGED),
     ("sensitivity", "Sensitivity"),
     ("lowest", "Lowest key question"),
     ("reasons", "Discretion"),
@@ -41,10 +40,6 @@ LARGE = ("standard", "final", "directions")  # for a projector: a standard, its 
 UPGRADES = ("computed", "sensitivity", "panel", "lowest", "reasons")  # a full form, or a column added
 PADDING = 2  # a DataTable cell's padding, either side
 MIN_TITLE, MAX_TITLE = 14, 34  # the title in full is in the explanation below
-
-
-def _cases(n: int) -> str:
-    return "one case" if n == 1 else f"{n} cases"
 
 
 def _fit(text: str, width: int) -> str:
@@ -224,7 +219,7 @@ class PanelScreen(Screen[None], ShowsSession):
         if standard.is_judgement:
             return {
                 "standard": (title, title),
-                "final": (final, short_band(final)),
+                "final": (final, words.short_band(final)),
                 "score": (score, score),
                 "computed": ("", ""),
                 "panel": ("", ""),
@@ -237,35 +232,17 @@ class PanelScreen(Screen[None], ShowsSession):
         lowest_text = f"{lowest.id}  {lowest.yes}/{lowest.relevant}  {words.percent(lowest)}" if lowest else "-"
         flag = result.discretion
         reasons = words.reasons(flag, framework)
-        moved = result.sensitivity
-        sensitive = " · ".join(
-            part
-            for part in (  # in full below the table
-                f"↑{moved.up} {short_band(moved.up_to.rating)}" if moved.up is not None and moved.up_to else "",
-                f"↓{moved.down} {short_band(moved.down_to.rating)}" if moved.down is not None and moved.down_to else "",
-            )
-            if part
-        )
-        panel = short_panel = ""
-        if result.decision is not None:
-            decision = result.decision
-            panel = shown(
-                f"STALE {decision.rating} (made against {decision.computed})"
-                if result.stale
-                else f"NOT ELIGIBLE {decision.rating} ({decision.by})"
-                if result.ineligible
-                else f"{decision.rating} ({decision.by}, {decision.at:%d %b})"
-            )
-            short_panel = "STALE" if result.stale else "NOT ELIG" if result.ineligible else "panel"
-        computed = result.computed.rating if result.computed else "not yet rated"
+        sensitive = words.sensitivity_short(result.sensitivity)  # in full below the table
+        panel, short_panel = words.decision(result)
+        computed = words.band_name(result.computed)
         differs = computed if result.computed != result.final or result.stale else ""  # only when it differs
         return {
             "standard": (title, title),
-            "final": (final, short_band(final)),
+            "final": (final, words.short_band(final)),
             "score": (score, score),
-            "computed": (differs, short_band(differs)),
-            "panel": (panel, short_panel),
-            "directions": (f"⚑ {words.directions(flag)}" if flag.eligible else "",) * 2,
+            "computed": (differs, words.short_band(differs)),
+            "panel": (shown(panel), short_panel),
+            "directions": (f"{words.FLAGGED} {words.directions(flag)}" if flag.eligible else "",) * 2,
             "sensitivity": (sensitive, sensitive),
             "lowest": (shown(lowest_text), shown(lowest_text)),
             "reasons": (shown(reasons), shown(reasons)),
@@ -293,22 +270,7 @@ class PanelScreen(Screen[None], ShowsSession):
             lines.append(plain_cell(f"Computed from the answers: {result.computed.rating}."))
         moved = result.sensitivity
         if moved.up is not None or moved.down is not None:
-            lines.append(
-                plain_cell(
-                    "Sensitivity: "
-                    + "; ".join(
-                        part
-                        for part in (
-                            f"{_cases(moved.up)} from {moved.up_to.rating}" if moved.up is not None and moved.up_to else "",
-                            f"{_cases(moved.down)} from {moved.down_to.rating}"
-                            if moved.down is not None and moved.down_to
-                            else "",
-                        )
-                        if part
-                    )
-                    + "."
-                )
-            )
+            lines.append(plain_cell(f"Sensitivity: {words.sensitivity(moved)}."))
         if result.discretion.eligible:
             lines.append(
                 plain_cell(
@@ -326,20 +288,7 @@ class PanelScreen(Screen[None], ShowsSession):
                 *(plain_cell(f"  {question}") for question in standard.guidance),
             ]
         if result.decision is not None:
-            d = result.decision
-            state = (
-                "STALE: the computed rating has moved since; decide again"
-                if result.stale
-                else "stands, though the standard is not eligible for discretion: decide again or keep the computed rating"
-                if result.ineligible
-                else "stands"
-            )
-            lines.append(
-                plain_cell(
-                    f"Panel: {d.rating} against computed {d.computed}, by {d.by} at {d.at:%Y-%m-%d %H:%M} "
-                    f"({state})" + (f". {d.reason}" if d.reason else "")
-                )
-            )
+            lines.append(plain_cell(words.decision_in_full(result)))
         if self.opened == standard.id:
             lines += self._key_questions(standard)
         elif standard.key_questions:

@@ -157,11 +157,8 @@ class Saver:
         if outcome.replaced:
             self._app.post_message(self.Replaced(frozenset(outcome.elsewhere)))
         self._app.post_message(self.Busy())
-        merged = (
-            f", with {words.counted(len(outcome.elsewhere), 'answer')} saved by others merged in (marked ◆)"
-            if outcome.elsewhere
-            else ""
-        )
+        others = words.counted(len(outcome.elsewhere), "answer")
+        merged = f", with {others} saved by others merged in (marked {words.CHANGED_ELSEWHERE})" if outcome.elsewhere else ""
         dropped = f"; its comments (lines {', '.join(map(str, comments[:6]))}) were dropped" if comments else ""
         if outcome.behind:
             after = "; what you did while it saved is kept here, unsaved, with all before it: save again to merge it"
@@ -277,9 +274,9 @@ class Saver:
         elsewhere = workspace.take(theirs)
         if elsewhere is not None:
             self._app.post_message(self.Replaced(elsewhere))
+            others = words.counted(len(elsewhere), "answer")
             self._app.notify(
-                f"Reloaded {self._path.name}: saved elsewhere, {words.counted(len(elsewhere), 'answer')} changed (marked ◆).",
-                timeout=8,
+                f"Reloaded {self._path.name}: saved elsewhere, {others} changed (marked {words.CHANGED_ELSEWHERE}).", timeout=8
             )
         elif theirs.differs and workspace.session.dirty:
             self._app.notify(
