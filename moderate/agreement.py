@@ -2,7 +2,7 @@
 
 A *reviewed* answer is a (case, question) with at least one entry in the log; it is
 *changed* when its value now differs from the `from` of its first entry. Counts go by
-question, by the case's inspector and by moderator, each listed in file order and only
+question (framework and id), by the case's inspector and by moderator, each listed in file order and only
 where something was reviewed. Judgement ratings are in the log but not in the counts.
 The one count, used by `moderate report` and `moderate stats` alike.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, TypeVar
 
 from .model import UNANSWERED, Inspection, ModerationEntry
+from .pairs import QuestionKey, added, questions_asked
 from .rules import whole_percent
 
 Cell = tuple[str, str]  # (case id, question id)
@@ -36,7 +37,7 @@ class Count:
 @dataclass(frozen=True, slots=True)
 class Agreement:
     total: Count = Count()
-    by_question: Mapping[str, Count] = field(default_factory=dict)
+    by_question: Mapping[QuestionKey, Count] = field(default_factory=dict)  # by framework and id: never one id across frameworks
     by_inspector: Mapping[str, Count] = field(default_factory=dict)
     # A moderator reviewed an answer when they made an entry on it, and changed it when
     # their own entries on it, taken together, moved it (their last `to` is not their first `from`).
@@ -45,17 +46,13 @@ class Agreement:
     def __add__(self, other: Agreement) -> Agreement:
         return Agreement(
             self.total + other.total,
-            _added(self.by_question, other.by_question),
-            _added(self.by_inspector, other.by_inspector),
-            _added(self.by_moderator, other.by_moderator),
+            added(self.by_question, other.by_question),
+            added(self.by_inspector, other.by_inspector),
+            added(self.by_moderator, other.by_moderator),
         )
 
 
-def _added(ours: Mapping[str, Count], theirs: Mapping[str, Count]) -> dict[str, Count]:
-    summed = dict(ours)
-    for key, count in theirs.items():
-        summed[key] = summed.get(key, Count()) + count
-    return summed
+_Key = TypeVar("_Key", str, QuestionKey)
 
 
 def count(inspection: Inspection) -> Agreement:
@@ -72,21 +69,20 @@ def count(inspection: Inspection) -> Agreement:
         now = UNANSWERED if answer is None else answer.value
         changed[case_id, question] = now != logged[0].from_
 
-    def tally(keys: Iterable[str], key_of: Callable[[tuple[str, str]], str]) -> dict[str, Count]:
-        counts: dict[str, Count] = {key: Count() for key in keys}
+    def tally(keys: Iterable[_Key], key_of: Callable[[tuple[str, str]], _Key]) -> dict[_Key, Count]:
+        counts: dict[_Key, Count] = {key: Count() for key in keys}
         for cell, moved in changed.items():
             key = key_of(cell)
             counts[key] = counts.get(key, Count()) + Count(1, int(moved))
         return {key: c for key, c in counts.items() if c.reviewed}
 
-    questions = [q for s in inspection.standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))]
     inspectors = [case.inspector or "" for case in inspection.cases]
     by_moderator: dict[str, Count] = {}
     for logged in entries.values():
-        by_moderator = _added(by_moderator, _moderators(logged))
+        by_moderator = added(by_moderator, _moderators(logged))
     return Agreement(
         total=Count(len(changed), sum(changed.values())),
-        by_question=tally(questions, lambda cell: cell[1]),
+        by_question=tally(questions_asked(inspection), lambda cell: (inspection.framework, cell[1])),
         by_inspector=tally(inspectors, lambda cell: (cases[cell[0]].inspector or "") if cell[0] in cases else ""),
         by_moderator=by_moderator,
     )

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from . import words
 from .model import Answer, Case, Inspection
 from .reading import ANSWERS, InspectionError
 
@@ -30,6 +31,7 @@ class Given:
     case: str
     question: str
     answer: Answer
+    row: int = 0  # where the table gives it (the header is row 1)
 
 
 class TableError(InspectionError):
@@ -139,6 +141,14 @@ def _header(header: list[str], row: int, problems: _Problems) -> dict[str, int]:
 
 def read_answers(data: bytes, inspection: Inspection, name: str) -> list[Given]:
     """The answers a table gives, in its order, once every cell of it is found valid (else TableError)."""
+    given, problems = _read(data, inspection, name)
+    problems.raise_any(name)
+    return given
+
+
+def _read(data: bytes, inspection: Inspection, name: str) -> tuple[list[Given], _Problems]:
+    """The valid answers a table gives, and the problems of the rest (a table that is not even
+    one, TableError at once)."""
     rows = list(_rows(_text(data, name), name))
     if not rows:
         raise TableError(name, ["is empty: a table starts with its header row"])
@@ -155,8 +165,25 @@ def read_answers(data: bytes, inspection: Inspection, name: str) -> list[Given]:
             "answers starts 'case,' then question ids, or is 'case,question,answer'",
         )
         given = []
+    return given, problems
+
+
+def read_second_answers(data: bytes, inspection: Inspection, name: str, by: str) -> dict[str, dict[str, Answer]]:
+    """A second assessor's answers from a table (the forms `read_answers` reads), case by case, once
+    every cell is valid and every case is one `by` may assess a second time: not one they assessed
+    first, nor one they have a second assessment of already (it is never rewritten). Else TableError."""
+    given, problems = _read(data, inspection, name)
+    answers: dict[str, dict[str, Answer]] = {}
+    for one in given:
+        if one.case not in answers:
+            case = inspection.case(one.case)
+            if case.inspector == by:
+                problems.add(_where(one.row), f"{by} assessed case {case.id} first: a second assessment is someone else's")
+            elif (earlier := case.second_by(by)) is not None:
+                problems.add(_where(one.row), words.second_already(case.id, by, earlier.finished))
+        answers.setdefault(one.case, {})[one.question] = one.answer
     problems.raise_any(name)
-    return given
+    return answers
 
 
 def _show(value: str) -> str:
@@ -257,7 +284,7 @@ def _answer(
     if asked[question] != case.sample:
         problems.add(where, f"{question} is asked of the {asked[question]} sample; case {case.id} is in {case.sample}")
         return []
-    return [Given(case.id, question, answer)]
+    return [Given(case.id, question, answer, row)]
 
 
 def _unknown_question(title: str, inspection: Inspection) -> str:

@@ -1,6 +1,6 @@
 """The moderation log and the ratings panel's decisions read back: the `moderation` and
 `panel` parts of the machine-readable report, their sections of the text and markdown
-reports, the log as CSV, and `moderate stats` over many inspections."""
+reports, and the log as CSV."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import io
 import unicodedata
 from typing import Any, Callable, Iterable, Mapping
 
-from tabulate import tabulate
 
 from . import layout
 from .agreement import Agreement, Count, count, percent
 from .model import Decision, Inspection, ModerationEntry
+from .pairs import Asked, QuestionKey, questions_asked
 from .rules import Ratings
-from .words import STALE, change, counted, subject, when
+from .words import STALE, change, review_summary, subject, when
 
 MOST_CHANGED = 5  # questions listed under "most changed" in the text and markdown reports
 
@@ -51,23 +51,37 @@ def entry_json(entry: ModerationEntry) -> dict[str, Any]:
     return {**named, "from": entry.from_, "to": entry.to, "by": entry.by, "at": iso(entry.at), "reason": entry.reason}
 
 
-def counts_json(agreement: Agreement) -> dict[str, Any]:
+def counts_json(agreement: Agreement, asked: Mapping[QuestionKey, Asked]) -> dict[str, Any]:
+    """The counts of `agreement`; `asked`: the questions it counts, with their words."""
+
     def listed(counts: Mapping[str, Count], key: str) -> list[dict[str, Any]]:
-        return [{key: name, "reviewed": c.reviewed, "changed": c.changed} for name, c in counts.items()]
+        return [{key: name, **_counted(c)} for name, c in counts.items()]
 
     return {
         "reviewed": agreement.total.reviewed,
         "changed": agreement.total.changed,
-        "by_question": listed(agreement.by_question, "question"),
+        "by_question": [
+            {
+                "framework": framework,
+                "question": question,
+                "text": asked.get((framework, question), Asked("")).text,
+                **_counted(c),
+            }
+            for (framework, question), c in agreement.by_question.items()
+        ],
         "by_inspector": listed(agreement.by_inspector, "inspector"),
         "by_moderator": listed(agreement.by_moderator, "moderator"),
     }
 
 
+def _counted(count: Count) -> dict[str, int]:
+    return {"reviewed": count.reviewed, "changed": count.changed}
+
+
 def moderation_json(inspection: Inspection) -> dict[str, Any]:
     return {
         "entries": [entry_json(e) for e in inspection.moderation],
-        **counts_json(count(inspection)),
+        **counts_json(count(inspection), questions_asked(inspection)),
         "moderated_cases": [
             {"case": c.id, "by": c.moderated.by, "at": iso(c.moderated.at)} for c in inspection.cases if c.moderated is not None
         ],
@@ -98,16 +112,10 @@ def panel_json(inspection: Inspection, ratings: Ratings) -> list[dict[str, Any]]
 # ---------------------------------------------------------------- text and markdown
 
 
-def _summary(total: Count) -> str:
-    if not total.reviewed:
-        return "No answer has been reviewed."
-    return f"{counted(total.reviewed, 'answer')} reviewed, {total.changed} changed: agreement {percent(total.agreement)}."
-
-
 def _most_changed(agreement: Agreement) -> list[list[Any]]:
     changed = [(q, c) for q, c in agreement.by_question.items() if c.changed]
     changed.sort(key=lambda item: -item[1].changed)  # stable: ties stay in file order
-    return [[q, c.reviewed, c.changed, percent(c.agreement)] for q, c in changed[:MOST_CHANGED]]
+    return [[question, c.reviewed, c.changed, percent(c.agreement)] for (_, question), c in changed[:MOST_CHANGED]]
 
 
 def _entry_rows(inspection: Inspection, cell: Callable[[str], str], reason: Callable[[str], str]) -> list[list[str]]:
@@ -152,7 +160,7 @@ def _table(rows: list[list[Any]], headers: list[str], width: int) -> str:
 def moderation_text(inspection: Inspection, width: int = 80) -> list[str]:
     """The text report's "Moderation" section."""
     agreement = count(inspection)
-    out = ["Moderation", "", _summary(agreement.total)]
+    out = ["Moderation", "", review_summary(agreement.total)]
     moderated = _moderated(inspection, one_line)
     if moderated:
         out.append(moderated)
@@ -186,7 +194,7 @@ def markdown_table(headers: list[str], rows: Iterable[list[Any]], right: int = 0
 def moderation_markdown(inspection: Inspection) -> list[str]:
     """The markdown report's "Moderation" section."""
     agreement = count(inspection)
-    out = ["## Moderation", "", _summary(agreement.total)]
+    out = ["## Moderation", "", review_summary(agreement.total)]
     moderated = _moderated(inspection, markdown_cell)
     if moderated:
         out += ["", moderated]
@@ -248,32 +256,3 @@ def entries_csv(inspection: Inspection) -> str:
         for e in inspection.moderation
     )
     return spreadsheet_csv(ENTRY_COLUMNS, rows)
-
-
-# ---------------------------------------------------------------- moderate stats
-
-BY = {"question": "by_question", "inspector": "by_inspector", "moderator": "by_moderator"}
-
-
-def stats_json(files: list[str], agreement: Agreement) -> dict[str, Any]:
-    return {"files": files, **counts_json(agreement)}
-
-
-def stats_text(files: list[str], agreement: Agreement, by: Iterable[str]) -> str:
-    out = [f"{counted(len(files), 'inspection')}: {_summary(agreement.total)}"]
-    for name in by if agreement.total.reviewed else ():
-        counts: Mapping[str, Count] = getattr(agreement, BY[name])
-        rows = sorted(counts.items(), key=lambda item: -item[1].changed)  # stable: ties in first-seen order
-        table = [[key or "(none named)", c.reviewed, c.changed, percent(c.agreement)] for key, c in rows]
-        out += [
-            "",
-            f"By {name}, most changed first",
-            tabulate(
-                table,
-                headers=[name.capitalize(), "Reviewed", "Changed", "Agreement"],
-                tablefmt="simple",
-                colalign=("left", "right", "right", "right"),
-                disable_numparse=True,
-            ),
-        ]
-    return "\n".join(out) + "\n"

@@ -17,17 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, collector, people, words
-from .answer_table import Given, TableError, read_answers, read_cases, write_answers
+from .answer_table import Given, TableError, read_answers, read_cases, read_second_answers, write_answers
+from .coefficients import MIN_PAIRS
 from .frameworks import PRESETS, template, template_samples
 from .conflicts import kept_in, leftover_conflicts
 from .merge import merge
 from .consistency import inconsistencies
-from .model import FIELDWORK, PHASES, Case, Inspection
+from .model import FIELDWORK, PHASES, Case, Inspection, SecondAssessment
 from .people import UnknownPerson
 from .reading import InspectionError, Loaded, load, parse_text
 from .rules import rate_inspection
 from .shown import doubts, shown, shown_lines
-from .session import Change, ReasonRequired
+from .session import Change, ReasonRequired, now
 from .storage import SaveError, save, save_merging, write_text
 from .trail import breaks
 from .writing import comment_lines, dumps
@@ -67,19 +68,30 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser(
         "stats",
-        help="how often moderation changed answers, over many inspections",
-        description="Add up the moderation counts of many inspections: answers reviewed, answers changed and "
-        "the agreement rate, by question, inspector or moderator. Files that cannot be read are "
-        "listed on stderr and skipped (exit 1).",
+        help="agreement and moderation over many inspections",
+        description="Add up many inspections (files, or directories of .toml files): the agreement of first "
+        "and second assessments (Cohen's kappa, Gwet's AC1, Krippendorff's alpha, each with its 95%% interval) "
+        "in all, by assessor and by question (framework and id), and how often moderation changed answers. "
+        "Files that cannot be read are listed on stderr, with why, and skipped (exit 1). "
+        "The cache of parsed files is left as it is.",
     )
-    stats.add_argument("files", type=Path, nargs="+")
-    stats.add_argument("--json", action="store_true", help="one JSON object (files, reviewed, changed, by_...)")
+    stats.add_argument("files", type=Path, nargs="+", metavar="FILE_OR_DIRECTORY")
+    stats.add_argument("--format", choices=("text", "json", "markdown", "csv"), default="text")
+    stats.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
     stats.add_argument(
         "--by",
         choices=("question", "inspector", "moderator"),
         action="append",
-        help="the table(s) to print (default: question and inspector); may be repeated",
+        help="text: the moderation table(s) to print (default: question and inspector); may be repeated",
     )
+    stats.add_argument(
+        "--coefficient",
+        choices=("ac1", "kappa", "alpha"),
+        default="ac1",
+        help="text: the coefficient the bars draw (default ac1, Gwet's AC1: stable where one answer dominates)",
+    )
+    _min_pairs(stats)
+    _min_pairs(report)
     report.add_argument(
         "--counts",
         action="store_true",
@@ -129,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument(
         "--reason",
         help="the reason logged for every answer the import changes (required when the inspection has reasons_required)",
+    )
+    imports.add_argument(
+        "--second",
+        action="store_true",
+        help="the table is the --as NAME's independent second assessment of its cases: kept beside the first "
+        "answers, never in their place, and never rewritten",
     )
 
     sample = commands.add_parser(
@@ -238,6 +256,22 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"moderate {__version__}")
 
 
+def _min_pairs(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--min-pairs",
+        type=_at_least_two,
+        default=MIN_PAIRS,
+        metavar="N",
+        help=f"the fewest first-against-second pairs a coefficient is given on (default {MIN_PAIRS}, at least 2)",
+    )
+
+
+def _at_least_two(text: str) -> int:
+    if not text.isdigit() or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of pairs, 2 or more")
+    return int(text)
+
+
 def _user() -> str:
     return os.environ.get("USER") or getpass.getuser()
 
@@ -272,7 +306,8 @@ def _report(args: argparse.Namespace) -> int:
 
         sys.stdout.write(entries_csv(loaded.inspection))
     elif args.format == "json":
-        print(json.dumps(as_json(loaded.inspection, loaded.framework, ratings), indent=2, ensure_ascii=False))
+        report = as_json(loaded.inspection, loaded.framework, ratings, args.min_pairs)
+        print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         if args.format == "markdown":
             text = as_markdown(loaded.inspection, loaded.framework, ratings, counts=args.counts)
@@ -285,23 +320,20 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from .agreement import Agreement, count
-    from .audit import stats_json, stats_text
+    from .stats import gathered, stats_csv, stats_json, stats_markdown, stats_text
 
-    total, counted, status = Agreement(), [], 0
-    for path in args.files:
-        try:
-            total += count(load(path).inspection)
-        except InspectionError as error:
-            print(f"moderate stats: skipped: {error}", file=sys.stderr)
-            status = SKIPPED
-        else:
-            counted.append(str(path))
-    if args.json:
-        print(json.dumps(stats_json(counted, total), indent=2, ensure_ascii=False))
+    inspections = gathered(args.files)
+    for error in inspections.skipped:
+        print(f"moderate stats: skipped: {error}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(stats_json(inspections, args.min_pairs), indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        sys.stdout.write(stats_markdown(inspections, args.min_pairs))
+    elif args.format == "csv":
+        sys.stdout.write(stats_csv(inspections, args.min_pairs))
     else:
-        sys.stdout.write(stats_text(counted, total, args.by or ("question", "inspector")))
-    return status
+        sys.stdout.write(stats_text(inspections, args.by or ("question", "inspector"), args.min_pairs, args.coefficient))
+    return SKIPPED if inspections.skipped else 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -409,6 +441,8 @@ def _answers(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     data = _table(args.table)
+    if args.second:
+        return _import_second(args, data)
     workspace = _open(args, "import")
     if workspace is None:
         return REFUSED
@@ -497,6 +531,37 @@ def _sample(args: argparse.Namespace) -> int:
         chosen = {method: [f"{c} ({assessor[c] or 'no assessor'})" for c in cases] for method, cases in groups.items()}
         text = words.sample_drawn(str(args.file), chosen, seed, args.seed is None, args.phase, held)
         sys.stdout.write(shown_lines(text))
+    return 0
+
+
+def _import_second(args: argparse.Namespace, data: bytes) -> int:
+    """A second assessment from a table: saved as the app saves (locked, merging), nothing logged,
+    since no answer of the case changes."""
+    if args.reason is not None:
+        print("moderate import: --reason goes with changed answers; a second assessment changes none", file=sys.stderr)
+        return REFUSED
+    loaded = load(args.file)
+    given = read_second_answers(data, loaded.inspection, str(args.table), args.user)
+    if not given:
+        print(f"moderate import: {args.table} gives no answers: nothing imported", file=sys.stderr)
+        return REFUSED
+    at = now()
+    cases = tuple(
+        replace(case, second_assessments=(*case.second_assessments, SecondAssessment(args.user, at, given[case.id], at)))
+        if case.id in given
+        else case
+        for case in loaded.inspection.cases
+    )
+    saved = save_merging(args.file, loaded.text, replace(loaded.inspection, cases=cases), base=loaded.inspection)
+    if saved.conflicts:
+        print(
+            f"moderate import: {args.file} was saved by someone else meanwhile, changing the same second assessments; "
+            "nothing imported. Import again.",
+            file=sys.stderr,
+        )
+        return REFUSED
+    answers = sum(len(answers) for answers in given.values())
+    print(f"{args.file}: {words.second_imported(args.user, len(given), answers)}")
     return 0
 
 

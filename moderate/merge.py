@@ -32,6 +32,7 @@ from .model import (
     Moderated,
     ModerationEntry,
     SampleEntry,
+    SecondAssessment,
     Standard,
 )
 from .reading import MAX_BYTES, InspectionError, parse_text, prescan
@@ -43,6 +44,7 @@ Author = tuple[str, dt.datetime]  # who saves ours, and when
 Words = Callable[[Any, str], "str | None"]  # a value in words, told which side it is from
 _Value = TypeVar("_Value")
 _Entry = TypeVar("_Entry", ModerationEntry, Decision, SampleEntry)  # a record of an append-only log
+_Record = TypeVar("_Record", Case, SecondAssessment)  # kept by its id (a case's) or its assessor (a second assessment's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,35 +268,34 @@ def _cases(base: tuple[Case, ...], ours: tuple[Case, ...], theirs: tuple[Case, .
             merged.append(_case(base_cases.get(case.id), case, their_cases[case.id], m))
         elif case.id not in base_cases:
             merged.append(case)  # added by us
-        elif _deleted_by_one(case.id, base_cases[case.id], case, None, m):
+        elif _deleted_by_one(f"cases.{case.id}", base_cases[case.id], case, None, m):
             merged.append(case)  # deleted by them but edited by us: kept until settled
     for case in theirs:
         if case.id in our_cases:
             continue
         if case.id not in base_cases:
             merged.append(case)  # added by them
-        elif _deleted_by_one(case.id, base_cases[case.id], None, case, m):
+        elif _deleted_by_one(f"cases.{case.id}", base_cases[case.id], None, case, m):
             merged.append(case)  # deleted by us but edited by them: kept until settled (or theirs chosen)
     return tuple(merged)
 
 
-def _deleted_by_one(case_id: str, base: Case, ours: Case | None, theirs: Case | None, m: _Merger) -> bool:
-    """Whether to keep a case one side deleted: not if the other side left it alone; if the
-    other edited it, a conflict, and kept unless the deletion is chosen."""
+def _deleted_by_one(where: str, base: _Record, ours: _Record | None, theirs: _Record | None, m: _Merger) -> bool:
+    """Whether to keep a case (or a second assessment) one side deleted: not if the other side
+    left it alone; if the other edited it, a conflict, and kept unless the deletion is chosen."""
     kept = ours if ours is not None else theirs
     if kept is None or same(_fields(kept), _fields(base)):
         return False
-    where = f"cases.{case_id}"
     side = m.clash(Conflict(None, None, "present", _presence(ours), _presence(theirs), "structure", where))
     return side is None or (ours if side == "ours" else theirs) is not None
 
 
-def _presence(case: Case | None) -> str:
-    return "deleted" if case is None else "edited"
+def _presence(record: _Record | None) -> str:
+    return "deleted" if record is None else "edited"
 
 
-def _fields(case: Case) -> tuple[Any, ...]:
-    return tuple(getattr(case, f.name) for f in fields(case))
+def _fields(record: _Record) -> tuple[Any, ...]:
+    return tuple(getattr(record, f.name) for f in fields(record))
 
 
 _CASE_FIELDS = ("sample", "label", "disposal", "inspector", "oversight", "interviewed", "notes")
@@ -306,35 +307,83 @@ def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:
     if ours == base:
         return theirs
     where = f"cases.{ours.id}"
-    old_answers = base.answers if base else {}
-    answers = {}
-    for question in dict.fromkeys([*ours.answers, *theirs.answers, *old_answers]):
-        answer = m.pick(
-            old_answers.get(question),
-            ours.answers.get(question),
-            theirs.answers.get(question),
-            "answer",
-            _answer,
-            case=ours.id,
-            question=question,
-        )
-        if answer is not None:
-            answers[question] = answer
+    answers = _answers(
+        base.answers if base else {},
+        ours.answers,
+        theirs.answers,
+        lambda question, b, o, t: m.pick(b, o, t, "answer", _answer, case=ours.id, question=question),
+    )
     return replace(
         ours,
-        **{
-            name: m.pick(
-                getattr(base, name, None),
-                getattr(ours, name),
-                getattr(theirs, name),
-                "structure",
-                _words,
-                field=f"{where}.{name}",
-            )
-            for name in _CASE_FIELDS
-        },
+        **_picked(base, ours, theirs, _CASE_FIELDS, where, m),
         moderated=_moderated(base.moderated if base else None, ours.moderated, theirs.moderated),
         answers=answers,
+        second_assessments=_second_assessments(base, ours, theirs, m),
+        extra=m.mapping(where, base.extra if base else {}, ours.extra, theirs.extra),
+    )
+
+
+def _picked(base: _Record | None, ours: _Record, theirs: _Record, names: Iterable[str], where: str, m: _Merger) -> dict[str, Any]:
+    """Plain fields merged one by one, each a conflict named `where.name` if both sides changed it."""
+    return {
+        name: m.pick(
+            getattr(base, name, None), getattr(ours, name), getattr(theirs, name), "structure", _words, field=f"{where}.{name}"
+        )
+        for name in names
+    }
+
+
+def _answers(
+    base: Mapping[str, Answer],
+    ours: Mapping[str, Answer],
+    theirs: Mapping[str, Answer],
+    pick: Callable[[str, Answer | None, Answer | None, Answer | None], Answer | None],
+) -> dict[str, Answer]:
+    """Answers merged one by one, each as `pick` chooses (None: unanswered)."""
+    answers = {}
+    for question in dict.fromkeys([*ours, *theirs, *base]):
+        answer = pick(question, base.get(question), ours.get(question), theirs.get(question))
+        if answer is not None:
+            answers[question] = answer
+    return answers
+
+
+def _second_assessments(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> tuple[SecondAssessment, ...]:
+    """By assessor: one added on either side is kept, ours first; one on both sides merges key by
+    key and answer by answer; one deleted by hand on one side is gone if the other left it as it
+    was, and a conflict if the other changed it (kept until settled), as a case is."""
+    where = f"cases.{ours.id}.second_assessments"
+    old = {second.by: second for second in base.second_assessments} if base else {}
+    our = {second.by: second for second in ours.second_assessments}
+    their = {second.by: second for second in theirs.second_assessments}
+    merged = []
+    for by in dict.fromkeys([*our, *their]):
+        b, o, t = old.get(by), our.get(by), their.get(by)
+        if o is not None and t is not None:
+            merged.append(_second(b, o, t, m, f"{where}.{by}"))
+            continue
+        kept = o if o is not None else t
+        if kept is not None and (b is None or _deleted_by_one(f"{where}.{by}", b, o, t, m)):
+            merged.append(kept)  # added on one side, or deleted on one and edited on the other
+    return tuple(merged)
+
+
+def _second(
+    base: SecondAssessment | None, ours: SecondAssessment, theirs: SecondAssessment, m: _Merger, where: str
+) -> SecondAssessment:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    return replace(
+        ours,
+        **_picked(base, ours, theirs, ("at", "finished"), where, m),
+        answers=_answers(
+            base.answers if base else {},
+            ours.answers,
+            theirs.answers,
+            lambda question, b, o, t: m.pick(b, o, t, "structure", _answer, field=f"{where}.answers.{question}"),
+        ),
         extra=m.mapping(where, base.extra if base else {}, ours.extra, theirs.extra),
     )
 
@@ -591,7 +640,7 @@ def _shape_of(inspection: Inspection) -> Inspection:
     return replace(
         inspection,
         standards=_shape(inspection.standards),
-        cases=tuple(replace(c, answers={}, moderated=None) for c in inspection.cases),
+        cases=tuple(replace(c, answers={}, moderated=None, second_assessments=()) for c in inspection.cases),
         moderation=(),
         discretion=(),
         dip_sample=(),

@@ -187,6 +187,21 @@ class Moderated:
 
 
 @dataclass(frozen=True, slots=True)
+class SecondAssessment:
+    """A second assessor's own answers to a case, given independently of the first (an optional
+    key of ours): never merged into the case's answers, never rewritten once `finished`.
+
+    Until `finished` the assessment is blind: the app hides the case's first answers, its
+    figures and its flags from `by`. Only a finished one is paired with the first answers."""
+
+    by: str
+    at: dt.datetime  # when it was begun
+    answers: Mapping[str, Answer] = _empty()  # question id -> answer; absent = unanswered
+    finished: dt.datetime | None = None  # when `by` said they had finished
+    extra: Mapping[str, Any] = _empty()
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     id: str
     sample: str
@@ -200,7 +215,12 @@ class Case:
     interviewed: bool | None = None
     notes: str | None = None
     disposal: str | None = None  # as the report counts it: "community sentence", "youth caution"
+    # Second assessments of the case, each by someone other than its `inspector`, one each.
+    second_assessments: tuple[SecondAssessment, ...] = ()
     extra: Mapping[str, Any] = _empty()
+
+    def second_by(self, name: str) -> SecondAssessment | None:
+        return next((second for second in self.second_assessments if second.by == name), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from .model import (
     PHASES,
     ROLES,
     SampleEntry,
+    SecondAssessment,
     Standard,
 )
 from .rules import DOWN, UP, within_reach
@@ -44,6 +45,7 @@ from .schema import (
     MODERATED_KEYS,
     MODERATION_KEYS,
     PROMPT_KEYS,
+    SECOND_KEYS,
     STANDARD_KEYS,
     TOP_KEYS,
     Checker,
@@ -287,32 +289,12 @@ def _cases(entries: Iterable[Table], samples: Table, questions: dict[str, str | 
         except (KeyError, TypeError):  # not a question of the sample, not a valid answer, or not even hashable
             valid = False
         if not valid:
-            kept: dict[str, Answer] = {}
-            for question, value in given.items():
-                answer = ANSWERS.get(value) if isinstance(value, str) else None
-                if questions is not None and question not in questions:
-                    check.problem(f"{where}.answers.{key_name(question)}", "no such question in this file")
-                elif answer is None:
-                    check.problem(f"{where}.answers.{key_name(question)}", f"{short(value)} is not yes, no or n/a")
-                elif (
-                    questions is not None
-                    and sample in samples
-                    and questions[question] != sample
-                    and (questions[question] is None or questions[question] in samples)
-                ):  # else already reported
-                    owner = f"sample {questions[question]!r}" if questions[question] else "no sample (a judgement)"
-                    check.problem(
-                        f"{where}.answers.{key_name(question)}",
-                        f"the question belongs to {owner}, not to this case's sample {sample!r}: "
-                        "the answer would count for nothing",
-                    )
-                else:
-                    kept[question] = answer
-            answers = kept
+            answers = _answers(given, f"{where}.answers", sample, samples, questions, check)
         oversight = check.string(entry, "oversight", where)
         label, inspector = check.string(entry, "label", where), check.string(entry, "inspector", where)
         if oversight is not None and oversight not in ANSWERS:
             check.problem(f"{where}.oversight", f"{short(oversight)} is not yes, no or n/a")
+        seconds = _second_assessments(entry, where, sample, samples, questions, inspector, columns.get(sample), check)
         cases.append(
             Case(
                 id=cid or "",
@@ -326,9 +308,76 @@ def _cases(entries: Iterable[Table], samples: Table, questions: dict[str, str | 
                 interviewed=check.boolean(entry, "interviewed", where),
                 notes=check.string(entry, "notes", where),
                 disposal=check.string(entry, "disposal", where),
+                second_assessments=seconds,
             )
         )
     return cases
+
+
+def _answers(
+    given: Table, where: str, sample: str | None, samples: Table, questions: dict[str, str | None] | None, check: Checker
+) -> dict[str, Answer]:
+    """A case's answers (or a second assessor's), each checked: a question of the file, asked of the
+    case's sample, answered yes, no or n/a. Problems are noted; the answers that pass are kept."""
+    kept: dict[str, Answer] = {}
+    for question, value in given.items():
+        answer = ANSWERS.get(value) if isinstance(value, str) else None
+        if questions is not None and question not in questions:
+            check.problem(f"{where}.{key_name(question)}", "no such question in this file")
+        elif answer is None:
+            check.problem(f"{where}.{key_name(question)}", f"{short(value)} is not yes, no or n/a")
+        elif (
+            questions is not None
+            and sample in samples
+            and questions[question] != sample
+            and (questions[question] is None or questions[question] in samples)
+        ):  # else already reported
+            owner = f"sample {questions[question]!r}" if questions[question] else "no sample (a judgement)"
+            check.problem(
+                f"{where}.{key_name(question)}",
+                f"the question belongs to {owner}, not to this case's sample {sample!r}: the answer would count for nothing",
+            )
+        else:
+            kept[question] = answer
+    return kept
+
+
+def _second_assessments(
+    entry: Table,
+    where: str,
+    sample: str | None,
+    samples: Table,
+    questions: dict[str, str | None] | None,
+    inspector: str | None,
+    own: Questions | None,
+    check: Checker,
+) -> tuple[SecondAssessment, ...]:
+    """`[[cases.second_assessments]]`: each by someone other than the case's assessor, one each."""
+    seconds: list[SecondAssessment] = []
+    seen: dict[str, int] = {}
+    for i, table in enumerate(check.tables(entry, "second_assessments", where)):
+        at_where = f"{where}.second_assessments[{i}]"
+        by = check.string(table, "by", at_where, required=True)
+        at = check.timestamp(table, "at", at_where, required=True)
+        finished = check.timestamp(table, "finished", at_where)
+        if by is not None and by in seen:
+            check.problem(
+                f"{at_where}.by", f"{by!r} has a second assessment of this case already (second_assessments[{seen[by]}])"
+            )
+        elif by is not None and by == inspector:
+            check.problem(f"{at_where}.by", f"{by!r} assessed this case first: a second assessment is someone else's")
+        if by is not None:
+            seen.setdefault(by, i)
+        answers: Mapping[str, Answer] = _answers(
+            check.table(table, "answers", at_where), f"{at_where}.answers", sample, samples, questions, check
+        )
+        if own is not None and all(question in own.index for question in answers):  # kept as a case's are
+            codes = bytearray(len(own.ids))
+            for question, answer in answers.items():
+                codes[own.index[question]] = CODE[answer.value]
+            answers = Answers(own, bytes(codes))
+        seconds.append(SecondAssessment(by or "", at or _NO_TIME, answers, finished, _extra(table, SECOND_KEYS)))
+    return tuple(seconds)
 
 
 def _moderation(

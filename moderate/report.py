@@ -6,8 +6,11 @@ from typing import Any, Iterator
 
 
 from . import audit, layout, published, words, wording
+from .agreement_report import agreement_json
+from .coefficients import MIN_PAIRS
 from .frameworks import Band, Framework
 from .model import Inspection, Standard
+from .pairs import questions_asked, tabled
 from .qa_report import qa_json, qa_markdown, qa_text
 from .rules import Figures, Ratings, StandardResult, whole_percent
 from .shown import shown_lines
@@ -32,7 +35,7 @@ def _figures(figures: Figures, text: str) -> dict[str, Any]:
     }
 
 
-def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> dict[str, Any]:
+def as_json(inspection: Inspection, framework: Framework, ratings: Ratings, min_pairs: int = MIN_PAIRS) -> dict[str, Any]:
     overall = ratings.overall
     standards = []
     for standard in inspection.standards:
@@ -88,7 +91,7 @@ def as_json(inspection: Inspection, framework: Framework, ratings: Ratings) -> d
         "cases": case_facts(inspection),
         "moderation": audit.moderation_json(inspection),
         "panel": audit.panel_json(inspection, ratings),
-        "qa": qa_json(inspection),
+        "qa": {**qa_json(inspection), "agreement": agreement_json(tabled(inspection), questions_asked(inspection), min_pairs)},
     }
 
 

@@ -142,8 +142,21 @@ STANDARD_KEYS = frozenset(
 KEY_QUESTION_KEYS = frozenset({"id", "text", "prompts", "rating", "judgement", "relevant_to", "note", "figure"})
 PROMPT_KEYS = frozenset({"id", "text", "note"})
 CASE_KEYS = frozenset(
-    {"id", "sample", "label", "inspector", "moderated", "answers", "oversight", "interviewed", "notes", "disposal"}
+    {
+        "id",
+        "sample",
+        "label",
+        "inspector",
+        "moderated",
+        "answers",
+        "oversight",
+        "interviewed",
+        "notes",
+        "disposal",
+        "second_assessments",
+    }
 )
+SECOND_KEYS = frozenset({"by", "at", "finished", "answers"})
 MODERATED_KEYS = frozenset({"by", "at"})
 MODERATION_KEYS = frozenset({"case", "question", "standard", "from", "to", "by", "at", "reason"})
 DECISION_KEYS = frozenset({"standard", "computed", "rating", "by", "at", "reason"})

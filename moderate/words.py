@@ -6,7 +6,9 @@ import datetime as dt
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from .coefficients import Coefficient
+from .agreement import Count
+from .agreement import percent as agreement_percent
+from .coefficients import Coefficient, Coefficients
 from .frameworks import Band, Framework
 from .model import Answer, Case, ModerationEntry, SampleEntry
 from .rules import DOWN, UP, Discretion, Figures, Overall, Sensitivity, StandardResult, whole_percent
@@ -19,6 +21,15 @@ def counted(number: int | str, noun: str, plural: str | None = None) -> str:
     if str(number) == "1":
         return f"{number} {noun}"
     return f"{number} {plural or noun + 's'}"
+
+
+def review_summary(total: Count) -> str:
+    """What the moderation log says of reviews: '6 answers reviewed, 3 changed: agreement 50%.'"""
+    if not total.reviewed:
+        return "No answer has been reviewed."
+    return (
+        f"{counted(total.reviewed, 'answer')} reviewed, {total.changed} changed: agreement {agreement_percent(total.agreement)}."
+    )
 
 
 def points(value: Fraction) -> str:
@@ -289,6 +300,36 @@ CI_METHOD = {
 }
 
 COEFFICIENT = {"kappa": "Cohen's κ", "ac1": "Gwet's AC1", "alpha": "Krippendorff's α"}
+INTERVAL_METHOD = "95% intervals: Gwet's variance (as irrCAC), Student's t, cut to [−1, 1]"
+BAR_LEGEND = "● the coefficient, ─ its 95% interval, ◂ the interval goes on below 0"
+
+
+def coefficient_value(coefficient: Coefficient) -> str:
+    """'0.79', '-0.48'; '–' for none."""
+    return "–" if coefficient.value is None else f"{coefficient.value:.2f}"
+
+
+def coefficient_interval(coefficient: Coefficient) -> str:
+    """'0.70 to 0.88'; empty for none."""
+    return "" if coefficient.ci95 is None else f"{coefficient.ci95[0]:.2f} to {coefficient.ci95[1]:.2f}"
+
+
+def pairs_agreed(measured: Coefficients) -> str:
+    """'412 pairs, 350 agreed (85%)'."""
+    if measured.percent is None:
+        return "no pairs"
+    return f"{counted(measured.pairs, 'pair')}, {measured.agreed} agreed ({whole_percent(measured.percent)}%)"
+
+
+def no_coefficient(coefficient: Coefficient, min_pairs: int) -> str:
+    """Why a bar is not drawn, in a few words: 'thin: fewer than 10 pairs'."""
+    if coefficient.missing == "too-few-pairs":
+        return f"thin: fewer than {max(min_pairs, 2)} pairs"
+    return "undefined: one answer only" if coefficient.missing == "undefined" else ""
+
+
+def thin_legend(min_pairs: int) -> str:
+    return f"thin: fewer than {max(min_pairs, 2)} pairs, too few for a coefficient (--min-pairs)"
 
 
 def coefficient_note(coefficient: Coefficient, pairs: int, min_pairs: int) -> str | None:
@@ -434,3 +475,16 @@ def cases_of(n: int, who: str | None) -> str:
 def interviewed(n: int) -> str:
     """The case managers interviewed, where the programme's wording has no sentence for it."""
     return f"Case managers were interviewed in {counted(n, 'case')}."
+
+
+def second_already(case: str, by: str, finished: dt.datetime | None) -> str:
+    """Why a second assessment is not given again: it stands as it was given."""
+    if finished is None:
+        return f"{by}'s second assessment of case {case} is under way in the app: finish it there"
+    return f"case {case} has {by}'s second assessment already (finished {when(finished)}): it is never rewritten"
+
+
+def second_imported(by: str, cases: int, answers: int) -> str:
+    return (
+        f"{by}'s second assessment of {counted(cases, 'case')} imported ({counted(answers, 'answer')}), beside the first answers"
+    )

@@ -109,8 +109,6 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
     moderated = None
     if case.moderated is not None:
         moderated = {"by": case.moderated.by, "at": _timestamp(case.moderated.at), **case.moderated.extra}
-    # An answer to a question the file lacks (from a merge, say) goes last, for the reader to refuse.
-    ordered = sorted(case.answers.items(), key=lambda item: question_order.get(item[0], len(question_order)))
     return {
         "id": case.id,
         "sample": case.sample,
@@ -122,8 +120,24 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
         "notes": case.notes,
         **case.extra,
         "moderated": moderated,
-        "answers": _Answers(ordered),
+        "answers": _ordered(case.answers, question_order),
+        "second_assessments": [
+            {
+                "by": second.by,
+                "at": _timestamp(second.at),
+                "finished": _timestamp(second.finished),
+                **second.extra,
+                "answers": _ordered(second.answers, question_order),
+            }
+            for second in case.second_assessments
+        ]
+        or None,
     }
+
+
+def _ordered(answers: Mapping[str, Answer], question_order: Mapping[str, int]) -> _Answers:
+    # An answer to a question the file lacks (from a merge, say) goes last, for the reader to refuse.
+    return _Answers(sorted(answers.items(), key=lambda item: question_order.get(item[0], len(question_order))))
 
 
 class _Answers(dict[str, Answer]):

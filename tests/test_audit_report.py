@@ -79,9 +79,10 @@ def test_the_reports_moderation_counts_equal_a_count_made_by_hand(tmp_path):
     }
     # reviewed: C01 2.1.1, C02 2.1.1, C03 2.1.2, C04 2.1.1, C05 2.1.1, C01 2.1.2; changed: C02, C04, C05
     assert (moderation["reviewed"], moderation["changed"]) == (6, 3)
+    # keyed by framework and id, with the words: one id in two frameworks is two questions
     assert moderation["by_question"] == [
-        {"question": "2.1.1", "reviewed": 4, "changed": 3},
-        {"question": "2.1.2", "reviewed": 2, "changed": 0},
+        {"framework": "hmip-youth-2021", "question": "2.1.1", "text": "Question 2.1.1?", "reviewed": 4, "changed": 3},
+        {"framework": "hmip-youth-2021", "question": "2.1.2", "text": "Question 2.1.2?", "reviewed": 2, "changed": 0},
     ]
     assert moderation["by_inspector"] == [
         {"inspector": "ak", "reviewed": 3, "changed": 1},
@@ -217,14 +218,17 @@ def test_stats_over_three_inspections_equal_the_sum_of_their_reports(tmp_path):
     assert stats["files"] == [str(p) for p in paths]
     assert stats["reviewed"] == sum(r["reviewed"] for r in reports) > 0
     assert stats["changed"] == sum(r["changed"] for r in reports) > 0
-    for key, name in (("by_question", "question"), ("by_inspector", "inspector"), ("by_moderator", "moderator")):
-        summed: dict[str, list[int]] = {}
+    # Questions by framework and id: Stockton-on-Tees's 2018 "2.1.1" is not the others' 2021 one.
+    names = {"by_question": ("framework", "question"), "by_inspector": ("inspector",), "by_moderator": ("moderator",)}
+    for key, name in names.items():
+        summed: dict[tuple[str, ...], list[int]] = {}
         for report in reports:
             for row in report[key]:
-                counts = summed.setdefault(row[name], [0, 0])
+                counts = summed.setdefault(tuple(row[n] for n in name), [0, 0])
                 counts[0] += row["reviewed"]
                 counts[1] += row["changed"]
-        assert {row[name]: [row["reviewed"], row["changed"]] for row in stats[key]} == summed
+        assert {tuple(row[n] for n in name): [row["reviewed"], row["changed"]] for row in stats[key]} == summed
+    assert {row["framework"] for row in stats["by_question"]} == {"hmip-youth-2018", "hmip-youth-2021"}
 
 
 def test_stats_lists_and_skips_files_it_cannot_read(tmp_path):
