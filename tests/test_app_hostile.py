@@ -9,7 +9,7 @@ import time
 
 from helpers.app import open_app
 from helpers.files import SAMPLES
-from helpers.screen import screen_text
+from helpers.screen import Notified, screen_text, until
 from helpers.terminal import app_in_a_terminal
 
 from moderate.screens.dialogs import FileGone
@@ -73,15 +73,16 @@ async def test_a_save_waits_visibly_on_someone_elses_and_esc_stops_it(stockton):
     fd = os.open(lock, os.O_RDONLY | os.O_CREAT, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)  # another save, stopped mid-way
     try:
-        async with open_app(stockton).run_test(size=(100, 30)) as pilot:
+        notified = Notified()
+        async with open_app(stockton).run_test(size=(100, 30), message_hook=notified) as pilot:
             await pilot.press("n", "ctrl+s")
-            await pilot.pause(0.5)
+            await until(pilot, lambda: any("Waiting for root's save" in message for message in notified))
             assert pilot.app.session.dirty
-            assert any("Waiting for root's save (Esc to stop)" in str(n.message) for n in pilot.app._notifications)
+            assert any("Waiting for root's save (Esc to stop)" in message for message in notified)
             await pilot.press("right")  # the app still answers keys meanwhile
             await pilot.press("escape")
-            await pilot.pause(0.3)
-            assert any("Not saved: root's save still holds" in str(n.message) for n in pilot.app._notifications)
+            await until(pilot, lambda: any("Not saved: " in message for message in notified))
+            assert any("Not saved: root's save still holds" in message for message in notified)
             assert pilot.app.session.dirty
     finally:
         os.close(fd)
@@ -92,11 +93,11 @@ async def test_a_file_deleted_while_open_asks_before_saving(stockton):
         await pilot.press("n")
         stockton.unlink()
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(pilot.app.screen, FileGone))
         assert isinstance(pilot.app.screen, FileGone)
         assert not stockton.exists()
         await pilot.press("o")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: not pilot.app.session.dirty)
         assert stockton.exists() and not pilot.app.session.dirty
         await pilot.press("q")
 
@@ -106,7 +107,8 @@ async def test_leftover_merge_conflicts_are_shown_on_opening(stockton):
         stockton.read_text() + '\n[[merge_conflicts]]\nkind = "answer"\ncase = "C01"\n'
         'question = "2.1.1"\nbase = "yes"\nours = "no"\ntheirs = "n/a"\n'
     )
-    async with open_app(stockton).run_test(size=(100, 30)) as pilot:
+    notified = Notified()
+    async with open_app(stockton).run_test(size=(100, 30), message_hook=notified) as pilot:
         await pilot.pause()
-        assert any("1 merge conflict left to settle" in str(n.message) for n in pilot.app._notifications)
+        assert any("1 merge conflict left to settle" in message for message in notified)
         await pilot.press("q")

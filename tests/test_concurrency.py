@@ -33,6 +33,7 @@ from moderate.session import Session
 from moderate.storage import save_merging
 
 path, name, question, rounds, go = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+open(f"{go}.{name}", "w").close()  # started, and waiting
 while not os.path.exists(go):
     time.sleep(0.001)
 last, merged = {}, 0
@@ -76,7 +77,10 @@ def workers(tmp_path, path, jobs: dict[str, tuple[str, int]]) -> dict[str, dict]
         )
         for name, (question, rounds) in jobs.items()
     }
-    time.sleep(0.5)  # both started and waiting, so that their saves interleave from the first
+    deadline = time.monotonic() + 60  # all started and waiting, so that their saves interleave from the first
+    while not all(go.with_name(f"go.{name}").exists() for name in jobs):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in running.values()), "a worker never started"
+        time.sleep(0.01)
     go.touch()
     results = {}
     for name, process in running.items():

@@ -6,7 +6,7 @@ import pytest
 
 from helpers.app import open_app, select
 from helpers.cli import moderate
-from helpers.screen import Notified, screen_text, until
+from helpers.screen import Notified, offered, screen_text, until
 from moderate.screens.dialogs import AskText, ConfirmQuit, Detail
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
@@ -103,7 +103,7 @@ async def test_g_and_the_palette_find_a_case_or_question_of_another_sample(keys,
         grid = pilot.app.screen.query_one(CaseGrid)
         assert grid.sample == "court"
         await pilot.press(*keys)
-        await pilot.pause(0.5)
+        await until(pilot, lambda: offered(pilot.app, found[1]))
         await pilot.press("enter")
         await pilot.pause()
         assert grid.sample == "oocd"

@@ -7,7 +7,7 @@ from moderate.screens.dialogs import AskText
 from moderate.screens.grid import STANDARD, CaseGrid
 from moderate.screens.moderation import ModerationScreen
 from helpers.app import open_app
-from helpers.screen import screen_text
+from helpers.screen import offered, screen_text, until
 
 
 def shown(grid: CaseGrid) -> tuple[list[str], list[str]]:
@@ -109,7 +109,7 @@ async def test_going_to_what_a_filter_hides_turns_the_filters_off(stockton):
         await pilot.press("F")
         assert "2.3.2" not in shown(grid)[0]
         await pilot.press("g", *"2.3.2")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: offered(pilot.app, "2.3.2"))
         await pilot.press("enter")
         await pilot.pause()
         assert grid.current_row.question == "2.3.2"

@@ -98,10 +98,11 @@ async def test_a_second_save_asked_for_during_a_save_comes_after_it_once(stockto
 
 
 async def test_quitting_during_a_save_waits_for_it(stockton, held):
+    notified = Notified()
     app = ModerateApp(Opening.of(stockton, "tester"), theme="textual-dark")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), message_hook=notified) as pilot:
         await pilot.press("n", "ctrl+s", "q")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: any(message.startswith("Quitting once the save ends") for message in notified))
         assert saving(app) and app.return_code is None  # not cut short
         held()
         await until(pilot, lambda: app.return_code is not None)

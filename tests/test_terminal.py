@@ -82,7 +82,12 @@ def test_a_follower_on_a_smaller_terminal_sees_the_panel_whole_and_cannot_type(t
         assert "⚑ ↑" in next(line for line in text.splitlines() if "2.2 Planning" in line)
         assert "? Keys" in text.rstrip().splitlines()[-1], text  # the footer whole
         follower.type("q")  # a follower's keys go nowhere: the panel is still there
-        time.sleep(1)
+        follower.type("\x02d")  # then its one command, detach: tmux reads a client's keys in order
+        deadline = time.monotonic() + 20
+        while len(lead.tmux("list-clients").splitlines()) > 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        lead.keys("?")  # and a key after it, through the app's input in order: the q was dropped or read before it
+        lead.wait_for("Focus Next")
         lead.wait_for("Overall")
         assert invisible(screen) == []
     finally:

@@ -4,7 +4,8 @@
 snapshot tests compare: Rich places each run of text at x = column × cell width and
 y = row × line height + cell height, so the grid of characters can be laid out again.
 `Notified` collects every notification the app shows, as a `run_test(message_hook=...)`;
-`until` waits for what a save in a worker will show.
+`until` waits for what a save in a worker will show, `offered` for the command
+palette's search to catch up with what was typed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from html import unescape
 from typing import Callable
 
 from rich.cells import cell_len
+from textual.command import Command, CommandList, CommandPalette
 from textual.message import Message
 from textual.notifications import Notify
 
@@ -45,6 +47,19 @@ class Notified(list[str]):
     def __call__(self, message: Message) -> None:
         if isinstance(message, Notify):
             self.append(message.notification.message)
+
+
+def offered(app, place: str) -> bool:
+    """Whether the command palette (or `g`) is showing `place`, a case's or a question's id,
+    highlighted first: what enter would go to, once the search has caught up with the typing."""
+    palette = app.screen
+    if not isinstance(palette, CommandPalette):
+        return False
+    commands = palette.query_one(CommandList)
+    if commands.highlighted is None:
+        return False
+    command = commands.get_option_at_index(commands.highlighted)
+    return isinstance(command, Command) and str(command.hit.text).split()[0] == place
 
 
 async def until(pilot, condition: Callable[[], bool]) -> None:
