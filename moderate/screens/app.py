@@ -25,18 +25,13 @@ from ..replay import ReplayError
 from ..session import Changed, Session
 from ..shown import shown, shown_lines
 from ..workspace import InspectionError, Loaded, Opening, Workspace
-from .dialogs import AskText, ConfirmQuit, Detail, ResolveConflicts, RestoreWork
-from .grid import CaseGrid
+from .dialogs import ConfirmQuit, Detail, RestoreWork
 from .host import status_line
-from .keymap import check_keymap
+from .keymap import check_keymap, scopes
 from .lifeline import Lifeline
-from .log import LogScreen
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .moderation import GoTo, ModerationScreen
-from .panel import ChooseRating, PanelScreen
 from .saving import Saver
-
-DIALOGS = (ConfirmQuit, RestoreWork, AskText, ResolveConflicts, Detail, ChooseRating, LogScreen)
 
 HIGH_CONTRAST = Theme(
     name="moderate-high-contrast",
@@ -121,11 +116,7 @@ class ModerateApp(App[None]):
             return [str(error)]
         if text is None:
             return []
-        scopes = [
-            [ModerateApp.BINDINGS, ModerationScreen.BINDINGS, CaseGrid.BINDINGS],
-            *([ModerateApp.BINDINGS, screen.BINDINGS] for screen in (PanelScreen, *DIALOGS)),
-        ]
-        keymap, problems = check_keymap(text, scopes)
+        keymap, problems = check_keymap(text, scopes(ModerateApp))
         self.set_keymap(keymap)
         return problems
 

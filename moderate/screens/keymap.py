@@ -3,17 +3,47 @@
 A keymap with any problem (TOML syntax, a value that is not a string of keys, an unknown
 binding id, two bindings on the same key where both are active) is not applied at all:
 the app opens with its default keys and says what is wrong, with the file and line.
+
+Which bindings are active together is read from the screens themselves (`scopes`): every
+screen and dialog of the program, each with the app's bindings and its widgets' (a screen
+names the widgets of ours inside it that have keys of their own, in `WIDGETS_WITH_KEYS`).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import tomllib
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import Screen
 
 Scope = Sequence[Sequence[BindingType]]  # the BINDINGS active together (an app, a screen, its widgets)
+
+
+def scopes(app: type[DOMNode]) -> list[Scope]:
+    """One scope for each screen and dialog of the app's package, its modules imported first
+    (so that a screen imported only when first shown is found too)."""
+    package = app.__module__.rpartition(".")[0]
+    for module in pkgutil.iter_modules(importlib.import_module(package).__path__, package + "."):
+        importlib.import_module(module.name)
+    ours = sorted((s for s in _subclasses(Screen) if s.__module__.startswith(package + ".")), key=lambda s: s.__qualname__)
+    return [[_own(app), _own(screen), *(_own(w) for w in getattr(screen, "WIDGETS_WITH_KEYS", ()))] for screen in ours]
+
+
+def _subclasses(cls: type[Any]) -> Iterator[type[Any]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _own(cls: type[DOMNode]) -> list[BindingType]:
+    """A class's bindings and those it inherits from classes of its package (not Textual's own)."""
+    package = cls.__module__.partition(".")[0]
+    return [b for c in cls.__mro__ if c.__module__.startswith(package + ".") for b in c.__dict__.get("BINDINGS", ())]
 
 
 def _bindings(scope: Scope) -> Iterable[Binding]:
@@ -50,7 +80,9 @@ def check_keymap(text: str, scopes: Sequence[Scope]) -> tuple[dict[str, str], li
     for binding_id, keys in table.items():
         where = f"line {_line(text, binding_id)}"
         if binding_id not in known:
-            problems.append(f"{where}: no binding {binding_id!r} (? lists every binding id)")
+            problems.append(
+                f'{where}: no binding {binding_id!r} (the command palette (ctrl+p) lists every binding id under "Binding ids")'
+            )
         elif not isinstance(keys, str) or not all(_keys(keys)):
             problems.append(f'{where}: {binding_id!r} = {keys!r}: give the keys as a string, such as "1" or "1,ctrl+1"')
     if not problems:

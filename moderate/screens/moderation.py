@@ -76,6 +76,7 @@ class GoTo(Provider):
 
 
 class ModerationScreen(Screen[None], ShowsSession):
+    WIDGETS_WITH_KEYS = (CaseGrid,)  # their keys are active with this screen's: a keymap is checked so
     AUTO_FOCUS = "#grid"  # not the tabs first: each change of focus drew the screen again
     # The answer keys with priority, as the grid's moves: run as the key arrives, not once it has
     # bubbled up from the grid (no widget here takes text: the dialogs are screens of their own).
