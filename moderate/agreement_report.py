@@ -43,7 +43,7 @@ def measured_json(table: Pairs, min_pairs: int) -> dict[str, Any]:
 
 
 def agreement_json(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pairs: int) -> dict[str, Any]:
-    """The `agreement` object: in all, by question (framework, id, words), by assessor."""
+    """The `agreement` object: in all, by question (framework, id, words), by assessor, by the assessor's role."""
     return {
         **measured_json(tables.total, min_pairs),
         "min_pairs": min_pairs,
@@ -58,6 +58,7 @@ def agreement_json(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_p
             for (framework, question), table in tables.by_question.items()
         ],
         "by_assessor": [{"assessor": name, **measured_json(table, min_pairs)} for name, table in tables.by_assessor.items()],
+        "by_role": [{"role": role, **measured_json(table, min_pairs)} for role, table in tables.by_role.items()],
     }
 
 
@@ -123,10 +124,9 @@ def _short(name: str) -> str:
     return {"kappa": "κ", "ac1": "AC1", "alpha": "α"}[name]
 
 
-def agreement_text(
-    tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pairs: int, name: str = "ac1", roles: bool = False
-) -> list[str]:
-    """The text: the coefficients in all, then bars by assessor and by key question, lowest first."""
+def agreement_text(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pairs: int, name: str = "ac1") -> list[str]:
+    """The text: the coefficients in all, then bars by assessor, by role (where `[people]` gives
+    roles) and by key question, lowest first."""
     total = measure(tables.total, min_pairs)
     out = [f"Agreement of first and second assessments: {words.pairs_agreed(total)}"]
     for each, coefficient in total.named():
@@ -147,6 +147,16 @@ def agreement_text(
             for assessor, measured in _lowest_first(tables.by_assessor.items(), name, min_pairs)
         ),
     ]
+    if tables.by_role.keys() - {""}:  # roles named in [people]
+        out += [
+            "",
+            f"{words.COEFFICIENT[name]} by the assessor's role, lowest first",
+            _bar_header("Role", name),
+            *(
+                _bar_row(role or "(no role)", measured, name)
+                for role, measured in _lowest_first(tables.by_role.items(), name, min_pairs)
+            ),
+        ]
     key_questions = [(key, table) for key, table in tables.by_question.items() if not asked.get(key, Asked("")).prompt]
     if key_questions:
         out += ["", f"{words.COEFFICIENT[name]} by key question, lowest first", _bar_header("Key question", name)]
@@ -188,6 +198,16 @@ def agreement_markdown(tables: PairTables, asked: Mapping[QuestionKey, Asked], m
         ],
         right=6,
     )
+    if tables.by_role.keys() - {""}:
+        out += ["", "### By the assessor's role", ""]
+        out += markdown_table(
+            ["Role", *figures],
+            [
+                [markdown_cell(r or "(no role)"), *_cells(measure(t, min_pairs), _with_interval)]
+                for r, t in tables.by_role.items()
+            ],
+            right=6,
+        )
     out += ["", "### By question", ""]
     rows = []
     for (framework, question), table in tables.by_question.items():
@@ -209,6 +229,7 @@ CSV_COLUMNS = [
     "question",
     "text",
     "assessor",
+    "role",
     "pairs",
     "agreed",
     "percent",
@@ -218,9 +239,9 @@ CSV_COLUMNS = [
 
 
 def agreement_csv(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pairs: int) -> str:
-    """One row for all the pairs, one per assessor, one per question; figures unrounded."""
+    """One row for all the pairs, one per assessor, one per role, one per question; figures unrounded."""
 
-    def row(group: str, framework: str, question: str, assessor: str, table: Pairs) -> list[object]:
+    def row(group: str, framework: str, question: str, assessor: str, role: str, table: Pairs) -> list[object]:
         measured = measure(table, min_pairs)
         figures: list[object] = []
         notes = []
@@ -237,6 +258,7 @@ def agreement_csv(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pa
             question,
             text,
             assessor,
+            role,
             measured.pairs,
             measured.agreed,
             percent,
@@ -244,7 +266,8 @@ def agreement_csv(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pa
             "; ".join(dict.fromkeys(notes)),
         ]
 
-    rows = [row("all", "", "", "", tables.total)]
-    rows += [row("assessor", "", "", a, t) for a, t in tables.by_assessor.items()]
-    rows += [row("question", f, q, "", t) for (f, q), t in tables.by_question.items()]
+    rows = [row("all", "", "", "", "", tables.total)]
+    rows += [row("assessor", "", "", a, "", t) for a, t in tables.by_assessor.items()]
+    rows += [row("role", "", "", "", r, t) for r, t in tables.by_role.items()]
+    rows += [row("question", f, q, "", "", t) for (f, q), t in tables.by_question.items()]
     return spreadsheet_csv(CSV_COLUMNS, ([("" if v is None else v) for v in r] for r in rows))

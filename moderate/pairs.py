@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Mapping, NamedTuple, Protocol, TypeVar
 
 from .coefficients import Pairs
-from .model import UNANSWERED, Answer, Inspection
+from .model import ROLES, UNANSWERED, Answer, Inspection
 
 QuestionKey = tuple[str, str]  # (framework, question id): one id means other questions in other frameworks
 _Key = TypeVar("_Key")
@@ -83,12 +83,14 @@ class PairTables:
     total: Pairs = Pairs()
     by_question: Mapping[QuestionKey, Pairs] = field(default_factory=dict)
     by_assessor: Mapping[str, Pairs] = field(default_factory=dict)
+    by_role: Mapping[str, Pairs] = field(default_factory=dict)  # the first assessor's in `[people]` ("" for none)
 
     def __add__(self, other: PairTables) -> PairTables:
         return PairTables(
             self.total + other.total,
             added(self.by_question, other.by_question),
             added(self.by_assessor, other.by_assessor),
+            added(self.by_role, other.by_role),
         )
 
 
@@ -105,13 +107,16 @@ def tabled(inspection: Inspection) -> PairTables:
     found = list(pairs(inspection))
     by_question = {key: Pairs() for key in questions_asked(inspection)}  # in file order, however the pairs come
     by_assessor = {case.inspector or "": Pairs() for case in inspection.cases}
+    by_role = {role: Pairs() for role in (*ROLES, "")}
     for pair in found:
         one = Pairs.of([(pair.first.value, pair.second.value)])
         key = (inspection.framework, pair.question)
         by_question[key] = by_question.get(key, Pairs()) + one
         by_assessor[pair.assessor] += one
+        by_role[inspection.people.get(pair.assessor, "")] += one
     return PairTables(
         Pairs.of((pair.first.value, pair.second.value) for pair in found),
         {key: table for key, table in by_question.items() if table.total},
         {name: table for name, table in by_assessor.items() if table.total},
+        {role: table for role, table in by_role.items() if table.total},
     )

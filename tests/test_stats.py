@@ -129,11 +129,34 @@ def test_markdown_and_csv_carry_the_same_figures(tmp_path):
     assert "## Agreement of first and second assessments" in markdown
     assert "| ak | 6 |" in markdown and "| hmip-youth-2018 | 2.1.2 | Question 2.1.2 of hmip-youth-2018? | 12 |" in markdown
     rows = list(csv.DictReader(io.StringIO(_stats(str(path), "--format", "csv"))))
-    assert [(r["group"], r["assessor"], r["question"]) for r in rows] == [
-        ("all", "", ""),
-        ("assessor", "ak", ""),
-        ("assessor", "mr", ""),
-        ("question", "", "2.1.2"),
+    assert [(r["group"], r["assessor"], r["role"], r["question"]) for r in rows] == [
+        ("all", "", "", ""),
+        ("assessor", "ak", "", ""),
+        ("assessor", "mr", "", ""),
+        ("role", "", "", ""),  # no [people]: nobody has a role
+        ("question", "", "", "2.1.2"),
     ]
     assert float(rows[0]["ac1"]) == reference.ac1.value and float(rows[0]["ac1_low"]) == reference.ac1.ci95[0]
     assert "fewer than the 10" in rows[1]["note"]  # 6 pairs each: thin
+
+
+def test_by_role_adds_up_each_assessors_pairs_under_their_role_in_each_file(tmp_path):
+    """ak is an inspector in one file and a local assessor in the other: their pairs go to each role in turn."""
+    one, one_pairs = _inspection(tmp_path, "a", "hmip-youth-2021", SECOND_2018)
+    two, two_pairs = _inspection(tmp_path, "b", "hmip-youth-2021", SECOND_2025)
+    for path, ak in ((one, "inspector"), (two, "local assessor")):
+        text = path.read_text(encoding="utf-8")
+        people = f'[people]\nak = "{ak}"\nmr = "inspector"\nqa = "quality lead"\n'
+        path.write_text(
+            text.replace('[samples]\ncourt = "Court disposals"\n', f'[samples]\ncourt = "Court disposals"\n\n{people}'),
+            encoding="utf-8",
+        )
+    agreement = json.loads(_stats(str(one), str(two), "--json"))["qa"]["agreement"]
+    roles = {r["role"]: (r["pairs"], r["agreed"]) for r in agreement["by_role"]}
+    local = two_pairs[:6]
+    assert roles == {
+        "inspector": (18, sum(a == b for a, b in one_pairs + two_pairs[6:])),
+        "local assessor": (6, sum(a == b for a, b in local)),
+    }
+    text = _stats(str(one), str(two), "--min-pairs", "6")
+    assert "Gwet's AC1 by the assessor's role, lowest first" in text and "local assessor" in text
