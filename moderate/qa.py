@@ -9,9 +9,9 @@ the case's own assessor). One count, used by the reports and the app alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
-from .model import Case, ModerationEntry, SampleEntry, Standard
+from .model import FIELDWORK, Case, ModerationEntry, SampleEntry, Standard
 from .people import People, assures_quality
 
 Cell = tuple[str, str]  # (case id, question id)
@@ -56,6 +56,11 @@ def withdrawn(entries: Iterable[SampleEntry]) -> set[str]:
     return {m.case for m in found if m.withdrawal is not None} - {m.case for m in found if m.withdrawal is None}
 
 
+def phase_now(entries: Sequence[SampleEntry]) -> str:
+    """The phase a case chosen by hand is chosen in: that of the latest choice, else fieldwork."""
+    return next((e.phase for e in reversed(entries) if e.phase is not None), FIELDWORK)
+
+
 def key_questions(standards: Iterable[Standard]) -> dict[str, tuple[str, ...]]:
     """Each sample's case-based key questions, in order: what a case of it answers, and a review checks."""
     found: dict[str, list[str]] = {}
@@ -65,9 +70,12 @@ def key_questions(standards: Iterable[Standard]) -> dict[str, tuple[str, ...]]:
     return {sample: tuple(ids) for sample, ids in found.items()}
 
 
-def checkers(cases: Mapping[str, Case], log: Iterable[ModerationEntry], people: People) -> dict[Cell, list[str]]:
-    """Who has reviewed or changed each answer as quality assurance, in the log's order, each once."""
-    found: dict[Cell, list[str]] = {}
+def checkers(
+    cases: Mapping[str, Case], log: Iterable[ModerationEntry], people: People, found: dict[Cell, list[str]] | None = None
+) -> dict[Cell, list[str]]:
+    """Who has reviewed or changed each answer as quality assurance, in the log's order, each once
+    (added to `found`, if given: the checkers of the log before it)."""
+    found = {} if found is None else found
     for entry in log:
         case = cases.get(entry.case) if not entry.is_rating else None
         if case is not None and assures_quality(people, entry.by, case.inspector):
@@ -100,14 +108,13 @@ def progress(
     cases: Mapping[str, Case],
     standards: Iterable[Standard],
     entries: Iterable[SampleEntry],
-    log: Iterable[ModerationEntry],
-    people: People,
+    checked: Mapping[Cell, Sequence[str]],
 ) -> Progress:
-    """The sample now, which of its cases are reviewed, and both counted by assessor (in the order
-    the assessors first come in the file's cases)."""
+    """The sample now, which of its cases are reviewed (`checked`: who assured each answer, as
+    `checkers` gives it), and both counted by assessor (in the order the assessors first come in
+    the file's cases)."""
     found = tuple(memberships(entries))
     questions = key_questions(standards)
-    checked = checkers(cases, log, people)
     reviewed = set()
     by_assessor: dict[str, Tally] = {}
     for membership in found:

@@ -12,7 +12,7 @@ from . import layout, words
 from .audit import iso, markdown_cell, markdown_table, one_line
 from .consistency import inconsistencies
 from .model import Inspection
-from .qa import Progress, Sampled, progress
+from .qa import Progress, Sampled, checkers, progress
 
 _SAMPLE_HEADERS = ["Case", "Assessor", "Phase", "Seed", "Reviewed", "How chosen"]
 _ASSESSOR_HEADERS = ["Assessor", "Sampled", "Reviewed"]
@@ -21,7 +21,8 @@ _DOUBT_HEADERS = ["Case", "Key question", "Doubt"]
 
 def _progress(inspection: Inspection) -> Progress:
     cases = {c.id: c for c in inspection.cases}
-    return progress(cases, inspection.standards, inspection.dip_sample, inspection.moderation, inspection.people)
+    checked = checkers(cases, inspection.moderation, inspection.people)
+    return progress(cases, inspection.standards, inspection.dip_sample, checked)
 
 
 def qa_json(inspection: Inspection) -> dict[str, Any]:

@@ -15,6 +15,7 @@ journal (`journal.py`) writes them down so that a crash loses nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import ChainMap
 from dataclasses import dataclass, replace
 from typing import AbstractSet, Any, Callable, Final, Iterable, Mapping, Sequence
 
@@ -39,7 +40,7 @@ from .conflicts import Conflict
 from .conflicts import tables as conflict_tables
 from .people import NotPermitted, permit_rating
 from .words import counted
-from .qa import Progress, in_sample, progress
+from .qa import Cell, Progress, checkers, in_sample, phase_now, progress
 from .rules import (
     Pivotal,
     Figures,
@@ -225,6 +226,7 @@ class Session:
         self._copied: dict[str, dict[str, Answer]] = {}  # the cases' answers this session owns
         self._log: list[ModerationEntry] = list(inspection.moderation)  # as saved
         self._logged = _logged_in(self._log)  # what has entries already: given again, it is not a first answer
+        self._checked: tuple[list[ModerationEntry] | None, dict[Cell, list[str]]] = (None, {})  # the saved log's checkers
         # Since the last save, for each answer (or rating) changed or reviewed: its value then,
         # and the latest thing done to it (whose by, at and reason its log entry takes).
         self._was: dict[Logged, str] = {}
@@ -321,9 +323,23 @@ class Session:
         cases = ((case.id, self.answers[case.id]) for case in self._base.cases_in(sample))
         return pivotal_cases(self.ratings.standards[standard_id].discretion, cases)
 
+    @property
+    def sampled(self) -> Mapping[str, SampleEntry]:
+        """The cases in the dip sample now, each with the entry that chose it, in the order chosen."""
+        return in_sample(self._dip_sample)
+
     def qa_progress(self) -> Progress:
         """How far the dip sample's reviews have got, the unsaved ones counted (`qa.progress`)."""
-        return progress(self.cases, self.standards.values(), self._dip_sample, self.moderation, self.people)
+        return progress(self.cases, self.standards.values(), self._dip_sample, self.qa_checkers())
+
+    def qa_checkers(self) -> Mapping[Cell, Sequence[str]]:
+        """Who has quality-assured each answer (`qa.checkers`), by the log as the next save would
+        write it: the saved log's counted once a save, not on every key."""
+        if self._checked[0] is not self._log:
+            self._checked = (self._log, checkers(self.cases, self._log, self.people))
+        saved, unsaved = self._checked[1], self.unsaved_log()
+        fresh = {cell: list(saved[cell]) for cell in {(e.case, e.question) for e in unsaved} if cell in saved}
+        return ChainMap(checkers(self.cases, unsaved, self.people, fresh), saved)
 
     def refusal(self, what: str) -> str | None:
         """Why the user may not record `what` ("panel decision", "judgement rating"), if they may not."""
@@ -542,11 +558,13 @@ class Session:
         return self._changed(change)
 
     def choose_for_sample(
-        self, cases: Iterable[str], phase: str, method: str, seed: int | None = None, reason: str | None = None
+        self, cases: Iterable[str], phase: str | None, method: str, seed: int | None = None, reason: str | None = None
     ) -> Changed:
-        """Add cases to the dip sample, chosen in `phase` by `method` (from `seed`, if drawn at
-        random; with `reason`, if chosen by hand). Those it holds already are left as they were:
-        sampling again adds, it never replaces. Nothing changed when it holds them all."""
+        """Add cases to the dip sample, chosen in `phase` (None: that of the latest choice, else
+        fieldwork) by `method` (from `seed`, if drawn at random; with `reason`, if chosen by hand).
+        Those it holds already are left as they were: sampling again adds, it never replaces.
+        Nothing changed when it holds them all."""
+        phase = phase_now(self._dip_sample) if phase is None else phase
         if phase not in PHASES:
             raise ValueError(f"{phase!r} is not one of {', '.join(PHASES)}")
         unknown = [case for case in cases if case not in self._case]

@@ -205,13 +205,15 @@ def overall(result: Overall, which: bool = True) -> str:
     return result.rating
 
 
-def status(result: Overall, *, unsaved: bool, saving: bool, unjournaled: bool, title: str) -> str:
-    """The app's top line: the overall score first, then what is not yet safe, then the title."""
+def status(result: Overall, *, unsaved: bool, saving: bool, unjournaled: bool, title: str, qa: str = "") -> str:
+    """The app's top line: the overall score first, then what is not yet safe, then how far the
+    dip sample has got (`qa_header`), then the title."""
     return (
         f"Score {result.score}/{result.max} · {overall(result, which=False)}"
         + " · ● unsaved" * unsaved
         + " · saving…" * saving
         + " · ⚠ NOT JOURNALED: save now" * unjournaled
+        + f" · {qa}" * bool(qa)
         + f" — {title}"
     )
 
@@ -434,6 +436,8 @@ def sample_drawn(
 
 # ---------------------------------------------------------------- quality assurance
 
+SAMPLED = "◎"  # beside a case's id: in the dip sample (a symbol, read without colour)
+
 DOUBTS = {
     "yes-but-prompts-no": "answered yes, but every prompt answered under it is no",
     "no-but-prompts-yes": "answered no, but every prompt answered under it is yes",
@@ -488,3 +492,57 @@ def second_imported(by: str, cases: int, answers: int) -> str:
     return (
         f"{by}'s second assessment of {counted(cases, 'case')} imported ({counted(answers, 'answer')}), beside the first answers"
     )
+
+
+def sample_added(case: str, assessor: str | None) -> str:
+    return f"{case} ({assessor or 'no assessor'}) added to the dip sample, by hand: d again withdraws it, u takes it back."
+
+
+def sample_withdraw_question(case: str) -> str:
+    return f"Withdraw {case} from the dip sample: why? (it stays recorded as chosen, then withdrawn)"
+
+
+def sample_kept(case: str) -> str:
+    return f"{case} stays in the dip sample: nothing recorded."
+
+
+def sample_withdrawn(case: str) -> str:
+    return f"{case} withdrawn from the dip sample (u takes it back until saved)."
+
+
+def marked(case: str, user: str, answered: str | None) -> str:
+    """What `m` did; loud when the case marked is not the one just answered (the cursor moved on)."""
+    if answered is not None and answered != case:
+        return f"{case} marked moderated, NOT {answered}, the case you just answered: u takes the mark back."
+    return f"{case} marked moderated by {user} (u takes it back)."
+
+
+def in_dip_sample(method: str | None, by: str) -> str:
+    """A sampled case, in its detail line: '◎ in the dip sample (2 per assessor, stratified, seed 7; qa)'."""
+    return f"{SAMPLED} in the dip sample ({method}; {by})"
+
+
+def sub_samples(sizes: Iterable[tuple[str, int]], cases: int) -> str:
+    """The cases each key question's percentage rests on: 'Sub-samples: 2.2.1 8 of 8 cases · 2.2.3 6 of 8'."""
+    return "Sub-samples: " + " · ".join(f"{question} {relevant} of {cases}" for question, relevant in sizes) + " cases relevant."
+
+
+def sub_sample(relevant: int, cases: int) -> str:
+    return f"{relevant} of {cases} cases relevant"
+
+
+def pivotal_summary(count: int, assured: int) -> str:
+    return (
+        f"Rests on {counted(count, 'pivotal case')} (one changed answer would move the rating), "
+        f"{assured} quality-assured: Enter lists them, to go to one."
+    )
+
+
+PIVOTAL_TITLE = "Pivotal cases · enter goes to one · esc back"
+
+
+def pivotal_case(case: str, assessor: str | None, question: str, direction: str, band: str, by: Sequence[str]) -> str:
+    """One pivotal case, for the panel: 'C03 (ak) 2.2.2 no → yes: Good · quality-assured by qa'."""
+    turned = "no → yes" if direction == UP else "yes → no"
+    assured = f"quality-assured by {', '.join(by)}" if by else "NOT quality-assured"
+    return f"{case} ({assessor or 'no assessor'}) {question} {turned}: {band} · {assured}"

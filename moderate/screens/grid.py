@@ -285,9 +285,10 @@ class CaseGrid(ScrollView, can_focus=True):
         if self.filters:  # said where the rows and cases are, so that what is hidden is never forgotten
             label = _fit(shown(f" Only: {'; '.join(self.filters.describe())} · {hint}"), len(label))
         cells = []
+        sampled = self.session.sampled
         for column in self._columns:
             case = self.cases[column]
-            mark = words.MODERATED if case.moderated else ""
+            mark = (words.SAMPLED if case.id in sampled else "") + (words.MODERATED if case.moderated else "")
             cells.append(Segment((shown(case.id) + mark).center(self._cell_width)[: self._cell_width], style))
         return Strip([Segment(label, style)], self._fixed_width), Strip(cells, len(cells) * self._cell_width)
 

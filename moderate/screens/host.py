@@ -41,10 +41,12 @@ class Host(Protocol):
 def status_line(workspace: Workspace, saving: bool) -> str:
     """The top line: the overall score first, so that a narrow terminal cuts only the title."""
     session = workspace.session
+    qa = session.qa_progress()
     return words.status(
         session.ratings.overall,
         unsaved=session.dirty,
         saving=saving,
         unjournaled=workspace.journal_failure is not None,
         title=shown(workspace.loaded.inspection.title),
+        qa=shown(words.qa_header(qa.sampled, len(qa.reviewed), ((a, t.reviewed, t.sampled) for a, t in qa.by_assessor.items()))),
     )

@@ -94,6 +94,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         Binding("u,ctrl+z", "undo", "Undo", id="answer.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="answer.redo"),
         Binding("m", "moderated", "Moderated", show=False, id="case.moderated"),
+        Binding("d", "dip_sample", "Dip sample: add this case, or withdraw it", show=False, id="case.dip_sample"),
         Binding("right_square_bracket", "flagged(1)", "Next flag", show=False, id="go.next_flagged"),
         Binding("left_square_bracket", "flagged(-1)", "Previous flag", show=False, id="go.previous_flagged"),
         Binding("full_stop", "unanswered", "Next unanswered", show=False, id="go.next_unanswered"),
@@ -116,6 +117,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         ),
         Binding("M", "filter_unmoderated", "Filter: cases not yet moderated", show=False, id="filter.unmoderated"),
         Binding("I", "filter_inspector", "Filter: this case's inspector only", show=False, id="filter.inspector"),
+        Binding("D", "filter_sampled", "Filter: the dip sample's cases only", show=False, id="filter.sampled"),
         Binding("slash", "filter_text", "Filter: questions matching a text", show=False, id="filter.text"),
         Binding("backslash", "filters_off", "Filters off", show=False, id="filter.off"),
     ]
@@ -181,7 +183,12 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.app.push_screen(LogScreen(self.session.moderation))
 
     def action_panel(self) -> None:
-        self.app.push_screen(PanelScreen(self.host))
+        self.app.push_screen(PanelScreen(self.host), self._went)
+
+    def _went(self, chosen: tuple[str, str] | None) -> None:
+        """Back from the panel: to the pivotal case chosen there, if one was."""
+        if chosen is not None:
+            self._go(*chosen)
 
     def action_conflicts(self) -> None:
         self.app.push_screen(ConflictsScreen(self.host))
@@ -356,8 +363,32 @@ class ModerationScreen(Screen[None], ShowsSession):
         case = self.grid.current_case
         if case is None:
             return
+        last = self.session.last_change
+        answered = last.case if last is not None else None
         self.host.session_changed(self.session.mark_moderated(case.id))
-        self.notify(f"{case.id} marked moderated by {self.session.user} (u takes it back).")
+        message = words.marked(case.id, self.session.user, answered)
+        elsewhere = answered is not None and answered != case.id
+        if elsewhere:  # the cursor moved on after the answer: a mark on the wrong case must not pass unseen
+            self.app.bell()
+        self.notify(message, severity="warning" if elsewhere else "information", timeout=10 if elsewhere else 5)
+
+    @work
+    async def action_dip_sample(self) -> None:
+        """Add the current case to the dip sample, by hand, or withdraw it from it, saying why."""
+        case = self.grid.current_case
+        if case is None:
+            return
+        if case.id not in self.session.sampled:
+            changed = self.session.choose_for_sample([case.id], None, words.BY_HAND)
+            self.host.session_changed(changed)
+            self.notify(words.sample_added(case.id, case.inspector))
+            return
+        reason = await self.app.push_screen_wait(AskText(words.sample_withdraw_question(case.id), "Why", True))
+        if not reason or case.id not in self.session.sampled:
+            self.notify(words.sample_kept(case.id))
+            return
+        self.host.session_changed(self.session.withdraw_from_sample(case.id, reason))
+        self.notify(words.sample_withdrawn(case.id))
 
     # ------------------------------------------------------------ moving
 
@@ -453,6 +484,9 @@ class ModerationScreen(Screen[None], ShowsSession):
     def action_filter_unmoderated(self) -> None:
         self._filter(unmoderated=not self.grid.filters.unmoderated)
 
+    def action_filter_sampled(self) -> None:
+        self._filter(sampled=not self.grid.filters.sampled)
+
     def action_filter_inspector(self) -> None:
         case = self.grid.current_case
         if self.grid.filters.inspector is not None or case is None:
@@ -527,7 +561,9 @@ class ModerationScreen(Screen[None], ShowsSession):
         if case is not None:
             case = self.session.cases[case.id]
             moderated = f" · moderated by {case.moderated.by}" if case.moderated else ""
-            lines.append(f"{words.case_heading(case)}{moderated}")
+            chosen = self.session.sampled.get(case.id)
+            sampled = f" · {words.in_dip_sample(chosen.method, chosen.by)}" if chosen else ""
+            lines.append(f"{words.case_heading(case)}{moderated}{sampled}")
         if row is not None:
             standard = self.session.standards[row.standard]
             result = self.session.ratings.standards[standard.id]

@@ -19,6 +19,7 @@ from .dialogs import AskText
 from .footer import FittingFooter
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
+from .pivotal import PivotalCases, pivotal_lines
 from .plain import plain, plain_cell
 
 # Every column, in the order shown: key, heading. The essential ones are always shown (in
@@ -108,7 +109,10 @@ class ChooseRating(ModalScreen[str | None]):
         self.dismiss(self.choices[event.option_index])
 
 
-class PanelScreen(Screen[None], ShowsSession):
+class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
+    """Every standard at a glance, the highlighted one explained; dismissed with a (case, key
+    question) to go to, when one of its pivotal cases is chosen."""
+
     BINDINGS = [
         Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
         Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
@@ -134,6 +138,7 @@ class PanelScreen(Screen[None], ShowsSession):
         yield Digits(id="score")
         yield DataTable(id="panel", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="explain-scroll"):
+            yield PivotalCases(id="pivotal")  # above the explanation: in view as soon as it is opened
             yield Static(id="explain")
         yield FittingFooter()
 
@@ -280,6 +285,7 @@ class PanelScreen(Screen[None], ShowsSession):
             )
         elif standard.is_judgement:
             lines.append(plain_cell("A judgement standard: set its rating with r."))
+        lines += [plain_cell(line) for line in pivotal_lines(self.session, standard)]
         if standard.statement:
             lines.append(plain_cell(standard.statement))
         if standard.guidance:
@@ -294,6 +300,7 @@ class PanelScreen(Screen[None], ShowsSession):
         elif standard.key_questions:
             lines.append(plain_cell("Enter: its key questions and the cases behind each percentage.", style="italic"))
         self.query_one("#explain", Static).update(Text("\n").join(lines))
+        self.query_one(PivotalCases).show(self.session, standard if self.opened == standard.id else None)
 
     def _key_questions(self, standard) -> list[Text]:
         cases = [c.id for c in self.session.cases.values() if c.sample == standard.sample]
@@ -301,8 +308,11 @@ class PanelScreen(Screen[None], ShowsSession):
         for kq in standard.key_questions:
             figures = self.session.figures(kq.id)
             band = f" · {figures.band.rating}" if figures.band else ""
+            within = words.sub_sample(figures.relevant, len(cases))
             lines.append(
-                plain_cell(f"{kq.id} {words.count(figures)} yes · {words.percent(figures)}{band} · {kq.text}", style="bold")
+                plain_cell(
+                    f"{kq.id} {words.count(figures)} yes · {words.percent(figures)}{band} · {within} · {kq.text}", style="bold"
+                )
             )
             by_answer: dict[str, list[str]] = {}
             for case in cases:
@@ -317,6 +327,14 @@ class PanelScreen(Screen[None], ShowsSession):
         if standard is not None:
             self.opened = None if self.opened == standard.id else standard.id
             self.explain()
+            listed = self.query_one(PivotalCases)
+            if listed.display:
+                listed.focus()
+                self.query_one("#explain-scroll").scroll_home(animate=False)
+
+    @on(PivotalCases.Chosen)
+    def _go_to(self, chosen: PivotalCases.Chosen) -> None:
+        self.dismiss((chosen.case, chosen.question))
 
     def action_eligible(self) -> None:
         self.eligible_only = not self.eligible_only
