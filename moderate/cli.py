@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, collector, people, words
-from .answer_table import Given, TableError, read_answers, read_cases, read_second_answers, write_answers
+from .answer_table import Given, read_answers, read_cases, read_second_answers, read_table, write_answers
 from .coefficients import MIN_PAIRS
 from .frameworks import PRESETS, template, template_samples
 from .conflicts import kept_in, leftover_conflicts
@@ -25,7 +25,7 @@ from .merge import merge
 from .consistency import inconsistencies
 from .model import FIELDWORK, PHASES, Case, Inspection, SecondAssessment
 from .people import UnknownPerson
-from .reading import InspectionError, Loaded, load, parse_text
+from .reading import InspectionError, Loaded, load, parse_text, read_file
 from .rules import rate_inspection
 from .shown import doubts, shown, shown_lines
 from .session import Change, ReasonRequired, now
@@ -381,7 +381,7 @@ def _format(args: argparse.Namespace) -> int:
     loaded = load(args.file)
     comments = comment_lines(loaded.text)
     text = dumps(loaded.inspection)
-    if text.encode("utf-8") == args.file.read_bytes():  # bytes: a byte-order mark is not canonical
+    if text.encode("utf-8") == read_file(args.file):  # bytes: a byte-order mark is not canonical
         print(f"{args.file}: already in the canonical layout")
         return 0
     if comments and not args.drop_comments:
@@ -407,7 +407,7 @@ def _new(args: argparse.Namespace) -> int:
         return REFUSED
     loaded = parse_text(template(args.framework), f"the {args.framework} template")
     base = loaded.inspection
-    cases = read_cases(_table(args.cases_from), dict(base.samples), str(args.cases_from)) if args.cases_from else []
+    cases = read_cases(read_table(args.cases_from), dict(base.samples), str(args.cases_from)) if args.cases_from else []
     counts = {}
     for part in (args.cases or "").split(",") if args.cases else ():
         sample, _, number = part.partition("=")
@@ -423,13 +423,6 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise TableError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
-
-
 def _answers(args: argparse.Namespace) -> int:
     inspection = load(args.file).inspection
     if args.sample is not None and args.sample not in inspection.samples:
@@ -440,7 +433,7 @@ def _answers(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    data = _table(args.table)
+    data = read_table(args.table)
     if args.second:
         return _import_second(args, data)
     workspace = _open(args, "import")

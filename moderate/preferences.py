@@ -1,7 +1,9 @@
 """The user's own settings kept between runs (the theme, where the cursor goes after an answer)
 and their keymap, in ~/.config/moderate/.
 
-Owner-only, like everything the program creates: the directory 0700, the file 0600.
+Owner-only, like everything the program creates: the directory 0700, the file 0600. Read
+through the guarded open, as every file is: a pipe, a device or a runaway file put there is
+refused, saying so, and the default used.
 """
 
 from __future__ import annotations
@@ -9,13 +11,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import guard
+
+MAX_KEYMAP = 64 * 1024  # a keymap of every binding is a few KiB
+MAX_SETTING = 1024  # one line of at most 64 characters
+
 
 def config_dir() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "moderate"
 
 
 def chosen_theme() -> str | None:
-    """The theme the user last chose, or None (never chosen, or unreadable: the default then)."""
+    """The theme the user last chose, or None (never chosen: the default then); a file there
+    that cannot be used: a ValueError saying why."""
     return remembered("theme")
 
 
@@ -27,6 +35,7 @@ ADVANCES = ("across", "down", "off")  # where the cursor goes after an answer: t
 
 
 def chosen_advance() -> str:
+    """Where the cursor goes after an answer; a file there that cannot be used: a ValueError."""
     advance = remembered("advance")
     return advance if advance in ADVANCES else ADVANCES[0]
 
@@ -40,25 +49,34 @@ def keymap_file() -> Path:
 
 
 def keymap_text() -> str | None:
-    """The user's keymap file, if there is one (unreadable or not UTF-8: a ValueError saying so)."""
-    path = keymap_file()
+    """The user's keymap file, if there is one (one that cannot be used: a ValueError saying why)."""
+    return _read(keymap_file(), MAX_KEYMAP, "a keymap")
+
+
+def remembered(name: str) -> str | None:
+    """A setting kept in its own one-line file, or None (never set, or not one we wrote: the
+    default then); a file there that cannot be used: a ValueError saying why, with its path."""
+    path = config_dir() / name
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        text = _read(path, MAX_SETTING, "a setting of moderate")
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+    value = (text or "").strip()
+    return value if value.isprintable() and 0 < len(value) <= 64 else None
+
+
+def _read(path: Path, limit: int, what: str) -> str | None:
+    """A file of the user's, through the guarded open: None if there is none."""
+    try:
+        return guard.read(path, limit, what).decode("utf-8-sig")
     except FileNotFoundError:
         return None
+    except guard.Refused as refused:
+        raise ValueError(refused.reason) from None
     except OSError as error:
         raise ValueError(f"cannot be read: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise ValueError(f"is not UTF-8 text (byte {error.start + 1})") from None
-
-
-def remembered(name: str) -> str | None:
-    """A setting kept in its own one-line file, or None (never set, or unreadable: the default then)."""
-    try:
-        value = (config_dir() / name).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return value if value.isprintable() and 0 < len(value) <= 64 else None
 
 
 def remember(name: str, value: str) -> None:

@@ -103,10 +103,18 @@ class ModerateApp(App[None]):
         self.saver = Saver(self, self.path, lambda: self.workspace)
         self.lifeline = Lifeline(self, self._let_go)
         self.register_theme(HIGH_CONTRAST)
-        remembered = chosen_theme()
-        self.theme = theme or (remembered if remembered in self.available_themes else default_theme())
+        self._settings_problems: list[str] = []  # files of the user's not used, told once the screen is up
+        self.theme = theme or self._remembered_theme()
         self._theme_shown = self.theme  # changes from here on are the user's choice, remembered
         self._keymap_problems = self._load_keymap()
+
+    def _remembered_theme(self) -> str:
+        try:
+            remembered = chosen_theme()
+        except ValueError as error:
+            self._settings_problems.append(f"{error}: the default theme is in use.")
+            remembered = None
+        return remembered if remembered in self.available_themes else default_theme()
 
     def _load_keymap(self) -> list[str]:
         """Apply the user's keymap if it is sound; else its problems, told once the screen is up."""
@@ -207,6 +215,8 @@ class ModerateApp(App[None]):
                 timeout=30,
                 markup=False,
             )
+        for problem in self._settings_problems:
+            self.notify(problem, severity="warning", timeout=30)
         warning = self.workspace.privacy_warning
         if warning:
             self.notify(warning, severity="warning", timeout=15)

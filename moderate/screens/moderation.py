@@ -126,7 +126,11 @@ class ModerationScreen(Screen[None], ShowsSession):
         super().__init__()
         self.host = host
         self._status = ""  # what the status line says now
-        self.advance = chosen_advance()
+        try:
+            self.advance = chosen_advance()
+        except ValueError as error:
+            self.advance = ADVANCES[0]
+            self.app.notify(f"{error}: the cursor moves across after an answer.", severity="warning", timeout=30)
 
     @property
     def session(self) -> Session:
