@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from . import words
-from .audit import markdown_cell, markdown_table, one_line, spreadsheet_csv
+from .audit import markdown_cell, markdown_table, one_line
 from .coefficients import NAMES, Coefficient, Coefficients, Pairs, measure
 from .pairs import Asked, PairTables, QuestionKey
 from .rules import whole_percent
+from .shown import spreadsheet_csv
 
 BAR = 25  # the bar's cells from 0 to 1: 0.04 a cell
 NAME_WIDTH = 14

@@ -4,7 +4,8 @@ Out: a wide CSV, a `case` column then one column per case-by-case question (key 
 and prompts), cells `yes` / `no` / `n/a` / empty. In: the same shape, or the long form
 `case,question,answer` (told apart by its header). A table is checked whole before
 anything is used: every problem is reported, located by row and column as a spreadsheet
-numbers them (the header is row 1), and none of it applies if any is found.
+numbers them (the header is row 1), and none of it applies if any is found. A cell that
+would start a formula (a case id `=...`) is written as text, `'=...`, and read back as it was.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, Iterator
 from . import guard, words
 from .model import Answer, Case, Inspection
 from .reading import ANSWERS, InspectionError
+from .shown import from_cell, spreadsheet_csv
 
 LONG_HEADER = ["case", "question", "answer"]
 CASES_HEADER = ["id", "sample", "label", "inspector"]
@@ -59,12 +61,7 @@ def write_answers(inspection: Inspection, sample: str | None = None) -> str:
     cases = inspection.cases if sample is None else inspection.cases_in(sample)
     samples = {case.sample for case in cases}
     columns = [q for q, of in asked.items() if of in samples]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["case", *columns])
-    for case in cases:
-        writer.writerow([case.id, *(_cell(case, q) for q in columns)])
-    return out.getvalue()
+    return spreadsheet_csv(["case", *columns], ([case.id, *(_cell(case, q) for q in columns)] for case in cases))
 
 
 def _cell(case: Case, question: str) -> str:
@@ -133,7 +130,7 @@ def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                yield start, [cell.strip() for cell in cells]
+                yield start, [from_cell(cell.strip()) for cell in cells]
             start = reader.line_num + 1
     except csv.Error as e:
         raise TableError(name, [f"row {start}: not a well-formed CSV row ({e})"]) from None

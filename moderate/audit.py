@@ -4,9 +4,7 @@ reports, and the log as CSV."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import unicodedata
 from typing import Any, Callable, Iterable, Mapping
 
@@ -16,6 +14,7 @@ from .agreement import Agreement, Count, count, percent
 from .model import Decision, Inspection, ModerationEntry
 from .pairs import Asked, QuestionKey, questions_asked
 from .rules import Ratings
+from .shown import spreadsheet_csv
 from .words import STALE, change, review_summary, subject, when
 
 MOST_CHANGED = 5  # questions listed under "most changed" in the text and markdown reports
@@ -220,21 +219,6 @@ def panel_markdown(inspection: Inspection, ratings: Ratings) -> list[str]:
 # ---------------------------------------------------------------- csv
 
 ENTRY_COLUMNS = ["case", "question", "standard", "inspector", "from", "to", "kind", "by", "at", "reason"]
-
-
-# A cell a spreadsheet would run as a formula when it starts so: OWASP's list for CSV injection.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
-    """A CSV table to open in a spreadsheet. Text from the file (reasons, titles, names) that would
-    start a formula is kept as text by a leading apostrophe, so opening the export runs nothing."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
-    return buffer.getvalue()
 
 
 def entries_csv(inspection: Inspection) -> str:

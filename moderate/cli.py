@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import json
 import os
 import shutil
 import secrets
@@ -27,7 +26,7 @@ from .model import FIELDWORK, PHASES, Case, Inspection, SecondAssessment
 from .people import UnknownPerson
 from .reading import InspectionError, Loaded, load, parse_text, read_file
 from .rules import rate_inspection
-from .shown import doubts, shown, shown_lines
+from .shown import doubts, guarded_output, json_text
 from .session import Change, ReasonRequired, now
 from .storage import SaveError, save, save_merging, write_text
 from .trail import breaks
@@ -191,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         return _app(argv)
-    args = _parser().parse_args(argv)
+    with guarded_output():  # every command's words, and what it quotes from files, go out shown
+        return _command(_parser().parse_args(argv))
+
+
+def _command(args: argparse.Namespace) -> int:
     try:
         commands = {
             "report": _report,
@@ -209,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return REFUSED
     except UnknownPerson as stranger:
-        print(shown(f"moderate {args.command}: {args.file}: {stranger}"), file=sys.stderr)
+        print(f"moderate {args.command}: {args.file}: {stranger}", file=sys.stderr)
         return REFUSED
 
 
@@ -232,17 +235,18 @@ def _app(argv: list[str]) -> int:
     from .screens.app import ModerateApp
     from .workspace import Opening
 
-    try:
-        app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note, drawn=drawn)
-    except InspectionError as error:
-        print(error, file=sys.stderr)
-        return REFUSED
-    except JournalInUse as busy:
-        print(f"moderate: {busy}", file=sys.stderr)
-        return REFUSED
-    except UnknownPerson as stranger:
-        print(shown(f"moderate: {path}: {stranger}"), file=sys.stderr)
-        return REFUSED
+    with guarded_output():  # the app draws its own screen, on the terminal itself, after this
+        try:
+            app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note, drawn=drawn)
+        except InspectionError as error:
+            print(error, file=sys.stderr)
+            return REFUSED
+        except JournalInUse as busy:
+            print(f"moderate: {busy}", file=sys.stderr)
+            return REFUSED
+        except UnknownPerson as stranger:
+            print(f"moderate: {path}: {stranger}", file=sys.stderr)
+            return REFUSED
     app.run()
     return app.return_code or 0
 
@@ -307,7 +311,7 @@ def _report(args: argparse.Namespace) -> int:
         sys.stdout.write(entries_csv(loaded.inspection))
     elif args.format == "json":
         report = as_json(loaded.inspection, loaded.framework, ratings, args.min_pairs)
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json_text(report))
     else:
         if args.format == "markdown":
             text = as_markdown(loaded.inspection, loaded.framework, ratings, counts=args.counts)
@@ -326,7 +330,7 @@ def _stats(args: argparse.Namespace) -> int:
     for error in inspections.skipped:
         print(f"moderate stats: skipped: {error}", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(stats_json(inspections, args.min_pairs), indent=2, ensure_ascii=False))
+        print(json_text(stats_json(inspections, args.min_pairs)))
     elif args.format == "markdown":
         sys.stdout.write(stats_markdown(inspections, args.min_pairs))
     elif args.format == "csv":
@@ -350,15 +354,15 @@ def _check(args: argparse.Namespace) -> int:
         left = leftover_conflicts(inspection)
         broken = [] if left else breaks(inspection)
         for problem in [left] if left else [f"the moderation log disagrees with the file: {words.log_break(b)}" for b in broken]:
-            print(shown(f"{path}: {problem}"), file=sys.stderr)
+            print(f"{path}: {problem}", file=sys.stderr)
         if broken:
             print(f"{path}: {words.LOG_BREAK_REMEDY}", file=sys.stderr)
         for doubt in (*doubts(inspection), *_ineligible(loaded), *people.warnings(inspection), *_inconsistent(inspection)):
-            print(shown(f"{path}: warning: {doubt}"), file=sys.stderr)
+            print(f"{path}: warning: {doubt}", file=sys.stderr)
         if left or broken:
             status = REFUSED
         else:
-            print(shown(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)"))
+            print(f"{path}: ok ({len(inspection.standards)} standards, {len(inspection.cases)} cases)")
     return status
 
 
@@ -514,7 +518,7 @@ def _sample(args: argparse.Namespace) -> int:
     finally:
         workspace.close(keep_unsaved=False)
     if args.json:
-        print(json.dumps({"cases": list(drawn.cases), "seed": seed}, indent=2, ensure_ascii=False))
+        print(json_text({"cases": list(drawn.cases), "seed": seed}))
     else:
         assessor = {case.id: case.inspector or "" for case in now.cases.values()}
         held = Counter(assessor[case] for case in in_sample(now.dip_sample))
@@ -523,7 +527,7 @@ def _sample(args: argparse.Namespace) -> int:
             groups[words.sample_method(target.per_assessor, target.total, seed)] = list(drawn.random)
         chosen = {method: [f"{c} ({assessor[c] or 'no assessor'})" for c in cases] for method, cases in groups.items()}
         text = words.sample_drawn(str(args.file), chosen, seed, args.seed is None, args.phase, held)
-        sys.stdout.write(shown_lines(text))
+        sys.stdout.write(text)
     return 0
 
 

@@ -13,7 +13,7 @@ from .model import Inspection, Standard
 from .pairs import questions_asked, tabled
 from .qa_report import qa_json, qa_markdown, qa_text
 from .rules import Figures, Ratings, StandardResult, whole_percent
-from .shown import shown_lines
+from .shown import shown_lines, spreadsheet_csv
 from .wording import counted
 
 
@@ -224,7 +224,7 @@ def as_csv(inspection: Inspection, framework: Framework, ratings: Ratings) -> st
         "percent_printed",
         "band",
     ]
-    return audit.spreadsheet_csv(header, _csv_rows(inspection, ratings))
+    return spreadsheet_csv(header, _csv_rows(inspection, ratings))
 
 
 def _csv_rows(inspection: Inspection, ratings: Ratings) -> Iterator[list[object]]:

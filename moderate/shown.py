@@ -1,18 +1,26 @@
-"""Text from a file, made safe to show: it is data, never instructions to the terminal.
+"""Text from a file, made safe to show: it is data, never instructions to the terminal or
+to a spreadsheet.
 
 A title holding ESC sequences could clear the screen, rename the terminal or make it type
 replies into the app; a right-to-left override could make "C01" read as something else.
-`shown` is the one place that turns every such character into a visible stand-in; the
-app, the reports and `check` pass every string from a file through it.
+`shown` is the one place that turns every such character into a visible stand-in; the app
+passes every string from a file through it, and every command's output passes through it
+on its way out (`guarded_output`). A cell starting `=` would be run by the spreadsheet that
+opens a table: every CSV the program writes keeps such cells as text (`spreadsheet_csv`).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import sys
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
 from functools import cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TextIO
 
 from .model import Inspection
 
@@ -41,9 +49,52 @@ def shown(text: str) -> str:
     return text.translate(_TABLE)
 
 
+_KEEPING_LINES = {code: stand_in for code, stand_in in _TABLE.items() if code != ord("\n")}
+
+
 def shown_lines(text: str) -> str:
     """A multi-line text made safe, keeping its own line breaks (a report, a message)."""
-    return "\n".join(map(shown, text.split("\n")))
+    return text.translate(_KEEPING_LINES)
+
+
+class _Shown(io.TextIOBase):
+    """A text stream that shows what is written to it: line breaks kept, every other control made visible."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(shown_lines(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
+@contextmanager
+def guarded_output() -> Iterator[None]:
+    """Everything a command prints, to stdout or stderr, goes out through `shown`: whatever a
+    file held (a name, an id, a reason) reaches the terminal as data, never as an escape."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Shown(out), _Shown(err)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err
+
+
+_IN_JSON = re.compile("[" + re.escape("".join(sorted(_CONTROLS - {"\n"}))) + "]")
+
+
+def json_text(value: object) -> str:
+    """JSON for the terminal: the same data, every control character written as a \\u escape
+    (JSON escapes only those below U+0020 itself), so that nothing is left for the guard to alter."""
+    return _IN_JSON.sub(lambda found: f"\\u{ord(found[0]):04x}", json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def controls(text: str) -> list[str]:
@@ -81,6 +132,43 @@ def look_alikes(ids: Iterable[str]) -> list[tuple[str, str]]:
         if seen != identifier:
             pairs.append((seen, identifier))
     return pairs
+
+
+# ---------------------------------------------------------------- what a spreadsheet is given
+
+# A cell a spreadsheet would run as a formula when it starts so: OWASP's list for CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# A character that may start a formula, anywhere in a table: in most tables of answers there is
+# none, and their cells are then not looked at one by one (found at C speed).
+_MAY_START = re.compile("[" + re.escape("".join(FORMULA_STARTS)) + "']")
+
+
+def _formula_like(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def spreadsheet_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """A CSV table to open in a spreadsheet. Text that would start a formula (an id, a reason, a
+    name from the file) is kept as text by a leading apostrophe, so opening the table runs nothing;
+    `from_cell` takes it off again (one only: text that starts with apostrophes keeps them)."""
+    table: list[list[object]] = [list(header), *map(list, rows)]
+    text = _csv(table)
+    if _MAY_START.search(text) is None:
+        return text
+    return _csv([[f"'{v}" if isinstance(v, str) and _formula_like(v) else v for v in row] for row in table])
+
+
+def _csv(rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def from_cell(text: str) -> str:
+    """A cell of a table read back: what `spreadsheet_csv` was given."""
+    return text[1:] if text.startswith("'") and _formula_like(text) else text
 
 
 # ---------------------------------------------------------------- what `check` warns about
@@ -141,6 +229,11 @@ def doubts(inspection: Inspection) -> list[str]:
                 f"{kind} ids {shown(one)!r} and {shown(other)!r} look alike but differ ({_spelled(one)} / {_spelled(other)})"
             )
         for identifier in ids:
+            if identifier.startswith(FORMULA_STARTS):
+                found.append(
+                    f"{kind} id {shown(identifier)!r} starts with {identifier[0]!r}: a spreadsheet opening a table of it "
+                    "would run it as a formula (moderate's own tables keep it as text, with an apostrophe before it)"
+                )
             mixed = scripts(identifier)
             if len(mixed) > 1:
                 found.append(

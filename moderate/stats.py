@@ -17,7 +17,7 @@ from tabulate import tabulate
 from . import words
 from .agreement import Agreement, Count, count, percent
 from .agreement_report import agreement_csv, agreement_json, agreement_markdown, agreement_text
-from .audit import counts_json
+from .audit import counts_json, one_line
 from .model import Inspection
 from .pairs import Asked, PairTables, QuestionKey, questions_asked, tabled
 from .reading import InspectionError, parse_bytes, read_file
@@ -97,8 +97,8 @@ def stats_text(inspections: Inspections, by: Iterable[str], min_pairs: int, coef
 def _label(key: str | QuestionKey) -> str:
     if isinstance(key, tuple):
         framework, question = key
-        return f"{question} ({framework})"
-    return key or "(none named)"
+        return one_line(f"{question} ({framework})")
+    return one_line(key) or "(none named)"  # a name's escapes shown, as the report's tables show them
 
 
 def stats_markdown(inspections: Inspections, min_pairs: int) -> str:

@@ -1,8 +1,12 @@
-"""One way in (issue 22, finding 3): every file the program reads goes through the guarded
-open, so that a pipe, a device or a runaway file is refused at once, saying so."""
+"""One way in and one way out (issue 22, findings 2, 3 and 4): every file the program reads
+goes through the guarded open, and everything it prints or writes as CSV through the guards
+that keep a file's text from driving the terminal or the spreadsheet that opens it."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +15,109 @@ from pathlib import Path
 import pytest
 from helpers.cli import moderate
 from helpers.files import REPO
+from hypothesis import given
+from hypothesis import strategies as st
+
+from moderate.reading import load
+from moderate.shown import FORMULA_STARTS, from_cell, spreadsheet_csv
+
+BY = "\x1b]0;PWN\x07\x1b[2J…"  # renames the terminal's window and clears its screen
+INSPECTOR = "\x1b[5mak\u202e"  # blinks, then turns what follows right to left
+FORMULA = '=HYPERLINK("http://x/","C01")'
+RAW = ("\x1b", "\x07", "\u202e")
+
+
+def toml_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string with \u escapes is a TOML basic string
+
+
+@pytest.fixture
+def hostile(stockton) -> Path:
+    """The sample with an inspector named in escapes, a case id that is a formula, and one
+    answer changed by a moderator named in escapes."""
+    text = stockton.read_text(encoding="utf-8")
+    text = text.replace('inspector = "ak"', f"inspector = {toml_string(INSPECTOR)}", 1)
+    stockton.write_text(text.replace('id = "C02"', f"id = {toml_string(FORMULA)}", 1), encoding="utf-8")
+    table = stockton.with_name("one.csv")
+    table.write_text("case,question,answer\nC01,2.1.1,no\n", encoding="utf-8")
+    assert moderate("import", str(stockton), str(table), "--as", BY).returncode == 0
+    return stockton
+
+
+def raw_controls(text: str) -> list[str]:
+    return [ch for ch in RAW if ch in text]
+
+
+# ---------------------------------------------------------------- out: to the terminal
+
+
+def test_stats_shows_the_escapes_of_names_and_never_sends_them(hostile):
+    result = moderate("stats", str(hostile), "--by", "moderator", "--by", "inspector", "--by", "question")
+    assert result.returncode == 0, result.stderr
+    assert raw_controls(result.stdout + result.stderr) == []
+    assert "\\x1b]0;PWN\\x07\\x1b[2J…" in result.stdout  # as the text report's tables show it
+    assert "\\x1b[5mak\\u202e" in result.stdout
+
+
+@pytest.mark.parametrize("command", [("stats", "--json"), ("report", "--json")])
+def test_json_escapes_every_control_and_keeps_the_data(hostile, command):
+    result = moderate(command[0], str(hostile), *command[1:])
+    assert result.returncode == 0, result.stderr
+    assert raw_controls(result.stdout) == []
+    data = json.loads(result.stdout)
+    moderation = data if command[0] == "stats" else data["moderation"]
+    assert [m["moderator"] for m in moderation["by_moderator"]] == [BY]  # the same data, read back
+    assert INSPECTOR in [i["inspector"] for i in moderation["by_inspector"]]
+
+
+def test_every_command_shows_what_it_quotes_from_a_file_or_a_name(hostile, tmp_path):
+    named = tmp_path / "x\x1b[2J\u202e.toml"  # a file's own name, quoted in every message
+    named.write_bytes(hostile.read_bytes())
+    results = [
+        moderate("check", str(named)),
+        moderate("format", str(named)),
+        moderate("report", str(named), "--format", "csv", "--entries"),
+        moderate("answers", str(named)),
+        moderate("new", str(named), "--framework", "hmip-youth-2021", "--cases", "court=1"),
+        moderate("import", str(named), str(tmp_path / "x\x1b[2J.csv")),
+    ]
+    for result in results:
+        assert raw_controls(result.stdout + result.stderr) == [], result
+    assert "x␛[2J<U+202E>.toml: ok" in results[0].stdout
+    assert "x␛[2J<U+202E>.toml: already exists; nothing written" in results[4].stderr
+    assert "x␛[2J.csv: cannot be read: No such file or directory" in results[5].stderr
+
+
+# ---------------------------------------------------------------- out: to a spreadsheet
+
+
+def test_a_formula_id_is_written_as_text_and_imported_back_as_itself(hostile):
+    result = moderate("answers", str(hostile))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[2][0] == "'" + FORMULA  # text to a spreadsheet: never run
+    assert rows[0][1] == "2.1.1" and rows[2][1] == "yes"
+    rows[2][1] = "no"
+    table = hostile.with_name("back.csv")
+    with table.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    imported = moderate("import", str(hostile), str(table), "--as", "jb")
+    assert imported.returncode == 0, imported.stderr
+    assert "1 answer set (0 first answers, 1 changed)" in imported.stdout
+    assert load(hostile).inspection.case(FORMULA).answers["2.1.1"].value == "no"
+
+
+@given(st.text(alphabet=st.sampled_from("=+-@'\t\n,\"aC0"), max_size=8))  # a CR goes out as ␍: the output's guard
+def test_no_cell_written_starts_a_formula_and_every_cell_reads_back_as_it_was(text):
+    written = list(csv.reader(io.StringIO(spreadsheet_csv(["h"], [[text, 1]]), newline="")))[1]
+    assert not written[0].startswith(FORMULA_STARTS)
+    assert from_cell(written[0]) == text and written[1] == "1"
+
+
+def test_check_warns_about_a_formula_id_and_still_passes_the_file(hostile):
+    result = moderate("check", str(hostile))
+    assert result.returncode == 0, result.stderr
+    assert f"warning: case id {FORMULA!r} starts with '=': a spreadsheet opening a table of it would run it" in result.stderr
 
 
 # ---------------------------------------------------------------- in: tables
