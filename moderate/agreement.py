@@ -1,7 +1,8 @@
 """What the moderation log says about agreement (`spec/format.md`, "The machine-readable report").
 
 A *reviewed* answer is a (case, question) with at least one entry in the log; it is
-*changed* when its value now differs from the `from` of its first entry. Counts go by
+*changed* when its value now differs from the `from` of its first entry, and *changed and
+changed back* when entries moved it but it stands now as it was before them. Counts go by
 question (framework and id), by the case's inspector and by moderator, each listed in file order and only
 where something was reviewed. Judgement ratings are in the log but not in the counts.
 The one count, used by `moderate report` and `moderate stats` alike.
@@ -24,9 +25,17 @@ Cell = tuple[str, str]  # (case id, question id)
 class Count:
     reviewed: int = 0
     changed: int = 0
+    # Changed and changed back: entries that moved the answer, which now stands as it did before
+    # them (ann yes → no, bob no → yes). Not `changed`, and never to be said as only reviewed.
+    changed_back: int = 0
 
     def __add__(self, other: Count) -> Count:
-        return Count(self.reviewed + other.reviewed, self.changed + other.changed)
+        return Count(self.reviewed + other.reviewed, self.changed + other.changed, self.changed_back + other.changed_back)
+
+    @property
+    def agreed(self) -> int:
+        """Reviewed answers no entry moved: each reviewed and agreed with (`from` = `to`) only."""
+        return self.reviewed - self.changed - self.changed_back
 
     @property
     def agreement(self) -> Fraction | None:
@@ -62,18 +71,17 @@ def count(inspection: Inspection) -> Agreement:
         if not entry.is_rating:
             entries.setdefault((entry.case, entry.question), []).append(entry)
     cases = {case.id: case for case in inspection.cases}
-    changed: dict[Cell, bool] = {}
+    counted: dict[Cell, Count] = {}
     for (case_id, question), logged in entries.items():
         case = cases.get(case_id)
         answer = case.answers.get(question) if case is not None else None
-        now = UNANSWERED if answer is None else answer.value
-        changed[case_id, question] = now != logged[0].from_
+        counted[case_id, question] = _one(logged[0].from_, UNANSWERED if answer is None else answer.value, logged)
 
     def tally(keys: Iterable[_Key], key_of: Callable[[tuple[str, str]], _Key]) -> dict[_Key, Count]:
         counts: dict[_Key, Count] = {key: Count() for key in keys}
-        for cell, moved in changed.items():
+        for cell, one in counted.items():
             key = key_of(cell)
-            counts[key] = counts.get(key, Count()) + Count(1, int(moved))
+            counts[key] = counts.get(key, Count()) + one
         return {key: c for key, c in counts.items() if c.reviewed}
 
     inspectors = [case.inspector or "" for case in inspection.cases]
@@ -81,7 +89,7 @@ def count(inspection: Inspection) -> Agreement:
     for logged in entries.values():
         by_moderator = added(by_moderator, _moderators(logged))
     return Agreement(
-        total=Count(len(changed), sum(changed.values())),
+        total=sum(counted.values(), Count()),
         by_question=tally(questions_asked(inspection), lambda cell: (inspection.framework, cell[1])),
         by_inspector=tally(inspectors, lambda cell: (cases[cell[0]].inspector or "") if cell[0] in cases else ""),
         by_moderator=by_moderator,
@@ -94,7 +102,14 @@ def _moderators(logged: list[ModerationEntry]) -> dict[str, Count]:
     for entry in logged:
         first = spans.get(entry.by, (entry.from_, entry.to))[0]
         spans[entry.by] = (first, entry.to)
-    return {by: Count(1, int(first != last)) for by, (first, last) in spans.items()}
+    return {by: _one(first, last, [e for e in logged if e.by == by]) for by, (first, last) in spans.items()}
+
+
+def _one(first: str, now: str, logged: list[ModerationEntry]) -> Count:
+    """One reviewed answer: changed (now other than it first was), changed and changed back, or agreed with."""
+    if now != first:
+        return Count(1, 1)
+    return Count(1, 0, int(any(entry.from_ != entry.to for entry in logged)))
 
 
 def percent(agreement: Fraction | None) -> str:

@@ -57,8 +57,7 @@ def counts_json(agreement: Agreement, asked: Mapping[QuestionKey, Asked]) -> dic
         return [{key: name, **_counted(c)} for name, c in counts.items()]
 
     return {
-        "reviewed": agreement.total.reviewed,
-        "changed": agreement.total.changed,
+        **_counted(agreement.total),
         "by_question": [
             {
                 "framework": framework,
@@ -74,7 +73,7 @@ def counts_json(agreement: Agreement, asked: Mapping[QuestionKey, Asked]) -> dic
 
 
 def _counted(count: Count) -> dict[str, int]:
-    return {"reviewed": count.reviewed, "changed": count.changed}
+    return {"reviewed": count.reviewed, "changed": count.changed, "changed_back": count.changed_back}
 
 
 def moderation_json(inspection: Inspection) -> dict[str, Any]:
@@ -112,9 +111,17 @@ def panel_json(inspection: Inspection, ratings: Ratings) -> list[dict[str, Any]]
 
 
 def _most_changed(agreement: Agreement) -> list[list[Any]]:
-    changed = [(q, c) for q, c in agreement.by_question.items() if c.changed]
-    changed.sort(key=lambda item: -item[1].changed)  # stable: ties stay in file order
-    return [[question, c.reviewed, c.changed, percent(c.agreement)] for (_, question), c in changed[:MOST_CHANGED]]
+    changed = [(q, c) for q, c in agreement.by_question.items() if c.changed or c.changed_back]
+    changed.sort(key=lambda item: (-item[1].changed, -item[1].changed_back))  # stable: ties stay in file order
+    return [[question, *count_cells(c)] for (_, question), c in changed[:MOST_CHANGED]]
+
+
+COUNT_HEADERS = ["Reviewed", "Changed", "Changed back", "As given"]  # the columns of `count_cells`
+
+
+def count_cells(count: Count) -> list[Any]:
+    """A row's figures: reviewed, changed, changed and changed back, the share standing as first given."""
+    return [count.reviewed, count.changed, count.changed_back, percent(count.agreement)]
 
 
 def _entry_rows(inspection: Inspection, cell: Callable[[str], str], reason: Callable[[str], str]) -> list[list[str]]:
@@ -129,7 +136,7 @@ def _moderated(inspection: Inspection, cell: Callable[[str], str]) -> str | None
 
 
 _ENTRY_HEADERS = ["When", "Who", "Answer", "Change", "Reason"]
-_QUESTION_HEADERS = ["Question", "Reviewed", "Changed", "Agreement"]
+_QUESTION_HEADERS = ["Question", *COUNT_HEADERS]
 _PANEL_HEADERS = ["Standard", "Computed", "Decided", "Reason", "Who", "When", "Stale"]
 
 
@@ -199,7 +206,7 @@ def moderation_markdown(inspection: Inspection) -> list[str]:
         out += ["", moderated]
     most = _most_changed(agreement)
     if most:
-        out += ["", "### Most changed questions", "", *markdown_table(_QUESTION_HEADERS, most, right=3)]
+        out += ["", "### Most changed questions", "", *markdown_table(_QUESTION_HEADERS, most, right=4)]
     out += ["", "### Log", ""]
     if inspection.moderation:
         out += markdown_table(_ENTRY_HEADERS, _entry_rows(inspection, markdown_cell, markdown_cell))

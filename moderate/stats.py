@@ -15,9 +15,9 @@ from typing import Any, Iterable, Mapping
 from tabulate import tabulate
 
 from . import words
-from .agreement import Agreement, Count, count, percent
+from .agreement import Agreement, Count, count
 from .agreement_report import agreement_csv, agreement_json, agreement_markdown, agreement_text
-from .audit import counts_json, one_line
+from .audit import COUNT_HEADERS, count_cells, counts_json, one_line
 from .model import Inspection
 from .pairs import Asked, PairTables, QuestionKey, questions_asked, tabled
 from .reading import InspectionError, parse_bytes, read_file
@@ -78,16 +78,17 @@ def stats_text(inspections: Inspections, by: Iterable[str], min_pairs: int, coef
     out += ["", *agreement_text(inspections.pairs, inspections.asked, min_pairs, coefficient)]
     for name in by if counts.total.reviewed else ():
         tallied: Mapping[Any, Count] = getattr(counts, BY[name])
-        rows = sorted(tallied.items(), key=lambda item: -item[1].changed)  # stable: ties in first-seen order
-        table = [[_label(key), c.reviewed, c.changed, percent(c.agreement)] for key, c in rows]
+        # most changed first; stable: ties in first-seen order
+        rows = sorted(tallied.items(), key=lambda item: (-item[1].changed, -item[1].changed_back))
+        table = [[_label(key), *count_cells(c)] for key, c in rows]
         out += [
             "",
             f"By {name}, most changed first",
             tabulate(
                 table,
-                headers=[name.capitalize(), "Reviewed", "Changed", "Agreement"],
+                headers=[name.capitalize(), *COUNT_HEADERS],
                 tablefmt="simple",
-                colalign=("left", "right", "right", "right"),
+                colalign=("left", "right", "right", "right", "right"),
                 disable_numparse=True,
             ),
         ]

@@ -24,11 +24,19 @@ def counted(number: int | str, noun: str, plural: str | None = None) -> str:
 
 
 def review_summary(total: Count) -> str:
-    """What the moderation log says of reviews: '6 answers reviewed, 3 changed: agreement 50%.'"""
+    """What the moderation log says of reviews, as its entries do: '6 answers reviewed: 3 changed,
+    1 changed and changed back, 2 agreed with; 50% stand as first given.' An answer ann changed
+    yes → no and bob no → yes is changed and changed back, never only 'reviewed'."""
     if not total.reviewed:
         return "No answer has been reviewed."
+    parts = [f"{total.changed} changed"]
+    if total.changed_back:
+        parts.append(f"{total.changed_back} changed and changed back")
+    if total.agreed:
+        parts.append(f"{total.agreed} agreed with")
     return (
-        f"{counted(total.reviewed, 'answer')} reviewed, {total.changed} changed: agreement {agreement_percent(total.agreement)}."
+        f"{counted(total.reviewed, 'answer')} reviewed: {', '.join(parts)}; "
+        f"{agreement_percent(total.agreement)} {'stands' if total.reviewed == 1 else 'stand'} as first given."
     )
 
 

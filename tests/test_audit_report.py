@@ -77,22 +77,37 @@ def test_the_reports_moderation_counts_equal_a_count_made_by_hand(tmp_path):
         "at": "2026-11-20T10:00:00Z",
         "reason": "Board challenge",
     }
-    # reviewed: C01 2.1.1, C02 2.1.1, C03 2.1.2, C04 2.1.1, C05 2.1.1, C01 2.1.2; changed: C02, C04, C05
-    assert (moderation["reviewed"], moderation["changed"]) == (6, 3)
+    # reviewed: C01 2.1.1, C02 2.1.1, C03 2.1.2, C04 2.1.1, C05 2.1.1, C01 2.1.2; changed: C02, C04, C05;
+    # changed and changed back: C03 2.1.2 (yes → no → yes)
+    assert (moderation["reviewed"], moderation["changed"], moderation["changed_back"]) == (6, 3, 1)
     # keyed by framework and id, with the words: one id in two frameworks is two questions
     assert moderation["by_question"] == [
-        {"framework": "hmip-youth-2021", "question": "2.1.1", "text": "Question 2.1.1?", "reviewed": 4, "changed": 3},
-        {"framework": "hmip-youth-2021", "question": "2.1.2", "text": "Question 2.1.2?", "reviewed": 2, "changed": 0},
+        {
+            "framework": "hmip-youth-2021",
+            "question": "2.1.1",
+            "text": "Question 2.1.1?",
+            "reviewed": 4,
+            "changed": 3,
+            "changed_back": 0,
+        },
+        {
+            "framework": "hmip-youth-2021",
+            "question": "2.1.2",
+            "text": "Question 2.1.2?",
+            "reviewed": 2,
+            "changed": 0,
+            "changed_back": 1,
+        },
     ]
     assert moderation["by_inspector"] == [
-        {"inspector": "ak", "reviewed": 3, "changed": 1},
-        {"inspector": "mr", "reviewed": 2, "changed": 1},
-        {"inspector": "", "reviewed": 1, "changed": 1},
+        {"inspector": "ak", "reviewed": 3, "changed": 1, "changed_back": 0},
+        {"inspector": "mr", "reviewed": 2, "changed": 1, "changed_back": 1},
+        {"inspector": "", "reviewed": 1, "changed": 1, "changed_back": 0},
     ]
     # each moderator's own entries on an answer, taken together
     assert moderation["by_moderator"] == [
-        {"moderator": "jb", "reviewed": 5, "changed": 4},
-        {"moderator": "lk", "reviewed": 3, "changed": 2},
+        {"moderator": "jb", "reviewed": 5, "changed": 4, "changed_back": 0},
+        {"moderator": "lk", "reviewed": 3, "changed": 2, "changed_back": 0},
     ]
 
 
@@ -134,14 +149,15 @@ def test_the_text_and_markdown_reports_read_the_log_back(tmp_path):
     path = _hand_counted_file(tmp_path)
     text = _report(path)
     section = text[text.index("\nModeration\n") :]
-    assert "6 answers reviewed, 3 changed: agreement 50%." in section
+    said = " ".join(section.split())  # the text report wraps at the terminal's width
+    assert "6 answers reviewed: 3 changed, 1 changed and changed back, 2 agreed with; 50% stand as first given." in said
     assert "2026-11-20 09:05 UTC  jb" in section and "C02 2.1.1" in section and "yes → no" in section
     assert "1.1 rating" in section and "Requires improvement → Good" in section
     assert "yes (agreed)" in section and "Agreed on dip sample" in section
     assert "No panel decisions." in text
     markdown = _report(path, "--format", "markdown")
     section = markdown[markdown.index("## Moderation") :]
-    assert "| 2.1.1 | 4 | 3 | 25% |" in section  # the most changed questions
+    assert "| 2.1.1 | 4 | 3 | 0 | 25% |\n| 2.1.2 | 2 | 0 | 1 | 100% |" in section  # the most changed questions
     assert "| 2026-11-20 09:05 UTC | jb | C02 2.1.1 | yes → no | No risk assessment \\| on file |" in section
     assert "## Ratings panel" in markdown
 
@@ -238,7 +254,7 @@ def test_stats_lists_and_skips_files_it_cannot_read(tmp_path):
     done = moderate("stats", str(paths[0]), str(broken), str(tmp_path / "missing.toml"), "--by", "moderator")
     assert done.returncode == 1
     assert "broken.toml" in done.stderr and "missing.toml: no such file" in done.stderr
-    assert done.stdout.startswith("1 inspection: 4 answers reviewed, 4 changed: agreement 0%.")
+    assert done.stdout.startswith("1 inspection: 4 answers reviewed: 4 changed; 0% stand as first given.")
     assert "By moderator, most changed first" in done.stdout and "mod0" in done.stdout
 
 
@@ -255,3 +271,29 @@ def test_a_reason_or_title_that_would_run_as_a_spreadsheet_formula_is_exported_a
     rows = list(csv.DictReader(io.StringIO(_report(path, "--format", "csv"))))
     assert {r["standard_title"] for r in rows if r["standard"] == "2.1"} == {"'@SUM(1+1)"}
     assert all(not v.startswith(("=", "+", "-", "@")) for r in rows + entries for v in r.values())
+
+
+def test_an_answer_changed_and_changed_back_is_said_so_above_its_two_entries(tmp_path):
+    """ann yes → no, bob no → yes: the summary once said "1 answer reviewed, 0 changed: agreement 100%"
+    directly above those two entries."""
+    log = [
+        ("C01 2.1.1", "yes", "no", "ann", "09:00", None),
+        ("C01 2.1.1", "no", "yes", "bob", "09:30", "Back: the plan is there"),
+    ]
+    path = tmp_path / "back.toml"
+    path.write_text(inspection_text(ANSWERS) + "".join(_entry(*e) for e in log), encoding="utf-8")
+    text = _report(path)
+    section = text[text.index("\nModeration\n") :]
+    summary = "1 answer reviewed: 0 changed, 1 changed and changed back; 100% stands as first given."
+    said = " ".join(section.split())  # the text report wraps at the terminal's width
+    assert summary in said and said.index(summary) < said.index("ann") < said.index("bob")
+    assert "reviewed, 0 changed:" not in text
+    markdown = _report(path, "--format", "markdown")
+    assert summary in markdown and "| 2.1.1 | 1 | 0 | 1 | 100% |" in markdown
+    moderation = json.loads(_report(path, "--json"))["moderation"]
+    assert (moderation["reviewed"], moderation["changed"], moderation["changed_back"]) == (1, 0, 1)
+    # each moderator changed it once, their own way
+    assert [(m["moderator"], m["changed"], m["changed_back"]) for m in moderation["by_moderator"]] == [
+        ("ann", 1, 0),
+        ("bob", 1, 0),
+    ]
