@@ -521,7 +521,8 @@ def _sample(args: argparse.Namespace) -> int:
         print(json_text({"cases": list(drawn.cases), "seed": seed}))
     else:
         assessor = {case.id: case.inspector or "" for case in now.cases.values()}
-        held = Counter(assessor[case] for case in in_sample(now.dip_sample))
+        held = Counter(dict.fromkeys(assessor.values(), 0))  # every assessor, in file order
+        held.update(assessor[case] for case in in_sample(now.dip_sample))
         groups = {words.pivotal_method(of): [c for c in drawn.pivotal if drawn.pivotal[c] == of] for of in drawn.pivotal.values()}
         if drawn.random and target is not None:
             groups[words.sample_method(target.per_assessor, target.total, seed)] = list(drawn.random)

@@ -330,6 +330,8 @@ class Session:
 
     def qa_progress(self) -> Progress:
         """How far the dip sample's reviews have got, the unsaved ones counted (`qa.progress`)."""
+        if not self._dip_sample:  # nothing to count: the top line asks on every key
+            return Progress()
         return progress(self.cases, self.standards.values(), self._dip_sample, self.qa_checkers())
 
     def qa_checkers(self) -> Mapping[Cell, Sequence[str]]:
