@@ -63,3 +63,11 @@ def test_the_screens_reach_the_file_only_through_the_workspace() -> None:
     seam = next(c for c in contracts if c["name"] == "The screens do no file I/O")
     assert not seam.get("ignore_imports")
     assert {"moderate.reading", "moderate.storage", "moderate.journal"} <= set(seam["forbidden_modules"])
+
+
+def test_the_screens_are_type_checked_as_strictly_as_the_core() -> None:
+    """Strict mypy over every module, the screens too: no override relaxes it, no error in a screen is silenced."""
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy["strict"] is True and "overrides" not in mypy
+    silenced = [p for p in (ROOT / "moderate" / "screens").glob("*.py") if "type: ignore" in p.read_text(encoding="utf-8")]
+    assert not silenced

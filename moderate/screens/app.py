@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -277,7 +278,13 @@ class ModerateApp(App[None]):
         self.saver.stop_waiting()
 
     def notify(
-        self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
     ) -> None:
         """Every notification as plain text: most quote the file (its name, its ids, its problems),
         which is data, never markup or terminal codes."""

@@ -302,7 +302,7 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         self.query_one("#explain", Static).update(Text("\n").join(lines))
         self.query_one(PivotalCases).show(self.session, standard if self.opened == standard.id else None)
 
-    def _key_questions(self, standard) -> list[Text]:
+    def _key_questions(self, standard: Standard) -> list[Text]:
         cases = [c.id for c in self.session.cases.values() if c.sample == standard.sample]
         lines = []
         for kq in standard.key_questions:
