@@ -78,6 +78,14 @@ class JournalInUse(Exception):
 
 
 class Journal:
+    """One moderator's journal of one file: the text the session was read from, then a line
+    for each command on it, each in the kernel's hands before the command returns (`record`).
+
+    Started afresh from the text a save wrote or another's save brought (`rebase`, or
+    `prepare` in a thread then `adopt`); closed keeping the work (`close`) or removed (`discard`).
+    Should a write fail, it stops whole (`failed`, `on_failure`) and the work goes on in memory.
+    """
+
     def __init__(self, target: Path, user: str):
         self.target = Path(os.path.realpath(target))
         self.user = user

@@ -48,6 +48,14 @@ Clock = Callable[[], dt.datetime]
 
 
 class Workspace:
+    """One inspection file open for moderation: the file as last read or written (`loaded`),
+    the session going on from it, and the journal keeping that session's unsaved work.
+
+    Saves and others' saves are taken in three steps, the slow middle one fit for a thread
+    (`start_save`, `Saving.write`, `finish_save`; `moved`, `read_theirs`, `take`): whatever the
+    user did meanwhile is carried over. `close` leaves the unsaved work in the journal, or not.
+    """
+
     def __init__(self, path: Path, loaded: Loaded, session: Session, journal: Journal):
         self.path = path
         self.loaded = loaded  # the file as last read or written: the base of the next save

@@ -47,6 +47,13 @@ def _fit(text: str, width: int) -> str:
 
 
 class CaseGrid(ScrollView, can_focus=True):
+    """One sample's questions down the side and its cases across, every answer a cell under a
+    cursor moved by keys or the mouse; each standard's line carries its rating and its flags.
+
+    Draws only what is in view, a line at a time, and `redraw` repaints only what a command
+    changed; what is shown (which rows and cases) is the core's `filters.view`.
+    """
+
     COMPONENT_CLASSES = {
         "grid--header",
         "grid--standard",

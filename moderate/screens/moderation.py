@@ -76,6 +76,13 @@ class GoTo(Provider):
 
 
 class ModerationScreen(Screen[None], ShowsSession):
+    """Where moderating is done: one sample's cases side by side in the grid, a key for each
+    answer, and the cell under the cursor told in full beneath; the status line above.
+
+    Every command goes to the session through the `Host`, which tells every screen what it
+    changed; the panel, the log, the case form and the conflicts view open from here.
+    """
+
     WIDGETS_WITH_KEYS = (CaseGrid,)  # their keys are active with this screen's: a keymap is checked so
     AUTO_FOCUS = "#grid"  # not the tabs first: each change of focus drew the screen again
     # The answer keys with priority, as the grid's moves: run as the key arrives, not once it has

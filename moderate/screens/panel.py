@@ -110,8 +110,10 @@ class ChooseRating(ModalScreen[str | None]):
 
 
 class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
-    """Every standard at a glance, the highlighted one explained; dismissed with a (case, key
-    question) to go to, when one of its pivotal cases is chosen."""
+    """The lead inspector's ratings panel: every standard's rating in a table fitted to the
+    width (or large, for a projector), the highlighted one explained in full beneath, and
+    discretion decided (raise, lower, keep, with a reason) or a judgement standard rated.
+    Dismissed with a (case, key question) to go to, when one of its pivotal cases is chosen."""
 
     BINDINGS = [
         Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
