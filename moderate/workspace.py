@@ -191,13 +191,6 @@ class Workspace:
         self._seen = seen
         return "changed" if seen else "gone"
 
-    def changed_on_disk(self) -> bool:
-        """Whether the file's contents differ from what we last read or wrote (a plain `touch` does not count)."""
-        try:
-            return read_file(self.path) != self.loaded.text.encode("utf-8")
-        except InspectionError:
-            return True  # gone, or not a file any more: `reload` says why, a save asks what to do
-
     def read_theirs(self, clean: bool) -> Theirs:
         """The file as someone else saved it, read (and, if ours is `clean`, parsed and made a
         session) without touching ours: may run off the loop. InspectionError if it cannot be read."""
@@ -234,10 +227,6 @@ class Workspace:
         self.session.listen(self.journal.record)
         collector.long_lived()
         return theirs.elsewhere
-
-    def reload(self) -> frozenset[Cell] | None:
-        """`read_theirs` and `take` in one."""
-        return self.take(self.read_theirs(clean=not self.session.dirty)) if self.changed_on_disk() else None
 
     # ------------------------------------------------------------ closing
 
