@@ -115,6 +115,7 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
     discretion decided (raise, lower, keep, with a reason) or a judgement standard rated.
     Dismissed with a (case, key question) to go to, when one of its pivotal cases is chosen."""
 
+    WIDGETS_WITH_KEYS = (PivotalCases,)  # their keys are active with this screen's: a keymap is checked so
     BINDINGS = [
         Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
         Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
