@@ -102,7 +102,10 @@ def test_check_warns_of_ratings_and_decisions_by_others_and_of_unlisted_assessor
     assert "inspection.lead_inspector: 'lead' is in [people] as quality lead, not as lead inspector" in result.stderr
     other = stockton.with_name("other.toml")
     other.write_text(text.replace('lead = "quality lead"\n', 'lead = "lead inspector"\nmr = "inspector"\n'), encoding="utf-8")
-    assert "warning" not in moderate("check", str(other)).stderr  # the file's own decision, by its lead inspector
+    warnings = [line for line in moderate("check", str(other)).stderr.splitlines() if ": warning: " in line]
+    assert [w.split(": warning: ")[1] for w in warnings] == [  # the file's one prompt doubt; its decision is its lead's
+        "O04 3.2.3: answered no, but every prompt answered under it is yes (no-but-prompts-yes)"
+    ]
 
 
 def test_people_merge_name_by_name(stockton):
