@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 
+import pytest
 
 from helpers.app import go_to, open_app
 from helpers.files import REPO, SAMPLES
@@ -166,6 +168,44 @@ async def test_a_save_that_fails_says_why_keeps_the_work_and_offers_a_copy(tmp_p
         await pilot.press(*str(copy), "enter")
         await until(pilot, copy.exists)
     assert load(copy).inspection.case("C01").answers["2.4.3"] == Answer.NO
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A file system of 1 MiB of its own, to fill: only root can mount one."""
+    if os.geteuid() != 0:
+        pytest.skip("filling a disk takes a tmpfs of its own, which only root can mount")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
+    yield disk
+    subprocess.run(["umount", str(disk)], check=True)
+
+
+def fill(disk) -> None:
+    with open(disk / "filler", "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"x" * 4096)
+        except OSError:
+            pass
+
+
+async def test_a_save_that_fails_on_a_full_disk_has_ended_when_a_copy_is_offered(small_disk, tmp_path):
+    path = shutil.copy(SAMPLES / "stockton-on-tees-2021.toml", small_disk / "s.toml")
+    notified = Notified()
+    async with open_app(path).run_test(size=(120, 24), message_hook=notified) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        await pilot.press("y")
+        fill(small_disk)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
+        assert any(m.startswith("Not saved:") and "No space left on device" in m for m in notified), notified
+        top = screen_text(pilot.app).splitlines()[0]
+        assert "unsaved" in top and "saving…" not in top  # the save is over: the copy is asked about after it
+        await pilot.press(*str(tmp_path / "rescued.toml"), "enter")
+        await until(pilot, (tmp_path / "rescued.toml").exists)
+    assert load(tmp_path / "rescued.toml").inspection.case("C01").answers["2.2.2"] == Answer.YES
 
 
 async def test_a_journal_that_stops_is_told_at_once_and_a_copy_is_offered(stockton, tmp_path):

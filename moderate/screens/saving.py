@@ -12,7 +12,7 @@ import asyncio
 import time
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Literal, TypeVar
 
 from textual.app import App
 from textual.message import Message
@@ -34,6 +34,8 @@ from ..workspace import (
 from .dialogs import AskText, FileGone, ResolveConflicts
 
 _Result = TypeVar("_Result")
+# How one save ended: a copy elsewhere is asked for once the save is over, the top line saying so.
+_Ended = Literal["saved", "not saved", "copy elsewhere"]
 
 
 class Saver:
@@ -101,24 +103,26 @@ class Saver:
         self.saving = True
         self._app.post_message(self.Busy())  # "saving…"
         try:
-            saved = await self._save_once()
-            while saved and self._save_again and self.workspace.session.dirty:
+            ended = await self._save_once()
+            while ended == "saved" and self._save_again and self.workspace.session.dirty:
                 self._save_again = False
-                saved = await self._save_once()
+                ended = await self._save_once()
         finally:
             self.saving = self._save_again = False
             self._app.post_message(self.Busy())
+        if ended == "copy elsewhere":
+            await self.save_elsewhere()
         if self._quit_after_save:
             self._quit_after_save = False
             await self._app.run_action("quit")
-        return saved
+        return ended == "saved"
 
-    async def _save_once(self) -> bool:
+    async def _save_once(self) -> _Ended:
         workspace = self.workspace
         comments = workspace.comments
         saving = workspace.start_save()  # what there is now; what is done from here on stays unsaved
         if not await self._wait_for_others():
-            return False
+            return "not saved"
         give_up = time.monotonic() + 5  # whoever took the lock since we looked saves in well under that
         waiting = lambda holder: time.monotonic() < give_up  # noqa: E731
         try:
@@ -126,22 +130,20 @@ class Saver:
                 outcome = await self._write(saving, waiting=waiting)
             except FileReplaced as gone:
                 choice = await self._app.push_screen_wait(FileGone(str(gone)))
-                if choice == "elsewhere":
-                    await self.save_elsewhere()
                 if choice != "overwrite":
-                    return False
+                    return "copy elsewhere" if choice == "elsewhere" else "not saved"
                 outcome = await self._write(saving, waiting=waiting, overwrite=True)
             if outcome.conflicts:
                 choices = await self._app.push_screen_wait(ResolveConflicts(outcome.conflicts))
                 if choices is None:
                     self._app.notify("Not saved: the conflicts are still to resolve.", severity="warning")
-                    return False
+                    return "not saved"
                 outcome = await self._write(saving, choices, waiting=waiting)
                 if outcome.conflicts:
                     self._app.notify(
                         "Not saved: someone saved again meanwhile. Save again to see their changes.", severity="warning"
                     )
-                    return False
+                    return "not saved"
         except InspectionError as error:
             self._app.notify(
                 f"Not saved: {self._path.name} on disk is broken and is left for you to see "
@@ -149,11 +151,10 @@ class Saver:
                 severity="error",
                 timeout=20,
             )
-            return False
+            return "not saved"
         except (SaveError, OSError) as error:
             self._app.notify(f"Not saved: {error}. Your work is still here and in the journal.", severity="error", timeout=20)
-            await self.save_elsewhere()
-            return False
+            return "copy elsewhere"
         if outcome.replaced:
             self._app.post_message(self.Replaced(frozenset(outcome.elsewhere)))
         self._app.post_message(self.Busy())
@@ -167,7 +168,7 @@ class Saver:
         else:
             after = ""
         self._app.notify(f"Saved {self._path.name}{merged}{dropped}{after}.", severity="warning" if dropped else "information")
-        return True
+        return "saved"
 
     async def _write(
         self,
