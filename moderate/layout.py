@@ -3,6 +3,7 @@ one under another when even that will not fit (an 80-column SSH terminal, a proj
 
 from __future__ import annotations
 
+import os
 import textwrap
 from typing import Any, Sequence
 
@@ -76,3 +77,29 @@ def fitted(text: str, width: int) -> str:
             line.strip(), width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2), break_on_hyphens=False
         )
     return "\n".join(out)
+
+
+def clipped(text: str, width: int) -> str:
+    """`text` in at most `width` characters: whole, or cut with `…` (no room, no text)."""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…" if width > 0 else ""
+
+
+def abbreviations(texts: Sequence[str], width: int) -> dict[str, str]:
+    """Each text in at most `width` characters, no two alike where that can be: whole where it fits,
+    else its beginning and its end about a `…` ('children-10' in 8: 'child…10'), the end all that
+    follows what the long ones have in common (ids made in a series differ at their ends)."""
+    texts = list(dict.fromkeys(texts))
+    long = [t for t in texts if len(t) > width]
+    if not long or width < 3:
+        return {t: clipped(t, width) for t in texts}
+    whole = {t for t in texts if len(t) <= width}
+    common = len(os.path.commonprefix(long))
+    differing = max(1, min(width - 2, max(len(t) - common for t in long)))
+    made: dict[str, str] = {}
+    for tail in [*range(differing, width), *range(differing - 1, 0, -1)]:
+        made = {t: t[: width - 1 - tail] + "…" + t[len(t) - tail :] for t in long}
+        if len(set(made.values()) | whole) == len(texts):
+            break
+    return {t: made.get(t, t) for t in texts}

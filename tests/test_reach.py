@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 from textual.widgets import Tabs
 
-from helpers.files import REPO, SAMPLES
+from helpers.files import generated, SAMPLES
 from helpers.screen import screen_text
 from moderate.screens.app import ModerateApp
 from moderate.workspace import Opening
@@ -82,13 +80,7 @@ async def test_a_narrower_window_brings_the_cursors_case_back_into_view(tmp_path
 
 
 async def test_figures_columns_are_as_wide_as_their_figures_at_2000_cases(tmp_path):
-    path = tmp_path / "large.toml"
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "generate_inspection.py"), str(path), "--cases", "2000"],
-        check=True,
-        capture_output=True,
-    )
-    path.chmod(0o600)
+    path = generated(tmp_path / "large.toml", 2000)
     async with ModerateApp(Opening.of(path, "jb"), theme="textual-dark").run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         lines = [line for line in screen_text(pilot.app).splitlines() if re.search(r"….*\d+/\d+", line)]

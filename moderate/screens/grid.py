@@ -25,6 +25,7 @@ from textual.strip import Strip
 
 from .. import words
 from ..filters import Filters, view
+from ..layout import abbreviations, clipped
 from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
 from ..session import Changed, Session
@@ -32,6 +33,7 @@ from ..shown import shown
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
 STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
+WIDEST_CELL = 14  # ids of up to 12 characters shown whole; longer ones abbreviated, each still its own
 AFTER_COUNT = 14  # "?" (some unanswered), " 100%", "  ", "Outst ": the figures after yes/relevant
 
 
@@ -43,7 +45,7 @@ class Row:
 
 
 def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: max(0, width - 1)] + "…"
+    return clipped(text, width).ljust(width)
 
 
 class CaseGrid(ScrollView, can_focus=True):
@@ -114,6 +116,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self._cell_width = 5
         self._in_view = 1  # whole cases that fit beside the fixed columns
         self._places: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}  # sample -> its cursor, scroll
+        self._short: dict[int, dict[str, str]] = {}  # room -> case id -> as its column's head names it
 
     # ------------------------------------------------------------ what is shown
 
@@ -126,15 +129,15 @@ class CaseGrid(ScrollView, can_focus=True):
             self.show_prompts = show_prompts
         self.sample = sample
         keep_case = self.current_case
-        shown = view(self.session, sample, self.filters, self.show_prompts)
+        passed = view(self.session, sample, self.filters, self.show_prompts)
         self.rows = []
-        for standard, questions in shown.standards:
+        for standard, questions in passed.standards:
             self.rows.append(Row(STANDARD, standard))
             self.rows += [Row(PROMPT if self.session.is_prompt(q) else KEY_QUESTION, standard, q) for q in questions]
-        self.cases = [self.session.cases[c] for c in shown.cases]
+        self.cases = [self.session.cases[c] for c in passed.cases]
         self._column_of = {c.id: i for i, c in enumerate(self.cases)}
-        longest = max((len(c.id) for c in self.cases), default=3)
-        self._cell_width = max(5, min(10, longest + 2))
+        self._cell_width = self._wanted_cell_width()
+        self._short.clear()
         self._count_width = max(7, 2 * len(str(len(self.cases))) + 2)  # a space, and yes/relevant at its widest
         self._layout()
         first_question = next((i for i, r in enumerate(self.rows) if r.kind != STANDARD), 0)
@@ -167,6 +170,24 @@ class CaseGrid(ScrollView, can_focus=True):
         self._standard_lines.clear()
         self.refresh()
 
+    def _marks(self, case: Case) -> str:
+        """Beside a case's id: in the dip sample, marked moderated."""
+        return (words.SAMPLED if case.id in self.session.sampled else "") + (words.MODERATED if case.moderated else "")
+
+    def _wanted_cell_width(self) -> int:
+        """As wide as an id and its marks (or a space), and a gap: up to WIDEST_CELL."""
+        widest = max((len(shown(c.id)) + max(1, len(self._marks(c))) for c in self.cases), default=4)
+        return max(5, min(WIDEST_CELL, widest + 1))
+
+    def _abbreviations(self, room: int) -> dict[str, str]:
+        """Each case's id in `room` characters, no two alike in the sample (kept while it is shown)."""
+        made = self._short.get(room)
+        if made is None:
+            ids = {c.id: shown(c.id) for c in self.cases}
+            short = abbreviations(list(ids.values()), room)
+            made = self._short[room] = {case: short[text] for case, text in ids.items()}
+        return made
+
     @property
     def _fixed_width(self) -> int:
         return self._label_width + self._count_width + AFTER_COUNT
@@ -176,17 +197,19 @@ class CaseGrid(ScrollView, can_focus=True):
         """The first case wholly in view."""
         return -(-round(self.scroll_x) // self._cell_width)
 
-    def in_view(self) -> str:
-        """Which cases are in view, of how many: "◂ C05–C11 of 13 ▸", or "13 cases" when all are."""
+    def in_view(self) -> list[str]:
+        """Which cases are in view, of how many, longest first: "◂ C05–C11 of 13 ▸", then by place,
+        "◂ 5–11 of 13 ▸" (for ids too long to name in the room); "13 cases" when all are in view."""
         first = self.first_in_view
         last = min(len(self.cases), first + self._in_view) - 1
         if not self.cases:
-            return "no cases"
+            return ["no cases"]
         if first == 0 and last == len(self.cases) - 1:
-            return words.counted(len(self.cases), "case")
-        return f"{'◂ ' * (first > 0)}{self.cases[first].id}–{self.cases[last].id} of {len(self.cases)}" + (
-            " ▸" * (last < len(self.cases) - 1)
-        )
+            return [words.counted(len(self.cases), "case")]
+        before, after = "◂ " * (first > 0), " ▸" * (last < len(self.cases) - 1)
+        of = f" of {len(self.cases)}"
+        named = f"{shown(self.cases[first].id)}–{shown(self.cases[last].id)}"
+        return [before + named + of + after, f"{before}{first + 1}–{last + 1}{of}{after}"]
 
     @property
     def current_row(self) -> Row | None:
@@ -234,7 +257,9 @@ class CaseGrid(ScrollView, can_focus=True):
         shown = [self._column_of[c] for c in changed.cases if c in self._column_of]
         for column in shown:  # a case's moderated mark, in the header
             self.cases[column] = self.session.cases[self.cases[column].id]
-        if shown:
+        if shown and self._wanted_cell_width() != self._cell_width:
+            self.show(self.sample)  # a mark more than the columns had room for
+        elif shown:
             self.refresh_line(0)
 
     def on_resize(self) -> None:
@@ -273,8 +298,10 @@ class CaseGrid(ScrollView, can_focus=True):
                 return line
             fixed, scrolled = self._line(row)
         offset = scroll_x - first * self._cell_width
-        visible = scrolled.crop_extend(offset, offset + max(0, width - self._fixed_width), self._style(""))
-        return Strip.join([fixed, visible]).crop(0, width).simplify()
+        # whole cases only: a case cut at the edge would show a cut id, read as another's
+        room = min(max(0, width - self._fixed_width), self._in_view * self._cell_width)
+        visible = scrolled.crop_extend(offset, offset + room, self._style(""))
+        return Strip.join([fixed, visible]).adjust_cell_length(width, self._style("")).simplify()
 
     def _style(self, name: str) -> Style:
         """A component's style ("" the grid's own): looked up hundreds of times a frame, kept until
@@ -286,17 +313,27 @@ class CaseGrid(ScrollView, can_focus=True):
 
     def _header(self) -> tuple[Strip, Strip]:
         style = self._style("grid--header")
-        hint = self.in_view()
-        title = f" Question · {hint}" if hint.endswith("cases") else f" {hint}"
-        label = _fit(shown(title), self._label_width) + f"{'Yes/rel':>{self._count_width}}{'%':>6}  {'Band':<5} "
+        heads = f"{'Yes/rel':>{self._count_width}}{'%':>6}  {'Band':<5} "
+        hints = self.in_view()
         if self.filters:  # said where the rows and cases are, so that what is hidden is never forgotten
-            label = _fit(shown(f" Only: {'; '.join(self.filters.describe())} · {hint}"), len(label))
+            only = shown(f" Only: {'; '.join(self.filters.describe())}")
+            room = self._fixed_width - len(only) - 4  # " · ", and a space before the cases
+            hint = next((h for h in hints if len(h) <= room), hints[-1])  # what is filtered comes first
+            label = clipped(f"{only} · {hint}", self._fixed_width - 1)
+        else:
+            first = [f"Question · {hints[0]}"] if len(hints) == 1 else []
+            label = next((f" {h}" for h in first + hints if len(h) + 1 <= self._label_width), f" {hints[-1]}")
+            # too long even by place (a narrow terminal, thousands of cases): over the columns' heads
+            label = label.ljust(self._label_width) + heads if len(label) <= self._label_width else label
+        label = label[: self._fixed_width].ljust(self._fixed_width)
         cells = []
-        sampled = self.session.sampled
+        abbreviated = self._abbreviations
         for column in self._columns:
             case = self.cases[column]
-            mark = (words.SAMPLED if case.id in sampled else "") + (words.MODERATED if case.moderated else "")
-            cells.append(Segment((shown(case.id) + mark).center(self._cell_width)[: self._cell_width], style))
+            mark = self._marks(case)
+            name = abbreviated(self._cell_width - 1 - len(mark)).get(case.id, case.id)
+            # a space before each id: two never run together, however long
+            cells.append(Segment((" " + (name + mark).center(self._cell_width - 1))[: self._cell_width], style))
         return Strip([Segment(label, style)], self._fixed_width), Strip(cells, len(cells) * self._cell_width)
 
     def _band_style(self, rating: str | None) -> Style:

@@ -4,6 +4,8 @@ small inspections made to order."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -66,4 +68,15 @@ def with_people(path: Path, people: str = PEOPLE) -> Path:
     marker = '[samples]\ncourt = "Court disposals"\noocd = "Out-of-court disposals"\n'
     assert marker in text
     path.write_text(text.replace(marker, f"{marker}\n{people}"), encoding="utf-8")
+    return path
+
+
+def generated(path: Path, cases: int) -> Path:
+    """A large inspection made by the benchmark's generator, readable by its owner only."""
+    subprocess.run(
+        [sys.executable, str(REPO / "tools" / "generate_inspection.py"), str(path), "--cases", str(cases)],
+        check=True,
+        capture_output=True,
+    )
+    path.chmod(0o600)
     return path
