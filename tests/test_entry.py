@@ -143,6 +143,7 @@ async def test_next_unanswered_goes_on_to_the_next_sample(tmp_path):
         ('[keymap]\n"answer.yes" = 1\n', "line 2: 'answer.yes' = 1: give the keys as a string"),
         ('[keymap]\n"answer.yes" = "1"\n"answer.yse" = "2"\n', "line 3: no binding 'answer.yse'"),
         ('[keymap]\n\n"answer.yes" = "n"\n', "line 3: 'n' is the key of both 'answer.yes' and 'answer.no'"),
+        ('[keymap]\nanswer.yes = "1"\n', 'line 2: answer.yes: a binding id is written in quotes, "answer.yes" = "keys"'),
     ],
 )
 async def test_a_broken_keymap_opens_the_app_with_the_default_keys_and_a_notice(keymap, problem, stockton, tmp_path, monkeypatch):

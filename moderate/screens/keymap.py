@@ -54,9 +54,23 @@ def _bindings(scope: Scope) -> Iterable[Binding]:
 
 
 def _line(text: str, binding_id: str) -> int:
-    """The line that sets a binding id (1 if it cannot be told)."""
-    pattern = re.compile(rf'^\s*["\']?{re.escape(binding_id)}["\']?\s*=')
+    """The line that sets a binding id, written whole in quotes ("answer.yes") or dotted, each
+    part bare or quoted (answer.yes, which TOML reads as tables); 1 if it cannot be told."""
+    whole = "|".join(f"{quote}{re.escape(binding_id)}{quote}" for quote in "\"'")
+    dotted = r"\s*\.\s*".join(
+        rf"""(?:{re.escape(part)}|"{re.escape(part)}"|'{re.escape(part)}')""" for part in binding_id.split(".")
+    )
+    pattern = re.compile(rf"^\s*(?:{whole}|{dotted})\s*=")
     return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 1)
+
+
+def _dotted(name: str, value: Any) -> Iterator[str]:
+    """The dotted names under a table: answer.yes for {"answer": {"yes": "1"}}."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _dotted(f"{name}.{key}", inner)
+    else:
+        yield name
 
 
 def _keys(value: str) -> list[str]:
@@ -79,7 +93,13 @@ def check_keymap(text: str, scopes: Sequence[Scope]) -> tuple[dict[str, str], li
     problems = []
     for binding_id, keys in table.items():
         where = f"line {_line(text, binding_id)}"
-        if binding_id not in known:
+        if isinstance(keys, dict):  # answer.yes = "1": its dots read as tables
+            problems += [
+                f'line {_line(text, name)}: {name}: a binding id is written in quotes, "{name}" = "keys" '
+                "(without them, TOML reads its dots as tables)"
+                for name in _dotted(binding_id, keys)
+            ]
+        elif binding_id not in known:
             problems.append(
                 f'{where}: no binding {binding_id!r} (the command palette (ctrl+p) lists every binding id under "Binding ids")'
             )
