@@ -118,10 +118,12 @@ async def test_two_moderators_saving_different_answers_both_keep_their_work(stoc
     first, second = open_app(stockton, "ak"), open_app(stockton, "jb")
     told = Notified()
     async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24), message_hook=told) as two:
-        await go_to(one, "2.1.1", "C01")
-        await one.press("n", "ctrl+s")
+        # jb's change is made before ak saves: else, on a busy machine, jb's app may see ak's
+        # save while still clean and take it as a reload, with nothing left to merge
         await go_to(two, "2.1.2", "C02")
         await two.press("n")
+        await go_to(one, "2.1.1", "C01")
+        await one.press("n", "ctrl+s")
         await until(one, lambda: not first.session.dirty)
         await two.press("ctrl+s")
         await until(two, lambda: not second.session.dirty)
