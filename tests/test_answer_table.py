@@ -50,6 +50,7 @@ def test_every_broken_table_is_listed_here():
     assert len(REFUSALS) >= 10
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", sorted(REFUSALS))
 def test_a_broken_table_is_refused_whole_with_every_problem_located(name, stockton):
     before = stockton.read_bytes()
@@ -62,6 +63,7 @@ def test_a_broken_table_is_refused_whole_with_every_problem_located(name, stockt
     assert sorted(p.name for p in stockton.parent.iterdir()) == [stockton.name]  # no journal, lock or .bak
 
 
+@pytest.mark.subprocess
 def test_answers_then_import_of_the_same_table_leaves_the_file_byte_identical(stockton, tmp_path):
     before = stockton.read_bytes()
     for sample in ([], ["--sample", "court"]):
@@ -76,6 +78,7 @@ def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
+@pytest.mark.subprocess
 def test_an_edited_table_changes_exactly_the_edited_answers_and_logs_them(stockton, tmp_path):
     rows = _rows(moderate("answers", str(stockton), "--sample", "oocd").stdout)
     header = rows[0]
@@ -103,6 +106,7 @@ def test_an_edited_table_changes_exactly_the_edited_answers_and_logs_them(stockt
     assert (entry.case, entry.question, entry.from_, entry.to, entry.by) == ("O01", "3.1.2", "yes", "no", "kt")
 
 
+@pytest.mark.subprocess
 def test_the_long_form_sets_first_answers(tmp_path):
     path = tmp_path / "new.toml"
     assert moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=2").returncode == 0
@@ -115,6 +119,7 @@ def test_the_long_form_sets_first_answers(tmp_path):
     assert inspection.case("court-02").answers == {"2.1.1": Answer.NA}
 
 
+@pytest.mark.subprocess
 def test_an_inspection_requiring_reasons_refuses_an_import_that_changes_answers_without_one(stockton, tmp_path):
     stockton.write_text(
         stockton.read_text(encoding="utf-8").replace(
@@ -133,6 +138,7 @@ def test_an_inspection_requiring_reasons_refuses_an_import_that_changes_answers_
     assert load(stockton).inspection.moderation[-1].reason == "Re-read the case file"
 
 
+@pytest.mark.subprocess
 def test_new_takes_the_lead_the_fieldwork_and_cases_from_a_table(tmp_path):
     cases = tmp_path / "cases.csv"
     cases.write_text("id,sample,label,inspector\nA1,court,Referral order,jb\nB1,oocd,Youth caution,\n", encoding="utf-8")
@@ -158,6 +164,7 @@ def test_new_takes_the_lead_the_fieldwork_and_cases_from_a_table(tmp_path):
     ]
 
 
+@pytest.mark.subprocess
 def test_new_refuses_a_broken_table_of_cases_with_each_problem_located(tmp_path):
     cases = tmp_path / "cases.csv"
     cases.write_text("id,sample,label\nA1,court,x\nA1,court,y\nB1,prison,z\n", encoding="utf-8")

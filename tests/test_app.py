@@ -117,6 +117,7 @@ async def test_an_undo_in_the_panel_shows_in_the_panel_and_in_the_grid_beneath(s
         assert "● unsaved" not in text
 
 
+@pytest.mark.subprocess
 async def test_a_save_writes_the_change_and_its_moderation_entry(stockton):
     async with open_app(stockton).run_test(size=(80, 24)) as pilot:
         await go_to(pilot, "2.1.1", "C02")
@@ -196,6 +197,7 @@ async def test_the_other_sample_prompts_and_moderated_mark(stockton):
     assert load(stockton).inspection.case("O01").moderated.by == "jb"
 
 
+@pytest.mark.subprocess
 async def test_next_unanswered_and_next_flagged(tmp_path):
     path = tmp_path / "new.toml"
     moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=3,oocd=2")

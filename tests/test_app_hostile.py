@@ -3,6 +3,8 @@ shown, never obeyed, never parsed as markup; waiting on someone else's save neve
 
 from __future__ import annotations
 
+import pytest
+
 import fcntl
 import os
 import time
@@ -45,6 +47,7 @@ async def test_file_text_that_looks_like_markup_is_shown_as_it_is(tmp_path):
         await pilot.press("escape", "q")
 
 
+@pytest.mark.terminal
 def test_terminal_escapes_in_the_file_never_reach_the_terminal(tmp_path):
     """The real app in a pseudo-terminal: what it writes holds the file's escapes made visible."""
     path = hostile(

@@ -56,6 +56,7 @@ async def test_discarding_the_work_of_a_crash_is_a_choice(stockton):
     assert pending(stockton, "jb") is None
 
 
+@pytest.mark.terminal
 def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
     """The real app in a pseudo-terminal, its SSH connection dropped (SIGHUP) after three changes."""
     terminal = app_in_a_terminal(stockton, "jb")
@@ -82,6 +83,7 @@ def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
     }
 
 
+@pytest.mark.terminal
 def test_a_terminal_that_closes_without_a_hang_up_still_ends_the_app_and_keeps_its_work(stockton):
     """The pseudo-terminal is not the app's controlling terminal here, so closing it sends no SIGHUP:
     the app must notice the terminal gone, not spin on end-of-file on a shared server."""
@@ -153,6 +155,7 @@ async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritte
     assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO
 
 
+@pytest.mark.slow
 async def test_a_save_that_fails_says_why_keeps_the_work_and_offers_a_copy(tmp_path):
     folder = tmp_path / "inspections"
     folder.mkdir()
@@ -210,6 +213,7 @@ async def test_a_save_that_fails_on_a_full_disk_has_ended_when_a_copy_is_offered
     assert load(tmp_path / "rescued.toml").inspection.case("C01").answers["2.2.2"] == Answer.YES
 
 
+@pytest.mark.slow
 async def test_a_journal_that_stops_is_told_at_once_and_a_copy_is_offered(stockton, tmp_path):
     """The disk under the journal fills (every write to it fails from then on): the change is
     kept, the user is told at once, the status line says so, and a copy elsewhere is offered."""

@@ -56,6 +56,7 @@ def _report(path, *options: str):
     return done.stdout
 
 
+@pytest.mark.subprocess
 def test_the_reports_moderation_counts_equal_a_count_made_by_hand(tmp_path):
     report = json.loads(_report(_hand_counted_file(tmp_path), "--json"))
     moderation = report["moderation"]
@@ -111,6 +112,7 @@ def test_the_reports_moderation_counts_equal_a_count_made_by_hand(tmp_path):
     ]
 
 
+@pytest.mark.subprocess
 def test_the_panel_lists_every_decision_and_says_which_are_stale(tmp_path):
     computed = json.loads(_report(_hand_counted_file(tmp_path), "--json"))["standards"][1]["computed"]
     other = "Inadequate" if computed != "Inadequate" else "Requires improvement"
@@ -145,6 +147,7 @@ def test_the_panel_lists_every_decision_and_says_which_are_stale(tmp_path):
     assert "Held" in panel and "STALE" in panel and "Kept as computed" in panel
 
 
+@pytest.mark.subprocess
 def test_the_text_and_markdown_reports_read_the_log_back(tmp_path):
     path = _hand_counted_file(tmp_path)
     text = _report(path)
@@ -162,6 +165,7 @@ def test_the_text_and_markdown_reports_read_the_log_back(tmp_path):
     assert "## Ratings panel" in markdown
 
 
+@pytest.mark.subprocess
 def test_file_text_in_the_text_report_cannot_drive_the_terminal(tmp_path):
     path = _hand_counted_file(tmp_path)
     path.write_text(path.read_text().replace("Second opinion", "Second\\u001b[2Jopinion\\nnext"), encoding="utf-8")
@@ -169,6 +173,7 @@ def test_file_text_in_the_text_report_cannot_drive_the_terminal(tmp_path):
     assert "\x1b" not in text and "Second\\x1b[2Jopinion next" in text
 
 
+@pytest.mark.subprocess
 def test_csv_exports_the_log_one_row_per_entry(tmp_path):
     rows = list(csv.DictReader(io.StringIO(_report(_hand_counted_file(tmp_path), "--format", "csv", "--entries"))))
     assert len(rows) == len(LOG)
@@ -225,6 +230,7 @@ def _moderated_copies(tmp_path) -> list:
     return paths
 
 
+@pytest.mark.subprocess
 def test_stats_over_three_inspections_equal_the_sum_of_their_reports(tmp_path):
     paths = _moderated_copies(tmp_path)
     reports = [json.loads(_report(p, "--json"))["moderation"] for p in paths]
@@ -247,6 +253,7 @@ def test_stats_over_three_inspections_equal_the_sum_of_their_reports(tmp_path):
     assert {row["framework"] for row in stats["by_question"]} == {"hmip-youth-2018", "hmip-youth-2021"}
 
 
+@pytest.mark.subprocess
 def test_stats_lists_and_skips_files_it_cannot_read(tmp_path):
     paths = _moderated_copies(tmp_path)
     broken = tmp_path / "broken.toml"
@@ -258,6 +265,7 @@ def test_stats_lists_and_skips_files_it_cannot_read(tmp_path):
     assert "By moderator, most changed first" in done.stdout and "mod0" in done.stdout
 
 
+@pytest.mark.subprocess
 def test_a_reason_or_title_that_would_run_as_a_spreadsheet_formula_is_exported_as_text(tmp_path):
     """A reason typed as `=HYPERLINK(...)`, or a hostile file's title, must not run when a lead opens the
     export in a spreadsheet: it is written with a leading apostrophe, as text."""

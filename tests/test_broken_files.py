@@ -99,6 +99,7 @@ def test_uncommented_files_are_what_they_say():
     assert b"\0" not in data["invalid-utf8.toml"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_check_refuses(path):
     expect, absent = _expectations(path)
@@ -124,6 +125,7 @@ def test_a_save_or_reload_in_a_worker_thread_refuses_in_the_same_words():
     assert in_worker == on_main
 
 
+@pytest.mark.subprocess
 def test_check_lists_every_file_at_once():
     result = moderate("check", *CORPUS)
     assert result.returncode == 2
@@ -133,6 +135,7 @@ def test_check_lists_every_file_at_once():
     assert result.stdout == ""
 
 
+@pytest.mark.subprocess
 def test_several_problems_are_all_listed():
     path = BROKEN / "several-problems.toml"
     expect, _ = _expectations(path)
@@ -156,6 +159,7 @@ SOME = [
 ]
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", SOME)
 @pytest.mark.parametrize("command", [("report",), ("report", "--json"), ("format",), ("format", "--drop-comments")], ids=" ".join)
 def test_report_and_format_refuse_and_write_nothing(name, command, tmp_path):
@@ -174,12 +178,14 @@ def test_report_and_format_refuse_and_write_nothing(name, command, tmp_path):
 # ---------------------------------------------------------------- files made here
 
 
+@pytest.mark.subprocess
 def test_directory(tmp_path):
     path = tmp_path / "inspection.toml"
     path.mkdir()
     assert_refused(moderate("check", path), path, ["is a directory, not an inspection file"])
 
 
+@pytest.mark.subprocess
 def test_missing_file(tmp_path):
     path = tmp_path / "nowhere.toml"
     assert_refused(moderate("check", path), path, ["no such file"])
@@ -188,11 +194,13 @@ def test_missing_file(tmp_path):
     assert not path.exists()
 
 
+@pytest.mark.subprocess
 def test_missing_directory(tmp_path):
     path = tmp_path / "no" / "such" / "dir.toml"
     assert_refused(moderate("check", path), path, ["no such file"])
 
 
+@pytest.mark.subprocess
 def test_very_large_file(tmp_path):
     path = tmp_path / "huge.toml"
     with path.open("wb") as f:
@@ -204,6 +212,7 @@ def test_very_large_file(tmp_path):
     assert path.stat().st_size == 65 * 1024 * 1024
 
 
+@pytest.mark.subprocess
 def test_large_text_file_just_over_the_limit(tmp_path):
     path = tmp_path / "long.toml"
     comment = b"# " + b"x" * 1022 + b"\n"
@@ -213,6 +222,7 @@ def test_large_text_file_just_over_the_limit(tmp_path):
     assert_refused(moderate("check", path), path, ["over the limit of 64 MiB"])
 
 
+@pytest.mark.subprocess
 def test_unreadable_file(tmp_path):
     path = tmp_path / "secret.toml"
     path.write_bytes((BROKEN / "answer-not-yes-no-na.toml").read_bytes())
@@ -226,6 +236,7 @@ def test_unreadable_file(tmp_path):
         path.chmod(0o600)
 
 
+@pytest.mark.subprocess
 def test_nested_too_deeply(tmp_path):
     path = tmp_path / "deep.toml"
     path.write_text("format = 1\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
@@ -234,6 +245,7 @@ def test_nested_too_deeply(tmp_path):
     assert_refused(moderate("check", path), path, ["TOML syntax error"])
 
 
+@pytest.mark.subprocess
 def test_one_broken_among_good_files(tmp_path):
     good = tmp_path / "good.toml"
     text = (BROKEN / "answer-not-yes-no-na.toml").read_text(encoding="utf-8")

@@ -182,6 +182,7 @@ _VALUES = st.recursive(
 _EXTRA = st.dictionaries(_KEYS, _VALUES, max_size=3)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_EXTRA, min_size=10, max_size=10), st.text(max_size=20))
 def test_a_file_with_keys_of_every_kind_reads_from_the_cache_as_parsed(extras: list[dict[str, Any]], notes: str) -> None:
@@ -331,6 +332,7 @@ def test_only_the_newest_entries_are_kept(stockton: Path, tmp_path: Path) -> Non
     assert cache.recall(copy.read_bytes()) is not None
 
 
+@pytest.mark.subprocess
 def test_check_warns_the_same_about_a_hostile_file_read_again(tmp_path: Path, stockton: Path) -> None:
     hostile = tmp_path / "hostile.toml"
     hostile.write_text(stockton.read_text(encoding="utf-8").replace('title = "', 'title = "\\u001b[2J', 1), encoding="utf-8")

@@ -3,6 +3,8 @@ and the resettlement cases that are counted but not rated."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from dataclasses import replace
 
@@ -45,6 +47,7 @@ def test_the_facts_are_read_and_written_back_in_canonical_order(tmp_path):
     assert dumps(parse_text(written).inspection) == written
 
 
+@pytest.mark.subprocess
 def test_wrong_facts_are_refused_with_where_they_are(tmp_path):
     path = tmp_path / "wrong.toml"
     path.write_text(
@@ -81,6 +84,7 @@ def test_a_merge_keeps_one_sides_notes_and_the_others_oversight(tmp_path):
     assert (case.notes, case.oversight, case.interviewed) == ("Ours.", "yes", True)
 
 
+@pytest.mark.subprocess
 def test_the_report_counts_oversight_as_county_durham_printed_it_and_resettlement_apart():
     # "we assessed that management oversight was effective in only 13 out of 36 cases"
     sample = str(SAMPLES / "county-durham-2022.toml")
@@ -98,6 +102,7 @@ def test_the_report_counts_oversight_as_county_durham_printed_it_and_resettlemen
     assert "Management oversight was effective in 13 of 36 cases." in markdown.splitlines()
 
 
+@pytest.mark.subprocess
 def test_stockton_oversight_in_every_case_and_the_interviews_it_reports():
     text = moderate("report", str(SAMPLES / "stockton-on-tees-2021.toml")).stdout.splitlines()
     assert "Management oversight was effective in 13 of 13 cases." in text  # "in every inspected case"
@@ -107,6 +112,7 @@ def test_stockton_oversight_in_every_case_and_the_interviews_it_reports():
     assert "We interviewed the case managers in four cases." in markdown
 
 
+@pytest.mark.subprocess
 def test_the_interviews_are_counted_as_the_file_records_them(tmp_path):
     # Northumberland: "We also conducted 15 interviews with case managers" (six court, nine out-of-court)
     path = tmp_path / "n.toml"

@@ -90,6 +90,7 @@ def workers(tmp_path, path, jobs: dict[str, tuple[str, int]]) -> dict[str, dict]
     return results
 
 
+@pytest.mark.subprocess
 def test_two_processes_saving_the_same_file_lose_no_answer_and_no_log_entry(tmp_path, inspection):
     rounds = 100
     started = time.perf_counter()
@@ -106,6 +107,7 @@ def test_two_processes_saving_the_same_file_lose_no_answer_and_no_log_entry(tmp_
     assert sorted(reasons) == sorted(f"{name} {i}" for name in ("jb", "ak") for i in range(rounds))
 
 
+@pytest.mark.subprocess
 def test_the_same_answer_changed_by_two_processes_is_a_conflict_not_an_overwrite(tmp_path, inspection):
     loaded = load(inspection)
     ours = Session(loaded.inspection, loaded.framework, "jb")
@@ -172,6 +174,7 @@ def _mount(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["mount", *args], capture_output=True, text=True)
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("how", ["read-only", "full"])
 def test_a_save_that_cannot_be_written_says_why_and_leaves_the_file_intact(how, tmp_path):
     directory = tmp_path / "inspections"
@@ -250,6 +253,7 @@ def repo(tmp_path):
     return repo
 
 
+@pytest.mark.subprocess
 def test_git_merges_two_branches_answer_by_answer_keeping_both_logs(repo):
     moderate_on(repo, "jb", "jb", [("C01", "2.1.1", Answer.NO)])
     moderate_on(repo, "ak", "ak", [("C02", "2.1.2", Answer.YES)], decide=("2.1", "Requires improvement"))
@@ -264,6 +268,7 @@ def test_git_merges_two_branches_answer_by_answer_keeping_both_logs(repo):
     assert git(repo, "status", "--porcelain").stdout == ""
 
 
+@pytest.mark.subprocess
 def test_a_conflicting_git_merge_fails_and_leaves_a_readable_conflict(repo):
     moderate_on(repo, "jb", "jb", [("C01", "2.1.1", Answer.NO), ("C03", "2.1.2", Answer.NA)])
     moderate_on(repo, "ak", "ak", [("C01", "2.1.1", Answer.NA), ("C04", "2.1.2", Answer.YES)])
@@ -282,6 +287,7 @@ def test_a_conflicting_git_merge_fails_and_leaves_a_readable_conflict(repo):
     assert [e.by for e in inspection.moderation] == ["ak", "ak", "jb", "jb"]
 
 
+@pytest.mark.subprocess
 def test_the_merge_driver_refuses_a_broken_version_with_its_place(tmp_path, inspection):
     broken = tmp_path / "theirs.toml"
     broken.write_text(inspection.read_text().replace('title = "Test"', "title = "))

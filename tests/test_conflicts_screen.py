@@ -3,6 +3,8 @@ user would, leaves a saved file whose log and answers agree."""
 
 from __future__ import annotations
 
+import pytest
+
 from helpers.cli import moderate
 from moderate.reading import load
 from moderate.screens.conflicts import ConflictsScreen
@@ -12,6 +14,8 @@ from moderate.trail import breaks
 from helpers.screen import Notified, screen_text, until
 from helpers.app import open_app
 from helpers.merging import branch, merged
+
+pytestmark = pytest.mark.subprocess
 
 
 async def test_conflicts_settled_in_the_app_leave_a_file_whose_log_and_answers_agree(tmp_path):

@@ -41,6 +41,7 @@ async def test_a_panel_decision_is_undone_on_the_panel(stockton):
         assert "Overall  32/36" in screen_text(pilot.app) and "● unsaved" not in screen_text(pilot.app)
 
 
+@pytest.mark.subprocess
 async def test_undoing_a_moderated_mark_back_to_the_saved_state_clears_unsaved(stockton):
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
         grid = pilot.app.screen.query_one(CaseGrid)
@@ -67,6 +68,7 @@ def blank(tmp_path, cases: str = "court=8,oocd=8"):
     return path
 
 
+@pytest.mark.subprocess
 async def test_typing_answers_into_a_blank_inspection_fills_one_cell_per_key(tmp_path):
     async with open_app(blank(tmp_path)).run_test(size=(120, 40)) as pilot:
         await pilot.press(*"ynyyyyyy")
@@ -81,6 +83,7 @@ async def test_typing_answers_into_a_blank_inspection_fills_one_cell_per_key(tmp
         assert answers["court-01"]["2.2.1"] == "n/a"
 
 
+@pytest.mark.subprocess
 async def test_the_cursor_can_go_down_the_case_or_stay(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     async with open_app(blank(tmp_path, "court=2")).run_test(size=(120, 40)) as pilot:
@@ -97,6 +100,7 @@ async def test_the_cursor_can_go_down_the_case_or_stay(tmp_path, monkeypatch):
         assert grid.cursor == before  # "stay" was remembered
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("keys, found", [(["g", *"O03"], ("case", "O03")), (["ctrl+p", *"3.2.1"], ("question", "3.2.1"))])
 async def test_g_and_the_palette_find_a_case_or_question_of_another_sample(keys, found, stockton):
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
@@ -126,6 +130,7 @@ async def test_next_flag_runs_across_samples_and_says_when_it_wraps(stockton):
         assert grid.current_row.standard == seen[-2]
 
 
+@pytest.mark.subprocess
 async def test_next_unanswered_goes_on_to_the_next_sample(tmp_path):
     async with open_app(blank(tmp_path, "court=1,oocd=1")).run_test(size=(120, 40)) as pilot:
         grid = pilot.app.screen.query_one(CaseGrid)
@@ -158,6 +163,7 @@ async def test_a_broken_keymap_opens_the_app_with_the_default_keys_and_a_notice(
         assert pilot.app.session.answer("C01", "2.1.1").value == "no"
 
 
+@pytest.mark.slow
 async def test_a_sound_keymap_is_used_and_the_palette_lists_binding_ids(stockton, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     (tmp_path / "config" / "moderate").mkdir(parents=True)
@@ -174,6 +180,7 @@ async def test_a_sound_keymap_is_used_and_the_palette_lists_binding_ids(stockton
         assert any(line.endswith(" go.case") for line in ids)
 
 
+@pytest.mark.subprocess
 async def test_the_case_form_lists_one_case_down_the_page_for_transcription(tmp_path):
     async with open_app(blank(tmp_path, "court=3")).run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "f")

@@ -79,6 +79,7 @@ def test_comments_are_found_outside_strings_only():
     assert comment_lines(text) == [1, 2]
 
 
+@pytest.mark.subprocess
 def test_format_refuses_to_drop_comments_unless_told(tmp_path):
     path = tmp_path / "commented.toml"
     path.write_text("# moderation for the North East\n" + inspection_text({"2.1.1": ["yes"]}))
@@ -90,6 +91,7 @@ def test_format_refuses_to_drop_comments_unless_told(tmp_path):
     assert not comment_lines(path.read_text())
 
 
+@pytest.mark.subprocess
 def test_format_twice_changes_nothing_the_second_time_and_never_a_rating(tmp_path):
     path = tmp_path / "messy.toml"
     path.write_text(inspection_text({"2.1.2": ["no", "yes", "n/a"], "2.1.1": ["yes", "", "yes"]}))
@@ -102,6 +104,7 @@ def test_format_twice_changes_nothing_the_second_time_and_never_a_rating(tmp_pat
     assert json.loads(moderate("report", str(path), "--json").stdout) == report_before
 
 
+@pytest.mark.subprocess
 def test_a_save_keeps_the_files_permissions_and_a_new_file_is_private(tmp_path):
     path = tmp_path / "shared.toml"
     path.write_text(inspection_text({"2.1.1": ["yes"]}))
@@ -113,6 +116,7 @@ def test_a_save_keeps_the_files_permissions_and_a_new_file_is_private(tmp_path):
     assert stat.S_IMODE(new.stat().st_mode) == 0o600
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("framework", sorted(PRESETS))
 def test_new_writes_every_standard_of_the_framework_with_blank_cases(framework, tmp_path):
     path = tmp_path / "new.toml"
@@ -128,6 +132,7 @@ def test_new_writes_every_standard_of_the_framework_with_blank_cases(framework, 
     assert moderate("new", str(path), "--framework", framework, "--cases", samples).returncode == 2  # no overwrite
 
 
+@pytest.mark.subprocess
 def test_the_2018_template_carries_every_stockton_prompt(tmp_path):
     path = tmp_path / "new.toml"
     moderate("new", str(path), "--framework", "hmip-youth-2018", "--cases", "court=1")
@@ -136,11 +141,13 @@ def test_the_2018_template_carries_every_stockton_prompt(tmp_path):
     assert planning.key_questions[1].prompts[3].text.startswith("Does planning set out necessary and effective contingency")
 
 
+@pytest.mark.subprocess
 def test_new_refuses_an_unknown_sample(tmp_path):
     done = moderate("new", str(tmp_path / "x.toml"), "--framework", "hmip-youth-2021", "--cases", "adults=3")
     assert done.returncode == 2 and "court, oocd" in done.stderr
 
 
+@pytest.mark.subprocess
 def test_new_names_each_frameworks_samples_in_its_help_and_when_one_is_wrong(tmp_path):
     helped = moderate("new", "--help")
     assert "hmip-youth-2018: court, oocd\n" in helped.stdout
@@ -151,6 +158,7 @@ def test_new_names_each_frameworks_samples_in_its_help_and_when_one_is_wrong(tmp
     assert "hmip-youth-2025 has no sample 'court'; its samples are children, victims" in done.stderr
 
 
+@pytest.mark.subprocess
 def test_check_reports_each_file(tmp_path):
     good = SAMPLES / "northumberland-2023.toml"
     bad = tmp_path / "bad.toml"
@@ -162,6 +170,7 @@ def test_check_reports_each_file(tmp_path):
     assert moderate("check", str(good)).returncode == 0
 
 
+@pytest.mark.subprocess
 def test_a_future_format_is_refused_with_one_plain_line(tmp_path):
     path = tmp_path / "future.toml"
     path.write_text(inspection_text({"2.1.1": ["yes"]}).replace("format = 1", "format = 2"))
@@ -170,6 +179,7 @@ def test_a_future_format_is_refused_with_one_plain_line(tmp_path):
     assert done.stderr.strip().count("\n") == 0 and "format 2" in done.stderr and "upgrade" in done.stderr
 
 
+@pytest.mark.subprocess
 def test_a_named_pipe_is_refused_not_waited_on(tmp_path):
     import os
 
@@ -179,6 +189,7 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path):
     assert done.returncode == 2 and "is a named pipe, not an inspection file" in done.stderr
 
 
+@pytest.mark.subprocess
 def test_a_byte_order_mark_from_a_windows_editor_is_read_past(tmp_path):
     path = tmp_path / "notepad.toml"
     path.write_bytes(b"\xef\xbb\xbf" + (SAMPLES / "northumberland-2023.toml").read_bytes())

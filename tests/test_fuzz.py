@@ -168,6 +168,7 @@ def _outcome(data: bytes) -> str:
     return "loaded"
 
 
+@pytest.mark.slow
 def test_the_reader_never_crashes_and_locates_every_problem():
     rng = random.Random(20261123)
     sources = _sources()

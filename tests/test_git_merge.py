@@ -17,6 +17,8 @@ from helpers.files import SAMPLES
 from moderate.reading import parse_text
 from moderate.writing import dumps
 
+pytestmark = pytest.mark.subprocess
+
 GIT_ENV = {
     **os.environ,
     "GIT_CONFIG_NOSYSTEM": "1",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from helpers.cli import moderate
 
 from moderate import __version__
+
+pytestmark = pytest.mark.subprocess
 
 
 def _commands() -> list[str]:

@@ -3,6 +3,8 @@ answers that would count for nothing, the wrong encoding (issue 14, findings 2, 
 
 from __future__ import annotations
 
+import pytest
+
 import time
 
 from helpers.cli import moderate
@@ -32,6 +34,7 @@ def test_shown_makes_every_control_visible():
     assert shown("Referral order [amended] £ é 你") == "Referral order [amended] £ é 你"
 
 
+@pytest.mark.subprocess
 def test_report_and_check_never_write_a_terminal_escape(tmp_path):
     text = inspection_text({"2.1.1": ["yes", "no"]}).replace('title = "Test"', f'title = "{_escaped(ESCAPES)}"')
     path = _file(tmp_path, text.replace('title = "Assessment"', f'title = "Assessment{_escaped(ESCAPES)}"'))
@@ -47,6 +50,7 @@ def test_report_and_check_never_write_a_terminal_escape(tmp_path):
     assert "standards[1].title: holds control characters" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_check_messages_quoting_the_file_show_its_escapes(tmp_path):
     path = _file(
         tmp_path, inspection_text({"2.1.1": ["yes"]}).replace('"2.1.1" = "yes"', '"2.1.1" = "yes"\n"9.9\\u001b[2J" = "yes"')
@@ -56,6 +60,7 @@ def test_check_messages_quoting_the_file_show_its_escapes(tmp_path):
     assert "\x1b" not in result.stderr and '"9.9␛[2J": no such question in this file' in result.stderr
 
 
+@pytest.mark.subprocess
 def test_ids_with_control_characters_or_line_breaks_are_refused(tmp_path):
     text = inspection_text({"2.1.1": ["yes", "no"]})
     for bad, seen in (("C01\\nC02", "␊"), ("C\\u0000", "␀"), ("C\\u202e10", "<U+202E>")):
@@ -65,6 +70,7 @@ def test_ids_with_control_characters_or_line_breaks_are_refused(tmp_path):
         assert f"holds control characters ({seen}): ids are plain text on one line" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_look_alike_case_ids_are_warned_about(tmp_path):
     cyrillic = "\u0421" + "01"  # Cyrillic Es, then 01: reads as C01
     path = _file(tmp_path, inspection_text({"2.1.1": ["yes", "no"]}).replace('id = "C02"', f'id = "{cyrillic}"'))
@@ -76,6 +82,7 @@ def test_look_alike_case_ids_are_warned_about(tmp_path):
     assert f"case id '{mixed}' mixes scripts (cyrillic, latin)" in moderate("check", str(path)).stderr
 
 
+@pytest.mark.subprocess
 def test_an_answer_to_a_question_of_another_sample_is_refused(tmp_path):
     text = inspection_text({"2.1.1": ["yes", "no"]})
     text = text.replace('court = "Court disposals"', 'court = "Court disposals"\noocd = "Out-of-court"')
@@ -88,6 +95,7 @@ def test_an_answer_to_a_question_of_another_sample_is_refused(tmp_path):
     ) in result.stderr
 
 
+@pytest.mark.subprocess
 def test_a_panel_decision_on_a_standard_never_eligible_is_reported(tmp_path):
     answers = {"2.1.1": ["yes"] * 10}  # 100%: Outstanding, far from any boundary, ten cases
     decision = (
@@ -98,6 +106,7 @@ def test_a_panel_decision_on_a_standard_never_eligible_is_reported(tmp_path):
     assert "discretion on 2.1 (Outstanding → Good, by bob) stands, but the standard is not eligible" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_utf16_and_utf32_are_named(tmp_path):
     text = inspection_text({"2.1.1": ["yes"]})
     for encoding, name in (
@@ -112,6 +121,7 @@ def test_utf16_and_utf32_are_named(tmp_path):
         assert f"is {name} text, not a TOML inspection file: save it as UTF-8" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_leftover_merge_conflicts_fail_check(tmp_path):
     left = '\n[[merge_conflicts]]\nkind = "answer"\ncase = "C01"\nquestion = "2.1.1"\nbase = "yes"\nours = "no"\ntheirs = "n/a"\n'
     result = moderate("check", str(_file(tmp_path, inspection_text({"2.1.1": ["yes"]}, extra=left))))
@@ -119,6 +129,7 @@ def test_leftover_merge_conflicts_fail_check(tmp_path):
     assert "1 merge conflict left to settle ([[merge_conflicts]])" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_a_dotted_key_of_200000_parts_is_refused_at_once(tmp_path):
     path = _file(tmp_path, "format = 1\n" + "a" + ".a" * 200_000 + " = 1\n")
     assert 400_000 < path.stat().st_size < 410_000
@@ -130,6 +141,7 @@ def test_a_dotted_key_of_200000_parts_is_refused_at_once(tmp_path):
     assert "line 2, column 1: 400,005 characters long, over the limit of 65,536" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_huge_strings_are_refused_saying_the_limit(tmp_path):
     text = inspection_text({"2.1.1": ["yes"]})
     path = _file(tmp_path, text.replace('title = "Test"', 'title = "' + "x" * 5_000_000 + '"'))

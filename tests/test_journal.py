@@ -249,6 +249,7 @@ def _moderate_until(path, count: int, stop: Callable) -> tuple[list[tuple[str, s
     return reported, child.returncode
 
 
+@pytest.mark.subprocess
 def test_kill_9_mid_session_loses_nothing_that_was_reported(stockton):
     reported, ended = _moderate_until(stockton, 23, lambda child: child.kill())  # no handler, no cleanup
     assert ended == -signal.SIGKILL
@@ -260,6 +261,7 @@ def test_kill_9_mid_session_loses_nothing_that_was_reported(stockton):
     journal.close()
 
 
+@pytest.mark.subprocess
 def test_a_hang_up_closes_the_journal_and_loses_nothing(stockton):
     reported, ended = _moderate_until(stockton, 5, lambda child: child.send_signal(signal.SIGHUP))
     assert ended == 129
@@ -291,6 +293,7 @@ commands = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.lists(commands, max_size=30))
 def test_replaying_what_the_listener_was_told_since_the_last_save_gives_back_the_session(sequence):

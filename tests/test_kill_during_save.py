@@ -9,11 +9,15 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from helpers.files import REPO, SAMPLES
 from moderate.model import Answer
 from moderate.reading import load, parse_bytes
 from moderate.session import Session
 from moderate.writing import dumps
+
+pytestmark = pytest.mark.subprocess
 
 KILLS = 250
 

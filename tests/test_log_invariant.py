@@ -5,6 +5,8 @@ redo, crashes replayed from the journal, imports of answers, and git merges."""
 
 from __future__ import annotations
 
+import pytest
+
 import os
 from collections import Counter
 import tempfile
@@ -68,6 +70,7 @@ def _save(workspace: Workspace, side: str) -> None:
     assert saved.saved
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(commands, max_size=30))
 def test_after_every_save_the_log_ends_at_the_file(sequence):

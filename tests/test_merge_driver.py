@@ -3,6 +3,8 @@ comments, nan, and conflicts left in the file."""
 
 from __future__ import annotations
 
+import pytest
+
 import tomllib
 
 from helpers.cli import moderate
@@ -10,6 +12,8 @@ from helpers.files import inspection_text
 
 from moderate.reading import parse_text
 from moderate.writing import dumps
+
+pytestmark = pytest.mark.subprocess
 
 BASE = inspection_text({"2.1.1": ["yes", "no", "yes"]})
 

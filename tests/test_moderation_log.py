@@ -57,6 +57,7 @@ def test_a_change_and_its_reversal_saved_in_turn_are_two_entries(stockton, opene
     assert_the_log_ends_at_the_file(load(stockton).inspection)
 
 
+@pytest.mark.subprocess
 def test_first_answers_are_data_entry_and_clearing_is_logged(tmp_path):
     path = tmp_path / "new.toml"
     assert moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=8").returncode == 0

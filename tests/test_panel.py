@@ -35,6 +35,7 @@ async def test_stockton_planning_shows_its_computed_rating_reasons_and_standing_
         assert "Panel: Good against computed Requires improvement, by lead" in text
 
 
+@pytest.mark.slow
 async def test_withdrawing_and_re_deciding_the_uplift_updates_the_overall(stockton):
     async with open_app(stockton).run_test(size=(200, 40)) as pilot:
         await pilot.press("P")

@@ -60,6 +60,7 @@ def test_a_review_is_quality_assurance_unless_by_the_case_s_own_assessor_or_a_lo
     assert assures_quality(people, "qa", None)  # a case that names no assessor
 
 
+@pytest.mark.subprocess
 def test_a_name_the_table_does_not_list_is_told_so_and_not_let_in(stockton):
     with_people(stockton)
     with pytest.raises(UnknownPerson, match="'bob' is not one of this inspection's people"):
@@ -78,12 +79,14 @@ def test_a_name_the_table_does_not_list_is_told_so_and_not_let_in(stockton):
     assert moderate("import", str(stockton), str(table), "--as", "qa").returncode == 0
 
 
+@pytest.mark.subprocess
 def test_any_name_still_works_where_the_file_names_no_people(stockton):
     table = stockton.with_name("answers.csv")
     table.write_text("case,question,answer\nC01,2.1.1,no\n", encoding="utf-8")
     assert moderate("import", str(stockton), str(table), "--as", "bob").returncode == 0
 
 
+@pytest.mark.subprocess
 def test_check_warns_of_ratings_and_decisions_by_others_and_of_unlisted_assessors(stockton):
     with_people(stockton, '[people]\nak = "inspector"\njb = "local assessor"\nlead = "quality lead"\n')
     text = stockton.read_text(encoding="utf-8")

@@ -144,6 +144,7 @@ def test_the_2025_key_questions_are_the_programmes_words():
             assert any(_normal(text) in t for t in everywhere), (where, text)
 
 
+@pytest.mark.subprocess
 def test_a_new_inspection_carries_the_statements_and_questions_through_a_save(tmp_path):
     out = tmp_path / "new.toml"
     done = moderate("new", str(out), "--framework", "hmip-youth-2018", "--cases", "court=2,oocd=2")

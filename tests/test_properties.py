@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
 from hypothesis import given, settings
@@ -74,6 +76,7 @@ def inspections_and_changes(draw):
     return inspection, changes
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(inspections_and_changes())
 def test_the_incremental_update_equals_a_full_recompute(case):
@@ -87,6 +90,7 @@ def test_the_incremental_update_equals_a_full_recompute(case):
     assert session.ratings == rate_inspection(inspection, FRAMEWORK)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(inspections())
 def test_save_then_load_is_the_identity(inspection):
@@ -96,6 +100,7 @@ def test_save_then_load_is_the_identity(inspection):
     assert dumps(loaded) == text
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(inspections())
 def test_the_computed_rating_is_never_above_any_case_based_key_questions_band(inspection):

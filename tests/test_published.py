@@ -52,6 +52,7 @@ def _report(sample: str) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("report_file", sorted(SAMPLE_OF_REPORT))
 def test_each_sample_gives_the_published_ratings_and_score(report_file):
     published = next(r for r in published_reports() if r["file"] == report_file)
@@ -75,6 +76,7 @@ def test_each_sample_gives_the_published_ratings_and_score(report_file):
                 assert (mine_p["yes"], mine_p["relevant"]) == (prompt["yes"], prompt["relevant"]), mine_p["id"]
 
 
+@pytest.mark.subprocess
 def test_stockton_planning_shows_the_computed_rating_and_the_panels_uplift():
     planning = next(s for s in _report("stockton-on-tees-2021.toml")["standards"] if s["id"] == "2.2")
     assert planning["computed"] == "Requires improvement"
@@ -87,6 +89,7 @@ def test_stockton_planning_shows_the_computed_rating_and_the_panels_uplift():
     assert (child_safe["id"], child_safe["yes"], child_safe["relevant"], child_safe["percent"]) == ("2.2.2", 5, 8, 62.5)
 
 
+@pytest.mark.subprocess
 def test_the_text_report_prints_the_published_tables():
     done = moderate("report", str(SAMPLES / "stockton-on-tees-2021.toml"))
     assert done.returncode == 0
@@ -132,6 +135,7 @@ def _bold(cell: str) -> tuple[str, bool]:
     return (cell[2:-2], True) if cell.startswith("**") and cell.endswith("**") and len(cell) > 4 else (cell, False)
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("report_file", sorted(SAMPLE_OF_REPORT))
 def test_the_markdown_export_matches_the_published_tables_figure_for_figure(report_file):
     published = next(r for r in published_reports() if r["file"] == report_file)
@@ -174,6 +178,7 @@ def test_the_markdown_export_matches_the_published_tables_figure_for_figure(repo
                 assert prompt_row == [_apostrophes(prompt["text"]), str(prompt["relevant"]), str(prompt["yes"])]
 
 
+@pytest.mark.subprocess
 def test_the_markdown_export_words_the_panels_discretion_where_its_programme_does(tmp_path):
     # 2018 (Stockton-on-Tees) says it in the body, after the table; 2021 in a footnote on the figure
     markdown = _markdown("stockton-on-tees-2021.toml")
@@ -197,6 +202,7 @@ def test_the_markdown_export_words_the_panels_discretion_where_its_programme_doe
     )
 
 
+@pytest.mark.subprocess
 def test_counts_add_the_relevant_cases_and_yes_to_a_framework_that_prints_percentages():
     tables = _tables(_markdown("county-durham-2022.toml", "--counts"))
     assert tables["2.1"][0] == ["Of the 13 cases inspected:", "Relevant cases", "Number 'Yes'", "% 'Yes'"]
@@ -208,6 +214,7 @@ def test_counts_add_the_relevant_cases_and_yes_to_a_framework_that_prints_percen
     ]
 
 
+@pytest.mark.subprocess
 def test_the_2025_markdown_says_its_thresholds_are_assumed_and_numbers_no_domain(tmp_path):
     path = tmp_path / "new.toml"
     assert moderate("new", str(path), "--framework", "hmip-youth-2025", "--cases", "children=2,victims=1").returncode == 0
@@ -220,6 +227,7 @@ def test_the_2025_markdown_says_its_thresholds_are_assumed_and_numbers_no_domain
     )
 
 
+@pytest.mark.subprocess
 def test_the_csv_export_has_a_row_per_key_question_and_prompt():
     import csv
     import io

@@ -17,6 +17,8 @@ import pytest
 from helpers.cli import moderate
 from helpers.files import REPORTS, SAMPLES
 
+pytestmark = pytest.mark.subprocess
+
 SAMPLE_OF_REPORT = {
     "county-durham-2022.txt": "county-durham-2022.toml",
     "stockton-on-tees-2021.txt": "stockton-on-tees-2021.toml",

@@ -3,6 +3,8 @@ here from the file's own tables, and the text and markdown sections."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import tomllib
 from pathlib import Path
@@ -11,6 +13,8 @@ from helpers.cli import moderate
 from helpers.files import with_people
 from moderate.model import FIELDWORK
 from moderate.workspace import Workspace
+
+pytestmark = pytest.mark.subprocess
 
 QA_ROLES = {"inspector", "quality lead", "lead inspector"}
 

@@ -24,6 +24,7 @@ def header(app) -> str:
     return lines[grid.region.y]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.toml")))
 async def test_moving_right_brings_every_case_wholly_into_view_in_every_sample(sample, size, tmp_path):
@@ -79,6 +80,7 @@ async def test_a_narrower_window_brings_the_cursors_case_back_into_view(tmp_path
         assert " C13 " in header(app) and header(app).rstrip().endswith("C13")
 
 
+@pytest.mark.subprocess
 async def test_figures_columns_are_as_wide_as_their_figures_at_2000_cases(tmp_path):
     path = generated(tmp_path / "large.toml", 2000)
     async with ModerateApp(Opening.of(path, "jb"), theme="textual-dark").run_test(size=(80, 24)) as pilot:

@@ -5,6 +5,8 @@ canonically, and merged like the rest of the file."""
 
 from __future__ import annotations
 
+import pytest
+
 from dataclasses import replace
 
 from helpers.cli import moderate
@@ -66,6 +68,7 @@ interviewed = true
 """
 
 
+@pytest.mark.subprocess
 def test_the_keys_are_read_and_written_back_as_they_were(tmp_path):
     inspection = parse_text(KEYED).inspection
     assert inspection.service == "YOT"
@@ -86,6 +89,7 @@ def test_the_keys_are_read_and_written_back_as_they_were(tmp_path):
     assert moderate("format", str(path)).returncode == 0 and path.read_text(encoding="utf-8") == KEYED
 
 
+@pytest.mark.subprocess
 def test_the_report_uses_them(tmp_path):
     path = tmp_path / "keyed.toml"
     path.write_text(KEYED, encoding="utf-8")
@@ -112,6 +116,7 @@ def test_the_report_uses_them(tmp_path):
     ]
 
 
+@pytest.mark.subprocess
 def test_wrong_keys_are_refused_with_where_they_are(tmp_path):
     wrong = (
         KEYED.replace('service = "YOT"', "service = 3")
@@ -164,6 +169,7 @@ def test_the_samples_keep_their_keys_through_a_load_and_save():
         assert "disposal = " in text and "interviewed = true" in text, path.name
 
 
+@pytest.mark.subprocess
 def test_a_wording_cannot_format_what_it_fills_in(tmp_path):
     # a file's words are data: "{service:>999999999}" would pad to a gigabyte, "{service.__class__}"
     # reach into the program; each is refused as a placeholder it may not use

@@ -12,6 +12,8 @@ import pytest
 from helpers.cli import moderate
 from helpers.files import SAMPLES
 
+pytestmark = pytest.mark.subprocess
+
 SAMPLE_FILES = sorted(SAMPLES.glob("*.toml"))
 
 

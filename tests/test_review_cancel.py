@@ -5,6 +5,8 @@ was checked when nobody checked it."""
 
 from __future__ import annotations
 
+import pytest
+
 import time
 
 from moderate.reading import load
@@ -34,6 +36,7 @@ async def test_escape_on_the_review_dialog_records_no_review(stockton):
     assert load(stockton).inspection.moderation == before
 
 
+@pytest.mark.terminal
 def test_escape_on_the_review_dialog_in_a_real_terminal_records_nothing(stockton, tmp_path):
     """The sequence a quality lead reported: `=`, Esc, the case's detail, ctrl+s."""
     before = load(stockton).inspection.moderation

@@ -38,6 +38,7 @@ def sample(path: Path, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.subprocess
 def test_one_seed_on_two_copies_chooses_the_same_cases_and_records_how(tmp_path):
     one, two = copy(tmp_path, "county-durham-2022", "one"), copy(tmp_path, "county-durham-2022", "two")
     first, second = sample(one, "--per-inspector", "2", "--seed", "7"), sample(two, "--per-inspector", "2", "--seed", "7")
@@ -52,6 +53,7 @@ def test_one_seed_on_two_copies_chooses_the_same_cases_and_records_how(tmp_path)
     assert other["cases"] != first["cases"]
 
 
+@pytest.mark.subprocess
 def test_without_a_seed_one_is_drawn_printed_and_recorded(tmp_path):
     path = copy(tmp_path, "stockton-on-tees-2021")
     result = moderate("sample", str(path), "--total", "4", "--as", "qa", "--phase", "post-inspection")
@@ -66,6 +68,7 @@ def test_without_a_seed_one_is_drawn_printed_and_recorded(tmp_path):
     assert again["cases"] == [e.case for e in entries]
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", NAMES)
 def test_every_assessor_with_at_least_k_cases_has_exactly_k_in_the_file(tmp_path, name):
     path = copy(tmp_path, name)
@@ -76,6 +79,7 @@ def test_every_assessor_with_at_least_k_cases_has_exactly_k_in_the_file(tmp_path
     assert held == {a: min(3, n) for a, n in have.items()}
 
 
+@pytest.mark.subprocess
 def test_sampling_again_adds_to_the_sample_and_never_replaces_it(tmp_path):
     path = copy(tmp_path, "county-durham-2022")
     sample(path, "--per-inspector", "1", "--seed", "3")
@@ -87,6 +91,7 @@ def test_sampling_again_adds_to_the_sample_and_never_replaces_it(tmp_path):
     assert not {e.case for e in before} & set(more["cases"])
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", NAMES)
 def test_risk_adds_first_every_pivotal_case_of_a_flagged_standard(tmp_path, name):
     path = copy(tmp_path, name)
@@ -104,6 +109,7 @@ def test_risk_adds_first_every_pivotal_case_of_a_flagged_standard(tmp_path, name
     assert all("(one changed answer would move the rating)" in e.method for e in entries if e.case in pivotal)
 
 
+@pytest.mark.subprocess
 def test_a_withdrawal_is_recorded_with_who_when_and_why_and_never_drawn_again(tmp_path):
     path = copy(tmp_path, "stockton-on-tees-2021")
     chosen = sample(path, "--per-inspector", "1", "--seed", "9")["cases"]
@@ -153,6 +159,7 @@ def test_two_moderators_sampling_and_saving_at_once_lose_nothing(tmp_path):
     assert list(in_sample(entries)) == ["C01", "C02"]
 
 
+@pytest.mark.subprocess
 def test_two_sample_commands_running_at_once_both_land(tmp_path):
     path = copy(tmp_path, "county-durham-2022")
     running = [
@@ -178,6 +185,7 @@ def entry_key(entry):
     return (entry.case, entry.by, entry.at, entry.phase, entry.method, entry.seed, entry.withdrawn, entry.reason)
 
 
+@pytest.mark.subprocess
 def test_the_merge_driver_keeps_every_sample_entry_of_both_branches_once(tmp_path):
     base = copy(tmp_path, "stockton-on-tees-2021", "base")
     sample(base, "--per-inspector", "1", "--seed", "1")
@@ -199,6 +207,7 @@ def test_the_merge_driver_keeps_every_sample_entry_of_both_branches_once(tmp_pat
     assert both.inspection.dip_sample == merged and not both.conflicts
 
 
+@pytest.mark.subprocess
 def test_the_dip_sample_reads_back_and_writes_canonically(tmp_path):
     path = copy(tmp_path, "stockton-on-tees-2021")
     sample(path, "--risk", "--seed", "4")
@@ -257,6 +266,7 @@ def test_sampling_is_journaled_undone_until_saved_and_replayed_after_a_crash(sto
     assert list(session.dip_sample) == [] and not session.dirty
 
 
+@pytest.mark.subprocess
 def test_a_stranger_cannot_sample_a_file_that_names_its_people(stockton):
     with_people(stockton)
     result = moderate("sample", str(stockton), "--total", "3", "--as", "bob")

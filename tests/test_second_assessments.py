@@ -117,6 +117,7 @@ def test_a_merging_save_keeps_a_second_assessment_another_saved_meanwhile(tmp_pa
     assert saved.case("C01").answers["2.1.1"] == Answer.NA
 
 
+@pytest.mark.subprocess
 def test_the_git_merge_driver_keeps_both_branches_second_assessments(tmp_path):
     base = _canonical(_file())
     ours = _canonical(_file({"C01": _second("qa", {"2.1.1": "no"})}))
@@ -152,6 +153,7 @@ def _import(path, table: str, *options: str, tmp_path):
     return moderate("import", str(path), str(csv), "--second", *options)
 
 
+@pytest.mark.subprocess
 def test_import_second_keeps_the_table_beside_the_first_answers(tmp_path):
     path = tmp_path / "inspection.toml"
     path.write_text(_canonical(_file()), encoding="utf-8")
@@ -167,6 +169,7 @@ def test_import_second_keeps_the_table_beside_the_first_answers(tmp_path):
     assert second.finished == second.at
 
 
+@pytest.mark.subprocess
 def test_import_second_is_refused_whole_with_located_messages(tmp_path):
     path = tmp_path / "inspection.toml"
     path.write_text(_canonical(_file({"C03": _second("qa", {"2.1.1": "no"})})), encoding="utf-8")
@@ -194,6 +197,7 @@ def _agreement(path, *options: str) -> dict:
     return json.loads(done.stdout)["qa"]["agreement"]
 
 
+@pytest.mark.subprocess
 def test_the_report_pairs_each_second_answer_with_the_first_as_the_assessor_gave_it(tmp_path):
     """The first answer is the assessor's before moderation: changing it afterwards (here C01 2.1.1,
     yes → no, to agree with the second assessor) leaves the pair as it was measured."""
@@ -227,6 +231,7 @@ def test_the_report_pairs_each_second_answer_with_the_first_as_the_assessor_gave
     assert "3 pairs" in thin["by_question"][0]["ac1"]["note"]
 
 
+@pytest.mark.subprocess
 def test_with_no_second_assessment_the_report_says_there_are_no_pairs(tmp_path):
     path = tmp_path / "inspection.toml"
     path.write_text(_canonical(_file()), encoding="utf-8")

@@ -31,6 +31,7 @@ def log(path: Path) -> list[tuple]:
     return [(e.by, e.case, e.question, e.from_, e.to, e.reason) for e in load(path).inspection.moderation]
 
 
+@pytest.mark.subprocess
 def test_settled_as_theirs_the_change_is_logged_and_the_conflict_leaves_on_save(clash):
     before = log(clash)
     workspace = Workspace.open(clash, "lead")
@@ -47,6 +48,7 @@ def test_settled_as_theirs_the_change_is_logged_and_the_conflict_leaves_on_save(
     assert moderate("check", str(clash)).returncode == 0
 
 
+@pytest.mark.subprocess
 def test_settled_as_ours_it_is_a_review_that_says_why(clash):
     workspace = Workspace.open(clash, "lead")
     workspace.session.settle(0, "no", "ann's reading stands: no risk plan")
@@ -56,6 +58,7 @@ def test_settled_as_ours_it_is_a_review_that_says_why(clash):
     assert moderate("check", str(clash)).returncode == 0
 
 
+@pytest.mark.subprocess
 def test_a_review_on_one_branch_beside_a_change_on_the_other_is_settled_and_logged(tmp_path):
     path = merged(tmp_path, branch("ann", ("review", "C02", "2.1.1")), branch("ben", ("set_answer", "C02", "2.1.1", "no")))
     workspace = Workspace.open(path, "lead")
@@ -85,6 +88,7 @@ def test_undo_takes_a_settlement_back_and_the_conflict_with_it(clash):
     workspace.close(keep_unsaved=False)
 
 
+@pytest.mark.subprocess
 def test_a_settlement_is_journaled_and_restored_after_a_crash(clash):
     workspace = Workspace.open(clash, "lead")
     workspace.session.settle(0, "n/a", "ben read the case file")
@@ -127,6 +131,7 @@ def test_a_change_to_the_file_s_structure_is_settled_by_hand(tmp_path):
     workspace.close(keep_unsaved=False)
 
 
+@pytest.mark.subprocess
 def test_a_judgement_rating_and_a_panel_decision_are_settled_too(tmp_path):
     path = merged(
         tmp_path,
@@ -150,6 +155,7 @@ def test_a_judgement_rating_and_a_panel_decision_are_settled_too(tmp_path):
     assert moderate("check", str(path)).returncode == 0
 
 
+@pytest.mark.subprocess
 def test_two_people_settling_different_conflicts_at_once_both_count(tmp_path):
     path = merged(
         tmp_path,

@@ -60,6 +60,7 @@ def test_a_journal_linked_to_a_device_or_made_a_pipe_is_refused_at_once(stockton
         journals.pending(stockton, "alice")
 
 
+@pytest.mark.subprocess
 def test_the_app_refuses_a_planted_journal_with_a_message(stockton):
     journals.journal_path(stockton, "alice").symlink_to("/dev/zero")
     result = subprocess.run(
@@ -139,6 +140,7 @@ def held_lock(opened):
     holder.wait()
 
 
+@pytest.mark.subprocess
 def test_a_held_lock_is_waited_on_visibly_and_the_wait_can_be_stopped(opened, held_lock):
     told: list[str] = []
     edited(opened)
@@ -150,12 +152,14 @@ def test_a_held_lock_is_waited_on_visibly_and_the_wait_can_be_stopped(opened, he
     assert opened.session.dirty  # nothing lost: still there to save
 
 
+@pytest.mark.subprocess
 def test_a_held_lock_times_out_with_a_message(opened, held_lock):
     edited(opened)
     with pytest.raises(SaveError, match=r"root's save has held the file for over 1 s"):
         save_merging(opened.path, opened.loaded.text, opened.session.snapshot(), timeout=1.0)
 
 
+@pytest.mark.subprocess
 def test_a_signal_while_waiting_for_the_lock_is_handled_at_once(opened, held_lock):
     edited(opened)
     heard: list[int] = []
@@ -262,6 +266,7 @@ def test_another_inspection_copied_over_the_open_file_is_not_merged_into(opened)
 # ---------------------------------------------------------------- 10: messages, not tracebacks
 
 
+@pytest.mark.subprocess
 def test_a_file_in_a_directory_the_user_cannot_write_is_refused_with_a_message(tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -294,6 +299,7 @@ print(journal.failed is not None, session.dirty, len(session.changed))
 """
 
 
+@pytest.mark.subprocess
 def test_a_journal_that_cannot_be_written_stops_whole_and_the_work_stays(stockton):
     result = subprocess.run(
         [sys.executable, "-c", FILL, str(stockton)],

@@ -4,6 +4,8 @@ CSV and JSON; unreadable files listed with why; the cache of parsed files left a
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import json
@@ -43,6 +45,7 @@ def _stats(*args: str):
     return done.stdout
 
 
+@pytest.mark.subprocess
 def test_a_2018_and_a_2025_question_of_one_id_are_never_added_together(tmp_path):
     old, old_pairs = _inspection(tmp_path, "a", "hmip-youth-2018", SECOND_2018)
     new, new_pairs = _inspection(tmp_path, "b", "hmip-youth-2025", SECOND_2025)
@@ -62,6 +65,7 @@ def test_a_2018_and_a_2025_question_of_one_id_are_never_added_together(tmp_path)
     assert [(a["assessor"], a["pairs"]) for a in agreement["by_assessor"]] == [("ak", 12), ("mr", 12)]
 
 
+@pytest.mark.subprocess
 def test_stats_equal_the_sum_of_the_reports_pairs(tmp_path):
     paths = [_inspection(tmp_path, n, "hmip-youth-2021", s)[0] for n, s in (("a", SECOND_2018), ("b", SECOND_2025))]
     reports = [json.loads(moderate("report", str(p), "--json").stdout)["qa"]["agreement"] for p in paths]
@@ -72,6 +76,7 @@ def test_stats_equal_the_sum_of_the_reports_pairs(tmp_path):
     assert question["pairs"] == 24  # one framework: one question, added up
 
 
+@pytest.mark.subprocess
 def test_a_directory_stands_for_its_inspections_and_unreadable_files_are_listed_with_why(tmp_path):
     _inspection(tmp_path, "a", "hmip-youth-2018", SECOND_2018)
     _inspection(tmp_path, "b", "hmip-youth-2025", SECOND_2025)
@@ -87,6 +92,7 @@ def test_a_directory_stands_for_its_inspections_and_unreadable_files_are_listed_
     assert stats["qa"]["agreement"]["pairs"] == 24
 
 
+@pytest.mark.subprocess
 def test_stats_leave_the_cache_of_parsed_files_as_it_was(tmp_path):
     paths = [_inspection(tmp_path, n, "hmip-youth-2021", SECOND_2018)[0] for n in "abc"]
     cache = Path(os.environ["XDG_CACHE_HOME"]) / "moderate"  # each test's own (conftest)
@@ -102,6 +108,7 @@ def test_stats_leave_the_cache_of_parsed_files_as_it_was(tmp_path):
     assert kept() - before
 
 
+@pytest.mark.subprocess
 def test_the_text_draws_bars_with_intervals_lowest_first_and_marks_the_thin_ones(tmp_path):
     paths = [
         _inspection(tmp_path, "a", "hmip-youth-2018", SECOND_2018)[0],
@@ -122,6 +129,7 @@ def test_the_text_draws_bars_with_intervals_lowest_first_and_marks_the_thin_ones
     assert len(question_rows) == 2 and all("thin: fewer than 13 pairs" in row and "●" not in row for row in question_rows)
 
 
+@pytest.mark.subprocess
 def test_markdown_and_csv_carry_the_same_figures(tmp_path):
     path, pairs = _inspection(tmp_path, "a", "hmip-youth-2018", SECOND_2018)
     reference = measure(Pairs.of(pairs))

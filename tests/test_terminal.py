@@ -9,6 +9,8 @@ import pytest
 
 from helpers.terminal import bytes_per_key, cells, Client, colour_codes, invisible, Terminal
 
+pytestmark = pytest.mark.terminal
+
 ANSWERS = set("✓✗–·")
 
 
