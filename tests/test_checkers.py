@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     "command",
     [
@@ -36,6 +37,7 @@ def test_checker_passes(command: list[str]) -> None:
 CORE_LIBRARIES = {"tomli": "tomli", "tomli_w": "tomli_w", "tabulate": "tabulate-stubs"}
 
 
+@pytest.mark.subprocess
 def test_the_core_type_checks_with_no_library_but_its_own(tmp_path):
     """mypy over the core with site-packages hidden and only the core's own libraries on its path:
     a core module that imports Textual (or anything else undeclared) fails with import-not-found.
@@ -71,3 +73,20 @@ def test_the_screens_are_type_checked_as_strictly_as_the_core() -> None:
     assert mypy["strict"] is True and "overrides" not in mypy
     silenced = [p for p in (ROOT / "moderate" / "screens").glob("*.py") if "type: ignore" in p.read_text(encoding="utf-8")]
     assert not silenced
+
+
+def test_ci_runs_the_readmes_test_command_exactly() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = readme.split("## Test it", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    assert command.splitlines()[-1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_test_modules_import_their_helpers_from_the_helper_package() -> None:
+    """Never from another test module or from conftest: a helper lives once, in tests/helpers/."""
+    borrowed = [
+        f"{path.name}: {line}"
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("from conftest import", "import conftest", "from test_", "import test_"))
+    ]
+    assert not borrowed
