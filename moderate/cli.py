@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         "stats",
         help="agreement and moderation over many inspections",
         description="Add up many inspections (files, or directories of .toml files): the agreement of first "
-        "and second assessments (Cohen's kappa, Gwet's AC1, Krippendorff's alpha, each with its 95%% interval) "
+        "and second assessments (Cohen's kappa, Gwet's AC1, Krippendorff's alpha, each with its 95% interval) "
         "in all, by assessor and by question (framework and id), and how often moderation changed answers. "
         "Files that cannot be read are listed on stderr, with why, and skipped (exit 1). "
         "The cache of parsed files is left as it is.",
@@ -237,7 +237,7 @@ def _app(argv: list[str]) -> int:
 
     with guarded_output():  # the app draws its own screen, on the terminal itself, after this
         try:
-            app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note, drawn=drawn)
+            app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note, drawn=drawn, second=args.second)
         except InspectionError as error:
             print(error, file=sys.stderr)
             return REFUSED
@@ -257,6 +257,12 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
         "--as", dest="user", metavar="NAME", default=_user(), help="who is moderating, for the moderation log (default: $USER)"
     )
     parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
+    parser.add_argument(
+        "--second",
+        metavar="CASE",
+        help="begin (or go back to) your blind second assessment of CASE: its first answers, figures and flags "
+        "are not shown until you finish it",
+    )
     parser.add_argument("--version", action="version", version=f"moderate {__version__}")
 
 

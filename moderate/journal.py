@@ -363,6 +363,7 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
     rated: list[str] = []
     sampled: list[str] = []
     settled: list[str] = []
+    seconds: dict[str, tuple[set[str], bool]] = {}  # case -> (questions answered, finished)
     commands = [r for r in records if r.get("do") != "history"]
     for r in commands:
         do = r.get("do")
@@ -389,6 +390,11 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
                 cells.setdefault((str(r.get("case")), str(r.get("question"))), [r.get("old"), r.get("new")])[1] = r.get("new")
         elif do == "rate":
             rated.append(f"{r.get('standard')} {r.get('old') or 'unrated'}→{r.get('new')}")
+        elif do in ("second", "second-answer", "second-finish"):
+            answered, finished = seconds.setdefault(str(r.get("case")), (set(), False))
+            if do == "second-answer":
+                answered.add(str(r.get("question")))
+            seconds[str(r.get("case"))] = (answered, finished or do == "second-finish")
         elif do in ("sample", "withdraw"):
             sampled.append(f"{'chose' if do == 'sample' else 'withdrew'} {', '.join(map(str, r.get('cases') or ()))}")
     changed = [
@@ -410,6 +416,8 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
         parts.append(f"dip sample: {'; '.join(sampled)}")
     if settled:
         parts.append(f"merge conflicts settled: {', '.join(settled)}")
+    if seconds:
+        parts.append(words.seconds_unsaved({case: (len(answered), done) for case, (answered, done) in seconds.items()}))
     lines = [f"Not saved: work {_who_and_when(commands)}", *(f"  {part}" for part in parts)]
     if dropped:
         lines.append(f"  ({words.counted(dropped, 'line')} cut short by the crash left out)")

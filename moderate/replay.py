@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Callable, Iterable
 
 from .model import UNANSWERED, UNRATED, Answer, Moderated, ModerationEntry, in_log
-from .session import Change, Decided, Done, Marked, Rated, Sampling, Session, Step
+from .session import Change, Decided, Done, Marked, Rated, Sampling, Seconded, Session, Step
 
 Record = dict[str, Any]
 
@@ -20,7 +20,11 @@ Record = dict[str, Any]
 def record_of(done: Done) -> Record:
     """What the journal writes for one command the session did."""
     step = done.step
-    if done.do in ("undo", "redo"):
+    if isinstance(step, Seconded):
+        said: Record = {"case": step.case}
+        if step.question is not None:
+            said.update(question=step.question, answer=_value(step.assessment.answers.get(step.question)))
+    elif done.do in ("undo", "redo"):
         said = _step_key(step)
     elif done.do == "settle":
         said = _settled(step)
@@ -267,7 +271,25 @@ def _replay_withdraw(session: Session, r: Record) -> str | None:
     return None
 
 
+def _replay_second(session: Session, r: Record) -> str | None:
+    session.begin_second(r["case"])
+    return None
+
+
+def _replay_second_answer(session: Session, r: Record) -> str | None:
+    session.answer_second(r["case"], r["question"], _answer(r["answer"]))  # ValueError if it is no longer under way
+    return None
+
+
+def _replay_second_finish(session: Session, r: Record) -> str | None:
+    session.finish_second(r["case"])
+    return None
+
+
 _REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
+    "second": _replay_second,
+    "second-answer": _replay_second_answer,
+    "second-finish": _replay_second_finish,
     "answer": _replay_answer,
     "reason": _replay_reason,
     "undo": _replay_undo,

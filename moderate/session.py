@@ -32,6 +32,7 @@ from .model import (
     ModerationEntry,
     PHASES,
     SampleEntry,
+    SecondAssessment,
     Standard,
     in_log,
 )
@@ -39,6 +40,7 @@ from .conflicts import KEY as CONFLICTS
 from .conflicts import Conflict
 from .conflicts import tables as conflict_tables
 from .people import NotPermitted, permit_rating
+from . import words
 from .words import counted
 from .qa import Cell, Progress, checkers, in_sample, phase_now, progress
 from .rules import (
@@ -114,7 +116,19 @@ class Sampling:
     entries: tuple[SampleEntry, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Seconded:
+    """A blind second assessment begun, answered or finished: the case's assessment by the user
+    as the command left it (`question`: the one answered, if any). Never on the undo stack: the
+    second assessor answers again, or clears; once finished it is never changed."""
+
+    case: str
+    question: str | None
+    assessment: SecondAssessment
+
+
 Step = Change | Marked | Rated | Decided | Sampling  # what undo and redo take back and give again
+Told = Step | Seconded  # what a command tells its listener and its caller it did
 SETTLING = (Change, Rated, Decided)  # steps that may settle a merge conflict
 APPENDED = (Decided, Sampling)  # steps that append to a log kept append-only: they leave the stacks once saved
 
@@ -124,17 +138,17 @@ class Changed:
     """What a command changed, for whatever shows the session to redraw that and no more.
     Empty (and false) when the command did nothing."""
 
-    steps: tuple[Step, ...] = ()  # what was done, taken back or given again (an imported table: each answer)
+    steps: tuple[Told, ...] = ()  # what was done, taken back or given again (an imported table: each answer)
     cells: frozenset[tuple[str, str]] = frozenset()  # answers (case, question) given, changed or cleared
     questions: frozenset[str] = frozenset()  # whose figures were counted again
     standards: frozenset[str] = frozenset()  # re-rated: their rating and flags, and so the overall score
-    cases: frozenset[str] = frozenset()  # whose moderated mark changed
+    cases: frozenset[str] = frozenset()  # whose moderated mark or second assessment changed
 
     def __bool__(self) -> bool:
         return bool(self.steps)
 
     @property
-    def step(self) -> Step | None:
+    def step(self) -> Told | None:
         """The one step a command other than an import took (None: it did nothing)."""
         return self.steps[-1] if self.steps else None
 
@@ -147,11 +161,12 @@ class Changed:
 @dataclass(frozen=True, slots=True)
 class Done:
     """A command done, as the listener is told it: which (`do`: "answer", "reason", "review",
-    "undo", "redo", "moderated", "decide", "rate", "sample", "withdraw" or "settle"), the step it made, took back or gave
+    "undo", "redo", "moderated", "decide", "rate", "sample", "withdraw", "settle", "second", "second-answer" or
+    "second-finish"), the step it made, took back or gave
     again, who gave it and when (the time the command put in the file, so that replay puts the same)."""
 
     do: str
-    step: Step
+    step: Told
     by: str
     at: dt.datetime
 
@@ -168,10 +183,21 @@ class Unsaved:
     reviews: int = 0
     sample: int = 0  # entries of the dip sample's log
     settled: int = 0  # merge conflicts settled: they leave the file with the save
+    seconds: int = 0  # cases whose second assessment by the user is new or changed
 
     def __bool__(self) -> bool:
         return any(
-            (self.answers, self.reasons, self.marks, self.ratings, self.decisions, self.reviews, self.sample, self.settled)
+            (
+                self.answers,
+                self.reasons,
+                self.marks,
+                self.ratings,
+                self.decisions,
+                self.reviews,
+                self.sample,
+                self.settled,
+                self.seconds,
+            )
         )
 
     def __str__(self) -> str:
@@ -184,6 +210,7 @@ class Unsaved:
             (self.reviews, "review", "reviews"),
             (self.sample, "dip sample entry", "dip sample entries"),
             (self.settled, "merge conflict settled", "merge conflicts settled"),
+            (self.seconds, "second assessment", "second assessments"),
         ]
         return ", ".join(counted(n, one, many) for n, one, many in parts if n) or "nothing"
 
@@ -259,6 +286,8 @@ class Session:
         self._unsaved_cells: set[tuple[str, str]] = set()
         self._unsaved_marks: set[str] = set()
         self._unsaved_ratings: set[str] = set()
+        self._saved_seconds = {c.id: c.second_assessments for c in inspection.cases}
+        self._unsaved_seconds: set[str] = set()
         self._saved_discretion = len(self.discretion)  # likewise
         self._dip_sample: list[SampleEntry] = list(inspection.dip_sample)
         self.dip_sample: Final[Sequence[SampleEntry]] = self._dip_sample
@@ -371,6 +400,7 @@ class Session:
             reviews,
             len(self._dip_sample) - self._saved_sample,
             len(self.settled),
+            len(self._unsaved_seconds),
         )
 
     @property
@@ -615,6 +645,65 @@ class Session:
         _track(self._unsaved_marks, case_id, mark != self._saved_marks[case_id])
         self._cases.add(case_id)
 
+    # ------------------------------------------------------------ second assessments
+
+    def second(self, case_id: str) -> SecondAssessment | None:
+        """The user's own second assessment of a case, if they have begun one."""
+        return self._case[case_id].second_by(self._user)
+
+    def blind(self) -> list[str]:
+        """The cases the user is assessing a second time and has not finished, in file order: the
+        first answers, the figures and the flags are not for them to see until they finish."""
+        return [
+            case.id for case in self._case.values() if (mine := case.second_by(self._user)) is not None and mine.finished is None
+        ]
+
+    def begin_second(self, case_id: str) -> Changed:
+        """Begin the user's blind second assessment of a case: nothing changed if they have one.
+        NotPermitted for the case's own assessor: a second assessment is someone else's."""
+        case = self._case[case_id]
+        if case.inspector == self._user:
+            raise NotPermitted(words.second_own(case_id, self._user))
+        if case.second_by(self._user) is not None:
+            return self._changed()
+        return self._second(case_id, None, SecondAssessment(self._user, self._clock()), "second")
+
+    def answer_second(self, case_id: str, question: str, answer: Answer | None) -> Changed:
+        """Give (or clear, with None) an answer of the user's second assessment under way."""
+        mine = self._open_second(case_id)
+        if question not in self._owner or self._standard[self._owner[question][0]].sample != self._case[case_id].sample:
+            raise ValueError(f"{question} is not asked of case {case_id}")
+        if mine.answers.get(question) == answer:
+            return self._changed()
+        answers = {q: a for q, a in mine.answers.items() if q != question}
+        if answer is not None:
+            answers[question] = answer
+        return self._second(case_id, question, replace(mine, answers=answers), "second-answer")
+
+    def finish_second(self, case_id: str) -> Changed:
+        """The user says they have finished: the assessment is paired with the first from now on, never changed again."""
+        mine = self._open_second(case_id)
+        return self._second(case_id, None, replace(mine, finished=self._clock()), "second-finish")
+
+    def _open_second(self, case_id: str) -> SecondAssessment:
+        mine = self.second(case_id)
+        if mine is None or mine.finished is not None:
+            raise ValueError(words.second_not_open(case_id, self._user, mine is not None))
+        return mine
+
+    def _second(self, case_id: str, question: str | None, mine: SecondAssessment, do: str) -> Changed:
+        case = self._case[case_id]
+        others = tuple(second for second in case.second_assessments if second.by != self._user)
+        ours = case.second_by(self._user)
+        at = len(case.second_assessments) if ours is None else case.second_assessments.index(ours)
+        seconds = (*others[:at], mine, *others[at:])  # in its place among the others'
+        self._case[case_id] = replace(case, second_assessments=seconds)
+        _track(self._unsaved_seconds, case_id, seconds != self._saved_seconds[case_id])
+        self._cases.add(case_id)
+        step = Seconded(case_id, question, mine)
+        self._report(do, step, mine.finished if do == "second-finish" else mine.at if do == "second" else None)
+        return self._changed(step)
+
     def _did(self, step: Step) -> None:
         self._undo.append(step)
         self._redo.clear()
@@ -816,9 +905,11 @@ class Session:
         self._copied.clear()
         self._saved_marks = {c.id: c.moderated for c in self.cases.values()}
         self._saved_ratings = {s.id: s.rating for s in self.standards.values()}
+        self._saved_seconds = {c.id: c.second_assessments for c in self.cases.values()}
         self._unsaved_cells.clear()
         self._unsaved_marks.clear()
         self._unsaved_ratings.clear()
+        self._unsaved_seconds.clear()
         self._saved_discretion = len(self.discretion)
         self._saved_sample = len(self._dip_sample)
         left = [i for i in range(len(self._conflicts)) if i not in self.settled]
@@ -853,11 +944,11 @@ class Session:
         """What `redo` would give again."""
         return self._redo[-1] if self._redo else None
 
-    def _report(self, do: str, step: Step, at: dt.datetime | None = None) -> None:
+    def _report(self, do: str, step: Told, at: dt.datetime | None = None) -> None:
         if self._listener is not None:
             self._listener(Done(do, step, self._user, at or self._clock()))
 
-    def _changed(self, *steps: Step) -> Changed:
+    def _changed(self, *steps: Told) -> Changed:
         """What the command just done changed, gathered as it went; the next starts afresh."""
         changed = Changed(
             steps, frozenset(self._cells), frozenset(self._questions), frozenset(self._standards), frozenset(self._cases)

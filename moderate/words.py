@@ -554,3 +554,103 @@ def pivotal_case(case: str, assessor: str | None, question: str, direction: str,
     turned = "no → yes" if direction == UP else "yes → no"
     assured = f"quality-assured by {', '.join(by)}" if by else "NOT quality-assured"
     return f"{case} ({assessor or 'no assessor'}) {question} {turned}: {band} · {assured}"
+
+
+def second_own(case: str, by: str) -> str:
+    return f"{by} assessed case {case} first: a second assessment of it is someone else's"
+
+
+def second_not_open(case: str, by: str, finished: bool) -> str:
+    if finished:
+        return f"{by}'s second assessment of case {case} is finished: it is never changed"
+    return f"{by} has no second assessment of case {case} under way"
+
+
+def seconds_unsaved(cases: Mapping[str, tuple[int, bool]]) -> str:
+    """A journal's second assessments, for the offer to restore it: 'second assessments: C03 (12 answers, finished)'."""
+    each = (f"{case} ({counted(n, 'answer')}{', finished' if done else ''})" for case, (n, done) in cases.items())
+    return f"second assessments: {', '.join(each)}"
+
+
+# ---------------------------------------------------------------- second assessments in the app
+
+SECOND_COLUMN = "Your answer"
+BLIND_KEYS = "y yes · n no · a n/a · x clear (each moves down) · F finished · ctrl+s save · q quit"
+RECONCILE_KEYS = "s take the second answer (a change, with a reason) · k keep the first (a review) · esc back"
+AGREEMENT_KEYS = "↑↓ PgUp PgDn scroll · esc back"
+
+
+def blind_status(title: str, unsaved: str | None) -> str:
+    """The top line of a blind second assessment: no score, no rating, nothing of the first answers."""
+    return "Blind second assessment" + (f" · unsaved: {unsaved}" if unsaved else "") + f" · {title}"
+
+
+def blind_heading(case: str, by: str) -> str:
+    return (
+        f"Second assessment of {case} by {by}, blind: the first answers, the figures and the flags are hidden "
+        "until you say you have finished (F)."
+    )
+
+
+def blind_stay(case: str) -> str:
+    return (
+        f"You are assessing {case} blind. F when you have finished: the first answers are shown then. "
+        "ctrl+s saves; q quits, and the app opens on this assessment again."
+    )
+
+
+def finish_second_question(case: str, given: int, asked: int) -> tuple[str, str]:
+    return (
+        f"Finished the second assessment of {case}?",
+        f"You have answered {given} of its {counted(asked, 'question')}. Your answers are kept as they are, never "
+        "changed again, and compared with the first assessor's; the first answers, the figures and the flags are "
+        "shown from now on.",
+    )
+
+
+def second_finished(case: str) -> str:
+    return f"Second assessment of {case} finished: R on its column sets the first and second answers side by side."
+
+
+def second_begun(case: str) -> str:
+    return f"Second assessment of {case} begun, blind."
+
+
+def reconcile_heading(case: str, second: str) -> str:
+    return f"{case}: the first answers beside {second}'s second assessment, those that differ first"
+
+
+def reconciled(now: Answer | None, second: Answer, kept: bool) -> str:
+    """How a question stands in the reconciliation: the answer now agrees with the second, was kept, or differs."""
+    if now == second:
+        return "agree"
+    return "kept" if kept else "DIFFER"
+
+
+def reconcile_same(case: str, question: str) -> str:
+    return f"{case} {question} already has the second assessor's answer."
+
+
+def reconcile_unchanged(case: str, question: str) -> str:
+    return f"{case} {question} left as it was: nothing recorded."
+
+
+def reconcile_unanswered(case: str, question: str) -> str:
+    return f"{case} {question} has no first answer to keep: take the second answer, or answer it in the grid."
+
+
+def reconcile_keep_question(case: str, question: str, answer: str) -> str:
+    return f"Keep {case} {question} as {answer}, reviewed against the second assessment. Why?"
+
+
+def no_second(case: str) -> str:
+    return f"Case {case} has no finished second assessment to set beside its first answers."
+
+
+def agreement_heading(title: str) -> str:
+    return f"{title} · agreement of first and second assessments"
+
+
+def second_refused(case: str, why: Exception) -> str:
+    """--second CASE that cannot be: no such case, or the user's own."""
+    return f"No second assessment of {case}: " + (f"no case {case} in this inspection" if isinstance(why, KeyError) else str(why))

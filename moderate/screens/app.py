@@ -21,6 +21,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
+from .. import words
+from ..people import NotPermitted
 from ..preferences import chosen_theme, keymap_file, keymap_text, remember_theme
 from ..replay import ReplayError
 from ..session import Changed, Session
@@ -33,6 +35,7 @@ from .lifeline import Lifeline
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .moderation import GoTo, ModerationScreen
 from .saving import Saver
+from .second import SecondAssessmentScreen
 
 HIGH_CONTRAST = Theme(
     name="moderate-high-contrast",
@@ -87,15 +90,22 @@ class ModerateApp(App[None]):
             self.why = why
 
     def __init__(
-        self, opening: Opening, theme: str | None = None, note: str | None = None, drawn: Callable[[], None] | None = None
+        self,
+        opening: Opening,
+        theme: str | None = None,
+        note: str | None = None,
+        drawn: Callable[[], None] | None = None,
+        second: str | None = None,
     ) -> None:
         """The file already opened (`Opening.of`), so that a broken or busy one was refused
-        before the app was made. `drawn` is called once the first screen is."""
+        before the app was made. `drawn` is called once the first screen is. `second`: a case
+        whose blind second assessment the user begins (or goes back to) before anything is shown."""
         # Under NO_COLOR Textual strips colour with its NoColor filter only when the theme uses the
         # terminal's own colours at start-up; asking for them says so (otherwise it greys to black).
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.path = opening.path
         self.note = note  # something to tell the user once the screen is up
+        self._second = second
         self._drawn = drawn
         self.opening: Opening | None = opening if opening.waiting else None  # a crash's work: asked about on mount
         self._workspace = opening.workspace
@@ -172,6 +182,17 @@ class ModerateApp(App[None]):
             assert self.opening.waiting is not None
             self.push_screen(RestoreWork(self.opening.waiting.summary), self._restore_or_not)
 
+    def _blind(self) -> None:
+        """A blind second assessment under way goes on top at once, before the grid is ever drawn."""
+        if self._second is not None:
+            try:
+                self.session_changed(self.session.begin_second(self._second))
+            except (KeyError, NotPermitted) as refused:
+                self.notify(words.second_refused(self._second, refused), severity="error", timeout=15)
+        blind = self.session.blind()
+        if blind:
+            self.push_screen(SecondAssessmentScreen(self, self._second if self._second in blind else blind[0]))
+
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._theme_shown:
             self._theme_shown = theme.name
@@ -204,6 +225,7 @@ class ModerateApp(App[None]):
         self.workspace.on_journal_failure = self._journal_failing
         self.set_interval(WATCH_SECONDS, self.saver.look)
         self.push_screen(ModerationScreen(self))
+        self._blind()
         if self._drawn is not None:
             self.call_after_refresh(self._drawn)
         if self.note:

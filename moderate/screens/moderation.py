@@ -16,8 +16,10 @@ from textual.widgets import Static, Tab, Tabs
 from .. import words
 from ..filters import Filters, Since
 from ..model import Answer, in_log
+from ..people import NotPermitted
 from ..preferences import ADVANCES, chosen_advance, remember_advance
-from ..session import Change, Changed, Marked, Rated, ReasonRequired, Sampling, Session
+from ..session import Change, Changed, Marked, Rated, ReasonRequired, Sampling, Seconded, Session
+from .agreement import AgreementScreen
 from .case_form import CaseForm
 from .conflicts import ConflictsScreen
 from .detail import DetailPane
@@ -29,6 +31,7 @@ from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import PanelScreen
 from .plain import as_markup, plain
+from .second import ReconcileScreen, SecondAssessmentScreen
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
@@ -102,6 +105,9 @@ class ModerationScreen(Screen[None], ShowsSession):
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="answer.redo"),
         Binding("m", "moderated", "Moderated", show=False, id="case.moderated"),
         Binding("d", "dip_sample", "Dip sample: add this case, or withdraw it", show=False, id="case.dip_sample"),
+        Binding("B", "second", "Second assessment of this case, blind", show=False, id="case.second"),
+        Binding("R", "reconcile", "First and second answers side by side", show=False, id="case.reconcile"),
+        Binding("Q", "agreement", "Agreement of first and second assessments", show=False, id="view.agreement"),
         Binding("right_square_bracket", "flagged(1)", "Next flag", show=False, id="go.next_flagged"),
         Binding("left_square_bracket", "flagged(-1)", "Previous flag", show=False, id="go.previous_flagged"),
         Binding("full_stop", "unanswered", "Next unanswered", show=False, id="go.next_unanswered"),
@@ -332,7 +338,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.host.session_changed(changed)
         if isinstance(step, Change):
             self._go(step.case, step.question)
-        elif isinstance(step, Marked):
+        elif isinstance(step, (Marked, Seconded)):
             self._go(step.case)
         elif isinstance(step, Sampling):
             self._go(step.entries[0].case)
@@ -400,6 +406,38 @@ class ModerationScreen(Screen[None], ShowsSession):
             return
         self.host.session_changed(self.session.withdraw_from_sample(case.id, reason))
         self.notify(words.sample_withdrawn(case.id))
+
+    # ------------------------------------------------------------ second assessments
+
+    def action_second(self) -> None:
+        """Begin (or go back to) the user's blind second assessment of the current case."""
+        case = self.grid.current_case
+        if case is None:
+            return
+        try:
+            changed = self.session.begin_second(case.id)
+        except NotPermitted as refused:
+            self.notify(str(refused), severity="warning")
+            return
+        mine = self.session.second(case.id)
+        if mine is not None and mine.finished is not None:
+            self.notify(words.second_not_open(case.id, self.session.user, True), severity="warning")
+            return
+        self.host.session_changed(changed)
+        self.app.push_screen(SecondAssessmentScreen(self.host, case.id))
+
+    def action_reconcile(self) -> None:
+        case = self.grid.current_case
+        if case is None:
+            return
+        finished = [s for s in self.session.cases[case.id].second_assessments if s.finished is not None]
+        if not finished:
+            self.notify(words.no_second(case.id), severity="warning")
+            return
+        self.app.push_screen(ReconcileScreen(self.host, case.id, finished[0]))
+
+    def action_agreement(self) -> None:
+        self.app.push_screen(AgreementScreen(self.host))
 
     # ------------------------------------------------------------ moving
 
