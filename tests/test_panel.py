@@ -129,7 +129,7 @@ async def test_the_large_mode_gives_the_overall_more_room_for_a_projector(stockt
         await pilot.pause()
         screen = pilot.app.screen
         assert screen.query_one("#score").region.height == 3  # the score in big digits
-        assert screen.table.get_row_height("2.2") == 2 and len(screen.table.columns) == 3
+        assert screen.table.get_row_height("2.2") == 2 and len(screen.table.columns) == 4  # standard, rating, panel mark, arrows
         await pilot.press("b")
         await pilot.pause()
         assert screen.query_one("#score").region.height == 0

@@ -386,7 +386,7 @@ class CaseGrid(ScrollView, can_focus=True):
         entry = self.rows[row]
         session = self.session
         figures = session.figures(entry.question)
-        question_style = self._style("grid--prompt" if entry.kind == PROMPT else "grid--question")
+        question_style = gap = self._style("grid--prompt" if entry.kind == PROMPT else "grid--question")
         if cursor_column is not None:
             question_style += self._style("grid--cursor-row")
         indent = "    " if entry.kind == PROMPT else "  "
@@ -400,7 +400,8 @@ class CaseGrid(ScrollView, can_focus=True):
         fixed = [
             Segment(label, question_style),
             Segment(f"{count:>{self._count_width}}{unanswered}{percent:>5}  ", question_style),
-            Segment(f"{band:<5} ", question_style + band_style),
+            Segment(f"{band:<5}", question_style + band_style),
+            Segment(" ", gap),  # the row's highlight ends before the cells: the cursor's cell stands apart
         ]
         cells = []
         for column in self._columns:

@@ -37,7 +37,8 @@ COLUMNS = (
     ("reasons", "Discretion"),
 )
 ESSENTIAL = ("standard", "final", "score", "computed", "panel", "directions")
-LARGE = ("standard", "final", "directions")  # for a projector: a standard, its rating, its arrows
+# for a projector: a standard, its rating, a standing or STALE decision, its arrows
+LARGE = ("standard", "final", "panel", "directions")
 UPGRADES = ("computed", "sensitivity", "panel", "lowest", "reasons")  # a full form, or a column added
 PADDING = 2  # a DataTable cell's padding, either side
 MIN_TITLE, MAX_TITLE = 14, 34  # the title in full is in the explanation below
