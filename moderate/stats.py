@@ -74,7 +74,7 @@ BY = {"question": "by_question", "inspector": "by_inspector", "moderator": "by_m
 
 def stats_text(inspections: Inspections, by: Iterable[str], min_pairs: int, coefficient: str) -> str:
     counts = inspections.counts
-    out = [f"{words.counted(len(inspections.files), 'inspection')}: {words.review_summary(counts.total)}"]
+    out = [f"{words.counted(len(inspections.files), 'inspection')}. {words.review_summary(counts.total)}"]
     out += ["", *agreement_text(inspections.pairs, inspections.asked, min_pairs, coefficient)]
     for name in by if counts.total.reviewed else ():
         tallied: Mapping[Any, Count] = getattr(counts, BY[name])

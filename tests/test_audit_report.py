@@ -261,7 +261,7 @@ def test_stats_lists_and_skips_files_it_cannot_read(tmp_path):
     done = moderate("stats", str(paths[0]), str(broken), str(tmp_path / "missing.toml"), "--by", "moderator")
     assert done.returncode == 1
     assert "broken.toml" in done.stderr and "missing.toml: no such file" in done.stderr
-    assert done.stdout.startswith("1 inspection: 4 answers reviewed: 4 changed; 0% stand as first given.")
+    assert done.stdout.startswith("1 inspection. 4 answers reviewed: 4 changed; 0% stand as first given.")
     assert "By moderator, most changed first" in done.stdout and "mod0" in done.stdout
 
 
