@@ -37,6 +37,7 @@ def header(app) -> tuple[str, int]:
     return screen_text(app).splitlines()[grid.region.y], grid.region.x + grid._fixed_width
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_the_ids_of_a_new_2025_inspection_are_whole_and_apart_in_the_header(size, tmp_path):
     path = new_inspection(tmp_path, "--cases", "children=3")
@@ -47,6 +48,7 @@ async def test_the_ids_of_a_new_2025_inspection_are_whole_and_apart_in_the_heade
         assert "children-01  children-02" in line  # a gap between them
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_moving_across_a_sample_of_long_ids_shows_each_whole_once_and_never_a_cut_one(size, tmp_path):
     path = new_inspection(tmp_path, "--cases", "children=2,victims=12")
@@ -65,6 +67,7 @@ async def test_moving_across_a_sample_of_long_ids_shows_each_whole_once_and_neve
         assert seen == ids
 
 
+@pytest.mark.subprocess
 async def test_ids_too_long_for_any_column_are_shortened_each_to_its_own(tmp_path):
     table = tmp_path / "cases.csv"
     names = [f"northumberland-court-{n:03}" for n in range(1, 21)]
@@ -81,6 +84,8 @@ async def test_ids_too_long_for_any_column_are_shortened_each_to_its_own(tmp_pat
         assert [head[-2:] for head in seen] == [n[-2:] for n in names]  # where they differ, kept
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(60, 20), *SIZES], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_a_2000_case_header_says_how_many_cases_in_full(size, tmp_path):
     path = generated(tmp_path / "large.toml", 2000)
@@ -103,6 +108,8 @@ def test_abbreviations_keep_what_tells_ids_apart():
     assert len(set(apart.values())) == 2 and all(len(v) == 8 for v in apart.values())
 
 
+@pytest.mark.terminal
+@pytest.mark.subprocess
 def test_in_a_real_terminal_the_new_inspections_ids_are_whole_at_each_width(tmp_path):
     path = new_inspection(tmp_path, "--cases", "children=3")
     for width, height in SIZES:

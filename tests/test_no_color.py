@@ -37,6 +37,7 @@ def reversed_lines(screen: str) -> list[str]:
     return found
 
 
+@pytest.mark.terminal
 def test_the_grids_cursor_row_and_cell_are_in_reverse_video(no_color):
     screen = no_color.wait_for("Yes/rel")
     rows = [line for line in reversed_lines(screen) if "2.1.1" in line]
@@ -48,6 +49,7 @@ def test_the_grids_cursor_row_and_cell_are_in_reverse_video(no_color):
     assert any(line.startswith("2.1.2 Does assessment") for line in reversed_lines(screen))
 
 
+@pytest.mark.terminal
 def test_the_panels_and_the_projectors_cursor_row_is_in_reverse_video_and_no_other(no_color):
     no_color.wait_for("Yes/rel")
     no_color.keys("P")
