@@ -648,7 +648,7 @@ def no_second(case: str) -> str:
 
 
 def agreement_heading(title: str) -> str:
-    return f"{title} · agreement of first and second assessments"
+    return f"Agreement · {title}"  # the screen's first line says of what: a narrow terminal cuts only the title
 
 
 def second_refused(case: str, why: Exception) -> str:
