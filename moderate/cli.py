@@ -545,6 +545,7 @@ def _import_second(args: argparse.Namespace, data: bytes) -> int:
         print("moderate import: --reason goes with changed answers; a second assessment changes none", file=sys.stderr)
         return REFUSED
     loaded = load(args.file)
+    people.check_user(loaded.inspection, args.user)  # UnknownPerson, said as import says it
     given = read_second_answers(data, loaded.inspection, str(args.table), args.user)
     if not given:
         print(f"moderate import: {args.table} gives no answers: nothing imported", file=sys.stderr)

@@ -188,6 +188,17 @@ def test_import_second_is_refused_whole_with_located_messages(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_import_second_lets_in_only_the_people_the_file_names(tmp_path):
+    path = tmp_path / "inspection.toml"
+    people = '[people]\nak = "inspector"\nmr = "inspector"\nqa = "quality lead"\n\n'
+    path.write_text(_canonical(_file()).replace("[[standards]]", people + "[[standards]]", 1), encoding="utf-8")
+    before = path.read_bytes()
+    done = _import(path, "case,2.1.1\nC01,no\n", "--as", "bob", tmp_path=tmp_path)
+    assert done.returncode == 2 and "'bob' is not one of this inspection's people" in done.stderr
+    assert path.read_bytes() == before
+    assert _import(path, "case,2.1.1\nC01,no\n", "--as", "qa", tmp_path=tmp_path).returncode == 0
+
+
 # ---------------------------------------------------------------- the pairs in the report
 
 
