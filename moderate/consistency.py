@@ -40,16 +40,25 @@ def problem(kq: KeyQuestion, answers: Mapping[str, Answer]) -> str | None:
     return None
 
 
-def inconsistencies(standards: Iterable[Standard], cases: Iterable[Case]) -> list[Inconsistent]:
-    """Every key question in doubt, case by case in file order, each case's in question order."""
-    with_prompts: dict[str, list[KeyQuestion]] = {}
+def with_prompts(standards: Iterable[Standard]) -> dict[str, list[KeyQuestion]]:
+    """Each sample's key questions that have prompts, in order: the only ones that may be in doubt."""
+    found: dict[str, list[KeyQuestion]] = {}
     for standard in standards:
         if standard.sample is not None:
-            with_prompts.setdefault(standard.sample, []).extend(kq for kq in standard.key_questions if kq.prompts)
-    found = []
-    for case in cases:
-        for kq in with_prompts.get(case.sample, ()):
-            doubt = problem(kq, case.answers)
-            if doubt is not None:
-                found.append(Inconsistent(case.id, kq.id, doubt))
+            found.setdefault(standard.sample, []).extend(kq for kq in standard.key_questions if kq.prompts)
     return found
+
+
+def doubts(key_questions: Iterable[KeyQuestion], answers: Mapping[str, Answer]) -> dict[str, str]:
+    """One case's key questions in doubt, each with its problem, in question order."""
+    return {kq.id: doubt for kq in key_questions if (doubt := problem(kq, answers)) is not None}
+
+
+def inconsistencies(standards: Iterable[Standard], cases: Iterable[Case]) -> list[Inconsistent]:
+    """Every key question in doubt, case by case in file order, each case's in question order."""
+    asked = with_prompts(standards)
+    return [
+        Inconsistent(case.id, question, doubt)
+        for case in cases
+        for question, doubt in doubts(asked.get(case.sample, ()), case.answers).items()
+    ]

@@ -28,6 +28,7 @@ class Filters:
     inspector: str | None = None  # cases of this inspector
     text: str = ""  # questions whose id or words contain this (case ignored)
     sampled: bool = False  # cases in the dip sample only
+    doubtful: bool = False  # key questions whose answer disagrees with their prompts (`consistency`), and their cases
 
     def describe(self) -> list[str]:
         """Each filter that is on, in words, for the screen's header."""
@@ -40,6 +41,8 @@ class Filters:
             said.append(f"inspector {self.inspector}")
         if self.sampled:
             said.append("cases in the dip sample")
+        if self.doubtful:
+            said.append("key questions their prompts disagree with")
         if self.text:
             said.append(f"questions matching '{self.text}'")
         return said
@@ -70,7 +73,8 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
     """The standards, questions and cases of a sample that the filters let through.
 
     A key question stays when any of its prompts shown does, so a prompt is never without
-    its key question; a standard stays when any of its questions does.
+    its key question; a standard stays when any of its questions does. A key question in doubt
+    keeps its prompts (with `prompts`): they are what it disagrees with.
     """
     held = in_sample(session.dip_sample) if filters.sampled else None
     cases = [
@@ -80,16 +84,20 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
         and not (filters.unmoderated and c.moderated)
         and (filters.inspector is None or c.inspector == filters.inspector)
         and (held is None or c.id in held)
+        and not (filters.doubtful and not session.doubts(c.id))
     ]
     cells = changed_cells(session, filters.changed) if filters.changed is not None else None
     if cells is not None:
         ids = {case for case, _ in cells}
         cases = [c for c in cases if c.id in ids]
     shown_cases = {c.id for c in cases}
+    doubted = {q for case in shown_cases for q in session.doubts(case)} if filters.doubtful else None
     text = filters.text.casefold()
 
-    def keeps(question: str, words: str) -> bool:
+    def keeps(question: str, words: str, key_question: str) -> bool:
         if text and text not in f"{question} {words}".casefold():
+            return False
+        if doubted is not None and key_question not in doubted:
             return False
         return cells is None or any((case, question) in cells for case in shown_cases)
 
@@ -101,9 +109,9 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
             continue
         questions: list[str] = []
         for kq in standard.key_questions:
-            below = [p.id for p in kq.prompts if prompts and keeps(p.id, p.text)]
-            if below or keeps(kq.id, kq.text):
+            below = [p.id for p in kq.prompts if prompts and keeps(p.id, p.text, kq.id)]
+            if below or keeps(kq.id, kq.text, kq.id):
                 questions += [kq.id, *below]
-        if questions or not (text or cells is not None):
+        if questions or not (text or cells is not None or doubted is not None):
             standards.append((standard.id, tuple(questions)))
     return View(tuple(standards), tuple(c.id for c in cases))

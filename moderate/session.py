@@ -28,6 +28,7 @@ from .model import (
     Case,
     Decision,
     Inspection,
+    KeyQuestion,
     Moderated,
     ModerationEntry,
     PHASES,
@@ -37,6 +38,8 @@ from .model import (
     in_log,
 )
 from .conflicts import KEY as CONFLICTS
+from .consistency import doubts as in_doubt
+from .consistency import problem, with_prompts
 from .conflicts import Conflict
 from .conflicts import tables as conflict_tables
 from .people import NotPermitted, permit_rating
@@ -143,6 +146,7 @@ class Changed:
     questions: frozenset[str] = frozenset()  # whose figures were counted again
     standards: frozenset[str] = frozenset()  # re-rated: their rating and flags, and so the overall score
     cases: frozenset[str] = frozenset()  # whose moderated mark or second assessment changed
+    doubts: frozenset[tuple[str, str]] = frozenset()  # (case, key question) come to disagree with its prompts, or ceased to
 
     def __bool__(self) -> bool:
         return bool(self.steps)
@@ -266,11 +270,16 @@ class Session:
         self._ratings: Ratings = rate_inspection(inspection, framework, self._tallies)
         # question id -> the standard it belongs to, and whether it is a prompt
         self._owner: dict[str, tuple[str, bool]] = {}
+        # a key question with prompts, by its id and each of its prompts': what an answer to one may put in doubt
+        self._doubted_by: dict[str, KeyQuestion] = {}
         for standard in inspection.standards:
             for kq in standard.key_questions:
                 self._owner[kq.id] = (standard.id, False)
                 for prompt in kq.prompts:
                     self._owner[prompt.id] = (standard.id, True)
+                    self._doubted_by[kq.id] = self._doubted_by[prompt.id] = kq
+        self._with_prompts = with_prompts(inspection.standards)
+        self._doubts: dict[str, dict[str, str]] = {}  # case -> its key questions in doubt, once asked for
         # a judgement standard has no sample (None): no cases
         self._sample_sizes: dict[str | None, int] = {s: len(inspection.cases_in(s)) for s in inspection.samples}
         self._undo: list[Step] = []
@@ -298,6 +307,7 @@ class Session:
         self._questions: set[str] = set()
         self._standards: set[str] = set()
         self._cases: set[str] = set()
+        self._doubted: set[tuple[str, str]] = set()
         # The merge conflicts git left in the file ([[merge_conflicts]]), as written and as read
         # (None: a table that does not read as one); a step on the undo stack settles some.
         self._conflict_tables = conflict_tables(inspection)
@@ -351,6 +361,22 @@ class Session:
         sample = self.standards[standard_id].sample
         cases = ((case.id, self.answers[case.id]) for case in self._base.cases_in(sample))
         return pivotal_cases(self.ratings.standards[standard_id].discretion, cases)
+
+    def doubts(self, case_id: str) -> Mapping[str, str]:
+        """The case's key questions whose answer disagrees with their answered prompts, each with
+        how (`consistency.problem`), in question order: worked out for a case when first asked
+        for, and kept up to date answer by answer after that."""
+        found = self._doubts.get(case_id)
+        if found is None:
+            asked = self._with_prompts.get(self.cases[case_id].sample, ())
+            found = self._doubts[case_id] = in_doubt(asked, self.answers[case_id])
+        return found
+
+    def doubt(self, case_id: str, question: str) -> tuple[str, str] | None:
+        """The key question in doubt that `question` is, or is a prompt of, in this case, and how."""
+        kq = self._doubted_by.get(question)
+        found = self.doubts(case_id).get(kq.id) if kq is not None else None
+        return (kq.id, found) if kq is not None and found is not None else None
 
     @property
     def sampled(self) -> Mapping[str, SampleEntry]:
@@ -951,15 +977,24 @@ class Session:
     def _changed(self, *steps: Told) -> Changed:
         """What the command just done changed, gathered as it went; the next starts afresh."""
         changed = Changed(
-            steps, frozenset(self._cells), frozenset(self._questions), frozenset(self._standards), frozenset(self._cases)
+            steps,
+            frozenset(self._cells),
+            frozenset(self._questions),
+            frozenset(self._standards),
+            frozenset(self._cases),
+            frozenset(self._doubted),
         )
-        for gathered in (self._cells, self._questions, self._standards, self._cases):
+        for gathered in (self._cells, self._questions, self._standards, self._cases, self._doubted):
             gathered.clear()
         return changed
 
     # ------------------------------------------------------------ recomputing
 
     def _apply(self, case_id: str, question: str, old: Answer | None, new: Answer | None) -> None:
+        standard_id, is_prompt = self._owner[question]
+        counts = self.cases[case_id].sample == self.standards[standard_id].sample
+        kq = self._doubted_by.get(question) if counts else None
+        doubt = problem(kq, self.answers[case_id]) if kq is not None else None
         answers = self._copied.get(case_id)
         if answers is None:
             answers = self._copied[case_id] = dict(self.answers[case_id])
@@ -972,14 +1007,23 @@ class Session:
         self._cells.add(cell)
         _track(self._edited, cell, new != self._base.case(case_id).answers.get(question))
         _track(self._unsaved_cells, cell, new != self._saved_answers[case_id].get(question))
-        standard_id, is_prompt = self._owner[question]
-        if self.cases[case_id].sample != self.standards[standard_id].sample:
+        if not counts:
             return  # an answer outside the standard's sample counts for nothing
+        if kq is not None:
+            self._doubt_moved(case_id, kq, doubt)
         self._tallies[question] = self._tallies[question].moved(old, new)
         if self._batch is not None:
             self._batch.add(question)
         else:
             self._rate({question})
+
+    def _doubt_moved(self, case_id: str, kq: KeyQuestion, was: str | None) -> None:
+        """A key question's doubt after an answer under it (or its own) changed: this one only, not the case's."""
+        now = problem(kq, self.answers[case_id])
+        if now == was:
+            return
+        self._doubted.add((case_id, kq.id))
+        self._doubts.pop(case_id, None)  # the case's worked out afresh when next asked for
 
     def _rate(self, questions: set[str]) -> None:
         """Re-rate these questions' figures: each prompt, and each standard once."""

@@ -243,6 +243,9 @@ def day(at: dt.datetime) -> str:
 # another moderator's save; on a case, marked moderated.
 SYMBOLS = {Answer.YES: "✓", Answer.NO: "✗", Answer.NA: "–", None: "·"}
 CHANGED_HERE, CHANGED_ELSEWHERE, MODERATED = "*", "◆", "✔"
+# After a key question's answer: it disagrees with the prompts answered under it (`consistency`),
+# in plain ASCII, as no other mark of the grid is.
+DOUBTFUL = "!"
 
 
 def case_heading(case: Case) -> str:
@@ -456,6 +459,18 @@ DOUBTS = {
 def doubt(case: str, question: str, problem: str) -> str:
     """A key question whose answer disagrees with its prompts', for `check`: 'C03 2.2.2: answered yes, but ...'."""
     return f"{case} {question}: {DOUBTS[problem]} ({problem})"
+
+
+def doubt_shown(question: str, problem: str, prompts_shown: bool, of_prompt: bool = False) -> str:
+    """A key question in doubt, beneath the grid and in a case's detail: '! 3.2.3 answered no, but
+    every prompt answered under it is yes (p shows its prompts)'; on one of its prompts' rows,
+    'its key question 3.2.3 …'."""
+    whose = "its key question " if of_prompt else ""
+    hint = "" if prompts_shown else " (p shows its prompts)"
+    return f"{DOUBTFUL} {whose}{question} {DOUBTS[problem]}{hint}"
+
+
+DOUBTS_IN_CASE = "Key questions whose answer disagrees with their prompts (a doubt to check, not a refusal):"
 
 
 def qa_summary(sampled: int, reviewed: int, withdrawn: int) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+
+from helpers.sessions import stockton_session
 
 from moderate.consistency import (
     NA_BUT_PROMPTS_ANSWERED,
@@ -58,3 +62,45 @@ def test_only_the_key_questions_of_a_case_s_own_sample_are_looked_at():
     ]
     found = [(i.case, i.question, i.problem) for i in inconsistencies(standards, cases)]
     assert found == [("C01", "2.2.2", YES_BUT_PROMPTS_NO), ("C03", "2.2.2", NA_BUT_PROMPTS_ANSWERED)]
+
+
+def test_the_session_keeps_each_case_s_doubts_as_its_answers_change_and_says_which_moved():
+    session = stockton_session()
+    assert dict(session.doubts("O04")) == {"3.2.3": NO_BUT_PROMPTS_YES}  # the sample's one doubt
+    assert session.doubt("O04", "3.2.3.a") == ("3.2.3", NO_BUT_PROMPTS_YES)  # a prompt names its key question's
+    assert session.doubt("O04", "3.2.2") is None
+    changed = session.set_answer("O04", "3.2.3.a", Answer.NO)  # no longer every prompt yes
+    assert changed.doubts == {("O04", "3.2.3")}
+    assert not session.doubts("O04")
+    assert session.set_answer("O04", "3.2.3.b", Answer.NO).doubts == frozenset()  # still none: nothing moved
+    session.undo()
+    assert session.undo().doubts == {("O04", "3.2.3")}
+    assert dict(session.doubts("O04")) == {"3.2.3": NO_BUT_PROMPTS_YES}
+    assert session.redo().doubts == {("O04", "3.2.3")}
+    # a key question's own answer puts it in doubt too, and one answered outside its sample never
+    assert session.set_answer("C01", "2.2.2", Answer.NA).doubts == {("C01", "2.2.2")}
+    assert session.doubts("C01")["2.2.2"] == NA_BUT_PROMPTS_ANSWERED
+    assert session.set_answer("C01", "3.2.3", Answer.YES).doubts == frozenset()
+
+
+def test_the_session_s_doubts_agree_with_check_s_after_any_answers():
+    session = stockton_session()
+    rng = random.Random(20)
+    with_prompts = [
+        (case.id, q)
+        for case in session.cases.values()
+        for standard in session.standards.values()
+        if standard.sample == case.sample
+        for kq in standard.key_questions
+        if kq.prompts
+        for q in (kq.id, *(p.id for p in kq.prompts))
+    ]
+    for case in session.cases:
+        session.doubts(case)  # asked for before the changes: kept up to date from there
+    for _ in range(400):
+        case, question = rng.choice(with_prompts)
+        session.set_answer(case, question, rng.choice([None, *Answer]))
+    expected: dict[str, dict[str, str]] = {}
+    for found in inconsistencies(session.standards.values(), session.snapshot().cases):
+        expected.setdefault(found.case, {})[found.question] = found.problem
+    assert {case: dict(session.doubts(case)) for case in session.cases if session.doubts(case)} == expected

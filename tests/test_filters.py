@@ -71,3 +71,16 @@ def test_text_keeps_matching_questions_and_a_prompt_keeps_its_key_question(stock
     shown = view(stockton, "court", Filters(text=prompt.id), prompts=True)
     assert shown.standards == (("2.3", (stockton.standards["2.3"].key_questions[0].id, prompt.id)),)
     assert view(stockton, "court", Filters(text="no such words anywhere"), prompts=False).standards == ()
+
+
+def test_doubtful_keeps_the_key_questions_their_prompts_disagree_with_their_cases_and_prompts(stockton):
+    nothing = view(stockton, "court", Filters(doubtful=True), prompts=True)
+    assert (nothing.standards, nothing.cases) == ((), ())
+    shown = view(stockton, "oocd", Filters(doubtful=True), prompts=False)
+    assert shown.standards == (("3.2", ("3.2.3",)),) and shown.cases == ("O04",)
+    prompts = tuple(p.id for p in stockton.standards["3.2"].key_questions[2].prompts)  # what it disagrees with
+    assert view(stockton, "oocd", Filters(doubtful=True), prompts=True).standards == (("3.2", ("3.2.3", *prompts)),)
+    stockton.set_answer("C01", "2.2.2", Answer.NA)  # its prompts answered: a doubt
+    shown = view(stockton, "court", Filters(doubtful=True), prompts=False)
+    assert shown.standards == (("2.2", ("2.2.2",)),) and shown.cases == ("C01",)
+    assert Filters(doubtful=True).describe() == ["key questions their prompts disagree with"]

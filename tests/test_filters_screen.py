@@ -100,7 +100,7 @@ async def test_each_filter_is_a_key_listed_with_its_id_and_a_palette_command(sto
         for binding in ModerationScreen.BINDINGS:
             if binding.id and binding.id.startswith("filter."):
                 assert binding.id in listing and binding.description in commands
-        assert sum(1 for b in ModerationScreen.BINDINGS if b.id and b.id.startswith("filter.")) == 7
+        assert sum(1 for b in ModerationScreen.BINDINGS if b.id and b.id.startswith("filter.")) == 8
 
 
 async def test_going_to_what_a_filter_hides_turns_the_filters_off(stockton):

@@ -161,3 +161,38 @@ async def test_esc_in_the_pivotal_list_goes_back_to_the_standards(stockton):
         await pilot.press("enter")
         await pilot.pause()
         assert not pilot.app.screen.query_one(PivotalCases).display
+
+
+async def test_a_key_question_its_prompts_disagree_with_is_shown_told_and_filtered_without_colour(stockton, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    async with open_app(stockton, user="qa").run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")  # the out-of-court cases: O04 answered 3.2.3 no, every prompt under it yes
+        await pilot.pause()
+        grid = pilot.app.screen.query_one(CaseGrid)
+        await go_to(pilot, "3.2.3", "O04")
+        text = screen_text(pilot.app)
+        said = "! 3.2.3 answered no, but every prompt answered under it is yes (p shows its prompts)"
+        assert said in " ".join(text.split())  # beneath the grid, wrapped to its width
+        assert line_with(text, "3.2.3 Does").count("!") == 1  # O04's cell, and no other
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert [c.id for c in grid.cases] == ["O04"] and [r.question for r in grid.rows] == ["", "3.2.3"]
+        text = screen_text(pilot.app)
+        assert "Only: key questions their prompts disagree with" in text
+        assert line_with(text, "3.2.3 Does").rstrip().endswith("✗ !")
+        await pilot.press("p", "down", "n")  # a prompt answered no: the key question is no longer in doubt
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert line_with(text, "3.2.3 Does").rstrip().endswith("✗") and "answered no, but" not in text
+        await pilot.press("u")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert line_with(text, "3.2.3 Does").rstrip().endswith("✗ !")
+        assert "! its key question 3.2.3 answered no, but every prompt answered under it is yes" in " ".join(text.split())
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "! 3.2.3 answered no, but every prompt answered under it is yes" in text
+        await pilot.press("escape", "backslash")
+        await pilot.pause()
+        assert len(grid.cases) == 5 and "Only:" not in screen_text(pilot.app)

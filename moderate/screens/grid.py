@@ -68,6 +68,7 @@ class CaseGrid(ScrollView, can_focus=True):
         "grid--na",
         "grid--unanswered",
         "grid--changed",
+        "grid--doubt",
         "grid--cursor",
         "grid--cursor-row",
         "grid--band-0",
@@ -228,7 +229,7 @@ class CaseGrid(ScrollView, can_focus=True):
         width, height = self.scrollable_content_region.size
         top, first = round(self.scroll_y), self.first_in_view
         cells: dict[str, list[int]] = {}  # question -> the columns of its changed cells shown
-        for case, question in changed.cells:
+        for case, question in changed.cells | changed.doubts:  # a prompt's answer may put its key question in doubt
             if case in self._column_of:
                 cells.setdefault(question, []).append(self._column_of[case])
         for i, row in enumerate(self.rows):
@@ -403,7 +404,7 @@ class CaseGrid(ScrollView, can_focus=True):
             Segment(f"{band:<5}", question_style + band_style),
             Segment(" ", gap),  # the row's highlight ends before the cells: the cursor's cell stands apart
         ]
-        cells = []
+        cells: list[Segment] = []
         for column in self._columns:
             case = self.cases[column]
             answer = session.answers[case.id].get(entry.question)
@@ -415,9 +416,15 @@ class CaseGrid(ScrollView, can_focus=True):
             if column == cursor_column:
                 style += self._style("grid--cursor")
             mark = words.CHANGED_HERE if changed else words.CHANGED_ELSEWHERE if elsewhere else " "
-            text = f"{words.SYMBOLS[answer]}{mark}"
-            cells.append(Segment(text.center(self._cell_width), style))
-        return Strip(fixed, self._fixed_width), Strip(cells, len(cells) * self._cell_width)
+            text = f"{words.SYMBOLS[answer]}{mark}".center(self._cell_width)
+            if entry.kind == KEY_QUESTION and entry.question in session.doubts(case.id):
+                # after the answer and its mark, where a space was: the answer stays where it stands in every cell
+                at = len(text) - len(text.lstrip()) + 2
+                doubt = style if column == cursor_column else style + self._style("grid--doubt")
+                cells += [Segment(text[:at], style), Segment(words.DOUBTFUL, doubt), Segment(text[at + 1 :], style)]
+            else:
+                cells.append(Segment(text, style))
+        return Strip(fixed, self._fixed_width), Strip(cells, len(self._columns) * self._cell_width)
 
     # ------------------------------------------------------------ moving
 

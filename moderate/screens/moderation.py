@@ -131,6 +131,13 @@ class ModerationScreen(Screen[None], ShowsSession):
         Binding("M", "filter_unmoderated", "Filter: cases not yet moderated", show=False, id="filter.unmoderated"),
         Binding("I", "filter_inspector", "Filter: this case's inspector only", show=False, id="filter.inspector"),
         Binding("D", "filter_sampled", "Filter: the dip sample's cases only", show=False, id="filter.sampled"),
+        Binding(
+            "exclamation_mark",
+            "filter_doubtful",
+            "Filter: key questions their prompts disagree with (!)",
+            show=False,
+            id="filter.doubtful",
+        ),
         Binding("slash", "filter_text", "Filter: questions matching a text", show=False, id="filter.text"),
         Binding("backslash", "filters_off", "Filters off", show=False, id="filter.off"),
     ]
@@ -536,6 +543,9 @@ class ModerationScreen(Screen[None], ShowsSession):
     def action_filter_sampled(self) -> None:
         self._filter(sampled=not self.grid.filters.sampled)
 
+    def action_filter_doubtful(self) -> None:
+        self._filter(doubtful=not self.grid.filters.doubtful)
+
     def action_filter_inspector(self) -> None:
         case = self.grid.current_case
         if self.grid.filters.inspector is not None or case is None:
@@ -584,7 +594,12 @@ class ModerationScreen(Screen[None], ShowsSession):
             lines += ["Notes:", *(f"  {line}" for line in case.notes.splitlines())]
         answers = self.session.answers[case.id]
         given = sum(1 for q in answers)
-        lines += [f"Answers given: {given}", "", "Moderation history:"]
+        lines.append(f"Answers given: {given}")
+        doubts = self.session.doubts(case.id)
+        if doubts:
+            shown = self.grid.show_prompts
+            lines += ["", words.DOUBTS_IN_CASE, *(f"  {words.doubt_shown(q, p, shown)}" for q, p in doubts.items())]
+        lines += ["", "Moderation history:"]
         history = [e for e in self.session.moderation if e.case == case.id]
         for e in history:
             reason = f"  — {e.reason}" if e.reason else ""
@@ -631,6 +646,9 @@ class ModerationScreen(Screen[None], ShowsSession):
                 figures = self.session.figures(row.question)
                 band = f" · {figures.band.rating}" if figures.band and row.kind == KEY_QUESTION else ""
                 kind = "Prompt " if row.kind == PROMPT else ""
+                doubt = self.session.doubt(case.id, row.question) if case is not None else None
+                if doubt is not None:  # before the question's words, which may wrap: always in view
+                    lines.append(words.doubt_shown(*doubt, grid.show_prompts, of_prompt=row.kind == PROMPT))
                 # its figures are on its line above; here the question in full, and its band in words
                 lines.append(f"{kind}{row.question}{band} · {text}")
         self.query_one(DetailPane).show("\n".join(lines))
