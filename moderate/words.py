@@ -226,6 +226,14 @@ def status(result: Overall, *, unsaved: bool, saving: bool, unjournaled: bool, t
     )
 
 
+QUIT_TITLE = "Do you want to quit?"
+
+
+def how_to_quit(key: str) -> str:
+    """ctrl+c, pressed out of habit: the key that quits."""
+    return f"Press {key} to quit: it asks first if anything is unsaved."
+
+
 def when(at: dt.datetime, zone: bool = True) -> str:
     """A time as people read it in a table: '2026-11-20 14:03 UTC' (without `zone`, '2026-11-20 14:03')."""
     if not zone:

@@ -338,6 +338,12 @@ class ModerateApp(App[None]):
 
     # ------------------------------------------------------------ keys and commands
 
+    def action_help_quit(self) -> None:
+        """ctrl+c, pressed to quit out of habit: which key quits, in words (Textual's own says it in markup)."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        quit_key = next((key for key in keys if key != "ctrl+q"), keys[0] if keys else "ctrl+q")
+        self.notify(words.how_to_quit(self.get_key_display(Binding(quit_key, "quit"))), title=words.QUIT_TITLE)
+
     def action_toggle_keys(self) -> None:
         """Textual's help panel beside the screen (again to hide it): every key of where the user is, and what it does."""
         if self.screen.query("HelpPanel"):  # by name: its module (Markdown) loads only when it is shown
