@@ -14,7 +14,7 @@ import pytest
 from helpers.app import go_to, open_app
 from helpers.files import REPO, SAMPLES
 from helpers.screen import Notified, screen_text, until
-from helpers.terminal import app_in_a_terminal
+from helpers.terminal import app_in_a_terminal, until_journaled
 from moderate.journal import pending
 from moderate.model import Answer
 from moderate.reading import load
@@ -66,7 +66,7 @@ def test_a_hang_up_keeps_every_change_and_leaves_cleanly(stockton, tmp_path):
             terminal.write(key)
             time.sleep(0.15)
         terminal.read_until(b"unsaved")
-        _until_journaled(stockton, "jb", 3)  # all three keys handled (under load, "unsaved" shows after the first)
+        until_journaled(stockton, "jb", 3)  # all three keys handled (under load, "unsaved" shows after the first)
         terminal.signal(signal.SIGHUP)
         terminal.wait(30)
         status = terminal.status
@@ -107,13 +107,6 @@ def test_a_terminal_that_closes_without_a_hang_up_still_ends_the_app_and_keeps_i
     assert status == 128 + signal.SIGHUP
     found = pending(stockton, "jb")
     assert found is not None and "1 answer changed" in found.summary
-
-
-def _until_journaled(path, user: str, answers: int, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while sum(r["do"] == "answer" for r in getattr(pending(path, user), "records", ())) < answers:
-        assert time.monotonic() < deadline, f"{answers} answers never reached the journal"
-        time.sleep(0.1)
 
 
 async def test_two_moderators_saving_different_answers_both_keep_their_work(stockton):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -13,9 +16,12 @@ from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.app import ModerateApp
 from moderate.screens.grid import CaseGrid
-from moderate.storage import write_text
+from moderate.guard import user_name
+from moderate.storage import busy, write_text
 from moderate.workspace import Opening, Workspace
+from helpers.files import REPO
 from helpers.screen import Notified, screen_text, until
+from helpers.terminal import app_in_a_terminal, until_journaled
 
 
 def someone_else_saves(path) -> None:
@@ -190,3 +196,56 @@ def test_a_save_by_another_landing_while_ours_is_handed_back_is_noticed_as_their
     assert mine.session.answer("C04", "2.2.1") == Answer.NA
     mine.close(keep_unsaved=False)
     theirs.close(keep_unsaved=False)
+
+
+# Another moderator's real save, stopped (as ctrl+z or SIGSTOP stops it) under the file's lock,
+# just before it writes: the moment its `writing` hears the text it is about to write.
+STOPPED_MID_SAVE = """
+import os, signal, sys
+from moderate.model import Answer
+from moderate.reading import load
+from moderate.session import Session
+from moderate.storage import save_merging
+loaded = load(sys.argv[1])
+session = Session(loaded.inspection, loaded.framework, "ak")
+session.set_answer("C03", "2.1.1", Answer.NO)
+save_merging(sys.argv[1], loaded.text, session.snapshot(), writing=lambda text: os.kill(os.getpid(), signal.SIGSTOP))
+"""
+
+
+def stopped(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] == "T"
+
+
+def test_another_save_stopped_holding_the_lock_leaves_the_app_answering_keys(stockton):
+    other = subprocess.Popen([sys.executable, "-c", STOPPED_MID_SAVE, str(stockton)], cwd=REPO)
+    app = app_in_a_terminal(stockton, "jb")
+    try:
+        deadline = time.monotonic() + 30
+        while not stopped(other.pid):
+            assert other.poll() is None and time.monotonic() < deadline, "the other save never stopped mid-way"
+            time.sleep(0.05)
+        holder = user_name(os.geteuid())
+        assert busy(stockton) == holder  # stopped with the lock held
+        app.read_until(b"Score 32/36")
+        app.write(b"n")  # C01 2.1.1: no; the cursor moves on to C02
+        until_journaled(stockton, "jb", 1)
+        app.write(b"\x13")  # ctrl+s: waits on the stopped save
+        app.read_until(f"Waiting for {holder}'s save".encode())
+        app.write(b"n")  # C02 2.1.1, while our save waits
+        until_journaled(stockton, "jb", 2)  # the key was handled: the app answers keys
+        app.write(b"\x1b")  # Esc: stop waiting
+        app.read_until(b"Not saved")
+        other.kill()  # the stopped save is ended: its lock goes with it, nothing of it written
+        other.wait(timeout=30)
+        app.write(b"\x13")
+        app.read_until(b"Saved")
+    finally:
+        app.close()
+        if other.poll() is None:
+            other.kill()
+            other.wait()
+    saved = load(stockton).inspection
+    assert [(e.by, e.case, e.question) for e in saved.moderation] == [("jb", "C01", "2.1.1"), ("jb", "C02", "2.1.1")]
+    assert saved.case("C03").answers["2.1.1"] == Answer.YES  # the stopped save wrote nothing

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from pseudo_terminal import PseudoTerminal
 
+from moderate.journal import pending
+
 from .files import REPO
 
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
@@ -202,6 +204,14 @@ def app_in_a_terminal(path: Path, user: str) -> PseudoTerminal:
     """The real app on `path` in a 100x30 pseudo-terminal of its own, as over SSH."""
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
     return PseudoTerminal([sys.executable, "-m", "moderate.cli", str(path), "--as", user], env, 100, 30, cwd=REPO)
+
+
+def until_journaled(path: Path, user: str, answers: int, seconds: float = 15) -> None:
+    """Wait until the app of `user` has journaled `answers` answers: each key it handled."""
+    deadline = time.monotonic() + seconds
+    while sum(r["do"] == "answer" for r in getattr(pending(path, user), "records", ())) < answers:
+        assert time.monotonic() < deadline, f"{answers} answers never reached the journal"
+        time.sleep(0.1)
 
 
 def bytes_per_key(path: Path, keys: list[bytes], env: dict[str, str], width: int = 80, height: int = 24) -> list[int]:
