@@ -18,7 +18,7 @@ MUTATED_CASES = 6000
 
 LOCATED = re.compile(
     r"(line \d+, column \d+: |end of document: )"  # TOML syntax
-    r"|(format|inspection|samples|framework|standards|cases|moderation|discretion|people|dip_sample|wording)\b"  # a table or key path
+    r"|(format|inspection|samples|framework|standards|cases|moderation|discretion|people|dip_sample|wording)\b"  # table/key
     r"|'(format|inspection|standards)' is required"
     r"|is (empty|binary|not UTF-8|format \d+|UTF-(16|32) )|TOML syntax error: nested too deeply"  # the plain refusals
 )
