@@ -13,9 +13,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from . import guard, words
 from .model import Answer, Case, Inspection
@@ -28,9 +27,8 @@ MAX_PROBLEMS = 50  # enough to see what is wrong; a wholly wrong table is not li
 MAX_TABLE = 16 * 1024 * 1024  # 2,000 cases by 100 questions is under 1 MiB, even in the long form 10
 
 
-@dataclass(frozen=True, slots=True)
-class Given:
-    """One answer a table gives (empty cells give none)."""
+class Given(NamedTuple):
+    """One answer a table gives (empty cells give none): a tuple, as a table may give 100,000."""
 
     case: str
     question: str
@@ -215,7 +213,7 @@ def _wide(
         else:
             problems.add(_where(header_row, column, title), _unknown_question(title, inspection))
     rows_of: dict[str, int] = {}
-    given = []
+    given: list[Given] = []
     for row, cells in body:
         if len(cells) > len(header):
             problems.add(_where(row, len(header) + 1), f"{len(cells)} cells, but the header has {len(header)} columns")
@@ -223,7 +221,7 @@ def _wide(
         for column, question in usable.items():
             value = cells[column - 1] if column - 1 < len(cells) else ""
             if value:
-                given += _answer(case, question, value, row, column, asked, problems)
+                _answer(given, case, question, value, row, column, asked, problems)
     return given
 
 
@@ -231,7 +229,7 @@ def _long(body: list[tuple[int, list[str]]], inspection: Inspection, problems: _
     asked = _questions(inspection)
     rows_of: dict[tuple[str, str], int] = {}
     cases: dict[str, int] = {}
-    given = []
+    given: list[Given] = []
     for row, cells in body:
         if len(cells) != 3:
             problems.add(_where(row), f"{len(cells)} cells: a row of the long form is case,question,answer")
@@ -246,7 +244,7 @@ def _long(body: list[tuple[int, list[str]]], inspection: Inspection, problems: _
             continue
         rows_of[case_id, question] = row
         if value:
-            given += _answer(case, question, value, row, 3, asked, problems, header="answer")
+            _answer(given, case, question, value, row, 3, asked, problems, header="answer")
     return given
 
 
@@ -275,6 +273,7 @@ def _case(
 
 
 def _answer(
+    given: list[Given],
     case: Case | None,
     question: str,
     value: str,
@@ -283,18 +282,17 @@ def _answer(
     asked: dict[str, str | None],
     problems: _Problems,
     header: str | None = None,
-) -> list[Given]:
+) -> None:
+    """Add the answer a cell gives, or say why it gives none."""
     answer = ANSWERS.get(value)
-    where = _where(row, column, header or question)
-    if answer is None:
-        problems.add(where, f"{_show(value)} is not yes, no or n/a (or empty, to leave the answer as it is)")
-        return []
-    if case is None:
-        return []
-    if asked[question] != case.sample:
-        problems.add(where, f"{question} is asked of the {asked[question]} sample; case {case.id} is in {case.sample}")
-        return []
-    return [Given(case.id, question, answer, row)]
+    if answer is not None and case is not None and asked[question] == case.sample:
+        given.append(Given(case.id, question, answer, row))
+    elif answer is None:
+        message = f"{_show(value)} is not yes, no or n/a (or empty, to leave the answer as it is)"
+        problems.add(_where(row, column, header or question), message)
+    elif case is not None:
+        message = f"{question} is asked of the {asked[question]} sample; case {case.id} is in {case.sample}"
+        problems.add(_where(row, column, header or question), message)
 
 
 def _unknown_question(title: str, inspection: Inspection) -> str:
