@@ -27,7 +27,7 @@ from .people import UnknownPerson
 from .reading import InspectionError, Loaded, load, parse_text, read_file
 from .rules import rate_inspection
 from .shown import doubts, guarded_output, json_text
-from .session import Change, ReasonRequired, now
+from .session import Imported, ReasonRequired, now
 from .storage import SaveError, save, save_merging, write_text
 from .trail import breaks
 from .writing import comment_lines, dumps
@@ -476,7 +476,9 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
     except ReasonRequired as refused:
         print(f"moderate import: {args.file}: {refused}; give one with --reason. Nothing imported.", file=sys.stderr)
         return REFUSED
-    moderated = [c for c in changed.steps if isinstance(c, Change) and c.old is not None]
+    imported = changed.done[0] if changed else None
+    moves = imported.moves if isinstance(imported, Imported) else ()
+    moderated = sum(1 for _, _, old, _ in moves if old is not None)
     if changed:
         outcome = workspace.save()
         if outcome.conflicts:
@@ -487,9 +489,9 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
             )
             return REFUSED
     print(
-        f"{args.file}: {words.counted(len(changed.steps), 'answer')} set "
-        f"({words.counted(len(changed.steps) - len(moderated), 'first answer')}, {len(moderated)} changed), "
-        f"{len(given) - len(changed.steps)} as they were"
+        f"{args.file}: {words.counted(len(moves), 'answer')} set "
+        f"({words.counted(len(moves) - moderated, 'first answer')}, {moderated} changed), "
+        f"{len(given) - len(moves)} as they were"
     )
     return 0
 

@@ -368,15 +368,16 @@ def _summary(records: tuple[Record, ...], matches: bool, dropped: int) -> list[s
     for r in commands:
         do = r.get("do")
         step = r.get("step")
-        if do in ("redo", "undo") and step in ("sample", "withdraw"):
+        if do in ("answer", "import", "redo", "undo") and step in (None, "import"):  # answers, an import's each
+            for case, question, old, new in r.get("cells") or [[r.get(k) for k in ("case", "question", "old", "new")]]:
+                old, new = (new, old) if do == "undo" else (old, new)
+                cells.setdefault((str(case), str(question)), [old, new])[1] = new
+        elif do in ("redo", "undo") and step in ("sample", "withdraw"):
             sampled.append(f"{'undone' if do == 'undo' else 'redone'} {step} {', '.join(map(str, r.get('cases') or ()))}")
         elif do in ("redo", "undo") and step is not None:  # a mark, a rating or a decision taken back or given again
             (moderated if step == "moderated" else rated if step == "rate" else decided).append(
                 f"{'undone' if do == 'undo' else 'redone'} {r.get('case') or r.get('standard')}"
             )
-        elif do in ("answer", "redo", "undo"):
-            old, new = (r.get("new"), r.get("old")) if do == "undo" else (r.get("old"), r.get("new"))
-            cells.setdefault((str(r.get("case")), str(r.get("question"))), [old, new])[1] = new
         elif do == "reason":
             reasons += 1
         elif do == "moderated":

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Callable, Iterable
 
 from .model import UNANSWERED, UNRATED, Answer, Moderated, ModerationEntry, in_log
-from .session import Change, Decided, Done, Marked, Rated, Sampling, Seconded, Session, Step
+from .session import Change, Decided, Done, Imported, Marked, Rated, Sampling, Seconded, Session, Step
 
 Record = dict[str, Any]
 
@@ -28,6 +28,8 @@ def record_of(done: Done) -> Record:
         said = _step_key(step)
     elif done.do == "settle":
         said = _settled(step)
+    elif isinstance(step, Imported):
+        said = {"cells": _cells(step), "reason": step.entry.reason}
     elif isinstance(step, Change):
         if done.do == "review":
             said = {"case": step.case, "question": step.question, "answer": _value(step.new), "reason": step.entry.reason}
@@ -105,6 +107,11 @@ def _cell(change: Change) -> Record:
     return {"case": change.case, "question": change.question, "old": _value(change.old), "new": _value(change.new)}
 
 
+def _cells(imported: Imported) -> list[list[str | None]]:
+    """An import's answers, each [case, question, old, new]: a list, not a record each, as there may be 100,000."""
+    return [[case, question, _value(old), _value(new)] for case, question, old, new in imported.moves]
+
+
 def _step_key(step: Step) -> Record:
     """What an undo or redo record says it took back or gave again (an answer's has no "step";
     a settlement's names the conflict it settled)."""
@@ -112,6 +119,8 @@ def _step_key(step: Step) -> Record:
         return {"step": "moderated", "case": step.case}
     if isinstance(step, Sampling):
         return {"step": "withdraw" if step.entries[0].withdrawn else "sample", "cases": [e.case for e in step.entries]}
+    if isinstance(step, Imported):
+        return {"step": "import", "cells": _cells(step)}
     if isinstance(step, Change):
         key = _cell(step)
     elif isinstance(step, Rated):
@@ -142,8 +151,9 @@ def _step_record(step: Step) -> Record:
     """A step in full, for the history record (decisions never: they leave the stacks when saved)."""
     if isinstance(step, Marked):
         return {**_step_key(step), "old": _mark_record(step.old), "new": _mark_record(step.new)}
-    assert isinstance(step, (Change, Rated))
-    return {**_step_key(step), "by": step.entry.by, "at": step.entry.at.isoformat(), "reason": step.entry.reason}
+    assert isinstance(step, (Change, Rated, Imported))
+    entry = step.entry
+    return {**_step_key(step), "by": entry.by, "at": entry.at.isoformat(), "reason": entry.reason}
 
 
 def _mark(record: Record | None) -> Moderated | None:
@@ -157,6 +167,8 @@ def _step(record: Record) -> Step:
         assert mark is not None
         return Marked(record["case"], _mark(record["old"]), mark)
     at = dt.datetime.fromisoformat(record["at"])
+    if kind == "import":
+        return _imported(record["cells"], record["by"], at, record["reason"])
     if kind == "rate":
         entry = ModerationEntry(
             "", "", record["old"] or UNRATED, record["new"], record["by"], at, record["reason"], standard=record["standard"]
@@ -165,6 +177,10 @@ def _step(record: Record) -> Step:
     old, new = _answer(record["old"]), _answer(record["new"])
     entry = ModerationEntry(record["case"], record["question"], in_log(old), in_log(new), record["by"], at, record["reason"])
     return Change(record["case"], record["question"], old, new, entry)
+
+
+def _imported(cells: list[list[str]], by: str, at: dt.datetime, reason: str | None) -> Imported:
+    return Imported.of(((case, question, _answer(old), _answer(new)) for case, question, old, new in cells), by, at, reason)
 
 
 # ---------------------------------------------------------------- replaying each command
@@ -212,7 +228,17 @@ def _replay_redo(session: Session, r: Record) -> str | None:
 
 
 def _what(r: Record) -> str:
+    if "cells" in r:
+        return f"the import of {len(r['cells'])} answers"
     return " ".join(str(r[k]) for k in ("case", "question", "standard") if k in r)
+
+
+def _replay_import(session: Session, r: Record) -> str | None:
+    for case, question, old, _ in r["cells"]:
+        if _value(session.answer(case, question)) != old:
+            return f"{case} {question} is no longer {in_log(_answer(old))}"
+    session.set_answers(((case, question, _answer(new)) for case, question, _, new in r["cells"]), r["reason"])
+    return None
 
 
 def _replay_review(session: Session, r: Record) -> str | None:
@@ -291,6 +317,7 @@ _REPLAY: dict[str, Callable[[Session, Record], str | None]] = {
     "second-answer": _replay_second_answer,
     "second-finish": _replay_second_finish,
     "answer": _replay_answer,
+    "import": _replay_import,
     "reason": _replay_reason,
     "undo": _replay_undo,
     "redo": _replay_redo,

@@ -40,10 +40,13 @@ class Tally:
 
     def moved(self, old: Answer | None, new: Answer | None) -> Tally:
         """The tally after one case's answer changes from `old` to `new` (None: unanswered)."""
-        counts = {Answer.YES: self.yes, Answer.NO: self.no, Answer.NA: self.na}
-        if old is not None:
+        return self.moved_all(((old, new),))
+
+    def moved_all(self, moves: Iterable[tuple[Answer | None, Answer | None]]) -> Tally:
+        """The tally after many cases' answers change, each from `old` to `new`: counted once."""
+        counts = {Answer.YES: self.yes, Answer.NO: self.no, Answer.NA: self.na, None: 0}  # None: unanswered, not counted
+        for old, new in moves:
             counts[old] -= 1
-        if new is not None:
             counts[new] += 1
         return Tally(counts[Answer.YES], counts[Answer.NO], counts[Answer.NA])
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import ChainMap
 from dataclasses import dataclass, replace
+from itertools import groupby
+from operator import itemgetter
 from typing import AbstractSet, Any, Callable, Final, Iterable, Mapping, Sequence
 
 from .frameworks import Framework
@@ -130,7 +132,37 @@ class Seconded:
     assessment: SecondAssessment
 
 
-Step = Change | Marked | Rated | Decided | Sampling  # what undo and redo take back and give again
+Move = tuple[str, str, Answer | None, Answer | None]  # an answer changed: case, question, old, new (never old)
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """Many answers set at once (an imported table): one step, undone and redone whole. Each
+    answer is logged as a change of its own would be; they share who gave them, when and why
+    (`entry`; its case, question, from and to are each answer's own)."""
+
+    moves: tuple[Move, ...]
+    entry: ModerationEntry
+
+    @classmethod
+    def of(cls, moves: Iterable[Move], by: str, at: dt.datetime, reason: str | None) -> Imported:
+        return cls(tuple(moves), ModerationEntry("", "", "", "", by, at, reason))
+
+    def change(self, move: Move) -> Change:
+        """One of its answers as a change of its own."""
+        case, question, old, new = move
+        return Change(
+            case, question, old, new, replace(self.entry, case=case, question=question, from_=in_log(old), to=in_log(new))
+        )
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """Each of its answers as a change of its own: made when asked for, as there may be 100,000."""
+        return tuple(map(self.change, self.moves))
+
+
+Single = Change | Marked | Rated | Decided | Sampling  # a step of one thing: what `Changed.step` says
+Step = Single | Imported  # what undo and redo take back and give again
 Told = Step | Seconded  # what a command tells its listener and its caller it did
 SETTLING = (Change, Rated, Decided)  # steps that may settle a merge conflict
 APPENDED = (Decided, Sampling)  # steps that append to a log kept append-only: they leave the stacks once saved
@@ -141,7 +173,7 @@ class Changed:
     """What a command changed, for whatever shows the session to redraw that and no more.
     Empty (and false) when the command did nothing."""
 
-    steps: tuple[Told, ...] = ()  # what was done, taken back or given again (an imported table: each answer)
+    done: tuple[Told, ...] = ()  # what was done, taken back or given again
     cells: frozenset[tuple[str, str]] = frozenset()  # answers (case, question) given, changed or cleared
     questions: frozenset[str] = frozenset()  # whose figures were counted again
     standards: frozenset[str] = frozenset()  # re-rated: their rating and flags, and so the overall score
@@ -149,12 +181,20 @@ class Changed:
     doubts: frozenset[tuple[str, str]] = frozenset()  # (case, key question) come to disagree with its prompts, or ceased to
 
     def __bool__(self) -> bool:
-        return bool(self.steps)
+        return bool(self.done)
 
     @property
-    def step(self) -> Told | None:
-        """The one step a command other than an import took (None: it did nothing)."""
-        return self.steps[-1] if self.steps else None
+    def steps(self) -> tuple[Told, ...]:
+        """What was done, taken back or given again, an import's answers each as a change of its own."""
+        return tuple(step for done in self.done for step in (done.changes if isinstance(done, Imported) else (done,)))
+
+    @property
+    def step(self) -> Single | Seconded | None:
+        """The one step a command took (an import's last answer; None: it did nothing)."""
+        if not self.done:
+            return None
+        last = self.done[-1]
+        return last.change(last.moves[-1]) if isinstance(last, Imported) else last
 
     @property
     def overall(self) -> bool:
@@ -253,6 +293,7 @@ class Session:
         # The file's own answers, shared until a case's first change copies them (a copy of
         # every case's answers up front was 1.6 KB a case)
         self._answers: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in inspection.cases}
+        self._opened: Final[Mapping[str, Mapping[str, Answer]]] = dict(self._answers)
         self.answers: Final[Mapping[str, Mapping[str, Answer]]] = self._answers
         self._copied: dict[str, dict[str, Answer]] = {}  # the cases' answers this session owns
         self._log: list[ModerationEntry] = list(inspection.moderation)  # as saved
@@ -268,15 +309,18 @@ class Session:
         self._tallies: dict[str, Tally] = tallies(inspection)
         self.tallies: Final[Mapping[str, Tally]] = self._tallies
         self._ratings: Ratings = rate_inspection(inspection, framework, self._tallies)
-        # question id -> the standard it belongs to, and whether it is a prompt
+        # question id -> the standard it belongs to, and whether it is a prompt; and its sample
         self._owner: dict[str, tuple[str, bool]] = {}
+        self._sample_of: dict[str, str | None] = {}
         # a key question with prompts, by its id and each of its prompts': what an answer to one may put in doubt
         self._doubted_by: dict[str, KeyQuestion] = {}
         for standard in inspection.standards:
             for kq in standard.key_questions:
                 self._owner[kq.id] = (standard.id, False)
+                self._sample_of[kq.id] = standard.sample
                 for prompt in kq.prompts:
                     self._owner[prompt.id] = (standard.id, True)
+                    self._sample_of[prompt.id] = standard.sample
                     self._doubted_by[kq.id] = self._doubted_by[prompt.id] = kq
         self._with_prompts = with_prompts(inspection.standards)
         self._doubts: dict[str, dict[str, str]] = {}  # case -> its key questions in doubt, once asked for
@@ -301,7 +345,6 @@ class Session:
         self._dip_sample: list[SampleEntry] = list(inspection.dip_sample)
         self.dip_sample: Final[Sequence[SampleEntry]] = self._dip_sample
         self._saved_sample = len(self._dip_sample)
-        self._batch: set[str] | None = None  # while `set_answers` runs: the questions to re-rate at its end
         # What the command under way has changed so far: `_changed` returns it, and starts afresh.
         self._cells: set[tuple[str, str]] = set()
         self._questions: set[str] = set()
@@ -445,13 +488,18 @@ class Session:
         for one reviewed and left as it was. First answers are data entry, and not logged."""
         entries = []
         for logged, was in self._was.items():
+            if was == UNANSWERED and logged not in self._logged:  # the first answer: data entry
+                continue
             latest = self._latest.get(logged)
             now = self._logged_now(logged)
             if latest is None or (now == was and latest.from_ != latest.to):
                 continue
-            if was == UNANSWERED and logged not in self._logged:  # the first answer: data entry
-                continue
-            entries.append(replace(latest, from_=was, to=now))
+            case, item = logged  # an import's answers share one entry: each is made its own here
+            entries.append(
+                replace(latest, from_=was, to=now)
+                if case is None
+                else replace(latest, case=case, question=item, from_=was, to=now)
+            )
         return sorted(entries, key=lambda entry: entry.at)
 
     def _logged_now(self, logged: Logged) -> str:
@@ -474,34 +522,44 @@ class Session:
     def set_answer(self, case_id: str, question: str, answer: Answer | None, reason: str | None = None) -> Changed:
         """Give (or clear, with None) one case's answer; logged for moderation. Nothing changed if it was so.
         ReasonRequired if the inspection asks why an answer already given is changed, and `reason` does not say."""
-        change = self._set_answer(case_id, question, answer, reason)
-        return self._changed(change) if change else self._changed()
-
-    def _set_answer(self, case_id: str, question: str, answer: Answer | None, reason: str | None) -> Change | None:
         old = self.answers[case_id].get(question)
         if old == answer:
-            return None
+            return self._changed()
         reason = (reason or "").strip() or None
         if reason is None and self.needs_reason(old):
-            raise ReasonRequired(f"{case_id} {question}: this inspection requires a reason for changing an answer")
+            raise _reason_required(case_id, question)
         entry = ModerationEntry(case_id, question, in_log(old), in_log(answer), self.user, self.clock(), reason)
         change = Change(case_id, question, old, answer, entry)
         self._apply(change.case, change.question, old, answer)
         self._log_did(entry, entry.from_)
         self._did(change)
         self._report("answer", change, entry.at)
-        return change
+        return self._changed(change)
 
     def set_answers(self, given: Iterable[tuple[str, str, Answer | None]], reason: str | None = None) -> Changed:
-        """Many answers at once (an imported table): each a change as `set_answer` makes it, logged
-        and undone one by one, but the figures are re-rated once at the end, not once per answer."""
-        self._batch = set()
-        try:
-            changes = [change for case, question, answer in given if (change := self._set_answer(case, question, answer, reason))]
-        finally:
-            touched, self._batch = self._batch, None
-            self._rate(touched)
-        return self._changed(*changes)
+        """Many answers at once (an imported table; the last given for a cell stands), as one step:
+        each answer that differs is logged as a change of its own (all at one time, for `reason`),
+        but they are undone and redone together, and each question's figures are counted once.
+        ReasonRequired, nothing changed, if any of them needs a reason and `reason` gives none."""
+        reason = (reason or "").strip() or None
+        wanted: dict[str, dict[str, Answer | None]] = {}
+        for case_id, rows in groupby(given, itemgetter(0)):
+            wanted.setdefault(case_id, {}).update((question, answer) for _, question, answer in rows)
+        moves: list[Move] = []
+        for case_id, answers in wanted.items():
+            now = dict(self.answers[case_id].items())
+            moves += ((case_id, question, old, new) for question, new in answers.items() if (old := now.get(question)) != new)
+        if not moves:
+            return self._changed()
+        if reason is None and self.reasons_required:
+            unexplained = next((move for move in moves if self.needs_reason(move[2])), None)
+            if unexplained is not None:
+                raise _reason_required(*unexplained[:2])
+        imported = Imported.of(moves, self.user, self.clock(), reason)
+        self._give(imported)
+        self._did(imported)
+        self._report("import", imported, imported.entry.at)
+        return self._changed(imported)
 
     def give_reason(self, reason: str) -> Changed:
         """Record why the last answer change was made (replacing any reason not yet saved)."""
@@ -509,7 +567,7 @@ class Session:
         if change is None:
             return self._changed()
         if not reason.strip() and self.needs_reason(change.old):
-            raise ReasonRequired(f"{change.case} {change.question}: this inspection requires a reason for changing an answer")
+            raise _reason_required(change.case, change.question)
         entry = replace(change.entry, reason=reason.strip() or None)
         at = self.clock()
         if len(self._undo) <= self._saved_depth:  # already saved: the log is append-only, so a note
@@ -532,10 +590,13 @@ class Session:
         if isinstance(step, Change):
             if step.old != step.new:
                 self._apply(step.case, step.question, step.new, step.old)
-            self._take_back(step.entry, at)
+            self._take_back((step.entry,), at)
+        elif isinstance(step, Imported):
+            self._apply_all([(case, question, new, old) for case, question, old, new in step.moves])
+            self._take_back([change.entry for change in step.changes], at)
         elif isinstance(step, Rated):
             self._set_rating(step.standard, step.old)
-            self._take_back(step.entry, at)
+            self._take_back((step.entry,), at)
         else:
             self._unapply(step)
         self._redo.append(step)
@@ -550,6 +611,8 @@ class Session:
             if step.old != step.new:
                 self._apply(step.case, step.question, step.old, step.new)
             self._log_did(step.entry, step.entry.from_)
+        elif isinstance(step, Imported):
+            self._give(step)
         elif isinstance(step, Rated):
             self._set_rating(step.standard, step.new)
             self._log_did(step.entry, step.entry.from_)
@@ -564,29 +627,48 @@ class Session:
         self._report("redo", step)
         return self._changed(step)
 
-    def _take_back(self, entry: ModerationEntry, at: dt.datetime) -> None:
+    def _give(self, imported: Imported) -> None:
+        """An import's answers given (again), each logged as a change of its own."""
+        cells = self._apply_all(imported.moves)
+        # as `_log_did` notes each, at C speed: an import may give 100,000
+        self._was.update(
+            {cell: in_log(old) for cell, (_, _, old, _) in zip(cells, imported.moves, strict=True) if cell not in self._was}
+        )
+        self._latest.update(dict.fromkeys(cells, imported.entry))
+
+    def _take_back(self, entries: Sequence[ModerationEntry], at: dt.datetime) -> None:
         """The next save's log after an undo: a saved change taken back is logged as undone (a
         saved review stays said); an unsaved one leaves the latest thing done before it."""
         if len(self._undo) < self._saved_depth:
             self._saved_depth = len(self._undo)
-            if entry.from_ != entry.to:
-                self._log_did(replace(entry, by=self.user, at=at, reason="undone"), entry.to)
+            for entry in entries:
+                if entry.from_ != entry.to:
+                    self._log_did(replace(entry, by=self.user, at=at, reason="undone"), entry.to)
             return
-        latest = next(
-            (
-                s.entry
-                for s in reversed(self._undo[self._saved_depth :])
-                if isinstance(s, (Change, Rated)) and s.entry.about == entry.about
-            ),
-            None,
-        )
-        if latest is not None:
-            self._latest[entry.about] = latest
-        elif entry.about in self._was and self._logged_now(entry.about) != self._was[entry.about]:
-            # back to a value an earlier undo, past the save, left: that undo is what stands
-            self._latest[entry.about] = replace(entry, by=self.user, at=at, reason="undone")
-        else:
-            self._latest.pop(entry.about, None)
+        latest = self._latest_unsaved({entry.about for entry in entries})
+        for entry in entries:
+            about = entry.about
+            if about in latest:
+                self._latest[about] = latest[about]
+            elif about in self._was and self._logged_now(about) != self._was[about]:
+                # back to a value an earlier undo, past the save, left: that undo is what stands
+                self._latest[about] = replace(entry, by=self.user, at=at, reason="undone")
+            else:
+                self._latest.pop(about, None)
+
+    def _latest_unsaved(self, abouts: AbstractSet[Logged]) -> dict[Logged, ModerationEntry]:
+        """The latest entry of an unsaved step still done, for each of these that has one."""
+        latest: dict[Logged, ModerationEntry] = {}
+        for step in reversed(self._undo[self._saved_depth :]):
+            if isinstance(step, Imported):  # its answers share its entry
+                for case, question, _, _ in step.moves:
+                    if (case, question) in abouts:
+                        latest.setdefault((case, question), step.entry)
+            elif isinstance(step, (Change, Rated)) and step.entry.about in abouts:
+                latest.setdefault(step.entry.about, step.entry)
+            if len(latest) == len(abouts):
+                break
+        return latest
 
     def _unapply(self, step: Marked | Decided | Sampling) -> None:
         if isinstance(step, Marked):
@@ -920,9 +1002,9 @@ class Session:
         settled = self.settled
         return tuple(table for i, table in enumerate(self._conflict_tables) if i not in settled)
 
-    def mark_saved(self) -> None:
-        """What `snapshot()` gave is now the file: its log is what is saved."""
-        self._log = self.moderation
+    def mark_saved(self, log: Sequence[ModerationEntry] | None = None) -> None:
+        """What `snapshot()` gave is now the file: its log (`log`, if at hand) is what is saved."""
+        self._log = list(self.moderation if log is None else log)
         self._logged = _logged_in(self._log)
         self._was.clear()
         self._latest.clear()
@@ -991,31 +1073,45 @@ class Session:
     # ------------------------------------------------------------ recomputing
 
     def _apply(self, case_id: str, question: str, old: Answer | None, new: Answer | None) -> None:
-        standard_id, is_prompt = self._owner[question]
-        counts = self.cases[case_id].sample == self.standards[standard_id].sample
-        kq = self._doubted_by.get(question) if counts else None
-        doubt = problem(kq, self.answers[case_id]) if kq is not None else None
-        answers = self._copied.get(case_id)
-        if answers is None:
-            answers = self._copied[case_id] = dict(self.answers[case_id])
-            self._answers[case_id] = answers
-        if new is None:
-            del answers[question]
-        else:
-            answers[question] = new
-        cell = (case_id, question)
-        self._cells.add(cell)
-        _track(self._edited, cell, new != self._base.case(case_id).answers.get(question))
-        _track(self._unsaved_cells, cell, new != self._saved_answers[case_id].get(question))
-        if not counts:
-            return  # an answer outside the standard's sample counts for nothing
-        if kq is not None:
-            self._doubt_moved(case_id, kq, doubt)
-        self._tallies[question] = self._tallies[question].moved(old, new)
-        if self._batch is not None:
-            self._batch.add(question)
-        else:
-            self._rate({question})
+        self._apply_all(((case_id, question, old, new),))
+
+    def _apply_all(self, moves: Iterable[Move]) -> list[Logged]:
+        """Answers changed (no cell twice), a case's together: each question's tally counted
+        again once, and each standard re-rated once, however many of its answers moved. Their
+        cells, in order."""
+        moved: dict[str, list[tuple[Answer | None, Answer | None]]] = {}
+        every: list[Logged] = []
+        for case_id, group in groupby(moves, itemgetter(0)):
+            changes = list(group)
+            before = self.answers[case_id]
+            answers = self._copied.get(case_id)
+            if answers is None:  # the session's own copy, made at the case's first change since opened or saved
+                answers = self._copied[case_id] = self._answers[case_id] = dict(before.items())
+            cells = [(case_id, question) for _, question, _, _ in changes]
+            every += cells
+            self._cells.update(cells)
+            for differing, then in ((self._edited, self._opened[case_id]), (self._unsaved_cells, self._saved_answers[case_id])):
+                if then is before:  # the case as it was then: each answer now differs from it, as from its old one
+                    differing.update(cells)
+                else:
+                    for cell, (_, question, _, new) in zip(cells, changes, strict=True):
+                        _track(differing, cell, new != then.get(question))
+            sample = self._case[case_id].sample
+            counted = [move for move in changes if self._sample_of[move[1]] == sample]  # outside it, none counts
+            doubted = {kq.id: (kq, problem(kq, before)) for move in counted if (kq := self._doubted_by.get(move[1])) is not None}
+            for _, question, _, new in changes:
+                if new is None:
+                    del answers[question]
+                else:
+                    answers[question] = new
+            for kq, was in doubted.values():
+                self._doubt_moved(case_id, kq, was)
+            for _, question, old, new in counted:
+                moved.setdefault(question, []).append((old, new))
+        for question, tallied in moved.items():
+            self._tallies[question] = self._tallies[question].moved_all(tallied)
+        self._rate(set(moved))
+        return every
 
     def _doubt_moved(self, case_id: str, kq: KeyQuestion, was: str | None) -> None:
         """A key question's doubt after an answer under it (or its own) changed: this one only, not the case's."""
@@ -1054,6 +1150,10 @@ class Session:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _reason_required(case_id: str, question: str) -> ReasonRequired:
+    return ReasonRequired(f"{case_id} {question}: this inspection requires a reason for changing an answer")
 
 
 def _settled_to(step: Change | Rated | Decided) -> str:

@@ -144,7 +144,7 @@ class Workspace:
         self._seen = result.identity
         meanwhile = self.journal.records[saving.after :]
         if not result.merged and not meanwhile:
-            self.session.mark_saved()
+            self.session.mark_saved(result.inspection.moderation)
             self._now_on_disk(result.inspection, result.text, self.session, written.journal)
             return Saved()
         session = written.session

@@ -107,6 +107,26 @@ def test_an_edited_table_changes_exactly_the_edited_answers_and_logs_them(stockt
 
 
 @pytest.mark.subprocess
+def test_an_import_logs_each_changed_answer_at_one_time_and_leaves_no_journal(stockton, tmp_path):
+    rows = _rows(moderate("answers", str(stockton), "--sample", "court").stdout)
+    flipped = {"yes": "no", "no": "yes"}
+    for row in rows[1:4]:
+        row[1:] = [flipped.get(cell, cell) for cell in row[1:]]
+    table = tmp_path / "flipped.csv"
+    with table.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    before = load(stockton).inspection
+    result = moderate("import", str(stockton), str(table), "--as", "kt", "--reason", "second reading")
+    assert result.returncode == 0, result.stderr
+    changed = sum(cell in flipped for row in rows[1:4] for cell in row[1:])
+    assert f"{changed} answers set (0 first answers, {changed} changed)" in result.stdout
+    logged = load(stockton).inspection.moderation[len(before.moderation) :]
+    assert len(logged) == changed and len({e.at for e in logged}) == 1
+    assert {(e.by, e.reason) for e in logged} == {("kt", "second reading")}
+    assert not list(stockton.parent.glob("*journal*"))
+
+
+@pytest.mark.subprocess
 def test_the_long_form_sets_first_answers(tmp_path):
     path = tmp_path / "new.toml"
     assert moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=2").returncode == 0

@@ -71,6 +71,21 @@ def save_journaled(path, session, journal) -> str:
     return text
 
 
+def test_an_import_in_a_crashed_session_is_summed_up_and_given_back(stockton):
+    _, session, journal = start(stockton, "jb", clock())
+    session.set_answers([("C03", "2.2.2", flip(session, "C03", "2.2.2")), ("C05", "2.2.2.d", Answer.NA)])
+    session.set_answer("C03", "2.2.2", flip(session, "C03", "2.2.2"))  # back as it was
+    session.undo()
+    session.undo()  # the import
+    session.redo()
+    journal.close()
+    found = pending(stockton, "jb")
+    assert found is not None
+    assert found.summary.splitlines()[1] == "  2 answers changed: C03 2.2.2 yes→no, C05 2.2.2.d yes→n/a"
+    _, restored, _ = restore(found, clock(16))
+    assert restored.snapshot() == session.snapshot() and restored.ratings == session.ratings
+
+
 def test_a_crashed_session_is_given_back_exactly(stockton):
     _, session, journal = start(stockton, "jb", clock())
     some_work(session)

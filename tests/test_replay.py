@@ -351,3 +351,38 @@ def test_a_panel_decision_replays_with_its_reason():
     records = _records(lambda s: s.decide("2.2", "Requires improvement", "Keep the computed rating"))
     replayed = _replayed(STOCKTON.inspection, records)
     assert replayed.discretion[-1].reason == "Keep the computed rating"
+
+
+def test_an_import_replays_as_one_step_and_its_undo_history_crosses_a_save():
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=_clock())
+    told = _told(session)
+    first, second = _no_on(session, "2.2.2"), _no_on(session, "2.2.2", 1)
+    session.set_answer(first, "2.1.1", Answer.NA)
+    given = [(first, "2.2.2", Answer.YES), (second, "2.2.2", None), (first, "2.1.1", Answer.NO)]
+    session.set_answers(given, "from the table")
+    session.undo()
+    session.redo()
+    assert [r["do"] for r in told] == ["answer", "import", "undo", "redo"]
+    _same(_replayed(STOCKTON.inspection, told), session)
+    session.mark_saved()
+    saved = session.snapshot()
+    told[:] = [history(session)]
+    session.undo()  # the import, past the save: each of its changes logged undone
+    assert [(e.case, e.question, e.reason) for e in session.unsaved_log()] == [
+        (first, "2.2.2", "undone"),
+        (first, "2.1.1", "undone"),
+        (second, "2.2.2", "undone"),
+    ]
+    replayed = _replayed(saved, told)
+    _same(replayed, session)
+    for carrying_on in (session, replayed):
+        carrying_on.act_as(session.user, lambda: dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc))
+    assert replayed.undo() and session.undo()  # the answer before it
+    _same(replayed, session)
+
+
+def test_a_journaled_import_that_no_longer_fits_the_file_is_refused():
+    case = _no_on(Session(STOCKTON.inspection, STOCKTON.framework, "jb"), "2.2.2")
+    records = _records(lambda s: s.set_answers([(case, "2.2.2", Answer.YES)]))
+    records[0]["cells"][0][2] = "n/a"
+    _refused(records, f"record 1 \\(import\\): {case} 2.2.2 is no longer n/a")

@@ -183,6 +183,63 @@ def test_many_answers_at_once_rate_and_log_as_one_at_a_time_does():
     assert many.answer(*given[-1][:2]) != given[-1][2]
 
 
+def test_an_import_is_one_step_at_one_time_undone_and_redone_whole():
+    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
+    given = [
+        (c.id, q, None if a == Answer.YES else Answer.YES) for c in loaded.inspection.cases[:6] for q, a in c.answers.items()
+    ]
+    readings = []
+
+    def clock() -> dt.datetime:
+        readings.append(dt.datetime(2026, 11, 23, 9, len(readings), tzinfo=dt.timezone.utc))
+        return readings[-1]
+
+    session = Session(loaded.inspection, loaded.framework, "jb", clock=clock)
+    before = (session.ratings, session.snapshot())
+    session.mark_moderated("C03")
+    marked = (session.ratings, session.snapshot())
+    imported = session.set_answers(given, "re-read")
+    assert len(readings) == 2  # one for the mark, one for the whole import
+    after = (session.ratings, session.snapshot())
+    assert {e.at for e in session.moderation[len(loaded.inspection.moderation) :]} == {readings[1]}
+    assert session.undo().cells == imported.cells  # every answer of it at once, and nothing else
+    assert (session.ratings, session.snapshot()) == marked
+    assert session.redo().cells == imported.cells
+    assert (session.ratings, session.snapshot()) == after
+    session.undo()
+    session.undo()  # then the mark
+    assert (session.ratings, session.snapshot()) == before and not session.unsaved
+
+
+def test_an_import_needing_a_reason_it_lacks_changes_nothing():
+    session = _requiring_reasons()
+    case = _a_no_on(session, "2.2.2")
+    unanswered = next(c for c, answers in session.answers.items() if "2.2.2.a" not in answers and c != case)
+    with pytest.raises(ReasonRequired, match=f"{case} 2.2.2"):
+        session.set_answers([(unanswered, "2.2.2.a", Answer.YES), (case, "2.2.2", Answer.YES)])
+    assert not session.unsaved and session.answer(unanswered, "2.2.2.a") is None
+
+
+def test_an_import_says_which_key_questions_it_puts_in_doubt_or_out_of_it(stockton):
+    assert dict(stockton.doubts("O04")) == {"3.2.3": "no-but-prompts-yes"}
+    given = [("O04", "3.2.3.a", Answer.NO), ("C01", "2.2.2", Answer.NA), ("C01", "3.2.3", Answer.YES)]
+    imported = stockton.set_answers(given)  # the last outside C01's sample: it counts for nothing
+    assert imported.doubts == {("O04", "3.2.3"), ("C01", "2.2.2")}
+    assert not stockton.doubts("O04") and dict(stockton.doubts("C01")) == {"2.2.2": "n/a-but-prompts-answered"}
+    assert stockton.undo().doubts == imported.doubts
+    assert dict(stockton.doubts("O04")) == {"3.2.3": "no-but-prompts-yes"} and not stockton.doubts("C01")
+
+
+def test_an_import_giving_one_answer_twice_sets_the_last():
+    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
+    one, twice = (Session(loaded.inspection, loaded.framework, "jb") for _ in range(2))
+    case = _a_no_on(one, "2.2.2")
+    one.set_answers([(case, "2.2.2", Answer.NA)])
+    twice.set_answers([(case, "2.2.2", Answer.YES), (case, "2.1.1", Answer.NA), (case, "2.2.2", Answer.NA)])
+    assert twice.answer(case, "2.2.2") == Answer.NA and twice.ratings.standards["2.2"] == one.ratings.standards["2.2"]
+    assert [(e.question, e.from_, e.to) for e in twice.unsaved_log()][0] == ("2.2.2", "no", "n/a")
+
+
 def test_the_panel_decides_only_the_way_discretion_flags(stockton):
     # Stockton 2.2 is computed Requires improvement, flagged up only: Inadequate is one band, but not flagged.
     with pytest.raises(ValueError, match="may rate 2.2 Requires improvement or Good only"):
