@@ -450,7 +450,8 @@ def _import(args: argparse.Namespace) -> int:
     if workspace is None:
         return REFUSED
     try:
-        return _set_answers(workspace, read_answers(data, workspace.loaded.inspection, str(args.table)), args)
+        with collector.paused():  # a table of 100,000 answers makes as many records, none in a cycle
+            return _set_answers(workspace, read_answers(data, workspace.loaded.inspection, str(args.table)), args)
     finally:
         workspace.close(keep_unsaved=False)  # nothing kept but what was saved: the table is still there
 
@@ -480,7 +481,7 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
     moves = imported.moves if isinstance(imported, Imported) else ()
     moderated = sum(1 for _, _, old, _ in moves if old is not None)
     if changed:
-        outcome = workspace.save()
+        outcome = workspace.save(last=True)
         if outcome.conflicts:
             print(
                 f"moderate import: {args.file} was saved by someone else meanwhile, changing the same answers; "

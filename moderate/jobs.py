@@ -51,7 +51,7 @@ class Written:
     saved (when the session cannot simply mark its own saved) and a journal started afresh."""
 
     result: SaveResult
-    session: Session | None = None  # None with conflicts
+    session: Session | None = None  # None with conflicts, and after the last save (nothing goes on from it)
     elsewhere: frozenset[Cell] = frozenset()  # answers others saved, merged in
     journal: Fresh | None = None  # None: it could not be made here (a full disk, say): made on the loop, or said why
 
@@ -71,17 +71,20 @@ class Saving:
     undo: tuple[Step, ...] = ()  # the session's stacks then, as saving leaves them (saved decisions leave)
     redo: tuple[Step, ...] = ()
 
-    def write(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> Written:
+    def write(
+        self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False, last: bool = False
+    ) -> Written:
         """Save under the lock, merging anyone else's save since ours was read. With
         conflicts nothing is written. A file deleted or replaced meanwhile is
         `storage.FileReplaced` unless `overwrite`. The session and journal to go on from are
-        made here too, off the loop (the session is not used when it marks its own saved).
+        made here too, off the loop (the session is not used when it marks its own saved),
+        unless this is the `last` save, the one a command makes before it closes the file.
         The garbage collector waits meanwhile, as for any reading (`collector`): its passes
         over what the merge makes would hold the screen's thread too."""
         with collector.paused():
-            return self._write(choices, waiting, overwrite)
+            return self._write(choices, waiting, overwrite, last)
 
-    def _write(self, choices: Choices | None, waiting: Waiting | None, overwrite: bool) -> Written:
+    def _write(self, choices: Choices | None, waiting: Waiting | None, overwrite: bool, last: bool) -> Written:
         result = save_merging(
             self.path,
             self.base.text,
@@ -93,7 +96,7 @@ class Saving:
             waiting=waiting,
             overwrite=overwrite,
         )
-        if result.conflicts:
+        if result.conflicts or last:
             return Written(result)
         session = Session(result.inspection, self.base.framework, self.author[0], self.clock)
         elsewhere = changed_cells(self.ours.cases, result.inspection.cases) if result.merged else set()

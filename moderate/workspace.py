@@ -118,10 +118,13 @@ class Workspace:
 
     # ------------------------------------------------------------ saving
 
-    def save(self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False) -> Saved:
-        """Save here and now (`start_save`, `Saving.write`, `finish_save` in one)."""
+    def save(
+        self, choices: Choices | None = None, waiting: Waiting | None = None, overwrite: bool = False, last: bool = False
+    ) -> Saved:
+        """Save here and now (`start_save`, `Saving.write`, `finish_save` in one). `last`: the
+        save a command makes before it closes the file, which nothing goes on from."""
         saving = self.start_save()
-        return self.finish_save(saving, saving.write(choices, waiting, overwrite))
+        return self.finish_save(saving, saving.write(choices, waiting, overwrite, last))
 
     def start_save(self) -> Saving:
         """What is to be saved: the session as it stands, which may go on meanwhile."""
@@ -139,7 +142,7 @@ class Workspace:
         left as it is, all of it unsaved on the text it was read from: the next save merges
         it with the file."""
         result = written.result
-        if result.conflicts or written.session is None:
+        if result.conflicts or written.session is None:  # or it was the last save: nothing goes on from it
             return Saved(conflicts=tuple(result.conflicts))
         self._seen = result.identity
         meanwhile = self.journal.records[saving.after :]
