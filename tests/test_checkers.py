@@ -90,3 +90,11 @@ def test_test_modules_import_their_helpers_from_the_helper_package() -> None:
         if line.startswith(("from conftest import", "import conftest", "from test_", "import test_"))
     ]
     assert not borrowed
+
+
+def test_the_readmes_layout_names_every_core_module() -> None:
+    layout = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1].split("\n## ", 1)[0]
+    unnamed = [
+        p.name for p in sorted((ROOT / "moderate").glob("*.py")) if p.name != "__init__.py" and f"`{p.name}`" not in layout
+    ]
+    assert not unnamed
