@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from moderate.model import FIELDWORK
 from moderate.reading import load
 from moderate.screens.dialogs import AskText
@@ -196,3 +198,14 @@ async def test_a_key_question_its_prompts_disagree_with_is_shown_told_and_filter
         await pilot.press("escape", "backslash")
         await pilot.pause()
         assert len(grid.cases) == 5 and "Only:" not in screen_text(pilot.app)
+
+
+async def test_the_withdrawal_question_is_read_whole_at_80_columns(stockton):
+    sample(stockton, "C04")
+    async with open_app(stockton, user="qa").run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.1.1", "C04")
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
+        inside = (re.search("█(.*)█", line) for line in screen_text(pilot.app).splitlines())  # the dialog's lines
+        asked = " ".join(" ".join(found[1] for found in inside if found).split())
+        assert "Withdraw C04 from the dip sample: why? (it stays recorded as chosen, then withdrawn)" in asked

@@ -114,7 +114,7 @@ class AskText(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(plain(self.question))
+            yield Label(plain(self.question), classes="question")
             yield Input(value=self.value, placeholder=self.placeholder + (" (required)" if self.required else ""))
             yield Label(f"enter to record · esc to cancel{self.on_cancel}", classes="hint")
 
