@@ -562,10 +562,18 @@ def sub_sample(relevant: int, cases: int) -> str:
     return f"{relevant} of {cases} cases relevant"
 
 
-def pivotal_summary(count: int, assured: int) -> str:
+def pivotal_summary(cases: int, answers: int, assured: int) -> str:
+    """What a flagged standard rests on: its pivotal cases, and their answers where a case has
+    more than one (2.1.1 and 2.1.3 of C01): 'Rests on 7 pivotal cases, 12 answers in all (…), 2
+    of those answers quality-assured'."""
+    if answers == cases:
+        return (
+            f"Rests on {counted(cases, 'pivotal case')} (one changed answer would move the rating), "
+            f"{assured} quality-assured: Enter lists them, to go to one."
+        )
     return (
-        f"Rests on {counted(count, 'pivotal case')} (one changed answer would move the rating), "
-        f"{assured} quality-assured: Enter lists them, to go to one."
+        f"Rests on {counted(cases, 'pivotal case')}, {answers} answers in all (one changed answer would move "
+        f"the rating), {assured} of those answers quality-assured: Enter lists them, to go to one."
     )
 
 

@@ -209,3 +209,22 @@ async def test_the_withdrawal_question_is_read_whole_at_80_columns(stockton):
         inside = (re.search("█(.*)█", line) for line in screen_text(pilot.app).splitlines())  # the dialog's lines
         asked = " ".join(" ".join(found[1] for found in inside if found).split())
         assert "Withdraw C04 from the dip sample: why? (it stays recorded as chosen, then withdrawn)" in asked
+
+
+async def test_the_panel_counts_pivotal_cases_apart_from_their_answers(stockton):
+    with_people(stockton)
+    async with open_app(stockton, user="qa").run_test(size=(120, 40)) as pilot:
+        for question in ("2.1.1", "2.1.3"):  # both of C02's answers that 2.1 rests on
+            await review(pilot, question, "C02")
+        await pilot.press("P")
+        await pilot.pause()
+        await select(pilot, "2.1")
+        text = " ".join(screen_text(pilot.app).split())
+        assert (
+            "Rests on 7 pivotal cases, 12 answers in all (one changed answer would move the rating), "
+            "2 of those answers quality-assured" in text
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        listed = pilot.app.screen.query_one(PivotalCases)
+        assert listed.option_count == 12 and len({str(listed.get_option_at_index(i).prompt)[:3] for i in range(12)}) == 7

@@ -17,7 +17,7 @@ from .plain import plain
 
 def pivotal_lines(session: Session, standard: Standard) -> list[str]:
     """For a standard flagged for discretion: the sub-sample each key question rests on, and
-    how many pivotal cases there are and how many are quality-assured."""
+    how many pivotal cases (and answers) there are and how many are quality-assured."""
     result = session.ratings.standards[standard.id]
     if not result.discretion.eligible:
         return []
@@ -27,7 +27,7 @@ def pivotal_lines(session: Session, standard: Standard) -> list[str]:
     if pivotal:
         checked = session.qa_checkers()
         assured = sum(1 for p in pivotal if checked.get((p.case, p.key_question)))
-        lines.append(words.pivotal_summary(len(pivotal), assured))
+        lines.append(words.pivotal_summary(len({p.case for p in pivotal}), len(pivotal), assured))
     return lines
 
 
