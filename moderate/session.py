@@ -1098,13 +1098,14 @@ class Session:
                         _track(differing, cell, new != then.get(question))
             sample = self._case[case_id].sample
             counted = [move for move in changes if self._sample_of[move[1]] == sample]  # outside it, none counts
-            doubted = {kq.id: (kq, problem(kq, before)) for move in counted if (kq := self._doubted_by.get(move[1])) is not None}
+            asked = {kq.id: kq for move in counted if (kq := self._doubted_by.get(move[1])) is not None}
+            doubted = [(kq, problem(kq, answers)) for kq in asked.values()]  # `answers` is still as `before`
             for _, question, _, new in changes:
                 if new is None:
                     del answers[question]
                 else:
                     answers[question] = new
-            for kq, was in doubted.values():
+            for kq, was in doubted:
                 self._doubt_moved(case_id, kq, was)
             for _, question, old, new in counted:
                 moved.setdefault(question, []).append((old, new))
