@@ -60,6 +60,11 @@ class View:
     cases: tuple[str, ...]
 
 
+def matches(question: str, words: str, text: str) -> bool:
+    """A question whose id or words contain the text (case ignored); any does, for no text."""
+    return text.casefold() in f"{question} {words}".casefold()
+
+
 def changed_cells(session: Session, since: Since) -> set[tuple[str, str]]:
     """The (case, question) answers changed over that span."""
     if since is Since.SAVE:
@@ -92,10 +97,9 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
         cases = [c for c in cases if c.id in ids]
     shown_cases = {c.id for c in cases}
     doubted = {q for case in shown_cases for q in session.doubts(case)} if filters.doubtful else None
-    text = filters.text.casefold()
 
     def keeps(question: str, words: str, key_question: str) -> bool:
-        if text and text not in f"{question} {words}".casefold():
+        if not matches(question, words, filters.text):
             return False
         if doubted is not None and key_question not in doubted:
             return False
@@ -112,6 +116,6 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
             below = [p.id for p in kq.prompts if prompts and keeps(p.id, p.text, kq.id)]
             if below or keeps(kq.id, kq.text, kq.id):
                 questions += [kq.id, *below]
-        if questions or not (text or cells is not None or doubted is not None):
+        if questions or not (filters.text or cells is not None or doubted is not None):
             standards.append((standard.id, tuple(questions)))
     return View(tuple(standards), tuple(c.id for c in cases))

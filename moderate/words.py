@@ -228,6 +228,14 @@ def status(result: Overall, *, unsaved: bool, saving: bool, unjournaled: bool, t
 
 QUIT_TITLE = "Do you want to quit?"
 
+# A search (/) in the grid: n and N go from match to match, as in less and vim, until Esc or an answer.
+SEARCHING = "Searching: n and N go to the next and previous match. Esc, or any answer, and n answers No again."
+SEARCH_OVER = "Search over: n answers No again (\\ shows every question)."
+
+
+def search_wrapped(step: int) -> str:
+    return f"Search wrapped round to the {'first' if step > 0 else 'last'} match."
+
 
 def how_to_quit(key: str) -> str:
     """ctrl+c, pressed out of habit: the key that quits."""

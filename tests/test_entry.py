@@ -16,7 +16,7 @@ async def keep_planning(pilot) -> None:
     """On the panel, keep 2.2's computed rating (withdrawing Stockton's uplift): 32/36 becomes 31/36."""
     await pilot.press("P")
     await select(pilot, "2.2")
-    await pilot.press("k")
+    await pilot.press("equals_sign")
     assert isinstance(pilot.app.screen, AskText)
     await pilot.press(*"Keep", "enter")
     await pilot.pause()

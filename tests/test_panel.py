@@ -40,7 +40,7 @@ async def test_withdrawing_and_re_deciding_the_uplift_updates_the_overall(stockt
     async with open_app(stockton).run_test(size=(200, 40)) as pilot:
         await pilot.press("P")
         await select(pilot, "2.2")
-        await pilot.press("k")
+        await pilot.press("equals_sign")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
         await pilot.press(*"Panel keeps the computed rating", "enter")

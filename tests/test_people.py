@@ -133,7 +133,7 @@ async def test_the_panel_tells_an_inspector_the_decision_is_the_lead_inspector_s
         await pilot.pause()
         assert isinstance(pilot.app.screen, PanelScreen)
         await select(pilot, "2.2")
-        await pilot.press("k")
+        await pilot.press("equals_sign")
         await pilot.pause()
         assert isinstance(pilot.app.screen, PanelScreen)  # no question asked: nothing to ask
         await select(pilot, "1.1")

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static, Tab, Tabs
 
 from .. import words
-from ..filters import Filters, Since
+from ..filters import Filters, Since, matches
 from ..model import Answer, in_log
 from ..people import NotPermitted
 from ..preferences import ADVANCES, chosen_advance, remember_advance
@@ -138,14 +138,26 @@ class ModerationScreen(Screen[None], ShowsSession):
             show=False,
             id="filter.doubtful",
         ),
-        Binding("slash", "filter_text", "Filter: questions matching a text", show=False, id="filter.text"),
+        Binding(
+            "slash",
+            "filter_text",
+            "Search: only the questions matching a text (then n, N: next, previous; Esc: n answers No again)",
+            show=False,
+            id="filter.text",
+        ),
         Binding("backslash", "filters_off", "Filters off", show=False, id="filter.off"),
+        # After a search (/), n and N go to the next and previous match, as in less and vim, never
+        # answering (answer.no gives way), until Esc or another answer: the footer says which n does.
+        Binding("n", "search(1)", "Next match", id="search.next", priority=True),
+        Binding("N", "search(-1)", "Previous match", show=False, id="search.previous", priority=True),
+        Binding("escape", "stop_search", "Stop searching", show=False, id="search.stop"),
     ]
 
     def __init__(self, host: Host) -> None:
         super().__init__()
         self.host = host
         self._status = ""  # what the status line says now
+        self.searching = False  # after a search: n and N go to the next and previous match
         try:
             self.advance = chosen_advance()
         except ValueError as error:
@@ -176,7 +188,13 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.refresh_bindings()  # a save may have taken the last merge conflicts out of the file
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return bool(self.session.conflicts) if action == "conflicts" else True
+        if action == "conflicts":
+            return bool(self.session.conflicts)
+        if action in ("search", "stop_search"):
+            return self.searching
+        if action == "answer" and parameters[:1] == ("no",):
+            return not self.searching  # n and N are the search's
+        return True
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -275,6 +293,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.action_cycle()
 
     def _set(self, case: str, question: str, answer: Answer | None, with_reason: bool) -> None:
+        self._search(False)  # an answer ends a search: n answers No again
         if with_reason:
             self.ask_then_set(case, question, answer, required=False)
             return
@@ -559,6 +578,10 @@ class ModerationScreen(Screen[None], ShowsSession):
         def chosen(text: str | None) -> None:
             if text is not None:
                 self._filter(text=text.strip())
+                self._search(bool(text.strip()))
+                if self.searching and self.grid.rows:
+                    self.action_search(1, here=True)
+                    self.notify(words.SEARCHING)
 
         self.app.push_screen(
             AskText(
@@ -572,6 +595,34 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     def action_filters_off(self) -> None:
         self._filter()
+        self._search(False)
+
+    def _search(self, on: bool) -> None:
+        if on != self.searching:
+            self.searching = on
+            self.refresh_bindings()  # the footer: n Next match, or n No
+
+    def action_search(self, step: int, here: bool = False) -> None:
+        """The next (previous) question whose id or words match the search, wrapping round and saying so;
+        `here`: the cursor's own question, if it matches."""
+        text, grid = self.grid.filters.text, self.grid
+        found = [
+            i
+            for i, row in enumerate(grid.rows)
+            if row.kind != STANDARD
+            and matches(row.question, self.session.standards[row.standard].question(row.question).text, text)
+        ]
+        if not found:
+            return
+        row = grid.cursor[0]
+        ahead = [i for i in found if (i >= row if here else i > row)] if step > 0 else [i for i in found if i < row][::-1]
+        if not ahead:
+            self.notify(words.search_wrapped(step))
+        grid.move_to(ahead[0] if ahead else found[0] if step > 0 else found[-1])
+
+    def action_stop_search(self) -> None:
+        self._search(False)
+        self.notify(words.SEARCH_OVER)
 
     def action_case_form(self) -> None:
         case = self.grid.current_case

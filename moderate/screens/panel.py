@@ -118,9 +118,12 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
 
     WIDGETS_WITH_KEYS = (PivotalCases,)  # their keys are active with this screen's: a keymap is checked so
     BINDINGS = [
-        Binding("plus,equals_sign", "decide(1)", "Raise", id="panel.raise"),
+        # No letter decides: j and k move, as in vim and less, and = keeps (as = agrees in the grid).
+        Binding("plus", "decide(1)", "Raise", id="panel.raise"),
         Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
-        Binding("k", "decide(0)", "Keep", id="panel.keep"),
+        Binding("equals_sign", "decide(0)", "Keep", id="panel.keep"),
+        Binding("j", "move(1)", "Down", show=False, id="panel.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="panel.up"),
         Binding("r", "rate", "Rate", id="panel.rate"),
         Binding("u,ctrl+z", "undo", "Undo", id="panel.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="panel.redo"),
@@ -284,7 +287,7 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
             lines.append(
                 plain_cell(
                     f"Eligible for discretion {words.discretion(result.discretion, framework)}. "
-                    "Raise (+), lower (-) or keep (k), with a reason."
+                    "Raise (+), lower (-) or keep (=), with a reason."
                 )
             )
         elif standard.is_judgement:
@@ -339,6 +342,11 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
     @on(PivotalCases.Chosen)
     def _go_to(self, chosen: PivotalCases.Chosen) -> None:
         self.dismiss((chosen.case, chosen.question))
+
+    def action_move(self, step: int) -> None:
+        """j and k: down and up the standards, or the pivotal cases when they have the focus."""
+        target = self.focused if isinstance(self.focused, PivotalCases) else self.table
+        (target.action_cursor_down if step > 0 else target.action_cursor_up)()
 
     def action_eligible(self) -> None:
         self.eligible_only = not self.eligible_only

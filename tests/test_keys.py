@@ -1,0 +1,90 @@
+"""Keys people bring from less, vim and spreadsheets never change an answer by surprise: after a
+search `n` goes to the next match; in the panel `j` and `k` move and no letter decides."""
+
+from __future__ import annotations
+
+from helpers.app import open_app, select
+from helpers.screen import screen_text
+from moderate.screens.dialogs import AskText
+from moderate.screens.grid import CaseGrid
+from moderate.screens.panel import PanelScreen
+
+
+def footer(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def answers(app) -> dict:
+    session = app.session
+    return {case: dict(session.answers[case]) for case in session.cases}
+
+
+async def search(pilot, text: str) -> None:
+    await pilot.press("slash")
+    assert isinstance(pilot.app.screen, AskText)
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+async def test_n_after_a_search_goes_to_the_next_match_and_never_answers(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        before = answers(pilot.app)
+        await search(pilot, "safe")
+        first = grid.current_row.question
+        assert "safe" in pilot.app.session.standards[grid.current_row.standard].question(first).text.casefold()
+        assert "n Next match" in footer(pilot.app) and "n No" not in footer(pilot.app)
+        visited = [first]
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+            visited.append(grid.current_row.question)
+        await pilot.press("N")
+        await pilot.pause()
+        assert grid.current_row.question == visited[-2]
+        assert len(set(visited)) > 1 and answers(pilot.app) == before and not pilot.app.session.dirty
+        await pilot.press("escape")  # the search over: n answers No again, and the footer says so
+        await pilot.pause()
+        assert "n No" in footer(pilot.app)
+        case, question = grid.current_case.id, grid.current_row.question
+        await pilot.press("n")
+        assert pilot.app.session.answer(case, question).value == "no"
+
+
+async def test_an_answer_ends_a_search(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        await search(pilot, "safe")
+        await pilot.press("a")  # not relevant: an answer, which ends the search
+        case, question = grid.current_case.id, grid.current_row.question
+        await pilot.press("n")
+        assert pilot.app.session.answer(case, question).value == "no"
+
+
+async def test_the_search_keys_are_listed_under_the_question_mark(stockton):
+    async with open_app(stockton).run_test(size=(120, 100)) as pilot:  # tall enough for every key
+        await search(pilot, "safe")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "Next match" in text and "Previous match" in text and "Stop searching" in text
+
+
+async def test_in_the_panel_j_and_k_move_and_equals_keeps(stockton):
+    async with open_app(stockton).run_test(size=(100, 30)) as pilot:
+        await pilot.press("P")
+        await pilot.pause()
+        table = pilot.app.screen.table
+        await select(pilot, "2.2")
+        row = table.cursor_row
+        await pilot.press("j")
+        assert table.cursor_row == row + 1
+        await pilot.press("k", "k")
+        assert table.cursor_row == row - 1 and isinstance(pilot.app.screen, PanelScreen)  # no decision asked
+        await pilot.press("j")
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AskText)  # keep 2.2's computed rating: why?
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not pilot.app.session.dirty
