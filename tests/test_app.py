@@ -256,16 +256,19 @@ def test_the_ratings_panel_looks_as_it_did(size, stockton, snap_compare):
     assert snap_compare(open_app(stockton), press=["P"], terminal_size=size)
 
 
-async def test_a_click_on_a_cell_cycles_its_answer(stockton):
+async def test_a_click_moves_the_cursor_and_a_click_on_its_cell_cycles_the_answer(stockton):
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
         grid = pilot.app.screen.query_one(CaseGrid)
         row = next(i for i, r in enumerate(grid.rows) if r.question == "2.2.2")
         header = line_with(screen_text(pilot.app), " Question ")
         x = header.index("C01") + 1 - grid.region.x  # the first case's cell: C01, whose answer is no
         await pilot.click(CaseGrid, offset=(x, row + 1))
+        assert grid.cursor == (row, 0) and grid.current_case.id == "C01"  # selected, as a spreadsheet does
+        assert pilot.app.session.answer("C01", "2.2.2") == Answer.NO and not pilot.app.session.dirty
+        await pilot.click(CaseGrid, offset=(x, row + 1))  # again, on the cell the cursor is on
         assert pilot.app.session.answer("C01", "2.2.2") == Answer.NA  # no -> n/a
-        await pilot.click(CaseGrid, offset=(x, row + 1))
-        assert pilot.app.session.answer("C01", "2.2.2") is None
+        await pilot.click(CaseGrid, offset=(x + 5, row))  # C02 on the line above: moves, changes nothing
+        assert grid.cursor == (row - 1, 1) and pilot.app.session.answer("C02", "2.2.1") == Answer.YES
 
 
 def test_over_ssh_or_under_no_color_the_app_starts_in_the_16_colour_theme(monkeypatch):

@@ -94,7 +94,7 @@ class CaseGrid(ScrollView, can_focus=True):
     cursor: reactive[tuple[int, int]] = reactive((0, 0), repaint=False, init=False)
 
     class CellClicked(Message):
-        """A click on an answer cell: the screen cycles it."""
+        """A click on the answer cell the cursor is on: the screen cycles it."""
 
     def __init__(self, session: Session, moved: Callable[[], None], *, id: str | None = None) -> None:
         """`moved` is called as the cursor moves, so that what shows it is painted in the same frame."""
@@ -474,7 +474,9 @@ class CaseGrid(ScrollView, can_focus=True):
             self.move_to(row)
             return
         column = (x + int(self.scroll_x)) // self._cell_width
-        if column < len(self.cases):
+        if column < len(self.cases) and x < self._in_view * self._cell_width:
+            # As in a spreadsheet a click selects; a click on the cell already selected changes it.
+            again = self.cursor == (row, column)
             self.move_to(row, column)
-            if self.rows[row].kind != STANDARD:
+            if again and self.rows[row].kind != STANDARD:
                 self.post_message(self.CellClicked())
