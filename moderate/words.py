@@ -213,11 +213,15 @@ def overall(result: Overall, which: bool = True) -> str:
     return result.rating
 
 
-def status(result: Overall, *, unsaved: bool, saving: bool, unjournaled: bool, title: str, qa: str = "") -> str:
-    """The app's top line: the overall score first, then what is not yet safe, then how far the
-    dip sample has got (`qa_header`), then the title."""
+BLIND = "Blind second assessment"
+
+
+def status(result: Overall | None, *, unsaved: bool, saving: bool, unjournaled: bool, title: str, qa: str = "") -> str:
+    """The app's top line: the overall score first (`None`: a blind second assessment, which shows
+    no score), then what is not yet safe, then how far the dip sample has got (`qa_header`), then
+    the title."""
     return (
-        f"Score {result.score}/{result.max} · {overall(result, which=False)}"
+        (BLIND if result is None else f"Score {result.score}/{result.max} · {overall(result, which=False)}")
         + " · ● unsaved" * unsaved
         + " · saving…" * saving
         + " · ⚠ NOT JOURNALED: save now" * unjournaled
@@ -617,11 +621,6 @@ SECOND_COLUMN = "Your answer"
 BLIND_KEYS = "y yes · n no · a n/a · x clear (each moves down) · F finished · ctrl+s save · q quit"
 RECONCILE_KEYS = "s take the second answer (a change, with a reason) · k keep the first (a review) · esc back"
 AGREEMENT_KEYS = "↑↓ PgUp PgDn scroll · esc back"
-
-
-def blind_status(title: str, unsaved: str | None) -> str:
-    """The top line of a blind second assessment: no score, no rating, nothing of the first answers."""
-    return "Blind second assessment" + (f" · unsaved: {unsaved}" if unsaved else "") + f" · {title}"
 
 
 def blind_heading(case: str, by: str) -> str:

@@ -161,8 +161,8 @@ class ModerateApp(App[None]):
         if changed:
             self._tell(lambda: SessionChanged(changed))
 
-    def status(self) -> str:
-        return status_line(self.workspace, self.saver.saving)
+    def status(self, blind: bool = False) -> str:
+        return status_line(self.workspace, self.saver.saving, blind)
 
     def _tell(self, message: Callable[[], Message]) -> None:
         """Post a message to every screen that shows the session, beneath the top one too (each

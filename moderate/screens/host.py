@@ -33,20 +33,26 @@ class Host(Protocol):
         """Tell every screen what a command on the session changed (as the command returned it)."""
         ...
 
-    def status(self) -> str:
+    def status(self, blind: bool = False) -> str:
         """The status line as it reads now (`status_line`)."""
         ...
 
 
-def status_line(workspace: Workspace, saving: bool) -> str:
-    """The top line: the overall score first, so that a narrow terminal cuts only the title."""
+def status_line(workspace: Workspace, saving: bool, blind: bool = False) -> str:
+    """The top line: the overall score first, so that a narrow terminal cuts only the title; `blind`,
+    over a blind second assessment: no score and nothing of the dip sample, only what is not yet
+    safe (unsaved, saving, not journaled) and the title."""
     session = workspace.session
-    qa = session.qa_progress()
+    qa = None if blind else session.qa_progress()
     return words.status(
-        session.ratings.overall,
+        None if blind else session.ratings.overall,
         unsaved=session.dirty,
         saving=saving,
         unjournaled=workspace.journal_failure is not None,
         title=shown(workspace.loaded.inspection.title),
-        qa=shown(words.qa_header(qa.sampled, len(qa.reviewed), ((a, t.reviewed, t.sampled) for a, t in qa.by_assessor.items()))),
+        qa=""
+        if qa is None
+        else shown(
+            words.qa_header(qa.sampled, len(qa.reviewed), ((a, t.reviewed, t.sampled) for a, t in qa.by_assessor.items()))
+        ),
     )

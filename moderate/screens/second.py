@@ -71,8 +71,7 @@ class SecondAssessmentScreen(Screen[None], ShowsSession):
             yield Label(words.BLIND_KEYS, classes="hint")
 
     def _status(self) -> Content:
-        session = self.host.session
-        return plain(words.blind_status(self.host.loaded.inspection.title, str(session.unsaved) if session.dirty else None))
+        return plain(self.host.status(blind=True))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

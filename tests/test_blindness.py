@@ -1,0 +1,41 @@
+"""A blind second assessment stays blind: while it is under way nothing on screen shows the
+case's first answers, the figures, the flags or the score, whatever else happens (another
+moderator's save, a save that meets theirs, another assessment under way), and what is
+held back is said to be, and shown once the assessor has finished."""
+
+from __future__ import annotations
+
+import os
+
+from helpers.screen import Notified, screen_text, until
+from moderate.screens.app import ModerateApp
+from moderate.screens.dialogs import AskText
+from moderate.screens.second import SecondAssessmentScreen
+from moderate.workspace import Opening
+
+
+def blind_app(path, user: str = "qa", second: str | None = "C03") -> ModerateApp:
+    return ModerateApp(Opening.of(path, user), theme="textual-dark", second=second)
+
+
+async def test_the_blind_top_line_says_when_work_is_not_journaled(stockton):
+    """The disk under the journal fills: over a blind assessment too, the top line says so (it
+    said only the title and what was unsaved), and still shows no score."""
+    notified = Notified()
+    async with blind_app(stockton).run_test(size=(80, 24), message_hook=notified) as pilot:
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, SecondAssessmentScreen)
+        journal = pilot.app.workspace.journal
+        room, full = os.dup(journal._fd), os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, journal._fd)
+        try:
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(pilot.app.screen, AskText))  # a copy elsewhere offered
+            top = screen_text(pilot.app).splitlines()[0]
+            assert "Blind second assessment" in top and "● unsaved" in top and "NOT JOURNALED" in top, top
+            assert "Score" not in top and "32/36" not in top
+            await pilot.press("escape")
+        finally:
+            os.dup2(room, journal._fd)
+            os.close(room)
+            os.close(full)
