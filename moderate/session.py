@@ -766,12 +766,17 @@ class Session:
             case.id for case in self._case.values() if (mine := case.second_by(self._user)) is not None and mine.finished is None
         ]
 
+    def refuses_second(self, case_id: str) -> str | None:
+        """Why the user may not assess a case a second time, if they may not: it is their own."""
+        return words.second_own(case_id, self._user) if self._case[case_id].inspector == self._user else None
+
     def begin_second(self, case_id: str) -> Changed:
         """Begin the user's blind second assessment of a case: nothing changed if they have one.
         NotPermitted for the case's own assessor: a second assessment is someone else's."""
+        refused = self.refuses_second(case_id)
+        if refused is not None:
+            raise NotPermitted(refused)
         case = self._case[case_id]
-        if case.inspector == self._user:
-            raise NotPermitted(words.second_own(case_id, self._user))
         if case.second_by(self._user) is not None:
             return self._changed()
         return self._second(case_id, None, SecondAssessment(self._user, self._clock()), "second")

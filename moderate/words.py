@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from fractions import Fraction
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .agreement import Count
@@ -634,6 +636,17 @@ def blind_stay(case: str) -> str:
     return (
         f"You are assessing {case} blind. F when you have finished: the first answers are shown then. "
         "ctrl+s saves; q quits, and the app opens on this assessment again."
+    )
+
+
+def second_from_grid(case: str, by: str, path: Path) -> tuple[str, str]:
+    """B on the grid, which has shown the case: the assessment begun here cannot be blind."""
+    command = shlex.join(["moderate", str(path), "--as", by, "--second", case])
+    return (
+        f"Begin your second assessment of {case} here, not blind?",
+        f"The grid has shown {case}'s first answers, figures and flags, and nothing can unshow them: an assessment "
+        f"begun here is not blind to what you saw. For a blind one, quit (q) and open the file on the assessment, "
+        f"which shows nothing of the case first:\n\n    {command}",
     )
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 
+from helpers.app import go_to, open_app
 from helpers.screen import Notified, screen_text, until
 from moderate.screens.app import ModerateApp
 from moderate.screens.dialogs import AskText
-from moderate.screens.second import SecondAssessmentScreen
+from moderate.screens.moderation import ModerationScreen
+from moderate.screens.second import BeginSecond, SecondAssessmentScreen
 from moderate.workspace import Opening
 
 
@@ -39,3 +41,21 @@ async def test_the_blind_top_line_says_when_work_is_not_journaled(stockton):
             os.dup2(room, journal._fd)
             os.close(room)
             os.close(full)
+
+
+async def test_b_on_the_grid_says_first_that_what_the_grid_showed_is_not_unshown_and_how_to_begin_blind(stockton):
+    async with open_app(stockton, "qa").run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.1.1", "C03")
+        await pilot.press("B")
+        await until(pilot, lambda: "not blind" in screen_text(pilot.app))
+        assert isinstance(pilot.app.screen, BeginSecond)
+        text = " ".join(screen_text(pilot.app).replace("█", " ").split())  # the dialog's lines, without its edges
+        assert "nothing can unshow them" in text and "stockton.toml --as qa --second C03" in text
+        await pilot.press("escape")  # nothing begun
+        await until(pilot, lambda: isinstance(pilot.app.screen, ModerationScreen))
+        assert pilot.app.session.second("C03") is None and not pilot.app.session.dirty
+        await pilot.press("B")
+        await until(pilot, lambda: isinstance(pilot.app.screen, BeginSecond))
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
+        assert pilot.app.session.blind() == ["C03"]

@@ -8,6 +8,7 @@ on the session, the change told, the screens redrawn).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from .. import words
@@ -18,6 +19,8 @@ from ..workspace import Loaded, Workspace
 
 class Host(Protocol):
     """The file open for moderation, as the screens see it."""
+
+    path: Path  # the file, as the user named it
 
     @property
     def session(self) -> Session:

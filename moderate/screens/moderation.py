@@ -16,7 +16,6 @@ from textual.widgets import Static, Tab, Tabs
 from .. import words
 from ..filters import Filters, Since, matches
 from ..model import Answer, in_log
-from ..people import NotPermitted
 from ..preferences import ADVANCES, chosen_advance, remember_advance
 from ..session import Change, Changed, Marked, Rated, ReasonRequired, Sampling, Seconded, Session
 from .agreement import AgreementScreen
@@ -31,7 +30,7 @@ from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import PanelScreen
 from .plain import as_markup, plain
-from .second import ReconcileScreen, SecondAssessmentScreen
+from .second import BeginSecond, ReconcileScreen, SecondAssessmentScreen
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
@@ -435,21 +434,23 @@ class ModerationScreen(Screen[None], ShowsSession):
 
     # ------------------------------------------------------------ second assessments
 
-    def action_second(self) -> None:
-        """Begin (or go back to) the user's blind second assessment of the current case."""
+    @work
+    async def action_second(self) -> None:
+        """Begin (or go back to) the user's second assessment of the current case. The grid has
+        shown the case, and nothing unshows it: the dialog says so first, and how to begin blind."""
         case = self.grid.current_case
         if case is None:
             return
-        try:
-            changed = self.session.begin_second(case.id)
-        except NotPermitted as refused:
-            self.notify(str(refused), severity="warning")
-            return
         mine = self.session.second(case.id)
-        if mine is not None and mine.finished is not None:
-            self.notify(words.second_not_open(case.id, self.session.user, True), severity="warning")
+        refused = self.session.refuses_second(case.id)
+        if refused is not None or (mine is not None and mine.finished is not None):
+            self.notify(refused or words.second_not_open(case.id, self.session.user, True), severity="warning")
             return
-        self.host.session_changed(changed)
+        if mine is None:
+            heading, body = words.second_from_grid(case.id, self.session.user, self.host.path)
+            if await self.app.push_screen_wait(BeginSecond(heading, body, wide=True)) != "begin":
+                return
+            self.host.session_changed(self.session.begin_second(case.id))
         self.app.push_screen(SecondAssessmentScreen(self.host, case.id))
 
     def action_reconcile(self) -> None:

@@ -36,6 +36,16 @@ def _questions(host: Host, case: Case) -> list[tuple[str, str, bool]]:
     return asked
 
 
+class BeginSecond(Choose):
+    """A second assessment begun from the grid, which has shown the case: begin it anyway, or not."""
+
+    BINDINGS = [
+        Binding("b", "dismiss('begin')", "Begin here", id="second.begin"),
+        Binding("escape", "dismiss('cancel')", "Cancel", id="second.cancel"),
+    ]
+    BUTTONS = (("cancel", "Cancel (esc)", "primary"), ("begin", "Begin here (b)", "default"))
+
+
 class FinishSecond(Choose):
     BINDINGS = [
         Binding("f", "dismiss('finish')", "Finished", id="second.confirm"),
