@@ -659,7 +659,13 @@ def finish_second_question(case: str, given: int, asked: int) -> tuple[str, str]
     )
 
 
-def second_finished(case: str) -> str:
+def second_finished(case: str, next_case: str | None = None) -> str:
+    """A second assessment finished; `next_case`, another of the user's still under way, blind, shown now."""
+    if next_case is not None:
+        return (
+            f"Second assessment of {case} finished. Your second assessment of {next_case} is under way too, and blind "
+            "as this was: it is shown now, and the grid once you have finished it."
+        )
     return f"Second assessment of {case} finished: R on its column sets the first and second answers side by side."
 
 

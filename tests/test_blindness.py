@@ -12,8 +12,8 @@ from helpers.screen import Notified, screen_text, until
 from moderate.screens.app import ModerateApp
 from moderate.screens.dialogs import AskText
 from moderate.screens.moderation import ModerationScreen
-from moderate.screens.second import BeginSecond, SecondAssessmentScreen
-from moderate.workspace import Opening
+from moderate.screens.second import BeginSecond, FinishSecond, SecondAssessmentScreen
+from moderate.workspace import Opening, Workspace
 
 
 def blind_app(path, user: str = "qa", second: str | None = "C03") -> ModerateApp:
@@ -59,3 +59,39 @@ async def test_b_on_the_grid_says_first_that_what_the_grid_showed_is_not_unshown
         await pilot.press("b")
         await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
         assert pilot.app.session.blind() == ["C03"]
+
+
+async def test_finishing_one_blind_assessment_goes_on_to_another_under_way_never_to_the_grid(stockton):
+    async with blind_app(stockton, second="C03").run_test(size=(80, 24)) as pilot:
+        await pilot.press("y", "ctrl+s")
+        await until(pilot, lambda: not pilot.app.session.dirty)
+    notified = Notified()
+    async with blind_app(stockton, second="C05").run_test(size=(80, 24), message_hook=notified) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
+        assert pilot.app.screen.case_id == "C05" and pilot.app.session.blind() == ["C03", "C05"]
+        await pilot.press("F")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FinishSecond))
+        await pilot.press("f")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, FinishSecond))
+        assert isinstance(pilot.app.screen, SecondAssessmentScreen) and pilot.app.screen.case_id == "C03"
+        assert "32/36" not in screen_text(pilot.app)
+        assert any("Your second assessment of C03 is under way too" in m for m in notified), notified
+
+
+async def test_a_blind_assessment_begun_elsewhere_hides_the_grid_once_the_file_brings_it_in(stockton, tmp_path):
+    """qa began assessing C03 in a clone of the file elsewhere; a git pull brings it into the file
+    open here: the grid gives way to the blind assessment at once."""
+    clone = tmp_path / "clone" / stockton.name
+    clone.parent.mkdir()
+    clone.write_bytes(stockton.read_bytes())
+    elsewhere = Workspace.open(clone, "qa")
+    elsewhere.session.begin_second("C03")
+    elsewhere.save()
+    elsewhere.close(keep_unsaved=False)
+    async with blind_app(stockton, second=None).run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ModerationScreen))
+        pulled = stockton.with_suffix(".pulled")
+        pulled.write_bytes(clone.read_bytes())
+        pulled.replace(stockton)
+        await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
+        assert pilot.app.screen.case_id == "C03" and "32/36" not in screen_text(pilot.app)

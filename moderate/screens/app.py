@@ -189,9 +189,14 @@ class ModerateApp(App[None]):
                 self.session_changed(self.session.begin_second(self._second))
             except (KeyError, NotPermitted) as refused:
                 self.notify(words.second_refused(self._second, refused), severity="error", timeout=15)
+        self.show_blind(self._second)
+
+    def show_blind(self, case: str | None = None) -> None:
+        """While the user has a blind second assessment under way, its screen is on top of whatever
+        else is open (of `case`, if it is one of them): the grid shows none of the case meanwhile."""
         blind = self.session.blind()
-        if blind:
-            self.push_screen(SecondAssessmentScreen(self, self._second if self._second in blind else blind[0]))
+        if blind and not any(isinstance(screen, SecondAssessmentScreen) for screen in self.screen_stack):
+            self.push_screen(SecondAssessmentScreen(self, case if case in blind else blind[0]))
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._theme_shown:
@@ -264,6 +269,7 @@ class ModerateApp(App[None]):
     def _replaced(self, event: Saver.Replaced) -> None:
         elsewhere = event.elsewhere
         self._tell(lambda: SessionReplaced(elsewhere))
+        self.show_blind()  # one the user began elsewhere (their own save, in another terminal) hides the grid too
 
     @on(Saver.Busy)
     def _busy(self) -> None:

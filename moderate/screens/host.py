@@ -36,6 +36,11 @@ class Host(Protocol):
         """Tell every screen what a command on the session changed (as the command returned it)."""
         ...
 
+    def show_blind(self, case: str | None = None) -> None:
+        """Put the user's blind second assessment under way (of `case`, if it is one) on top, if
+        none is on screen: nothing else shows while one is under way."""
+        ...
+
     def status(self, blind: bool = False) -> str:
         """The status line as it reads now (`status_line`)."""
         ...

@@ -30,7 +30,7 @@ from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import PanelScreen
 from .plain import as_markup, plain
-from .second import BeginSecond, ReconcileScreen, SecondAssessmentScreen
+from .second import BeginSecond, ReconcileScreen
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
@@ -451,7 +451,7 @@ class ModerationScreen(Screen[None], ShowsSession):
             if await self.app.push_screen_wait(BeginSecond(heading, body, wide=True)) != "begin":
                 return
             self.host.session_changed(self.session.begin_second(case.id))
-        self.app.push_screen(SecondAssessmentScreen(self.host, case.id))
+        self.host.show_blind(case.id)
 
     def action_reconcile(self) -> None:
         case = self.grid.current_case

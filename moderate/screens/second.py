@@ -115,8 +115,12 @@ class SecondAssessmentScreen(Screen[None], ShowsSession):
         if choice != "finish":
             return
         self.host.session_changed(self.host.session.finish_second(self.case_id))
-        self.dismiss()
-        self.app.notify(words.second_finished(self.case_id))
+        left = self.host.session.blind()
+        if left:  # another under way: straight on to it, the grid never shown between
+            self.app.switch_screen(SecondAssessmentScreen(self.host, left[0]))
+        else:
+            self.dismiss()
+        self.app.notify(words.second_finished(self.case_id, left[0] if left else None))
 
     def action_stay(self) -> None:
         self.notify(words.blind_stay(self.case_id))
