@@ -64,6 +64,13 @@ What each row measures:
   import` (the command, as a user runs it) of the wide CSV of the 2,000-case inspection
   into a copy with every answer cleared, beside `moderate answers` printing that CSV.
 
+The code's comments say why a choice was made and leave its figures to these rows: the
+compiled parser and a large file parsed a case at a time (parse and memory), the pure-Python
+parser off the main thread (never frozen), the garbage collector held off while reading and
+the model frozen out of its sight (parse, start, and the longest collection while typing),
+the cache of parsed files (the cached rows), a case's answers kept a byte a question and
+copied only when changed (memory per case).
+
 To add rows: write a function `(Bench) -> list[Row]` (helpers below: `Bench.file(n)`,
 `Bench.reps`, `side_by_side`, `start_app`, `PseudoTerminal.press`, `longest_key_delay`,
 `another_save`) and add it to SECTIONS with its title.

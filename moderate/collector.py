@@ -2,13 +2,14 @@
 
 Reading a 2,000-case file makes a few hundred thousand records and strings, none in a
 cycle; each batch of them sets off a collection that walks everything still alive, the
-model half built: 50-200 ms of a 0.4 s load. Reference counting frees them all the same.
+model half built, for a good part of the load. Reference counting frees them all the same.
 Saves and reloads read in a thread beside the screen's, and the app's start (imports, the
-load, its first screen: 10-30 ms of collections that found little) holds it off too, so
+load, its first screen: collections that found little) holds it off too, so
 the pause is counted: the collector comes back when the last holder is done, as it was
 before the first began. And a model built to live as long as its file is open is put out
 of the collector's sight (`long_lived`). This module is the only one that turns the
-collector off or on, or freezes what it sees.
+collector off or on, or freezes what it sees. The benchmark measures each: its parse and
+start rows, and the longest collection while typing.
 """
 
 from __future__ import annotations
@@ -66,11 +67,12 @@ def _noop() -> None:
 
 def long_lived() -> None:
     """A model was just built, to live as long as the file is open: out of the garbage
-    collector's sight, no full collection walks it again (83-128 ms at 10,000 cases, and
-    they landed while the user typed). Its records hold no cycles: reference counting
-    still frees them when the model is replaced. And what reading, merging and writing
-    the file freed goes back to the system: the C library keeps it otherwise, 7 KB a
-    case at 10,000 cases after a merging save (glibc's malloc_trim; elsewhere nothing)."""
+    collector's sight, no full collection walks it again (such a walk of a large model
+    landed while the user typed). Its records hold no cycles: reference counting still
+    frees them when the model is replaced. And what reading, merging and writing the file
+    freed goes back to the system, which the C library keeps otherwise (glibc's
+    malloc_trim; elsewhere nothing). The benchmark's memory rows measure both, after a
+    merging save and a reload too."""
     gc.freeze()
     if _trim is not None:
         _trim(0)

@@ -49,8 +49,9 @@ class Questions:
 class Answers(Mapping[str, Answer]):
     """A case's answers as read from its file: one byte a question over its sample's questions.
 
-    A dict of them took 1.6 KB a case, 16 MB at 10,000 cases; this takes 150 bytes. It never
-    changes: the session copies a case's answers into a dict at their first change."""
+    A dict of them a case was most of a large file's memory (the benchmark's memory per
+    case). It never changes: the session copies a case's answers into a dict at their first
+    change."""
 
     __slots__ = ("_questions", "_codes")
 
@@ -69,7 +70,8 @@ class Answers(Mapping[str, Answer]):
     @staticmethod
     def counted(rows: list[Answers]) -> Iterator[tuple[str, tuple[int, int, int]]]:
         """How many of `rows`, all of one `Questions`, answer each of its questions yes, no and
-        n/a: a column of bytes counted at C speed, where a loop over 600,000 answers took 0.2 s."""
+        n/a: a column of bytes counted at C speed, not a loop over every answer in Python (the
+        benchmark's `moderate check` and `report` rows)."""
         ids = rows[0].questions.ids
         joined = b"".join(row._codes for row in rows)
         for i, question in enumerate(ids):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-try:  # the same parser as tomllib, compiled by mypyc: 3-4x faster on an inspection
+try:  # the same parser as tomllib, compiled by mypyc: several times faster (the benchmark's parse rows)
     import tomli as compiled
 except ImportError:  # no tomli installed: the standard library's pure-Python copy
     compiled = tomllib  # type: ignore[misc]
@@ -65,9 +65,10 @@ def parse_text(text: str, name: str = "<inspection>") -> Loaded:
 
 
 def _parsed(text: str, name: str) -> Loaded:
-    # Compiled code never lets go of the GIL: a 2,000-case parse in a worker thread stopped
-    # the screen for its whole 0.5-3 s. Off the main thread (a save or reload beside the
-    # screen) the pure-Python tomllib parses, and yields to the screen every few ms.
+    # Compiled code never lets go of the GIL: a large parse in a worker thread stopped the
+    # screen for the whole parse. Off the main thread (a save or reload beside the screen)
+    # the pure-Python tomllib parses, and yields to the screen as it goes (the benchmark's
+    # "Never frozen" rows).
     parser = compiled if threading.current_thread() is threading.main_thread() else tomllib
     by_case = _by_case(parser, text)
     if by_case is not None:
@@ -98,8 +99,8 @@ def _by_case(parser: Any, text: str) -> tuple[Table, Iterator[Table]] | None:
     they are read; None (or `_NotAlone` from the cases) to parse the whole text instead.
 
     Parsed whole, a 10,000-case document is a million short strings, freed once the model is
-    built but leaving its memory resident in holes between the records that live on (98
-    arenas of 1 MiB for 18 MB of live objects). Part by part, each case's strings are freed
+    built but leaving its memory resident in holes between the records that live on (the
+    benchmark's memory per case at 10,000). Part by part, each case's strings are freed
     before the next is read. The head (all before the first `[[cases]]` line) and the tail
     (from the last one: the last case and the logs) are parsed first, each part between
     alone: a part that parses begins and ends at a statement boundary of the whole text (a

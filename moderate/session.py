@@ -291,7 +291,7 @@ class Session:
         self._case: dict[str, Case] = {c.id: c for c in inspection.cases}
         self.cases: Final[Mapping[str, Case]] = self._case
         # The file's own answers, shared until a case's first change copies them (a copy of
-        # every case's answers up front was 1.6 KB a case)
+        # every case's answers up front was most of the session's memory)
         self._answers: dict[str, Mapping[str, Answer]] = {c.id: c.answers for c in inspection.cases}
         self._opened: Final[Mapping[str, Mapping[str, Answer]]] = dict(self._answers)
         self.answers: Final[Mapping[str, Mapping[str, Answer]]] = self._answers
