@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 
 from . import words
 from .model import Inspection
@@ -39,6 +39,11 @@ class Conflict:
         }.get(self.kind, self.field)
         base, ours, theirs = self.words()
         return f"{where}: base {base}, ours {ours}, theirs {theirs}"
+
+    def shows_blind(self, cases: Collection[str]) -> bool:
+        """Whether settling it shows what a blind second assessment of `cases` hides: an answer of
+        one of them, or a rating or panel decision (the figures, flags and score), or a rule broken."""
+        return self.case in cases if self.kind == "answer" else self.kind != "structure"
 
     def words(self) -> tuple[str, str, str]:
         absent = _ABSENT.get(self.kind, "absent")

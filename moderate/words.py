@@ -639,6 +639,37 @@ def blind_stay(case: str) -> str:
     )
 
 
+def _after_blind(cases: Sequence[str]) -> str:
+    return f"once you have finished your second assessment of {', '.join(cases)}"
+
+
+def reloaded(name: str, changed: int, blind: Sequence[str]) -> str:
+    """Another's save taken in: how many answers it changed, marked in the grid; over a blind
+    second assessment (`blind`, its cases) not even how many, until it is finished."""
+    if blind:
+        return f"Reloaded {name}: saved elsewhere. What was changed is shown (marked {CHANGED_ELSEWHERE}) {_after_blind(blind)}."
+    return f"Reloaded {name}: saved elsewhere, {counted(changed, 'answer')} changed (marked {CHANGED_ELSEWHERE})."
+
+
+def merged_in(changed: int, blind: Sequence[str]) -> str:
+    """What a save says of others' saves it merged in, as `reloaded` does."""
+    if not changed:
+        return ""
+    if blind:
+        return f", with others' saves merged in: what they changed is shown (marked {CHANGED_ELSEWHERE}) {_after_blind(blind)}"
+    return f", with {counted(changed, 'answer')} saved by others merged in (marked {CHANGED_ELSEWHERE})"
+
+
+def conflicts_after_blind(cases: Sequence[str]) -> str:
+    """A save that meets another's changes to the same things, over a blind second assessment:
+    settling them would show the case's answers or the ratings, so it waits."""
+    return (
+        "Not saved: someone else's save changed what you changed too, and settling that would show first answers or "
+        f"ratings that your blind second assessment hides. Save again {_after_blind(cases)} (F) to settle it. Your "
+        "work is kept here and in the journal."
+    )
+
+
 def second_from_grid(case: str, by: str, path: Path) -> tuple[str, str]:
     """B on the grid, which has shown the case: the assessment begun here cannot be blind."""
     command = shlex.join(["moderate", str(path), "--as", by, "--second", case])

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 
-from helpers.app import go_to, open_app
+from helpers.app import go_to, line_with, open_app
 from helpers.screen import Notified, screen_text, until
+from moderate.model import Answer
 from moderate.screens.app import ModerateApp
-from moderate.screens.dialogs import AskText
+from moderate.screens.dialogs import AskText, ResolveConflicts
 from moderate.screens.moderation import ModerationScreen
 from moderate.screens.second import BeginSecond, FinishSecond, SecondAssessmentScreen
 from moderate.workspace import Opening, Workspace
@@ -95,3 +96,54 @@ async def test_a_blind_assessment_begun_elsewhere_hides_the_grid_once_the_file_b
         pulled.replace(stockton)
         await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
         assert pilot.app.screen.case_id == "C03" and "32/36" not in screen_text(pilot.app)
+
+
+def saved_by(path, user: str, case: str, question: str, answer: Answer) -> None:
+    """Another moderator's save of one answer, as their app would make it."""
+    theirs = Workspace.open(path, user)
+    theirs.session.set_answer(case, question, answer)
+    theirs.save()
+    theirs.close(keep_unsaved=False)
+
+
+async def test_another_moderators_save_says_nothing_of_what_it_changed_until_the_assessment_is_finished(stockton):
+    notified = Notified()
+    async with blind_app(stockton).run_test(size=(80, 24), message_hook=notified) as pilot:
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not pilot.app.session.dirty)
+        saved_by(stockton, "jb", "C03", "2.1.2", Answer.NO)
+        await until(pilot, lambda: any(m.startswith("Reloaded") for m in notified))
+        await pilot.press("y")
+        saved_by(stockton, "ak", "C03", "2.1.3", Answer.NO)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not pilot.app.session.dirty)
+        told = [m for m in notified if m.startswith(("Reloaded", "Saved"))]
+        assert len(told) == 3 and not any("1 answer" in m for m in told), told
+        assert all("once you have finished your second assessment of C03" in m for m in told[1:]), told
+        await pilot.press("F")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FinishSecond))
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ModerationScreen))
+        await go_to(pilot, "2.1.2", "C03")
+        assert "✗◆" in line_with(screen_text(pilot.app), "2.1.2")  # shown now, as the words said
+
+
+async def test_a_save_that_meets_anothers_change_to_the_blind_case_waits_until_the_assessment_is_finished(stockton):
+    notified = Notified()
+    async with open_app(stockton, "qa").run_test(size=(80, 24), message_hook=notified) as pilot:
+        await go_to(pilot, "2.1.1", "C03")
+        await pilot.press("n", "left", "B")  # a change of C03's first answer, not saved, then B
+        await until(pilot, lambda: isinstance(pilot.app.screen, BeginSecond))
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
+        saved_by(stockton, "jb", "C03", "2.1.1", Answer.NA)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: any(m.startswith("Not saved") for m in notified))
+        assert isinstance(pilot.app.screen, SecondAssessmentScreen)  # no dialog of C03's answers, theirs n/a
+        assert "theirs" not in screen_text(pilot.app) and pilot.app.session.dirty
+        assert any("once you have finished your second assessment of C03" in m for m in notified)
+        await pilot.press("F")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FinishSecond))
+        await pilot.press("f", "ctrl+s")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ResolveConflicts))
+        assert "C03 2.1.1: base yes, ours no, theirs n/a" in screen_text(pilot.app)

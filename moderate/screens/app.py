@@ -27,7 +27,7 @@ from ..preferences import chosen_theme, keymap_file, keymap_text, remember_theme
 from ..replay import ReplayError
 from ..session import Changed, Session
 from ..shown import shown, shown_lines
-from ..workspace import InspectionError, Loaded, Opening, Workspace
+from ..workspace import Cell, InspectionError, Loaded, Opening, Workspace
 from .dialogs import ConfirmQuit, Detail, RestoreWork
 from .host import status_line
 from .keymap import check_keymap, scopes
@@ -111,6 +111,7 @@ class ModerateApp(App[None]):
         self._workspace = opening.workspace
         self._keep_journal = True  # unless quitting cleanly: a signal or a crash keeps the work
         self._journal_told = False
+        self._unseen: frozenset[Cell] = frozenset()  # answers others changed while a blind assessment hid the grid
         self.saver = Saver(self, self.path, lambda: self.workspace)
         self.lifeline = Lifeline(self, self._let_go)
         self.register_theme(HIGH_CONTRAST)
@@ -267,9 +268,11 @@ class ModerateApp(App[None]):
 
     @on(Saver.Replaced)
     def _replaced(self, event: Saver.Replaced) -> None:
-        elsewhere = event.elsewhere
+        # Behind a blind second assessment what others changed adds up, to be marked once it is finished.
+        self._unseen = self._unseen | event.elsewhere if self.session.blind() else frozenset()
+        elsewhere = event.elsewhere | self._unseen
         self._tell(lambda: SessionReplaced(elsewhere))
-        self.show_blind()  # one the user began elsewhere (their own save, in another terminal) hides the grid too
+        self.show_blind()  # one the file brings in (a pull of a clone where it was begun) hides the grid too
 
     @on(Saver.Busy)
     def _busy(self) -> None:

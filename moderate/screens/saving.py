@@ -134,6 +134,10 @@ class Saver:
                     return "copy elsewhere" if choice == "elsewhere" else "not saved"
                 outcome = await self._write(saving, waiting=waiting, overwrite=True)
             if outcome.conflicts:
+                blind = self.workspace.session.blind()
+                if any(conflict.shows_blind(blind) for conflict in outcome.conflicts):
+                    self._app.notify(words.conflicts_after_blind(blind), severity="warning", timeout=20)
+                    return "not saved"
                 choices = await self._app.push_screen_wait(ResolveConflicts(outcome.conflicts))
                 if choices is None:
                     self._app.notify("Not saved: the conflicts are still to resolve.", severity="warning")
@@ -158,8 +162,7 @@ class Saver:
         if outcome.replaced:
             self._app.post_message(self.Replaced(frozenset(outcome.elsewhere)))
         self._app.post_message(self.Busy())
-        others = words.counted(len(outcome.elsewhere), "answer")
-        merged = f", with {others} saved by others merged in (marked {words.CHANGED_ELSEWHERE})" if outcome.elsewhere else ""
+        merged = words.merged_in(len(outcome.elsewhere), self.workspace.session.blind())
         dropped = f"; its comments (lines {', '.join(map(str, comments[:6]))}) were dropped" if comments else ""
         if outcome.behind:
             after = "; what you did while it saved is kept here, unsaved, with all before it: save again to merge it"
@@ -275,10 +278,7 @@ class Saver:
         elsewhere = workspace.take(theirs)
         if elsewhere is not None:
             self._app.post_message(self.Replaced(elsewhere))
-            others = words.counted(len(elsewhere), "answer")
-            self._app.notify(
-                f"Reloaded {self._path.name}: saved elsewhere, {others} changed (marked {words.CHANGED_ELSEWHERE}).", timeout=8
-            )
+            self._app.notify(words.reloaded(self._path.name, len(elsewhere), workspace.session.blind()), timeout=8)
         elif theirs.differs and workspace.session.dirty:
             self._app.notify(
                 f"{self._path.name} was saved by someone else. Your unsaved work stays here and is "
