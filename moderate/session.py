@@ -1080,44 +1080,47 @@ class Session:
     def _apply(self, case_id: str, question: str, old: Answer | None, new: Answer | None) -> None:
         self._apply_all(((case_id, question, old, new),))
 
-    def _apply_all(self, moves: Iterable[Move]) -> list[Logged]:
-        """Answers changed (no cell twice), a case's together: each question's tally counted
-        again once, and each standard re-rated once, however many of its answers moved. Their
-        cells, in order."""
+    def _apply_all(self, moves: Iterable[Move]) -> list[tuple[str, str]]:
+        """Answers changed (no cell twice; a case's together, the fastest): each question's tally
+        counted again once, each standard re-rated once and each key question's doubt looked at
+        once, however many of their answers moved. Their cells, in order."""
         moved: dict[str, list[tuple[Answer | None, Answer | None]]] = {}
-        every: list[Logged] = []
-        for case_id, group in groupby(moves, itemgetter(0)):
-            changes = list(group)
-            before = self.answers[case_id]
-            answers = self._copied.get(case_id)
-            if answers is None:  # the session's own copy, made at the case's first change since opened or saved
-                answers = self._copied[case_id] = self._answers[case_id] = dict(before.items())
-            cells = [(case_id, question) for _, question, _, _ in changes]
-            every += cells
-            self._cells.update(cells)
-            for differing, then in ((self._edited, self._opened[case_id]), (self._unsaved_cells, self._saved_answers[case_id])):
-                if then is before:  # the case as it was then: each answer now differs from it, as from its old one
-                    differing.update(cells)
-                else:
-                    for cell, (_, question, _, new) in zip(cells, changes, strict=True):
-                        _track(differing, cell, new != then.get(question))
-            sample = self._case[case_id].sample
-            counted = [move for move in changes if self._sample_of[move[1]] == sample]  # outside it, none counts
-            asked = {kq.id: kq for move in counted if (kq := self._doubted_by.get(move[1])) is not None}
-            doubted = [(kq, problem(kq, answers)) for kq in asked.values()]  # `answers` is still as `before`
-            for _, question, _, new in changes:
-                if new is None:
-                    del answers[question]
-                else:
-                    answers[question] = new
-            for kq, was in doubted:
-                self._doubt_moved(case_id, kq, was)
-            for _, question, old, new in counted:
+        doubted: dict[tuple[str, str], tuple[KeyQuestion, str | None]] = {}  # (case, key question): its doubt before
+        every: list[tuple[str, str]] = []
+        case_of = None
+        for case_id, question, old, new in moves:
+            if case_id != case_of:
+                case_of, before = case_id, self.answers[case_id]
+                answers = self._own(case_id)
+                opened, saved, sample = self._opened[case_id], self._saved_answers[case_id], self._case[case_id].sample
+            cell = (case_id, question)
+            every.append(cell)
+            # what the case was opened or saved with is `old`, while the case is as it was then
+            _track(self._edited, cell, new != (old if opened is before else opened.get(question)))
+            _track(self._unsaved_cells, cell, new != (old if saved is before else saved.get(question)))
+            if self._sample_of[question] == sample:  # outside its standard's sample it counts for nothing
+                kq = self._doubted_by.get(question)
+                if kq is not None and (case_id, kq.id) not in doubted:
+                    doubted[case_id, kq.id] = (kq, problem(kq, answers))
                 moved.setdefault(question, []).append((old, new))
+            if new is None:
+                del answers[question]
+            else:
+                answers[question] = new
+        self._cells.update(every)
+        for (case_id, _), (kq, was) in doubted.items():
+            self._doubt_moved(case_id, kq, was)
         for question, tallied in moved.items():
             self._tallies[question] = self._tallies[question].moved_all(tallied)
         self._rate(set(moved))
         return every
+
+    def _own(self, case_id: str) -> dict[str, Answer]:
+        """The case's answers, the session's own copy: made at its first change since opened or saved."""
+        answers = self._copied.get(case_id)
+        if answers is None:
+            answers = self._copied[case_id] = self._answers[case_id] = dict(self.answers[case_id].items())
+        return answers
 
     def _doubt_moved(self, case_id: str, kq: KeyQuestion, was: str | None) -> None:
         """A key question's doubt after an answer under it (or its own) changed: this one only, not the case's."""
