@@ -42,12 +42,18 @@ class Framework:
     # % 'Yes' only; domains numbered ("2. Court disposals") or not.
     printed_counts: bool = False
     numbered_domains: bool = True
-    # Each band's lower bound as (numerator, denominator), highest band first, for band_of.
+    # Each band's lower bound as (numerator, denominator), highest band first, for band_of; and
+    # each overall threshold's, for overall_for: compared in integers, on every key press.
     _bounds: tuple[tuple[int, int, Band], ...] = field(init=False, repr=False, compare=False)
+    _thresholds: tuple[tuple[int, int, Band], ...] = field(init=False, repr=False, compare=False)
+    _boundaries: tuple[Fraction, ...] = field(init=False, repr=False, compare=False)
+    _top_score: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        bounds = tuple((b.lower.numerator, b.lower.denominator, b) for b in reversed(self.bands))
-        object.__setattr__(self, "_bounds", bounds)
+        for name, bands in (("_bounds", self.bands), ("_thresholds", self.overall)):
+            object.__setattr__(self, name, tuple((b.lower.numerator, b.lower.denominator, b) for b in reversed(bands)))
+        object.__setattr__(self, "_boundaries", tuple(band.lower for band in self.bands[1:]))
+        object.__setattr__(self, "_top_score", max((band.score for band in self.bands), default=0))
 
     def band(self, rating: str) -> Band | None:
         return next((band for band in self.bands if band.rating == rating), None)
@@ -68,19 +74,20 @@ class Framework:
         return self.bands[0]
 
     def overall_for(self, score: int) -> str:
-        found = self.overall[0]
-        for threshold in self.overall:
-            if score >= threshold.lower:
-                found = threshold
-        return found.rating
+        """The overall rating of a score: that of the highest threshold it reaches."""
+        for numerator, denominator, threshold in self._thresholds:
+            if score * denominator >= numerator:
+                return threshold.rating
+        return self.overall[0].rating
 
     @property
     def top_score(self) -> int:
-        return max(band.score for band in self.bands)
+        return self._top_score
 
     @property
     def boundaries(self) -> tuple[Fraction, ...]:
-        return tuple(band.lower for band in self.bands[1:])
+        """The lower bounds of every band but the lowest."""
+        return self._boundaries
 
 
 HMIP_BANDS = (

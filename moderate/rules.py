@@ -12,7 +12,7 @@ tally and one standard, whatever the number of cases (see `session.py`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
@@ -150,10 +150,16 @@ def _lowest(figures: Iterable[Figures]) -> list[Figures]:
     return sorted((f for f in case_based if f.yes / f.relevant == least), key=lambda f: f.relevant)
 
 
-def _within(f: Figures, boundary: Fraction, points: Fraction) -> bool:
-    """|100 x yes / relevant - boundary| <= points, in integers."""
-    gap = abs(100 * f.yes * boundary.denominator - boundary.numerator * f.relevant)
-    return gap * points.denominator <= points.numerator * f.relevant * boundary.denominator
+def _near(f: Figures, boundaries: Iterable[Fraction], points: Fraction) -> tuple[tuple[Fraction, Fraction], ...]:
+    """The boundaries that 100 x yes / relevant is within `points` of, each with that percent
+    minus the boundary: compared in integers, the distance made exact only for those near."""
+    near = []
+    for boundary in boundaries:
+        scale = f.relevant * boundary.denominator
+        gap = 100 * f.yes * boundary.denominator - boundary.numerator * f.relevant  # (percent - boundary) x scale
+        if abs(gap) * points.denominator <= points.numerator * scale:
+            near.append((boundary, Fraction(gap, scale)))
+    return tuple(near)
 
 
 def discretion(figures: Sequence[Figures], computed: Band, framework: Framework) -> Discretion:
@@ -166,25 +172,25 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
     reasons: list[str] = []
     directions: set[str] = set()
 
-    near = tuple(
-        (boundary, Fraction(100 * lowest[0].yes, lowest[0].relevant) - boundary)
-        for boundary in framework.boundaries
-        if _within(lowest[0], boundary, settings.within_points)
-    )
+    near = _near(lowest[0], framework.boundaries, settings.within_points)
     if near:
         reasons.append(NEAR_BOUNDARY)
         directions.update(UP if distance < 0 else DOWN for _, distance in near)
 
     one_case: list[OneCaseChange] = []
     if settings.one_case:
+        least = _lowest_band(figures)
+        held = [f.band.rank for f in figures if f.band is not None]
         for f in case_based:
-            others = _lowest_band(g for g in figures if g is not f)
+            # the band the other key questions hold it to: the lowest, unless f alone is the lowest
+            alone = least is not None and f.band is not None and f.band.rank == least.rank and held.count(least.rank) == 1
+            others = _lowest_band(g for g in figures if g is not f) if alone else least
             for yes, direction in ((f.yes - 1, DOWN), (f.yes + 1, UP)):
                 if not 0 <= yes <= f.relevant:
                     continue
                 changed = framework.band_of(yes, f.relevant)
                 band = changed if others is None or changed.rank < others.rank else others
-                if band != computed:
+                if band.rank != computed.rank:  # another band
                     one_case.append(OneCaseChange(f.id, direction, band))
         if one_case:
             reasons.append(ONE_CASE)
@@ -353,7 +359,13 @@ class StandardResult:
     decision: Decision | None = None
     stale: bool = False  # the decision was made against another computed rating
     final: Band | None = None  # after a standing panel decision
-    sensitivity: Sensitivity = Sensitivity()  # how firm the computed rating is, in answers
+    framework: Framework = field(kw_only=True, repr=False, compare=False)  # whose bands it was rated in
+
+    @property
+    def sensitivity(self) -> Sensitivity:
+        """How firm the computed rating is, in answers: counted when something shows it (the
+        panel, on a wide terminal), not on every key press."""
+        return sensitivity(self.key_questions, self.computed, self.framework)
 
     @property
     def rated(self) -> bool:
@@ -386,7 +398,13 @@ def rate_standard(
     if kind == JUDGEMENT:
         band = framework.band(standard.rating) if standard.rating else None
         return StandardResult(
-            standard.id, kind, standard.counts, computed=band, final=band, not_rated=standard.rating == NOT_RATED
+            standard.id,
+            kind,
+            standard.counts,
+            computed=band,
+            final=band,
+            not_rated=standard.rating == NOT_RATED,
+            framework=framework,
         )
 
     computed = _lowest_band(figures)
@@ -406,7 +424,7 @@ def rate_standard(
         decision=decision,
         stale=stale,
         final=final,
-        sensitivity=sensitivity(figures, computed, framework),
+        framework=framework,
     )
 
 
