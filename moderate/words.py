@@ -474,7 +474,7 @@ SAMPLED = "◎"  # beside a case's id: in the dip sample (a symbol, read without
 DOUBTS = {
     "yes-but-prompts-no": "answered yes, but every prompt answered under it is no",
     "no-but-prompts-yes": "answered no, but every prompt answered under it is yes",
-    "n/a-but-prompts-answered": "answered n/a (not relevant), but a prompt under it is answered yes or no",
+    "n/a-but-prompts-answered": "answered n/a, but a prompt under it is answered yes or no",
 }
 
 
@@ -483,13 +483,11 @@ def doubt(case: str, question: str, problem: str) -> str:
     return f"{case} {question}: {DOUBTS[problem]} ({problem})"
 
 
-def doubt_shown(question: str, problem: str, prompts_shown: bool, of_prompt: bool = False) -> str:
-    """A key question in doubt, beneath the grid and in a case's detail: '! 3.2.3 answered no, but
-    every prompt answered under it is yes (p shows its prompts)'; on one of its prompts' rows,
-    'its key question 3.2.3 …'."""
-    whose = "its key question " if of_prompt else ""
-    hint = "" if prompts_shown else " (p shows its prompts)"
-    return f"{DOUBTFUL} {whose}{question} {DOUBTS[problem]}{hint}"
+def doubt_shown(question: str, problem: str, of_prompt: bool = False) -> str:
+    """A key question in doubt, beneath the grid and in a case's detail, in a line of 80 columns:
+    '! 3.2.3 answered no, but every prompt answered under it is yes'; on one of its prompts'
+    rows, '! key question 3.2.3 …'."""
+    return f"{DOUBTFUL} {'key question ' if of_prompt else ''}{question} {DOUBTS[problem]}"
 
 
 DOUBTS_IN_CASE = "Key questions whose answer disagrees with their prompts (a doubt to check, not a refusal):"

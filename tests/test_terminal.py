@@ -134,7 +134,11 @@ def test_a_move_and_a_toggle_show_at_once_in_the_detail_lines_and_the_figures(te
     t.wait_for("unsaved")
     assert "6/8   75%  Good" in next(line for line in t.capture(escapes=False).splitlines() if "2.1.2 Does" in line)
     t.wait_for("2.1.2 · Good")
-    assert detail()[1:] == ["2.1.2 · Good · Does assessment sufficiently analyse how to keep the child", "safe?"]
+    # no against its prompts, every one yes: said first, before the question's words
+    assert detail()[1:] == [
+        "! 2.1.2 answered no, but every prompt answered under it is yes",
+        "2.1.2 · Good · Does assessment sufficiently analyse how to keep the child",
+    ]
     t.keys("Right")
     t.wait_for("C02 · ")
     assert detail()[1:] == ["2.1.2 · Good · Does assessment sufficiently analyse how to keep the child", "safe?"]

@@ -649,8 +649,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         lines.append(f"Answers given: {given}")
         doubts = self.session.doubts(case.id)
         if doubts:
-            shown = self.grid.show_prompts
-            lines += ["", words.DOUBTS_IN_CASE, *(f"  {words.doubt_shown(q, p, shown)}" for q, p in doubts.items())]
+            lines += ["", words.DOUBTS_IN_CASE, *(f"  {words.doubt_shown(q, p)}" for q, p in doubts.items())]
         lines += ["", "Moderation history:"]
         history = [e for e in self.session.moderation if e.case == case.id]
         for e in history:
@@ -700,7 +699,7 @@ class ModerationScreen(Screen[None], ShowsSession):
                 kind = "Prompt " if row.kind == PROMPT else ""
                 doubt = self.session.doubt(case.id, row.question) if case is not None else None
                 if doubt is not None:  # before the question's words, which may wrap: always in view
-                    lines.append(words.doubt_shown(*doubt, grid.show_prompts, of_prompt=row.kind == PROMPT))
+                    lines.append(words.doubt_shown(*doubt, of_prompt=row.kind == PROMPT))
                 # its figures are on its line above; here the question in full, and its band in words
                 lines.append(f"{kind}{row.question}{band} · {text}")
         self.query_one(DetailPane).show("\n".join(lines))
