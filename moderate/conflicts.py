@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping, Sequence
 
 from . import words
 from .model import Inspection
@@ -91,13 +91,16 @@ def tables(inspection: Inspection) -> tuple[Any, ...]:
     return tuple(left) if isinstance(left, list) else (left,)
 
 
-def leftover_conflicts(inspection: Inspection, in_app: bool = False) -> str | None:
+def leftover_conflicts(inspection: Inspection, in_app: bool = False, blind: Sequence[str] = ()) -> str | None:
     """What a git merge left to settle in the file, if anything: `[[merge_conflicts]]`, and how
-    to settle them (`in_app`: said in the app, where C lists them)."""
+    to settle them (`in_app`: said in the app, where C on the grid lists them, once the user's
+    blind second assessments of `blind` are finished)."""
     left = tables(inspection)
     if not left:
         return None
     said = f"{words.counted(len(left), 'merge conflict')} left to settle ([[merge_conflicts]])"
+    if in_app and blind:
+        return f"{said}: C on the grid lists them {words.after_blind(blind)}, to settle each, saying why"
     if in_app:
         return f"{said}: C lists them, to settle each as ours, theirs or another answer, saying why"
     return (

@@ -637,7 +637,8 @@ def blind_stay(case: str) -> str:
     )
 
 
-def _after_blind(cases: Sequence[str]) -> str:
+def after_blind(cases: Sequence[str]) -> str:
+    """When what a blind second assessment of `cases` holds back is shown."""
     return f"once you have finished your second assessment of {', '.join(cases)}"
 
 
@@ -645,7 +646,7 @@ def reloaded(name: str, changed: int, blind: Sequence[str]) -> str:
     """Another's save taken in: how many answers it changed, marked in the grid; over a blind
     second assessment (`blind`, its cases) not even how many, until it is finished."""
     if blind:
-        return f"Reloaded {name}: saved elsewhere. What was changed is shown (marked {CHANGED_ELSEWHERE}) {_after_blind(blind)}."
+        return f"Reloaded {name}: saved elsewhere. What was changed is shown (marked {CHANGED_ELSEWHERE}) {after_blind(blind)}."
     return f"Reloaded {name}: saved elsewhere, {counted(changed, 'answer')} changed (marked {CHANGED_ELSEWHERE})."
 
 
@@ -654,7 +655,7 @@ def merged_in(changed: int, blind: Sequence[str]) -> str:
     if not changed:
         return ""
     if blind:
-        return f", with others' saves merged in: what they changed is shown (marked {CHANGED_ELSEWHERE}) {_after_blind(blind)}"
+        return f", with others' saves merged in: what they changed is shown (marked {CHANGED_ELSEWHERE}) {after_blind(blind)}"
     return f", with {counted(changed, 'answer')} saved by others merged in (marked {CHANGED_ELSEWHERE})"
 
 
@@ -663,7 +664,7 @@ def conflicts_after_blind(cases: Sequence[str]) -> str:
     settling them would show the case's answers or the ratings, so it waits."""
     return (
         "Not saved: someone else's save changed what you changed too, and settling that would show first answers or "
-        f"ratings that your blind second assessment hides. Save again {_after_blind(cases)} (F) to settle it. Your "
+        f"ratings that your blind second assessment hides. Save again {after_blind(cases)} (F) to settle it. Your "
         "work is kept here and in the journal."
     )
 

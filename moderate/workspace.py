@@ -93,7 +93,7 @@ class Workspace:
     @property
     def leftover_conflicts(self) -> str | None:
         """What a git merge left in the file to settle, if anything."""
-        return leftover_conflicts(self.loaded.inspection, in_app=True)
+        return leftover_conflicts(self.loaded.inspection, in_app=True, blind=self.session.blind())
 
     def saving_now(self) -> str | None:
         """Who is saving the file at this moment (holding its lock), if anyone."""

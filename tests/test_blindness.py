@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from helpers.app import go_to, line_with, open_app
+from helpers.merging import branch, merged
 from helpers.screen import Notified, screen_text, until
 from moderate.model import Answer
 from moderate.screens.app import ModerateApp
@@ -147,3 +148,39 @@ async def test_a_save_that_meets_anothers_change_to_the_blind_case_waits_until_t
         await pilot.press("f", "ctrl+s")
         await until(pilot, lambda: isinstance(pilot.app.screen, ResolveConflicts))
         assert "C03 2.1.1: base yes, ours no, theirs n/a" in screen_text(pilot.app)
+
+
+def shows_nothing_of_the_first_answers(text: str) -> bool:
+    """No score, rating, figure, flag or answer given (the assessor has given none yet)."""
+    return not any(seen in text for seen in ("32/36", "Outstanding", "%", "⚑", "✓", "✗", "◆", "Moderation history"))
+
+
+async def test_no_key_of_the_grid_reaches_past_the_blind_screen_and_esc_says_how_to_finish(stockton):
+    """The grid's keys (its log, the case's detail, the panel, the agreement, a case found by
+    going to it, the command palette, the help panel) show nothing of C03 while it is assessed blind."""
+    notified = Notified()
+    async with blind_app(stockton).run_test(size=(80, 24), message_hook=notified) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
+        for key in ("L", "enter", "C", "P", "Q", "R", "g", "f", "p", "s", "m", "D", "c", "question_mark"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert shows_nothing_of_the_first_answers(screen_text(pilot.app)), key
+        await pilot.press("question_mark", "ctrl+p", *"C03")
+        await pilot.pause()
+        assert shows_nothing_of_the_first_answers(screen_text(pilot.app))
+        await pilot.press("escape", "escape")
+        await until(pilot, lambda: any(m.startswith("You are assessing C03 blind. F when you have finished") for m in notified))
+        assert isinstance(pilot.app.screen, SecondAssessmentScreen) and pilot.app.session.cases["C03"].moderated is None
+
+
+async def test_merge_conflicts_left_in_the_file_are_listed_once_the_blind_assessment_is_finished(tmp_path):
+    path = merged(
+        tmp_path, branch("ann", ("set_answer", "C03", "2.1.1", "yes")), branch("ben", ("set_answer", "C03", "2.1.1", "n/a"))
+    )
+    notified = Notified()
+    async with blind_app(path).run_test(size=(80, 24), message_hook=notified) as pilot:
+        await until(pilot, lambda: any("merge conflict left to settle" in m for m in notified))
+        (told,) = [m for m in notified if "merge conflict" in m]
+        assert "C on the grid lists them once you have finished your second assessment of C03" in told, told
+        await pilot.press("C")
+        assert isinstance(pilot.app.screen, SecondAssessmentScreen)
