@@ -1,11 +1,15 @@
 """Answers as a spreadsheet table, both ways, and the cases of a new inspection from one.
 
 Out: a wide CSV, a `case` column then one column per case-by-case question (key questions
-and prompts), cells `yes` / `no` / `n/a` / empty. In: the same shape, or the long form
-`case,question,answer` (told apart by its header). A table is checked whole before
-anything is used: every problem is reported, located by row and column as a spreadsheet
-numbers them (the header is row 1), and none of it applies if any is found. A cell that
-would start a formula (a case id `=...`) is written as text, `'=...`, and read back as it was.
+and prompts), cells `yes` / `no` / `n/a` / empty; readable, each case's label and assessor
+beside it and each question's words after its id, for the person filling it in. In: the same
+shapes, or the long form `case,question,answer` (told apart by its header), separated by
+commas, semicolons (as many locales' spreadsheets save) or tabs, answers spelt as people and
+spreadsheets spell them (`Yes`, `Y`, `TRUE`, `N/A`, ...), a column that is no question
+(`Notes`) passed over with a word. A table is checked whole before anything is used: every
+problem is reported, located by row and column as a spreadsheet numbers them (the header is
+row 1), and none of it applies if any is found. A cell that would start a formula (a case id
+`=...`) is written as text, `'=...`, and read back as it was.
 """
 
 from __future__ import annotations
@@ -13,15 +17,26 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from . import guard, words
 from .model import Answer, Case, Inspection
-from .reading import ANSWERS, InspectionError
+from .reading import InspectionError
 from .shown import from_cell, spreadsheet_csv
 
 LONG_HEADER = ["case", "question", "answer"]
+ABOUT_THE_CASE = ["label", "inspector"]  # what a readable table says of each case, read past
+# Answers as people and spreadsheets spell them, in any case: yes, Y, TRUE; no, N, FALSE; n/a, NA.
+SPELLINGS = {
+    **{spelt: Answer.YES for spelt in ("yes", "y", "true")},
+    **{spelt: Answer.NO for spelt in ("no", "n", "false")},
+    **{spelt: Answer.NA for spelt in ("n/a", "na")},
+}
+DELIMITERS = (",", ";", "\t")
+# A column head that names a question, known or not: its first word an id (2.1.1, 2.1.1.a, V1.2).
+QUESTION_LIKE = re.compile(r"[A-Za-z]{0,3}\d+(\.[0-9A-Za-z]+)*")
 CASES_HEADER = ["id", "sample", "label", "inspector"]
 MAX_PROBLEMS = 50  # enough to see what is wrong; a wholly wrong table is not listed cell by cell
 MAX_TABLE = 16 * 1024 * 1024  # 2,000 cases by 100 questions is under 1 MiB, even in the long form 10
@@ -53,13 +68,21 @@ def _questions(inspection: Inspection) -> dict[str, str | None]:
     return asked
 
 
-def write_answers(inspection: Inspection, sample: str | None = None) -> str:
-    """The wide table of answers: every case (of one sample, if given) against the questions asked of it."""
+def write_answers(inspection: Inspection, sample: str | None = None, readable: bool = False) -> str:
+    """The wide table of answers: every case (of one sample, if given) against the questions asked of it;
+    `readable`, with each case's label and assessor and each question's words, as `read_answers` reads back."""
     asked = _questions(inspection)
     cases = inspection.cases if sample is None else inspection.cases_in(sample)
     samples = {case.sample for case in cases}
     columns = [q for q, of in asked.items() if of in samples]
-    return spreadsheet_csv(["case", *columns], ([case.id, *(_cell(case, q) for q in columns)] for case in cases))
+    if not readable:
+        return spreadsheet_csv(["case", *columns], ([case.id, *(_cell(case, q) for q in columns)] for case in cases))
+    text = {kq.id: kq.text for s in inspection.standards for kq in s.key_questions}
+    text |= {p.id: p.text for s in inspection.standards for kq in s.key_questions for p in kq.prompts}
+    return spreadsheet_csv(
+        ["case", *ABOUT_THE_CASE, *(f"{q} {text[q]}" for q in columns)],
+        ([case.id, case.label or "", case.inspector or "", *(_cell(case, q) for q in columns)] for case in cases),
+    )
 
 
 def _cell(case: Case, question: str) -> str:
@@ -79,6 +102,7 @@ def _where(row: int, column: int | None = None, header: str | None = None) -> st
 class _Problems:
     def __init__(self) -> None:
         self.found: list[str] = []
+        self.notes: list[str] = []  # what is passed over, to say so: never a refusal
 
     def add(self, where: str, message: str) -> None:
         if len(self.found) < MAX_PROBLEMS:
@@ -121,9 +145,23 @@ def _text(data: bytes, name: str) -> str:
     return text
 
 
+def _delimiter(text: str) -> str:
+    """What separates the cells, told from the header row: the commonest of a comma, a semicolon (many
+    locales' spreadsheets) and a tab (a table pasted from one), outside quotes; a comma if none is."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in text[: text.find("\n") if "\n" in text else len(text)]:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) for each non-blank record; the row number is the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.lstrip("\r\n")), strict=True)
     start = 1
     try:
         for cells in reader:
@@ -147,10 +185,13 @@ def _header(header: list[str], row: int, problems: _Problems) -> dict[str, int]:
     return seen
 
 
-def read_answers(data: bytes, inspection: Inspection, name: str) -> list[Given]:
-    """The answers a table gives, in its order, once every cell of it is found valid (else TableError)."""
+def read_answers(data: bytes, inspection: Inspection, name: str, notes: list[str] | None = None) -> list[Given]:
+    """The answers a table gives, in its order, once every cell of it is found valid (else TableError);
+    what it passes over (a `Notes` column) is added to `notes`."""
     given, problems = _read(data, inspection, name)
     problems.raise_any(name)
+    if notes is not None:
+        notes += problems.notes
     return given
 
 
@@ -162,9 +203,10 @@ def _read(data: bytes, inspection: Inspection, name: str) -> tuple[list[Given], 
         raise TableError(name, ["is empty: a table starts with its header row"])
     (header_row, header), body = rows[0], rows[1:]
     problems = _Problems()
-    if header == LONG_HEADER:
-        given = _long(body, inspection, problems)
-    elif header and header[0] == "case":
+    heads = [title.casefold() for title in header]
+    if heads[:3] == LONG_HEADER:
+        given = _long(header_row, header, body, inspection, problems)
+    elif heads and heads[0] == "case":
         given = _wide(header_row, header, body, inspection, problems)
     else:
         problems.add(
@@ -176,7 +218,9 @@ def _read(data: bytes, inspection: Inspection, name: str) -> tuple[list[Given], 
     return given, problems
 
 
-def read_second_answers(data: bytes, inspection: Inspection, name: str, by: str) -> dict[str, dict[str, Answer]]:
+def read_second_answers(
+    data: bytes, inspection: Inspection, name: str, by: str, notes: list[str] | None = None
+) -> dict[str, dict[str, Answer]]:
     """A second assessor's answers from a table (the forms `read_answers` reads), case by case, once
     every cell is valid and every case is one `by` may assess a second time: not one they assessed
     first, nor one they have a second assessment of already (it is never rewritten). Else TableError."""
@@ -191,6 +235,8 @@ def read_second_answers(data: bytes, inspection: Inspection, name: str, by: str)
                 problems.add(_where(one.row), words.second_already(case.id, by, earlier.finished))
         answers.setdefault(one.case, {})[one.question] = one.answer
     problems.raise_any(name)
+    if notes is not None:
+        notes += problems.notes
     return answers
 
 
@@ -206,12 +252,15 @@ def _wide(
     columns = _header(header, header_row, problems)
     usable: dict[int, str] = {}
     for title, column in columns.items():
-        if column == 1:
+        if column == 1 or title.casefold() in ABOUT_THE_CASE:
             continue
-        if title in asked:
-            usable[column] = title
+        question = title.split(maxsplit=1)[0]  # a readable table's head: the id, then the question's words
+        if question in asked:
+            usable[column] = question
+        elif QUESTION_LIKE.fullmatch(question):
+            problems.add(_where(header_row, column, title), _unknown_question(question, inspection))
         else:
-            problems.add(_where(header_row, column, title), _unknown_question(title, inspection))
+            _passed_over(header_row, column, title, problems)
     rows_of: dict[str, int] = {}
     given: list[Given] = []
     for row, cells in body:
@@ -225,16 +274,24 @@ def _wide(
     return given
 
 
-def _long(body: list[tuple[int, list[str]]], inspection: Inspection, problems: _Problems) -> list[Given]:
+def _passed_over(row: int, column: int, title: str, problems: _Problems) -> None:
+    problems.notes.append(f"{_where(row, column, title)}: not a question of this inspection; passed over")
+
+
+def _long(
+    header_row: int, header: list[str], body: list[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
+) -> list[Given]:
     asked = _questions(inspection)
+    for column, title in enumerate(header[3:], 4):
+        _passed_over(header_row, column, title, problems)
     rows_of: dict[tuple[str, str], int] = {}
     cases: dict[str, int] = {}
     given: list[Given] = []
     for row, cells in body:
-        if len(cells) != 3:
+        if len(cells) > len(header) or len(cells) < 3:
             problems.add(_where(row), f"{len(cells)} cells: a row of the long form is case,question,answer")
             continue
-        case_id, question, value = cells
+        case_id, question, value = (cells + [""])[:3]
         case = _case(case_id, row, 1, inspection, cases, problems, repeats=True)
         if question not in asked:
             problems.add(_where(row, 2, "question"), _unknown_question(question, inspection))
@@ -284,11 +341,11 @@ def _answer(
     header: str | None = None,
 ) -> None:
     """Add the answer a cell gives, or say why it gives none."""
-    answer = ANSWERS.get(value)
+    answer = SPELLINGS.get(value.casefold())
     if answer is not None and case is not None and asked[question] == case.sample:
         given.append(Given(case.id, question, answer, row))
     elif answer is None:
-        message = f"{_show(value)} is not yes, no or n/a (or empty, to leave the answer as it is)"
+        message = f"{_show(value)} is not yes, no or n/a (nor y, true, n, false or na, in any case); empty leaves it as it is"
         problems.add(_where(row, column, header or question), message)
     elif case is not None:
         message = f"{question} is asked of the {asked[question]} sample; case {case.id} is in {case.sample}"

@@ -126,11 +126,19 @@ def _parser() -> argparse.ArgumentParser:
     answers = commands.add_parser("answers", help="print the answers as a CSV table, one row per case")
     answers.add_argument("file", type=Path)
     answers.add_argument("--sample", help="only this sample's cases and questions")
+    answers.add_argument(
+        "--readable",
+        action="store_true",
+        help="for the person filling it in: each case's label and assessor, and each question's words after its id "
+        "(import reads it back)",
+    )
 
     imports = commands.add_parser(
         "import",
         help="set answers from a CSV table (as 'answers' prints it, or case,question,answer)",
-        description="Set the answers a CSV table gives; empty cells leave an answer as it is. The table is "
+        description="Set the answers a CSV table gives; empty cells leave an answer as it is. Cells are separated "
+        "by commas, semicolons or tabs; answers are yes (y, true), no (n, false) or n/a (na), in any case; a "
+        "column that is no question (Notes) is passed over, saying so. The table is "
         "checked whole first: any problem (each located by row and column) refuses it all, "
         "exit 2, and the inspection is untouched. The save is the app's: locked, merging, logged.",
     )
@@ -438,7 +446,7 @@ def _answers(args: argparse.Namespace) -> int:
     if args.sample is not None and args.sample not in inspection.samples:
         print(f"moderate answers: no sample {args.sample!r} (samples: {', '.join(inspection.samples)})", file=sys.stderr)
         return REFUSED
-    sys.stdout.write(write_answers(inspection, args.sample))
+    sys.stdout.write(write_answers(inspection, args.sample, args.readable))
     return 0
 
 
@@ -450,10 +458,19 @@ def _import(args: argparse.Namespace) -> int:
     if workspace is None:
         return REFUSED
     try:
+        notes: list[str] = []
         with collector.paused():  # a table of 100,000 answers makes as many records, none in a cycle
-            return _set_answers(workspace, read_answers(data, workspace.loaded.inspection, str(args.table)), args)
+            given = read_answers(data, workspace.loaded.inspection, str(args.table), notes)
+            _passed_over(args.table, notes)
+            return _set_answers(workspace, given, args)
     finally:
         workspace.close(keep_unsaved=False)  # nothing kept but what was saved: the table is still there
+
+
+def _passed_over(table: Path, notes: list[str]) -> None:
+    """What a table gives that is no answer (a Notes column), said once: passed over, never refused."""
+    for note in notes:
+        print(f"moderate import: {table}, {note}", file=sys.stderr)
 
 
 def _open(args: argparse.Namespace, command: str) -> Workspace | None:
@@ -549,7 +566,9 @@ def _import_second(args: argparse.Namespace, data: bytes) -> int:
         return REFUSED
     loaded = load(args.file)
     people.check_user(loaded.inspection, args.user)  # UnknownPerson, said as import says it
-    given = read_second_answers(data, loaded.inspection, str(args.table), args.user)
+    notes: list[str] = []
+    given = read_second_answers(data, loaded.inspection, str(args.table), args.user, notes)
+    _passed_over(args.table, notes)
     if not given:
         print(f"moderate import: {args.table} gives no answers: nothing imported", file=sys.stderr)
         return REFUSED

@@ -19,7 +19,7 @@ REFUSALS = {
     "unknown-case.csv": ["row 3, column 1 (case): no case 'Z99'"],
     "unknown-question.csv": ["row 1, column 3 (9.9.9): no question '9.9.9'"],
     "value-not-yes-no-na.csv": [
-        "row 2, column 2 (2.1.1): 'Yes' is not yes, no or n/a",
+        "row 2, column 2 (2.1.1): 'Ye' is not yes, no or n/a",
         "row 3, column 3 (2.1.2): 'maybe' is not yes, no or n/a",
     ],
     "duplicated-column.csv": ["row 1, column 3 (2.1.1): duplicated column: also column 2"],
