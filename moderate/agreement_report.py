@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
-from . import words
+from . import layout, words
 from .audit import markdown_cell, markdown_table, one_line
 from .coefficients import NAMES, Coefficient, Coefficients, Pairs, measure
 from .pairs import Asked, PairTables, QuestionKey
@@ -129,13 +129,13 @@ def agreement_text(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_p
     """The text: the coefficients in all, then bars by assessor, by role (where `[people]` gives
     roles) and by key question, lowest first."""
     total = measure(tables.total, min_pairs)
-    out = [f"Agreement of first and second assessments: {words.pairs_agreed(total)}"]
+    out = [f"{words.AGREEMENT}: {words.pairs_agreed(total)}"]
+    if not tables.total.total:
+        return [*out, *layout.indented(words.PAIR_IS, 80, 2, 2)]
     for each, coefficient in total.named():
         shown = words.coefficient_value(coefficient)
         said = words.coefficient_interval(coefficient) or words.no_coefficient(coefficient, min_pairs)
         out.append(f"  {words.COEFFICIENT[each]:<18} {shown:>5}  {said}")
-    if not tables.total.total:
-        return out
     out += [
         f"  {words.INTERVAL_METHOD}.",
         "",
@@ -182,15 +182,20 @@ def _cells(measured: Coefficients, cell: Callable[[Coefficient], str]) -> list[s
 
 def _with_interval(coefficient: Coefficient) -> str:
     said = words.coefficient_interval(coefficient)
-    return f"{words.coefficient_value(coefficient)} ({said})" if said else "–"
+    return f"{words.coefficient_value(coefficient)} ({said})" if said else words.MISSING[coefficient.missing or ""]
 
 
-def agreement_markdown(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pairs: int) -> list[str]:
+def agreement_markdown(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_pairs: int, level: int = 2) -> list[str]:
+    """The markdown: the coefficients in all, by assessor, by role and by question; its headings
+    at `level` (2: a document of its own, as stats prints it; 3: a report's quality assurance)."""
     total = measure(tables.total, min_pairs)
+    heading, sub = "#" * level, "#" * (level + 1)
+    out = [f"{heading} {words.AGREEMENT}", "", words.pairs_agreed(total, sentence=True)]
+    if not tables.total.total:
+        return [*out, "", words.PAIR_IS]
     figures = ["Pairs", "Agreed", "%", *(words.COEFFICIENT[name] for name in NAMES)]
-    out = ["## Agreement of first and second assessments", "", f"{words.pairs_agreed(total)}.", ""]
-    out += markdown_table(["", *figures], [["All", *_cells(total, _with_interval)]], right=6)
-    out += ["", f"{words.INTERVAL_METHOD}; {words.thin_legend(min_pairs)}.", "", "### By assessor", ""]
+    out += ["", *markdown_table(["", *figures], [["All", *_cells(total, _with_interval)]], right=6)]
+    out += ["", f"{words.INTERVAL_METHOD}; {words.thin_legend(min_pairs)}.", "", f"{sub} By assessor", ""]
     out += markdown_table(
         ["Assessor", *figures],
         [
@@ -200,7 +205,7 @@ def agreement_markdown(tables: PairTables, asked: Mapping[QuestionKey, Asked], m
         right=6,
     )
     if tables.by_role.keys() - {""}:
-        out += ["", "### By the assessor's role", ""]
+        out += ["", f"{sub} By the assessor's role", ""]
         out += markdown_table(
             ["Role", *figures],
             [
@@ -209,7 +214,7 @@ def agreement_markdown(tables: PairTables, asked: Mapping[QuestionKey, Asked], m
             ],
             right=6,
         )
-    out += ["", "### By question", ""]
+    out += ["", f"{sub} By question", ""]
     rows = []
     for (framework, question), table in tables.by_question.items():
         text = asked.get((framework, question), Asked("")).text

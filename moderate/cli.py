@@ -83,14 +83,14 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help="text: the moderation table(s) to print (default: question and inspector); may be repeated",
     )
-    stats.add_argument(
-        "--coefficient",
-        choices=("ac1", "kappa", "alpha"),
-        default="ac1",
-        help="text: the coefficient the bars draw (default ac1, Gwet's AC1: stable where one answer dominates)",
-    )
-    _min_pairs(stats)
-    _min_pairs(report)
+    for command in (stats, report):
+        _min_pairs(command)
+        command.add_argument(
+            "--coefficient",
+            choices=("ac1", "kappa", "alpha"),
+            default="ac1",
+            help="text: the coefficient the agreement bars draw (default ac1, Gwet's AC1: stable where one answer dominates)",
+        )
     report.add_argument(
         "--counts",
         action="store_true",
@@ -328,9 +328,10 @@ def _report(args: argparse.Namespace) -> int:
         print(json_text(report))
     else:
         if args.format == "markdown":
-            text = as_markdown(loaded.inspection, loaded.framework, ratings, counts=args.counts)
+            text = as_markdown(loaded.inspection, loaded.framework, ratings, args.counts, args.min_pairs)
         elif args.format == "text":  # the terminal's width (COLUMNS first), 80 when it has none or less
-            text = as_text(loaded.inspection, loaded.framework, ratings, shutil.get_terminal_size().columns)
+            width = shutil.get_terminal_size().columns
+            text = as_text(loaded.inspection, loaded.framework, ratings, width, args.min_pairs, args.coefficient)
         else:
             text = as_csv(loaded.inspection, loaded.framework, ratings)
         sys.stdout.write(text)

@@ -2,16 +2,20 @@
 (`spec/format.md`, "Quality assurance in the report") and the "Quality assurance" sections of
 the text and markdown reports: the dip sample (its cases by assessor, how, from which seed and
 in which phase each was chosen, the withdrawals), how far its reviews have got by assessor, and
-the key questions whose answers disagree with their prompts'."""
+the key questions whose answers disagree with their prompts', and the agreement of first and
+second assessments, in the words and bars of `agreement_report` (as `stats` prints them)."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from . import layout, words
+from .agreement_report import agreement_markdown, agreement_text
 from .audit import iso, markdown_cell, markdown_table, one_line
+from .coefficients import MIN_PAIRS
 from .consistency import inconsistencies
 from .model import Inspection
+from .pairs import questions_asked, tabled
 from .qa import Progress, Sampled, checkers, progress
 
 _SAMPLE_HEADERS = ["Case", "Assessor", "Phase", "Seed", "Reviewed", "How chosen"]
@@ -91,8 +95,8 @@ def _parts(
     return summary, _rows(inspection, found, cell), by_assessor, gone, doubts
 
 
-def qa_text(inspection: Inspection, width: int = 80) -> list[str]:
-    """The text report's "Quality assurance" section."""
+def qa_text(inspection: Inspection, width: int = 80, min_pairs: int = MIN_PAIRS, coefficient: str = "ac1") -> list[str]:
+    """The text report's "Quality assurance" section, its agreement drawn as `stats` draws it."""
     summary, rows, by_assessor, gone, doubts = _parts(inspection, one_line)
     out = ["Quality assurance", "", summary]
     if by_assessor:
@@ -103,11 +107,11 @@ def qa_text(inspection: Inspection, width: int = 80) -> list[str]:
     out += ["", f"Prompts against their key question: {words.counted(len(doubts), 'doubt')}."]
     if doubts:
         out += layout.table(_DOUBT_HEADERS, doubts, width, 2)
-    return out
+    return [*out, "", *agreement_text(tabled(inspection), questions_asked(inspection), min_pairs, coefficient)]
 
 
-def qa_markdown(inspection: Inspection) -> list[str]:
-    """The markdown report's "Quality assurance" section."""
+def qa_markdown(inspection: Inspection, min_pairs: int = MIN_PAIRS) -> list[str]:
+    """The markdown report's "Quality assurance" section, its agreement as `stats` prints it."""
     summary, rows, by_assessor, gone, doubts = _parts(inspection, markdown_cell)
     out = ["## Quality assurance", "", summary]
     if by_assessor:
@@ -118,4 +122,4 @@ def qa_markdown(inspection: Inspection) -> list[str]:
         out += ["", *(f"- {line}" for line in gone)]
     out += ["", "### Prompts against their key question", ""]
     out += markdown_table(_DOUBT_HEADERS, doubts) if doubts else ["No key question disagrees with its prompts."]
-    return out
+    return [*out, "", *agreement_markdown(tabled(inspection), questions_asked(inspection), min_pairs, level=3)]

@@ -143,9 +143,17 @@ def _flag(result: StandardResult, framework: Framework) -> list[str]:
     return lines
 
 
-def as_text(inspection: Inspection, framework: Framework, ratings: Ratings, width: int = 80) -> str:
+def as_text(
+    inspection: Inspection,
+    framework: Framework,
+    ratings: Ratings,
+    width: int = 80,
+    min_pairs: int = MIN_PAIRS,
+    coefficient: str = "ac1",
+) -> str:
     """The ratings, each standard's key questions and the overall score, for a terminal `width`
-    columns wide (80 at least): what will not fit wraps beneath its standard or question."""
+    columns wide (80 at least): what will not fit wraps beneath its standard or question. Its
+    agreement bars draw `coefficient`, given on `min_pairs` pairs at least."""
     width = max(width, 80)
     out = [inspection.title]
     domain = None
@@ -173,7 +181,7 @@ def as_text(inspection: Inspection, framework: Framework, ratings: Ratings, widt
     facts = [line for fact in _case_facts_lines(inspection) for line in layout.indented(fact, width, 0, 2)]
     out += ["", *facts] if facts else []
     out += ["", *audit.moderation_text(inspection, width), "", *audit.panel_text(inspection, ratings, width)]
-    out += ["", *qa_text(inspection, width)]
+    out += ["", *qa_text(inspection, width, min_pairs, coefficient)]
     return layout.fitted(shown_lines("\n".join(out)), width) + "\n"  # whatever the file's words
 
 
@@ -193,7 +201,9 @@ def _text_standard(inspection: Inspection, standard: Standard, ratings: Ratings,
     return [*layout.indented(title, width, 0, 2), *layout.table(head, rows, width, 0, ("left", "right", "right", "right"))]
 
 
-def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, counts: bool = False) -> str:
+def as_markdown(
+    inspection: Inspection, framework: Framework, ratings: Ratings, counts: bool = False, min_pairs: int = MIN_PAIRS
+) -> str:
     """The ratings table and each standard's section, in the shape and words of its programme's
     published reports (`published.py`); `counts` adds the relevant cases and number 'Yes' (for
     panel minutes)."""
@@ -205,7 +215,7 @@ def as_markdown(inspection: Inspection, framework: Framework, ratings: Ratings, 
     facts = _case_facts_lines(inspection)
     out += ["", "## Cases", "", *facts] if facts else []
     out += ["", *audit.moderation_markdown(inspection), "", *audit.panel_markdown(inspection, ratings)]
-    out += ["", *qa_markdown(inspection)]
+    out += ["", *qa_markdown(inspection, min_pairs)]
     return shown_lines("\n".join(out)) + "\n"
 
 

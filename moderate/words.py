@@ -349,11 +349,20 @@ def coefficient_interval(coefficient: Coefficient) -> str:
     return "" if coefficient.ci95 is None else f"{coefficient.ci95[0]:.2f} to {coefficient.ci95[1]:.2f}"
 
 
-def pairs_agreed(measured: Coefficients) -> str:
-    """'412 pairs, 350 agreed (85%)'."""
+AGREEMENT = "Agreement of first and second assessments"
+NO_PAIRS = "no pairs yet"
+PAIR_IS = "A pair is a question answered both in a case's first assessment and in a finished second assessment of it."
+# A coefficient not given, in a table's cell: too few pairs, or undefined (one answer only).
+MISSING = {"too-few-pairs": "thin", "undefined": "undefined", "": "–"}
+
+
+def pairs_agreed(measured: Coefficients, sentence: bool = False) -> str:
+    """'412 pairs, 350 agreed (85%)'; `sentence`: as a sentence of its own ('No pairs yet (…).')."""
     if measured.percent is None:
-        return "no pairs"
-    return f"{counted(measured.pairs, 'pair')}, {measured.agreed} agreed ({whole_percent(measured.percent)}%)"
+        said = NO_PAIRS
+    else:
+        said = f"{counted(measured.pairs, 'pair')}, {measured.agreed} agreed ({whole_percent(measured.percent)}%)"
+    return f"{said[0].upper()}{said[1:]}." if sentence else said
 
 
 def no_coefficient(coefficient: Coefficient, min_pairs: int) -> str:

@@ -9,7 +9,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from helpers.cli import moderate
+from helpers.cli import moderate, second_assessed
 from helpers.files import with_people
 from moderate.model import FIELDWORK
 from moderate.workspace import Workspace
@@ -151,3 +151,32 @@ def test_the_text_and_markdown_reports_have_a_quality_assurance_part(stockton):
     markdown = moderate("report", str(stockton), "--format", "markdown").stdout
     assert "## Quality assurance" in markdown and "| C01 | ak | fieldwork | 7 | not yet |" in markdown
     assert "| O04 | 3.2.3 | answered no, but every prompt answered under it is yes |" in markdown
+
+
+def test_the_text_and_markdown_reports_carry_the_agreement_as_stats_prints_it(stockton):
+    second_assessed(stockton)
+    start = "Agreement of first and second assessments:"
+    text = moderate("report", str(stockton), "--min-pairs", "9").stdout
+    part = text[text.index("Quality assurance") :]
+    stats = moderate("stats", str(stockton), "--min-pairs", "9").stdout
+    assert part[part.index(start) :] == stats[stats.index(start) :]  # the same lines: one place draws them
+    assert "Gwet's AC1 by assessor, lowest first" in part and "Gwet's AC1 by key question, lowest first" in part
+    assessors = [line for line in part.splitlines() if line.startswith(("  ak ", "  jb ", "  mr "))]
+    assert len(assessors) == 3 and all("●" in line and " to " in line for line in assessors)
+    key_question = next(line for line in part.splitlines() if line.startswith("  2.1.1 (2018)"))
+    assert "thin: fewer than 9 pairs" in key_question and "●" not in key_question  # 8 cases: 8 pairs
+    assert "Cohen's κ by assessor" in moderate("report", str(stockton), "--coefficient", "kappa").stdout
+    markdown = moderate("report", str(stockton), "--format", "markdown", "--min-pairs", "9").stdout
+    qa = markdown[markdown.index("## Quality assurance") :]
+    assert "### Agreement of first and second assessments" in qa and "#### By assessor" in qa
+    assert any(line.startswith("| ak | ") and " to " in line for line in qa.splitlines())
+    assert "| hmip-youth-2018 | 2.1.1 | Does assessment sufficiently analyse how to support the child's desistance? | 8 |" in qa
+    assert "| thin | thin | thin |" in qa
+
+
+def test_a_report_with_no_second_assessment_says_so_in_a_sentence(stockton):
+    text = moderate("report", str(stockton)).stdout
+    assert "Agreement of first and second assessments: no pairs yet" in text and "Gwet's AC1 by" not in text
+    markdown = moderate("report", str(stockton), "--format", "markdown").stdout
+    part = markdown[markdown.index("### Agreement of first and second assessments") :]
+    assert part.splitlines()[2] == "No pairs yet." and "|" not in part

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from helpers.app import go_to
-from helpers.cli import moderate
+from helpers.cli import moderate, second_assessed
 from helpers.screen import screen_text, until
 from moderate.model import Answer
 from moderate.reading import load
@@ -110,13 +110,9 @@ async def test_reconciling_changes_or_reviews_the_first_answers_and_leaves_the_s
     assert '"agreed": 1' in agreement.stdout
 
 
-async def test_the_agreement_screen_draws_bars_with_intervals_at_80_by_24_without_colour(stockton, tmp_path, monkeypatch):
+async def test_the_agreement_screen_draws_bars_with_intervals_at_80_by_24_without_colour(stockton, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
-    answers = moderate("answers", str(stockton), "--sample", "court").stdout.splitlines()
-    flipped = [answers[0]] + [line.replace("yes", "no", 3) if i % 2 else line for i, line in enumerate(answers[1:])]
-    table = tmp_path / "second.csv"
-    table.write_text("\n".join(flipped) + "\n", encoding="utf-8")
-    assert moderate("import", str(stockton), str(table), "--second", "--as", "qa").returncode == 0
+    second_assessed(stockton)
     async with _app(stockton, "qa").run_test(size=(80, 24)) as pilot:
         await pilot.press("Q")
         await pilot.pause()

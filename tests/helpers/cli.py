@@ -20,3 +20,14 @@ def moderate(
         timeout=120,
         preexec_fn=preexec_fn,
     )
+
+
+def second_assessed(path: Path, by: str = "qa", sample: str = "court") -> None:
+    """`by`'s second assessment of a sample's cases, imported as a user would: the first answers
+    with every other case's first three yes answered no, so that some pairs disagree."""
+    answers = moderate("answers", path, "--sample", sample).stdout.splitlines()
+    flipped = [answers[0]] + [line.replace("yes", "no", 3) if i % 2 else line for i, line in enumerate(answers[1:])]
+    table = path.with_name(f"{path.stem}-second-{by}.csv")
+    table.write_text("\n".join(flipped) + "\n", encoding="utf-8")
+    done = moderate("import", path, table, "--second", "--as", by)
+    assert done.returncode == 0, done.stderr
