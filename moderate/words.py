@@ -233,6 +233,8 @@ def status(result: Overall | None, *, unsaved: bool, saving: bool, unjournaled: 
 
 
 QUIT_TITLE = "Do you want to quit?"
+KEYS_TITLE = "Keys here, and what they do (ctrl+p: every command by name)"
+KEYS_HINT = "arrows, PgUp and PgDn scroll · esc or ? to close"
 
 # A search (/) in the grid: n and N go from match to match, as in less and vim, until Esc or an answer.
 SEARCHING = "Searching: n and N go to the next and previous match. Esc, or any answer, and n answers No again."

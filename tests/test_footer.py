@@ -20,12 +20,14 @@ async def test_the_footer_fits_its_keys_whole_as_the_window_narrows_and_widens(s
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         narrow = footer(app)
-        assert narrow.rstrip().endswith("? Keys") and "palette" not in narrow and "P Panel" in narrow, narrow
+        # how to quit and how to see every key stay to the last
+        assert narrow.rstrip().endswith("q Quit ? Keys") and "palette" not in narrow and "P Panel" in narrow, narrow
         await pilot.resize_terminal(44, 20)
         await pilot.pause()
         narrowest = footer(app)
-        assert narrowest.rstrip().endswith("? Keys") and "P Panel" not in narrowest, narrowest
-        assert narrow.startswith(narrowest.rstrip().removesuffix("? Keys")), narrowest  # the keys after dropped, whole
+        assert narrowest.rstrip().endswith("q Quit ? Keys") and "P Panel" not in narrowest, narrowest
+        kept = narrowest.rstrip().removesuffix("q Quit ? Keys")
+        assert narrow.startswith(kept), narrowest  # the keys after dropped, whole
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         assert footer(app) == wide
@@ -43,3 +45,13 @@ async def test_the_footer_shows_the_keys_of_the_screen_on_top(stockton):
         await pilot.press("escape")
         await pilot.pause()
         assert footer(app) == grid
+
+
+async def test_at_60_columns_every_screens_footer_says_how_to_quit(stockton):
+    app = ModerateApp(Opening.of(stockton, "jb"), theme="textual-dark")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert "q Quit" in footer(app), footer(app)
+        await pilot.press("P")
+        await pilot.pause()
+        assert "q Quit" in footer(app) and "Raise" in footer(app), footer(app)

@@ -3,9 +3,11 @@ search `n` goes to the next match; in the panel `j` and `k` move and no letter d
 
 from __future__ import annotations
 
+import pytest
+
 from helpers.app import open_app, select
 from helpers.screen import screen_text
-from moderate.screens.dialogs import AskText
+from moderate.screens.dialogs import AskText, KeysPage
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
 
@@ -88,3 +90,19 @@ async def test_in_the_panel_j_and_k_move_and_equals_keeps(stockton):
         await pilot.press("escape")
         await pilot.pause()
         assert not pilot.app.session.dirty
+
+
+@pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_keys_page_fits_and_scrolls_to_its_last_key_at_small_sizes(stockton, size):
+    async with open_app(stockton).run_test(size=size) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, KeysPage)
+        text = screen_text(pilot.app)
+        assert "y Yes" in text and all(len(line) <= size[0] for line in text.splitlines())
+        await pilot.press("end")  # the page scrolls: its last key comes into view
+        await pilot.pause()
+        assert "palette" in screen_text(pilot.app)
+        await pilot.press("question_mark")  # again: closed
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, KeysPage) and "y Yes" in footer(pilot.app)

@@ -28,7 +28,7 @@ from ..replay import ReplayError
 from ..session import Changed, Session
 from ..shown import shown, shown_lines
 from ..workspace import Cell, InspectionError, Loaded, Opening, Workspace
-from .dialogs import ConfirmQuit, Detail, RestoreWork
+from .dialogs import ConfirmQuit, Detail, KeysPage, RestoreWork
 from .host import status_line
 from .keymap import check_keymap, scopes
 from .lifeline import Lifeline
@@ -354,11 +354,12 @@ class ModerateApp(App[None]):
         self.notify(words.how_to_quit(self.get_key_display(Binding(quit_key, "quit"))), title=words.QUIT_TITLE)
 
     def action_toggle_keys(self) -> None:
-        """Textual's help panel beside the screen (again to hide it): every key of where the user is, and what it does."""
-        if self.screen.query("HelpPanel"):  # by name: its module (Markdown) loads only when it is shown
-            self.action_hide_help_panel()
+        """Every key of where the user is, and what it does, on a page of its own (`?` again closes it):
+        beside the screen it hid every case at 60 columns and ran off the bottom at 30 lines."""
+        if isinstance(self.screen, KeysPage):
+            self.screen.dismiss()
         else:
-            self.action_show_help_panel()
+            self.push_screen(KeysPage(words.KEYS_TITLE, keys_page(self.screen)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action with a key is also a command in the palette; and the binding ids, for a keymap."""
@@ -384,6 +385,20 @@ class ModerateApp(App[None]):
 
     def _show_binding_ids(self, screen: Screen[Any]) -> None:
         self.push_screen(Detail("Binding ids", binding_ids(screen)))
+
+
+def keys_page(screen: Screen[Any]) -> str:
+    """Each key of the screen and what it does, a binding's keys together: the screen's own first (its
+    answers), then its widgets' (moving), then the app's, and Textual's own (focus, copy) last."""
+    keys: dict[tuple[int, str, str], list[str]] = {}
+    for key, (node, binding, _, _) in screen.active_bindings.items():
+        if binding.description:
+            rank = 3 if binding.id is None else 0 if node is screen else 2 if node is screen.app else 1
+            display = screen.app.get_key_display(binding.__class__(key, binding.action))
+            keys.setdefault((rank, binding.action, binding.description), []).append(display)
+    width = max((len(" ".join(k)) for k in keys.values()), default=0)
+    ranked = sorted(keys.items(), key=lambda item: item[0][0])
+    return "\n".join(f"{' '.join(k):>{width}} {description}" for (_, _, description), k in ranked)
 
 
 def binding_ids(screen: Screen[Any]) -> str:

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 
+from .. import words
 from ..workspace import Choices, Conflict
 from .plain import plain, plain_cell
 
@@ -185,6 +186,7 @@ class Detail(ModalScreen[None]):
     """A read-only page of text: a case's detail, or the binding ids."""
 
     BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="detail.close")]
+    HINT = "esc to close"
 
     def __init__(self, title: str, body: str) -> None:
         super().__init__()
@@ -196,4 +198,11 @@ class Detail(ModalScreen[None]):
             yield Label(plain(self.heading), classes="heading")
             with VerticalScroll():
                 yield Static(plain(self.body))
-            yield Label("esc to close", classes="hint")
+            yield Label(self.HINT, classes="hint")
+
+
+class KeysPage(Detail):
+    """Every key of the screen beneath and what it does: a page of its own, to scroll at any size."""
+
+    BINDINGS = [Binding("escape,q,enter,question_mark,f1", "dismiss", "Close", id="keys.close")]
+    HINT = words.KEYS_HINT

@@ -1,7 +1,8 @@
 """Textual's footer, keeping only the keys that fit whole on the line.
 
 A narrow terminal (60 columns) would otherwise cut the last key in half and leave a stray
-character by the command palette's key. Every key is also under `?` and in the palette.
+character by the command palette's key. Quit and the keys page stay longest; every key is
+also under `?` and in the palette.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+
+STAY = ("quit", "keys")  # the actions a narrow footer keeps longest
 
 
 def _width(key: FooterKey) -> int:
@@ -44,8 +48,9 @@ class FittingFooter(Footer):
         if sum(map(_width, keys)) > width:
             palette = []  # ctrl+p still opens it, and `?` lists it
         while shown and sum(map(_width, shown)) > width:
-            # the keys help last of all: drop the one before it
-            shown.pop(-2 if len(shown) > 1 and shown[-1].action.endswith("keys") else -1)
+            # the last key that may go: how to quit and how to find every key stay to the last
+            droppable = [i for i, key in enumerate(shown) if not key.action.endswith(STAY)] or [len(shown) - 1]
+            shown.pop(droppable[-1])
         yield from shown + palette
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
