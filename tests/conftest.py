@@ -37,3 +37,10 @@ def stockton(tmp_path) -> Path:
     path = tmp_path / "stockton.toml"
     path.write_bytes((SAMPLES / "stockton-on-tees-2021.toml").read_bytes())
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In parallel (pytest -n), the slow tests go first: one started last would keep its
+    worker busy long after the others had finished. Otherwise the order stays as written."""
+    if hasattr(config, "workerinput"):  # an xdist worker: every worker sorts alike
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
