@@ -58,6 +58,7 @@ import json
 import os
 import pwd
 import random
+import re
 import shlex
 import shutil
 import signal
@@ -93,6 +94,14 @@ Value = str | None  # an answer as the journal writes it: "yes", "no", "n/a" or 
 # ---------------------------------------------------------------- who the moderators are
 
 
+@dataclass(frozen=True)
+class Python:
+    """An interpreter that runs moderate: `path`, given `packages` (a PYTHONPATH) if they are not its own."""
+
+    path: str
+    packages: str | None = None
+
+
 @dataclass
 class Person:
     """A moderator on this machine: a Unix user of its own (as root), else an `--as` name."""
@@ -104,7 +113,7 @@ class Person:
     home: Path
     unix: bool
 
-    def command(self, python: list[str], *args: str) -> list[str]:
+    def command(self, python: Python, *args: str) -> list[str]:
         """`python args` run as this person, in an environment of their own."""
         env = {
             "HOME": str(self.home),
@@ -117,10 +126,10 @@ class Person:
             "XDG_DATA_HOME": str(self.home / "data"),
             "XDG_CACHE_HOME": str(self.home / "cache"),
         }
-        if len(python) > 1:  # the system's python3, given this one's packages
-            env["PYTHONPATH"] = python[1]
+        if python.packages is not None:
+            env["PYTHONPATH"] = python.packages
         user = ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--init-groups", "--"] if self.unix else []
-        return [*user, "env", "-i", *(f"{k}={v}" for k, v in env.items()), python[0], *args]
+        return [*user, "env", "-i", *(f"{k}={v}" for k, v in env.items()), python.path, *args]
 
     @contextlib.contextmanager
     def acting(self) -> Iterator[None]:
@@ -177,13 +186,14 @@ def _exists(look_up: Callable[[str], object], name: str) -> bool:
         return False
 
 
-def _python(person: Person) -> list[str]:
+def _python(person: Person) -> Python:
     """How `person` runs this Python with moderate: this interpreter if they may, else the
     system's python3 of the same version with this one's packages on its path (a Python under
     root's home cannot be run by anyone else)."""
     packages = os.pathsep.join(dict.fromkeys([str(REPO), *(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))]))
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    for python in ([sys.executable], [shutil.which(version, path="/usr/local/bin:/usr/bin:/bin") or version, packages]):
+    system = shutil.which(version, path="/usr/local/bin:/usr/bin:/bin") or version
+    for python in (Python(sys.executable), Python(system, packages)):
         probe = person.command(python, "-c", "import moderate.cli, textual")
         if subprocess.run(probe, capture_output=True, cwd="/").returncode == 0:
             return python
@@ -332,7 +342,6 @@ class Soak:
         self.rng = random.Random(args.seed)
         self.work = work
         self.figures = Figures()
-        self.problems: list[str] = []
         shared = work / "shared"
         shared.mkdir()
         self.people = _people(args.moderators, work)
@@ -374,7 +383,6 @@ class Soak:
     # ------------------------------------------------------------ looking
 
     def problem(self, text: str) -> None:
-        self.problems.append(text)
         print(f"  ! {text}", flush=True)
 
     def observe(self, writer: str | None) -> None:
@@ -478,9 +486,9 @@ class Soak:
         takes (three times at most); False if the screen never said it was there."""
         window = moderator.window
 
-        def shown(target: str) -> bool:
+        def shown(target: str) -> bool:  # in the lines beneath the grid: "C011 · ...", "! 2.1.1 answered ..."
             screen = self.terminals.screen(window)
-            return "🔎" not in screen and f"\n {target} · " in screen
+            return "🔎" not in screen and re.search(rf"^ (?:! )?{re.escape(target)} ", screen, re.MULTILINE) is not None
 
         for _ in range(3):
             for target in (case, question):
