@@ -1,5 +1,5 @@
-"""The user's own settings kept between runs (the theme, where the cursor goes after an answer)
-and their keymap, in ~/.config/moderate/.
+"""The user's own settings kept between runs (the theme, where the cursor goes after an answer,
+where it was in each file) and their keymap, in ~/.config/moderate/.
 
 Owner-only, like everything the program creates: the directory 0700, the file 0600. Read
 through the guarded open, as every file is: a pipe, a device or a runaway file put there is
@@ -8,6 +8,8 @@ refused, saying so, and the default used.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from . import guard
 
 MAX_KEYMAP = 64 * 1024  # a keymap of every binding is a few KiB
 MAX_SETTING = 1024  # one line of at most 64 characters
+MAX_PLACES = 64 * 1024  # PLACES_KEPT places, ids of a few dozen characters each
+PLACES_KEPT = 100
 
 
 def config_dir() -> Path:
@@ -42,6 +46,41 @@ def chosen_advance() -> str:
 
 def remember_advance(advance: str) -> None:
     remember("advance", advance)
+
+
+def _place_key(path: Path) -> str:
+    """A file named as its place is kept: a hash of its real path (which it says nothing of)."""
+    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _places() -> dict[str, list[str]]:
+    """Where the cursor was in each file, by `_place_key`; one that cannot be read is forgotten."""
+    try:
+        text = _read(config_dir() / "places", MAX_PLACES, "a setting of moderate")
+        places = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(places, dict):
+        return {}
+    return {
+        key: value
+        for key, value in places.items()
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value)
+    }
+
+
+def remembered_place(path: Path) -> tuple[str, str, str] | None:
+    """Where the cursor was when the file was last closed: (sample, case, question), "" for none."""
+    place = _places().get(_place_key(path))
+    return (place[0], place[1], place[2]) if place else None
+
+
+def remember_place(path: Path, sample: str, case: str, question: str) -> None:
+    """Keep where the cursor is, for the file's next opening: the PLACES_KEPT files last closed."""
+    places = _places()
+    places.pop(_place_key(path), None)
+    places[_place_key(path)] = [sample, case, question]
+    remember("places", json.dumps(dict(list(places.items())[-PLACES_KEPT:])))
 
 
 def keymap_file() -> Path:

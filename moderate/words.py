@@ -233,6 +233,13 @@ def status(result: Overall | None, *, unsaved: bool, saving: bool, unjournaled: 
 
 
 QUIT_TITLE = "Do you want to quit?"
+
+
+def on_a_standard(standard: str) -> str:
+    """An answer key on a standard's line, where there is no answer to give."""
+    return f"{standard} is a standard: it has no answer of its own; its key questions, below it, are answered."
+
+
 KEYS_TITLE = "Keys here, and what they do (ctrl+p: every command by name)"
 KEYS_HINT = "arrows, PgUp and PgDn scroll · esc or ? to close"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.app import open_app, select
-from helpers.screen import screen_text
+from helpers.app import go_to, open_app, select
+from helpers.screen import Notified, screen_text, until
 from moderate.screens.dialogs import AskText, KeysPage
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
@@ -106,3 +106,35 @@ async def test_the_keys_page_fits_and_scrolls_to_its_last_key_at_small_sizes(sto
         await pilot.press("question_mark")  # again: closed
         await pilot.pause()
         assert not isinstance(pilot.app.screen, KeysPage) and "y Yes" in footer(pilot.app)
+
+
+async def test_an_answer_key_on_a_standards_line_says_why_nothing_happens(stockton):
+    notified = Notified()
+    async with open_app(stockton).run_test(size=(80, 24), message_hook=notified) as pilot:
+        await pilot.press("up")  # from 2.1.1 to its standard's line
+        await pilot.press("y")
+        await until(pilot, lambda: notified)
+        assert notified[-1].startswith("2.1 is a standard: it has no answer of its own")
+        assert not pilot.app.session.dirty
+
+
+async def test_the_panel_opens_again_as_it_was_left(stockton):
+    async with open_app(stockton).run_test(size=(100, 30)) as pilot:
+        await pilot.press("P", "e", "b")
+        await pilot.pause()
+        shown = pilot.app.screen.table.row_count
+        await pilot.press("escape", "P")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.table.row_count == shown and screen.has_class("-presentation")  # eligible only, large
+
+
+async def test_reopening_a_file_puts_the_cursor_where_it_was(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")  # the second sample
+        await go_to(pilot, "3.2.1", "O04")
+        await pilot.press("q")
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        grid = pilot.app.screen.query_one(CaseGrid)
+        assert (grid.sample, grid.current_case.id, grid.current_row.question) == ("oocd", "O04", "3.2.1")

@@ -16,7 +16,7 @@ from textual.widgets import Static, Tab, Tabs
 from .. import words
 from ..filters import Filters, Since, matches
 from ..model import Answer, in_log
-from ..preferences import ADVANCES, chosen_advance, remember_advance
+from ..preferences import ADVANCES, chosen_advance, remember_advance, remember_place, remembered_place
 from ..session import Change, Changed, Marked, Rated, ReasonRequired, Sampling, Seconded, Session
 from .agreement import AgreementScreen
 from .case_form import CaseForm
@@ -28,7 +28,7 @@ from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
-from .panel import PanelScreen
+from .panel import PanelScreen, PanelView
 from .plain import as_markup, plain
 from .second import BeginSecond, ReconcileScreen
 
@@ -157,6 +157,8 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.host = host
         self._status = ""  # what the status line says now
         self.searching = False  # after a search: n and N go to the next and previous match
+        self.panel_view = PanelView()  # the panel opens again as it was left (e, b)
+        self._grid = CaseGrid(host.session, self.show_detail, id="grid")
         try:
             self.advance = chosen_advance()
         except ValueError as error:
@@ -204,16 +206,39 @@ class ModerationScreen(Screen[None], ShowsSession):
                 if any(s.sample == sid for s in self.session.standards.values())
             )
         )
-        yield CaseGrid(self.session, self.show_detail, id="grid")
+        yield self._grid
         yield DetailPane(id="detail")
         yield FittingFooter()
 
     @property
     def grid(self) -> CaseGrid:
-        return self.query_one(CaseGrid)
+        return self._grid  # kept: still there as the screen is unmounted, to say where the cursor was
 
     def on_mount(self) -> None:
         self.refresh_status()
+        self.call_after_refresh(self._back_where_it_was)
+
+    def _back_where_it_was(self) -> None:
+        """The cursor where it was when the file was last closed, as far as the file still has it."""
+        place = remembered_place(self.host.path)
+        if place is None:
+            return
+        sample, case, question = place
+        if case not in self.session.cases:
+            case = ""
+        try:
+            owner = self.session.standard_of(question).sample if question else None
+        except KeyError:  # a question the file no longer has
+            question, owner = "", None
+        if owner is not None and owner != sample or case and self.session.cases[case].sample != sample:
+            return  # not where it was: the file has changed too much
+        if sample in self.host.loaded.inspection.samples and (case or question):
+            self._go(case or None, question or None)
+
+    def on_unmount(self) -> None:
+        row, case = self.grid.current_row, self.grid.current_case
+        if self.grid.sample:
+            remember_place(self.host.path, self.grid.sample, case.id if case else "", row.question if row else "")
 
     @on(Tabs.TabActivated)
     def _sample_chosen(self, event: Tabs.TabActivated) -> None:
@@ -224,7 +249,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.app.push_screen(LogScreen(self.session.moderation))
 
     def action_panel(self) -> None:
-        self.app.push_screen(PanelScreen(self.host), self._went)
+        self.app.push_screen(PanelScreen(self.host, self.panel_view), self._went)
 
     def _went(self, chosen: tuple[str, str] | None) -> None:
         """Back from the panel: to the pivotal case chosen there, if one was."""
@@ -243,6 +268,8 @@ class ModerationScreen(Screen[None], ShowsSession):
         row, case = self.grid.current_row, self.grid.current_case
         if row is None or case is None or row.kind == STANDARD:
             self.app.bell()
+            if row is not None and row.kind == STANDARD:
+                self.notify(words.on_a_standard(row.standard))
             return None
         return case.id, row.question
 

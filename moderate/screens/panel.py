@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -110,6 +112,14 @@ class ChooseRating(ModalScreen[str | None]):
         self.dismiss(self.choices[event.option_index])
 
 
+@dataclass
+class PanelView:
+    """How the panel is shown, kept from one opening to the next: eligible standards only (e), large (b)."""
+
+    eligible_only: bool = False
+    large: bool = False
+
+
 class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
     """The lead inspector's ratings panel: every standard's rating in a table fitted to the
     width (or large, for a projector), the highlighted one explained in full beneath, and
@@ -132,12 +142,12 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         Binding("escape,P", "app.pop_screen", "Back", id="panel.back"),
     ]
 
-    def __init__(self, host: Host) -> None:
+    def __init__(self, host: Host, view: PanelView | None = None) -> None:
+        """`view`: how it was shown last (eligible standards only, large), kept by whoever opens it."""
         super().__init__()
         self.host = host
         self.opened: str | None = None  # the standard whose key questions and cases are shown below
-        self.eligible_only = False
-        self.large = False
+        self.view = view if view is not None else PanelView()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -158,6 +168,7 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         return self.query_one(DataTable)
 
     def on_mount(self) -> None:
+        self.set_class(self.view.large, "-presentation")
         self.rebuild()
         self.table.focus()
 
@@ -189,7 +200,7 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         domain = None
         for standard in [s for s in standards if s.counts] + [s for s in standards if not s.counts]:
             result = self.session.ratings.standards[standard.id]
-            if self.eligible_only and not result.discretion.eligible:
+            if self.view.eligible_only and not result.discretion.eligible:
                 continue
             if standard.domain != domain:
                 domain = standard.domain
@@ -198,7 +209,7 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
             rows.append((standard.id, self._cells(standard, result)))
         cells = [c for _, c in rows if isinstance(c, dict)]
         width = (self.size.width or self.app.size.width) - 2  # the scroll bar, and a cell to spare
-        columns = fit_columns(cells, width, self.large) if cells else {}
+        columns = fit_columns(cells, width, self.view.large) if cells else {}
         table.clear(columns=True)
         for key, (size, _) in columns.items():
             table.add_column(dict(COLUMNS)[key], key=key, width=size)
@@ -209,7 +220,7 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
                 table.add_row(
                     *(Text(_fit(row[k][short], size)) for k, (size, short) in columns.items()),
                     key=key,
-                    height=2 if self.large else 1,
+                    height=2 if self.view.large else 1,
                 )
         keys = [key for key, _ in rows]
         table.move_cursor(row=keys.index(keep.id) if keep and keep.id in keys else min(1, len(keys) - 1))
@@ -349,9 +360,9 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         (target.action_cursor_down if step > 0 else target.action_cursor_up)()
 
     def action_eligible(self) -> None:
-        self.eligible_only = not self.eligible_only
+        self.view.eligible_only = not self.view.eligible_only
         self.rebuild()
-        self.notify("Only the standards eligible for discretion." if self.eligible_only else "Every standard.")
+        self.notify("Only the standards eligible for discretion." if self.view.eligible_only else "Every standard.")
 
     @work
     async def action_decide(self, step: int) -> None:
@@ -426,6 +437,6 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         self.host.session_changed(changed)
 
     def action_presentation(self) -> None:
-        self.large = not self.large
-        self.set_class(self.large, "-presentation")
+        self.view.large = not self.view.large
+        self.set_class(self.view.large, "-presentation")
         self.rebuild()
