@@ -8,17 +8,19 @@ import re
 
 from helpers.app import go_to
 from helpers.cli import moderate, second_assessed
-from helpers.screen import screen_text, until
+from helpers.screen import joined, screen_text, until
+from moderate import words
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.screens.agreement import AgreementScreen
 from moderate.screens.app import ModerateApp
 from moderate.screens.dialogs import AskText
 from moderate.screens.moderation import ModerationScreen
-from moderate.screens.second import ReconcileScreen, SecondAssessmentScreen
+from moderate.screens.grid import CaseGrid
+from moderate.screens.second import FinishSecond, ReconcileScreen, SecondAssessmentScreen
 from moderate.workspace import Opening
 
-ROW = re.compile(r"^\s+(\d+\.\d+\.\d+(?:\.[a-z])?)\s+(\S)\s")  # a question's row: its id and the answer shown
+ROW = re.compile(r"^\s+(\d+\.\d+\.\d+(?:\.[a-z])?)\s{2,}(\S)\s")  # a question's row: its id and the answer shown
 
 
 def _app(path, user: str, second: str | None = None) -> ModerateApp:
@@ -124,3 +126,30 @@ async def test_the_agreement_screen_draws_bars_with_intervals_at_80_by_24_withou
         assert all(len(line.rstrip()) <= 80 for line in text.splitlines())
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, ModerationScreen)
+
+
+async def test_at_80_by_24_the_question_under_the_cursor_is_read_in_full_and_the_keys_are_in_view(stockton):
+    """The blind screen's and the reconciliation's column of words is cut at 80 columns: the
+    question under the cursor is beneath, whole; and the reconciliation's keys stay in view."""
+    full = (
+        "2.1.1.e · Is sufficient attention given to understanding the child's levels of maturity, ability and "
+        "motivation to change, and their likelihood of engaging with the court disposal?"
+    )
+    async with _app(stockton, "qa", second="C03").run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
+        await pilot.press(*"yyyyy")
+        await until(pilot, lambda: full in joined(screen_text(pilot.app)))
+        await pilot.press(*"nnnnnnnnnnnnnnn", "F")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FinishSecond))
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ModerationScreen))
+        # the grid is on the case just finished, where R reconciles it
+        assert pilot.app.screen.query_one(CaseGrid).current_case.id == "C03"
+        await pilot.press("R")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReconcileScreen))
+        await until(pilot, lambda: words.RECONCILE_KEYS in joined(screen_text(pilot.app)))
+        text = screen_text(pilot.app)
+        question = next(line for line in text.splitlines() if "DIFFER" in line).replace("█", " ").split()[0]
+        asked = load(stockton).inspection.standards
+        wording = next(q.text for s in asked for kq in s.key_questions for q in (kq, *kq.prompts) if q.id == question)
+        assert f"{question} · {wording}" in joined(text)  # the row under the cursor, in full beneath

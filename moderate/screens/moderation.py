@@ -173,6 +173,9 @@ class ModerationScreen(Screen[None], ShowsSession):
     def _session_changed(self, event: SessionChanged) -> None:
         self.grid.redraw(event.changed)
         self.refresh_status()
+        step = event.changed.step
+        if isinstance(step, Seconded) and step.assessment.finished is not None:
+            self._go(step.case)  # a second assessment just finished: on its column, where R reconciles it
 
     @on(SessionReplaced)
     def _session_replaced(self, event: SessionReplaced) -> None:

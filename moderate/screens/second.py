@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
 
 from .. import words
 from ..model import Answer, Case, SecondAssessment
@@ -36,6 +36,18 @@ def _questions(host: Host, case: Case) -> list[tuple[str, str, bool]]:
     return asked
 
 
+class QuestionInFull:
+    """A table of a case's questions keyed by id, and beneath it (`#question`) the one under the
+    cursor in full: the table's column of words is cut short at 80 columns."""
+
+    words: dict[str, str]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        question = str(event.row_key.value)
+        assert isinstance(self, Screen)
+        self.query_one("#question", Static).update(plain(f"{question} · {self.words.get(question, '')}"))
+
+
 class BeginSecond(Choose):
     """A second assessment begun from the grid, which has shown the case: begin it anyway, or not."""
 
@@ -54,7 +66,7 @@ class FinishSecond(Choose):
     BUTTONS = (("finish", "Finished (f)", "primary"), ("keep", "Keep assessing (esc)", "default"))
 
 
-class SecondAssessmentScreen(Screen[None], ShowsSession):
+class SecondAssessmentScreen(QuestionInFull, Screen[None], ShowsSession):
     """The user's blind second assessment of one case: its questions down the page, with only
     their own answers; `y` `n` `a` answer and move down, `x` clears, `F` finishes."""
 
@@ -71,6 +83,7 @@ class SecondAssessmentScreen(Screen[None], ShowsSession):
         super().__init__()
         self.host = host
         self.case_id = case_id
+        self.words = {question: text for question, text, _ in _questions(host, host.session.cases[case_id])}
 
     def compose(self) -> ComposeResult:
         case = self.host.session.cases[self.case_id]
@@ -78,6 +91,7 @@ class SecondAssessmentScreen(Screen[None], ShowsSession):
         with Vertical(classes="blind"):
             yield Label(plain(words.blind_heading(words.case_heading(case), self.host.session.user)), classes="heading")
             yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Static(id="question")
             yield Label(words.BLIND_KEYS, classes="hint")
 
     def _status(self) -> Content:
@@ -136,7 +150,7 @@ class SecondAssessmentScreen(Screen[None], ShowsSession):
             table.update_cell(row.key, column, self._symbol(str(row.key.value)))
 
 
-class ReconcileScreen(ModalScreen[None], ShowsSession):
+class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
     """A case's first answers beside a finished second assessment, those that differ first. `s`
     takes the second answer (a change, with its reason), `k` keeps the first (a review), and the
     cursor goes back to the top, where the next that differs is; the second assessment itself is
@@ -153,12 +167,14 @@ class ReconcileScreen(ModalScreen[None], ShowsSession):
         self.host = host
         self.case_id = case_id
         self.second = second
+        self.words = {question: text for question, text, _ in _questions(host, host.session.cases[case_id])}
 
     def compose(self) -> ComposeResult:
         case = self.host.session.cases[self.case_id]
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide reconcile"):
             yield Label(plain(words.reconcile_heading(words.case_heading(case), self.second.by)), classes="heading")
             yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Static(id="question")
             yield Label(words.RECONCILE_KEYS, classes="hint")
 
     def on_mount(self) -> None:

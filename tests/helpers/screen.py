@@ -70,3 +70,8 @@ async def until(pilot, condition: Callable[[], bool]) -> None:
             return
         await pilot.pause(0.05)
     assert condition()
+
+
+def joined(text: str) -> str:
+    """A screen's words as one line: a dialog's edges and the breaks of wrapped lines gone."""
+    return " ".join(text.replace("█", " ").split())
