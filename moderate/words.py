@@ -234,6 +234,24 @@ def status(result: Overall | None, *, unsaved: bool, saving: bool, unjournaled: 
 
 QUIT_TITLE = "Do you want to quit?"
 
+# What an undo or a redo did: 'Undone: C03 2.1.2 is yes again (it was no).'
+NOTHING_TO_UNDO, NOTHING_TO_REDO = "Nothing to undo.", "Nothing to redo."
+
+
+def undo_done(undone: bool, what: str) -> str:
+    return f"{'Undone' if undone else 'Redone'}: {what}."
+
+
+# What a step was, for `undo_done`: filled in with its case, question, answers, standard, rating.
+STEP = {
+    "answer": "{case} {question} is {now} again (it was {was})",
+    "review": "the review of {case} {question} ({answer}, agreed)",
+    "import": "the import of {answers}",
+    "mark": "{case} marked moderated",
+    "rating": "the rating of {standard} ({rating})",
+    "decision": "the panel decision on {standard} ({rating})",
+}
+
 
 def on_a_standard(standard: str) -> str:
     """An answer key on a standard's line, where there is no answer to give."""
@@ -274,6 +292,7 @@ def day(at: dt.datetime) -> str:
 # another moderator's save; on a case, marked moderated.
 SYMBOLS = {Answer.YES: "✓", Answer.NO: "✗", Answer.NA: "–", None: "·"}
 CHANGED_HERE, CHANGED_ELSEWHERE, MODERATED = "*", "◆", "✔"
+REVIEWED = "="  # reviewed and agreed with (the key that records it), its log's last word on the answer
 # After a key question's answer: it disagrees with the prompts answered under it (`consistency`),
 # in plain ASCII, as no other mark of the grid is.
 DOUBTFUL = "!"
@@ -660,12 +679,22 @@ def after_blind(cases: Sequence[str]) -> str:
     return f"once you have finished your second assessment of {', '.join(cases)}"
 
 
-def reloaded(name: str, changed: int, blind: Sequence[str]) -> str:
-    """Another's save taken in: how many answers it changed, marked in the grid; over a blind
-    second assessment (`blind`, its cases) not even how many, until it is finished."""
+def saved_by(names: Sequence[str]) -> str:
+    """Whose save it was: "bob's save", "ak's and bob's saves", or "saved elsewhere" (no one named)."""
+    if not names:
+        return "saved elsewhere"
+    owned = [f"{name}'s" for name in names]
+    return (" and ".join([", ".join(owned[:-1]), owned[-1]]) if len(owned) > 1 else owned[0]) + (
+        " saves" if len(owned) > 1 else " save"
+    )
+
+
+def reloaded(name: str, changed: int, blind: Sequence[str], by: Sequence[str] = ()) -> str:
+    """Another's save taken in, and whose (`by`, as its log says): how many answers it changed, marked
+    in the grid; over a blind second assessment (`blind`, its cases) not even how many, until it is finished."""
     if blind:
-        return f"Reloaded {name}: saved elsewhere. What was changed is shown (marked {CHANGED_ELSEWHERE}) {after_blind(blind)}."
-    return f"Reloaded {name}: saved elsewhere, {counted(changed, 'answer')} changed (marked {CHANGED_ELSEWHERE})."
+        return f"Reloaded {name}: {saved_by(by)}. What was changed is shown (marked {CHANGED_ELSEWHERE}) {after_blind(blind)}."
+    return f"Reloaded {name}: {saved_by(by)}, {counted(changed, 'answer')} changed (marked {CHANGED_ELSEWHERE})."
 
 
 def merged_in(changed: int, blind: Sequence[str]) -> str:

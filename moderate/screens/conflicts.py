@@ -17,6 +17,7 @@ from .footer import FittingFooter
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import ChooseRating
+from .undoing import said
 from .plain import plain, plain_cell
 
 
@@ -137,5 +138,5 @@ class ConflictsScreen(Screen[None], ShowsSession):
 
     def action_undo(self) -> None:
         changed = self.session.undo()
-        self.notify("Undone." if changed else "Nothing to undo.")
+        self.notify(said(changed, undone=True))
         self.host.session_changed(changed)

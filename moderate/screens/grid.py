@@ -10,7 +10,7 @@ questions scroll, and says which cases are in view of how many.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from rich.segment import Segment
@@ -28,7 +28,7 @@ from ..filters import Filters, view
 from ..layout import abbreviations, clipped
 from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
-from ..session import Changed, Session
+from ..session import Change, Changed, Session
 from ..shown import shown
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
@@ -107,6 +107,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.show_prompts = False
         self.filters = Filters()  # what the core lets through (moderate.filters): the grid draws it
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
+        self._reviewed: tuple[Session | None, frozenset[tuple[str, str]]] = (None, frozenset())  # counted for
         self.sample = ""  # none shown yet
         self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
         self._standard_lines: dict[int, Strip] = {}  # row -> a standard's line as it reads now
@@ -180,6 +181,17 @@ class CaseGrid(ScrollView, can_focus=True):
         widest = max((len(shown(c.id)) + max(1, len(self._marks(c))) for c in self.cases), default=4)
         return max(5, min(WIDEST_CELL, widest + 1))
 
+    @property
+    def reviewed(self) -> frozenset[tuple[str, str]]:
+        """The answers whose log's last word is a review that agreed with them (`=`), counted once for a
+        session and again only when a review is made or taken back, or a reviewed answer changes."""
+        counted_for, cells = self._reviewed
+        if counted_for is not self.session:
+            last = {(e.case, e.question): e for e in self.session.moderation if e.case and e.question}
+            cells = frozenset(cell for cell, entry in last.items() if entry.from_ == entry.to)
+            self._reviewed = (self.session, cells)
+        return cells
+
     def _abbreviations(self, room: int) -> dict[str, str]:
         """Each case's id in `room` characters, no two alike in the sample (kept while it is shown)."""
         made = self._short.get(room)
@@ -228,6 +240,12 @@ class CaseGrid(ScrollView, can_focus=True):
         its figures only, not the whole line: a few dozen bytes to the terminal, not hundreds."""
         width, height = self.scrollable_content_region.size
         top, first = round(self.scroll_y), self.first_in_view
+        reviews = any(isinstance(step, Change) and step.old == step.new for step in changed.done)
+        if reviews or changed.cells & self.reviewed:
+            before = self.reviewed
+            self._reviewed = (None, frozenset())
+            if before != self.reviewed:
+                changed = replace(changed, cells=changed.cells | (before ^ self.reviewed))  # their marks, drawn again
         cells: dict[str, list[int]] = {}  # question -> the columns of its changed cells shown
         for case, question in changed.cells | changed.doubts:  # a prompt's answer may put its key question in doubt
             if case in self._column_of:
@@ -405,6 +423,7 @@ class CaseGrid(ScrollView, can_focus=True):
             Segment(" ", gap),  # the row's highlight ends before the cells: the cursor's cell stands apart
         ]
         cells: list[Segment] = []
+        reviewed = self.reviewed
         for column in self._columns:
             case = self.cases[column]
             answer = session.answers[case.id].get(entry.question)
@@ -415,7 +434,16 @@ class CaseGrid(ScrollView, can_focus=True):
                 style += self._style("grid--changed")
             if column == cursor_column:
                 style += self._style("grid--cursor")
-            mark = words.CHANGED_HERE if changed else words.CHANGED_ELSEWHERE if elsewhere else " "
+            cell = (case.id, entry.question)
+            mark = (
+                words.CHANGED_HERE
+                if changed
+                else words.CHANGED_ELSEWHERE
+                if elsewhere
+                else words.REVIEWED
+                if cell in reviewed
+                else " "
+            )
             text = f"{words.SYMBOLS[answer]}{mark}".center(self._cell_width)
             if entry.kind == KEY_QUESTION and entry.question in session.doubts(case.id):
                 # after the answer and its mark, where a space was: the answer stays where it stands in every cell

@@ -17,7 +17,7 @@ from .. import words
 from ..filters import Filters, Since, matches
 from ..model import Answer, in_log
 from ..preferences import ADVANCES, chosen_advance, remember_advance, remember_place, remembered_place
-from ..session import Change, Changed, Marked, Rated, ReasonRequired, Sampling, Seconded, Session
+from ..session import Change, Changed, Marked, ReasonRequired, Sampling, Seconded, Session
 from .agreement import AgreementScreen
 from .case_form import CaseForm
 from .conflicts import ConflictsScreen
@@ -29,6 +29,7 @@ from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import PanelScreen, PanelView
+from .undoing import said
 from .plain import as_markup, plain
 from .second import BeginSecond, ReconcileScreen
 
@@ -379,16 +380,16 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.ask_reason(change)
 
     def action_undo(self) -> None:
-        self._show(self.session.undo(), "Nothing to undo.", "Undone")
+        self._show(self.session.undo(), undone=True)
 
     def action_redo(self) -> None:
-        self._show(self.session.redo(), "Nothing to redo.", "Redone")
+        self._show(self.session.redo(), undone=False)
 
-    def _show(self, changed: Changed, otherwise: str, done: str) -> None:
-        """Bring an undone or redone change into view."""
+    def _show(self, changed: Changed, undone: bool) -> None:
+        """Bring an undone or redone change into view, saying what it was."""
         step = changed.step
+        self.notify(said(changed, undone))
         if step is None:
-            self.notify(otherwise)
             return
         self.host.session_changed(changed)
         if isinstance(step, Change):
@@ -397,12 +398,6 @@ class ModerationScreen(Screen[None], ShowsSession):
             self._go(step.case)
         elif isinstance(step, Sampling):
             self._go(step.entries[0].case)
-            self.notify(f"{done}: {words.sampling(step.entries)}.")
-        else:
-            what = (
-                f"the rating of {step.standard}" if isinstance(step, Rated) else f"the panel decision on {step.decision.standard}"
-            )
-            self.notify(f"{done}: {what}.")
 
     def _go(self, case_id: str | None = None, question: str | None = None, standard: str | None = None) -> None:
         """Move to a case, a question or a standard's line (or a case's cell on a question), in

@@ -22,6 +22,7 @@ from .footer import FittingFooter
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .pivotal import PivotalCases, pivotal_lines
+from .undoing import said
 from .plain import plain, plain_cell
 
 # Every column, in the order shown: key, heading. The essential ones are always shown (in
@@ -428,12 +429,12 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
 
     def action_undo(self) -> None:
         changed = self.session.undo()
-        self.notify("Undone." if changed else "Nothing to undo.")
+        self.notify(said(changed, undone=True))
         self.host.session_changed(changed)
 
     def action_redo(self) -> None:
         changed = self.session.redo()
-        self.notify("Redone." if changed else "Nothing to redo.")
+        self.notify(said(changed, undone=False))
         self.host.session_changed(changed)
 
     def action_presentation(self) -> None:

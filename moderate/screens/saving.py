@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.worker import WorkerFailed
 
 from .. import words
+from ..session import Session
 from ..workspace import (
     LOCK_TIMEOUT,
     Cell,
@@ -275,10 +276,12 @@ class Saver:
             theirs.drop()  # our save merges theirs, and goes on from there
             return
         workspace = self.workspace
+        before = workspace.session  # clean, if it is taken: its log is the file's as last read
         elsewhere = workspace.take(theirs)
         if elsewhere is not None:
             self._app.post_message(self.Replaced(elsewhere))
-            self._app.notify(words.reloaded(self._path.name, len(elsewhere), workspace.session.blind()), timeout=8)
+            by = _whose(before, workspace.session)
+            self._app.notify(words.reloaded(self._path.name, len(elsewhere), workspace.session.blind(), by), timeout=8)
         elif theirs.differs and workspace.session.dirty:
             self._app.notify(
                 f"{self._path.name} was saved by someone else. Your unsaved work stays here and is "
@@ -286,3 +289,11 @@ class Saver:
                 severity="warning",
                 timeout=10,
             )
+
+
+def _whose(before: Session, after: Session) -> list[str]:
+    """Who saved what was taken in, as far as the logs say: whoever wrote their new entries and
+    panel decisions (first answers are not logged: a save of those alone names no one)."""
+    names = [e.by for e in after.moderation[len(before.moderation) :]]
+    names += [d.by for d in after.discretion[len(before.discretion) :]]
+    return list(dict.fromkeys(names))
