@@ -79,11 +79,23 @@ def fitted(text: str, width: int) -> str:
     return "\n".join(out)
 
 
-def clipped(text: str, width: int) -> str:
-    """`text` in at most `width` characters: whole, or cut with `…` (no room, no text)."""
+WORDS_CUT_FROM = 30  # narrower, a part of a word tells more than the word before it ('Does the impl…')
+
+
+def clipped(text: str, width: int, words: bool | None = None) -> str:
+    """`text` in at most `width` characters: whole, or cut with `…`, at a word's end where one is
+    near ('…boundary for…', never '…boundary for 'Outs'); no room, no text. `words`: whether to cut
+    at a word's end (by default, from WORDS_CUT_FROM characters: the end of a long line's text)."""
     if len(text) <= width:
         return text
-    return text[: max(0, width - 1)] + "…" if width > 0 else ""
+    if width <= 0:
+        return ""
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    at_words = width >= WORDS_CUT_FROM if words is None else words
+    if at_words and space > 0 and space >= width - 1 - min(8, max(width // 4, 4)):
+        cut = cut[:space].rstrip()
+    return cut + "…"
 
 
 def abbreviations(texts: Sequence[str], width: int) -> dict[str, str]:

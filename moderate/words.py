@@ -233,6 +233,17 @@ def status(result: Overall | None, *, unsaved: bool, saving: bool, unjournaled: 
 
 
 QUIT_TITLE = "Do you want to quit?"
+LOG_HINT = "type to filter · tab to move · enter: the entry in full · esc to close"
+
+
+def log_entry_heading(case: str, question: str) -> str:
+    return f"Moderation log: {case} {question}".rstrip()
+
+
+def log_entry(at: str, by: str, what: str, reason: str) -> str:
+    """One log entry in full, as Enter on its row shows it."""
+    return f"{what}\nby {by}, {at}\n\nReason: {reason or '(none given)'}"
+
 
 # What an undo or a redo did: 'Undone: C03 2.1.2 is yes again (it was no).'
 NOTHING_TO_UNDO, NOTHING_TO_REDO = "Nothing to undo.", "Nothing to redo."

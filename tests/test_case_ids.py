@@ -11,7 +11,7 @@ from helpers.cli import moderate
 from helpers.files import generated
 from helpers.screen import screen_text
 from helpers.terminal import Terminal
-from moderate.layout import abbreviations
+from moderate.layout import abbreviations, clipped
 from moderate.screens.app import ModerateApp
 from moderate.screens.grid import CaseGrid
 from moderate.workspace import Opening
@@ -121,3 +121,11 @@ def test_in_a_real_terminal_the_new_inspections_ids_are_whole_at_each_width(tmp_
             assert re.search(r"Band +children-01  children-02  children-03\b", plain), plain
         finally:
             terminal.close()
+
+
+def test_text_is_cut_with_an_ellipsis_at_a_words_end_when_one_is_near():
+    assert clipped("5 percentage points below the 80% boundary for 'Outstanding'", 50) == (
+        "5 percentage points below the 80% boundary for…"
+    )
+    assert clipped("Does assessment sufficiently analyse", 14) == "Does assessme…"  # no word's end near: mid-word
+    assert clipped("short", 10) == "short" and clipped("anything", 0) == ""

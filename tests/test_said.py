@@ -62,3 +62,29 @@ async def test_another_moderators_save_is_said_to_be_theirs(stockton):
         theirs.close(keep_unsaved=False)
         await until(pilot, lambda: any(m.startswith("Reloaded") for m in notified))
         assert "Reloaded stockton.toml: bob's save, 1 answer changed (marked ◆)." in notified
+
+
+async def test_a_standards_line_is_cut_with_an_ellipsis_at_a_word_and_its_reasons_read_whole_beneath(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.press("up")  # 2.1's own line
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        line = line_with(text, "2.1 Assessment  Good")
+        assert line.rstrip().endswith("for…") and "'Outs" not in line, line
+        beneath = " ".join(text.splitlines()[-4:-1])
+        assert "one case from 'Requires improvement'" in " ".join(beneath.split())  # the second reason too
+
+
+async def test_the_log_cuts_a_long_reason_with_an_ellipsis_and_enter_shows_the_entry_whole(stockton):
+    reason = "The assessment did not analyse the child's desistance factors; the case manager agreed at interview"
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.1.1", "C01")
+        await pilot.press("N", *reason, "enter")  # no, with a reason
+        await pilot.press("L")
+        await pilot.pause()
+        row = line_with(screen_text(pilot.app), "yes → no")
+        assert "The assessment" in row and "…" in row and len(row) <= 80, row
+        await pilot.press("tab", "tab", "tab", "enter")  # from the filters to the table, then Enter on its row
+        await pilot.pause()
+        whole = " ".join(" ".join(screen_text(pilot.app).replace("█", " ").split()).split())
+        assert f"Reason: {reason}" in whole and "by jb" in whole

@@ -44,6 +44,18 @@ class Row:
     question: str = ""  # none on a standard's line
 
 
+def _clipped(segments: list[Segment], width: int) -> list[Segment]:
+    """A line's segments in `width` cells: the one that overflows cut with `…`, at a word's end if near."""
+    kept, used = [], 0
+    for segment in segments:
+        if used + len(segment.text) > width:
+            kept.append(Segment(clipped(segment.text, width - used, words=True), segment.style))
+            break
+        kept.append(segment)
+        used += len(segment.text)
+    return kept
+
+
 def _fit(text: str, width: int) -> str:
     return clipped(text, width).ljust(width)
 
@@ -377,7 +389,7 @@ class CaseGrid(ScrollView, can_focus=True):
         if flag.eligible:
             text = f" {words.FLAGGED} {words.discretion(flag, self.session.framework)}"
             segments.append(Segment(text, base + self._style("grid--flagged")))
-        return Strip(segments).adjust_cell_length(width, base).crop(0, width)
+        return Strip(_clipped(segments, width)).adjust_cell_length(width, base)
 
     def _rating_segments(self, result: StandardResult, base: Style) -> list[Segment]:
         final = words.band_name(result.final)

@@ -11,19 +11,29 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
+from .. import words
+from ..layout import clipped
 from ..model import ModerationEntry
+from ..shown import shown
 from ..words import change, when
+from .dialogs import Detail
 from .plain import plain_cell
 
 COLUMNS = ("When", "Who", "Case", "Question", "Change", "Reason")
+PADDING = 1  # a DataTable cell's padding, either side
+FEWEST = 12  # the reason is given at least this much of the width, however little is left
 
 
-def _row(entry: ModerationEntry) -> tuple[Text, ...]:
+def _values(entry: ModerationEntry) -> tuple[str, ...]:
     question = f"{entry.standard} rating" if entry.is_rating else entry.question
-    # File text as Text: shown as written (control characters made visible), never read as markup.
-    return tuple(
-        plain_cell(value) for value in (when(entry.at), entry.by, entry.case, question, change(entry), entry.reason or "")
-    )
+    return (when(entry.at), entry.by, entry.case, question, change(entry), entry.reason or "")
+
+
+def _row(values: tuple[str, ...], reason_width: int) -> tuple[Text, ...]:
+    """A row as shown, its reason cut with `…` to the room left (Enter shows it whole). File text as
+    Text: shown as written (control characters made visible), never read as markup."""
+    *firsts, reason = values
+    return (*(plain_cell(value) for value in firsts), plain_cell(clipped(shown(reason), reason_width)))
 
 
 class LogScreen(ModalScreen[None]):
@@ -44,10 +54,13 @@ class LogScreen(ModalScreen[None]):
                 yield Input(placeholder="question", id="question")
                 yield Input(placeholder="moderator", id="by")
             yield DataTable(cursor_type="row", zebra_stripes=True)
-            yield Label("type to filter · tab to move · esc to close", classes="hint")
+            yield Label(words.LOG_HINT, classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
+        self.fill()
+
+    def on_resize(self) -> None:
         self.fill()
 
     @on(Input.Changed)
@@ -55,8 +68,22 @@ class LogScreen(ModalScreen[None]):
         wanted = {name: self.query_one(f"#{name}", Input).value.strip().casefold() for name in ("case", "question", "by")}
         table = self.query_one(DataTable)
         table.clear()
+        self._shown: list[ModerationEntry] = []
+        rows = []
         for entry in self.entries:
             values = {"case": entry.case, "question": entry.standard or entry.question, "by": entry.by}
             if all(want in values[name].casefold() for name, want in wanted.items() if want):
-                table.add_row(*_row(entry))
+                self._shown.append(entry)
+                rows.append(_values(entry))
+        widths = [max([len(heading), *(len(shown(row[i])) for row in rows)]) + 2 * PADDING for i, heading in enumerate(COLUMNS)]
+        room = max(FEWEST, (table.size.width or self.app.size.width - 4) - sum(widths[:-1]) - 2 * PADDING - 1)
+        for row in rows:
+            table.add_row(*_row(row, room))
         self.query_one(".heading", Label).update(f"Moderation log: {table.row_count} of {len(self.entries)} entries")
+
+    @on(DataTable.RowSelected)
+    def _entry_in_full(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: the entry whole, its reason unabridged."""
+        entry = self._shown[event.cursor_row]
+        when_, by, case, question, what, reason = _values(entry)
+        self.app.push_screen(Detail(words.log_entry_heading(case, question), words.log_entry(when_, by, what, reason)))

@@ -698,7 +698,8 @@ class ModerationScreen(Screen[None], ShowsSession):
         grid = self.grid
         row, case = grid.current_row, grid.current_case
         lines = []
-        if case is not None:
+        # a standard's line is no case's: its three lines go to its rating and why the panel may move it
+        if case is not None and not (row is not None and row.kind == STANDARD):
             case = self.session.cases[case.id]
             moderated = f" · moderated by {case.moderated.by}" if case.moderated else ""
             chosen = self.session.sampled.get(case.id)
