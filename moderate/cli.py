@@ -241,11 +241,19 @@ def _app(argv: list[str]) -> int:
     path, note = (args.file, None) if args.file else _sample_copy()
     from .journal import JournalInUse  # the app's own imports load only for the app
     from .screens.app import ModerateApp
+    from .screens.ascii import wanted
     from .workspace import Opening
 
     with guarded_output():  # the app draws its own screen, on the terminal itself, after this
         try:
-            app = ModerateApp(Opening.of(path, args.user), theme=args.theme, note=note, drawn=drawn, second=args.second)
+            app = ModerateApp(
+                Opening.of(path, args.user),
+                theme=args.theme,
+                note=note,
+                drawn=drawn,
+                second=args.second,
+                ascii=wanted(args.ascii),
+            )
         except InspectionError as error:
             print(error, file=sys.stderr)
             return REFUSED
@@ -265,6 +273,12 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
         "--as", dest="user", metavar="NAME", default=_user(), help="who is moderating, for the moderation log (default: $USER)"
     )
     parser.add_argument("--theme", help="a Textual theme, e.g. ansi-dark, textual-light, moderate-high-contrast")
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw in ASCII only (y n - . for the answers), for a terminal whose font lacks the symbols; "
+        "the default where TERM is linux or vt100",
+    )
     parser.add_argument(
         "--second",
         metavar="CASE",

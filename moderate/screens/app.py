@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.filter import LineFilter
 from textual.binding import Binding
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -28,6 +29,7 @@ from ..replay import ReplayError
 from ..session import Changed, Session
 from ..shown import shown, shown_lines
 from ..workspace import Cell, InspectionError, Loaded, Opening, Workspace
+from .ascii import AsciiFilter
 from .dialogs import ConfirmQuit, Detail, KeysPage, RestoreWork
 from .host import status_line
 from .keymap import check_keymap, scopes
@@ -96,14 +98,17 @@ class ModerateApp(App[None]):
         note: str | None = None,
         drawn: Callable[[], None] | None = None,
         second: str | None = None,
+        ascii: bool = False,
     ) -> None:
         """The file already opened (`Opening.of`), so that a broken or busy one was refused
         before the app was made. `drawn` is called once the first screen is. `second`: a case
-        whose blind second assessment the user begins (or goes back to) before anything is shown."""
+        whose blind second assessment the user begins (or goes back to) before anything is shown.
+        `ascii`: everything drawn in ASCII (`ascii.py`), for a terminal that lacks the glyphs."""
         # Under NO_COLOR Textual strips colour with its NoColor filter only when the theme uses the
         # terminal's own colours at start-up; asking for them says so (otherwise it greys to black).
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.path = opening.path
+        self._ascii = [AsciiFilter()] if ascii else []
         self.note = note  # something to tell the user once the screen is up
         self._second = second
         self._drawn = drawn
@@ -344,6 +349,10 @@ class ModerateApp(App[None]):
     async def _save_and_quit(self) -> None:
         if await self.saver.save():
             await self.action_quit()  # quits, unless something was done while it saved: asked again
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters (NO_COLOR's), and ours: ASCII for a terminal that lacks the glyphs."""
+        return [*super().get_line_filters(), *self._ascii]
 
     # ------------------------------------------------------------ keys and commands
 
