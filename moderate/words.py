@@ -233,6 +233,19 @@ def status(result: Overall | None, *, unsaved: bool, saving: bool, unjournaled: 
 
 
 QUIT_TITLE = "Do you want to quit?"
+
+
+def ordered(order: str | None) -> str:
+    """How the cases are ordered, for the header: 'by assessor', 'by answer to 2.1.1'."""
+    if order is None:
+        return "as in the file"
+    return "by assessor" if order == "inspector" else f"by answer to {order}"
+
+
+def copied(what: str) -> str:
+    return f"Copied {what} (a row to paste into a spreadsheet). q quits."
+
+
 LOG_HINT = "type to filter · tab to move · enter: the entry in full · esc to close"
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from helpers.app import go_to, open_app, select
 from helpers.screen import Notified, screen_text, until
+from moderate.model import Answer
 from moderate.screens.dialogs import AskText, KeysPage
 from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
@@ -138,3 +139,29 @@ async def test_reopening_a_file_puts_the_cursor_where_it_was(stockton):
         await pilot.pause()
         grid = pilot.app.screen.query_one(CaseGrid)
         assert (grid.sample, grid.current_case.id, grid.current_row.question) == ("oocd", "O04", "3.2.1")
+
+
+async def test_o_orders_the_cases_by_assessor_then_by_their_answer_here_keeping_the_cursors_case(stockton):
+    async with open_app(stockton).run_test(size=(120, 40)) as pilot:
+        grid = pilot.app.screen.query_one(CaseGrid)
+        await go_to(pilot, "2.1.1", "C06")
+        inspectors = [c.inspector for c in grid.cases]
+        await pilot.press("o")
+        assert [c.inspector for c in grid.cases] == sorted(inspectors) and grid.current_case.id == "C06"
+        assert "by assessor" in screen_text(pilot.app)
+        await pilot.press("o")
+        answers = [pilot.app.session.answer(c.id, "2.1.1") for c in grid.cases]
+        assert answers == sorted(answers, key=[Answer.YES, Answer.NO, Answer.NA, None].index)
+        assert "by answer to 2.1.1" in screen_text(pilot.app) and grid.current_case.id == "C06"
+        await pilot.press("o")
+        assert [c.id for c in grid.cases] == [f"C0{n}" for n in range(1, 9)] and not pilot.app.session.dirty
+
+
+async def test_ctrl_c_copies_the_cell_as_a_row_to_paste_and_changes_nothing(stockton):
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.2.2", "C01")
+        await pilot.press("ctrl+c")
+        assert pilot.app.clipboard == "C01\t2.2.2\tno\n" and not pilot.app.session.dirty
+        await pilot.press("up", "up")  # 2.2's own line
+        await pilot.press("ctrl+c")
+        assert pilot.app.clipboard == "2.2\tGood\n"

@@ -34,6 +34,7 @@ from ..shown import shown
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
 STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
 WIDEST_CELL = 14  # ids of up to 12 characters shown whole; longer ones abbreviated, each still its own
+ANSWER_ORDER = (Answer.YES, Answer.NO, Answer.NA, None)  # cases ordered by their answer: yes first, unanswered last
 AFTER_COUNT = 14  # "?" (some unanswered), " 100%", "  ", "Outst ": the figures after yes/relevant
 
 
@@ -118,6 +119,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self._column_of: dict[str, int] = {}  # case id -> its column among `cases`
         self.show_prompts = False
         self.filters = Filters()  # what the core lets through (moderate.filters): the grid draws it
+        self.order: str | None = None  # the cases as in the file; by "inspector"; or by their answer to a question
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self._reviewed: tuple[Session | None, frozenset[tuple[str, str]]] = (None, frozenset())  # counted for
         self.sample = ""  # none shown yet
@@ -148,7 +150,8 @@ class CaseGrid(ScrollView, can_focus=True):
         for standard, questions in passed.standards:
             self.rows.append(Row(STANDARD, standard))
             self.rows += [Row(PROMPT if self.session.is_prompt(q) else KEY_QUESTION, standard, q) for q in questions]
-        self.cases = [self.session.cases[c] for c in passed.cases]
+        cases = [self.session.cases[c] for c in passed.cases]
+        self.cases = sorted(cases, key=self._order_key) if self.order else cases
         self._column_of = {c.id: i for i, c in enumerate(self.cases)}
         self._cell_width = self._wanted_cell_width()
         self._short.clear()
@@ -183,6 +186,13 @@ class CaseGrid(ScrollView, can_focus=True):
         self._lines.clear()
         self._standard_lines.clear()
         self.refresh()
+
+    def _order_key(self, case: Case) -> tuple[int, str]:
+        """Where a case goes in the order chosen (ties keep the file's order: the sort is stable)."""
+        if self.order == "inspector":
+            return (case.inspector is None, case.inspector or "")
+        answer = self.session.answers[case.id].get(self.order or "")
+        return (ANSWER_ORDER.index(answer), "")
 
     def _marks(self, case: Case) -> str:
         """Beside a case's id: in the dip sample, marked moderated."""
@@ -230,11 +240,13 @@ class CaseGrid(ScrollView, can_focus=True):
         if not self.cases:
             return ["no cases"]
         if first == 0 and last == len(self.cases) - 1:
-            return [words.counted(len(self.cases), "case")]
+            every = words.counted(len(self.cases), "case")
+            return [f"{every} {words.ordered(self.order)}", every] if self.order else [every]
         before, after = "◂ " * (first > 0), " ▸" * (last < len(self.cases) - 1)
         of = f" of {len(self.cases)}"
         named = f"{shown(self.cases[first].id)}–{shown(self.cases[last].id)}"
-        return [before + named + of + after, f"{before}{first + 1}–{last + 1}{of}{after}"]
+        hints = [before + named + of + after, f"{before}{first + 1}–{last + 1}{of}{after}"]
+        return [*(f"{words.ordered(self.order)} · {h}" for h in hints), *hints] if self.order else hints
 
     @property
     def current_row(self) -> Row | None:

@@ -16,6 +16,7 @@ from textual.widgets import Static, Tab, Tabs
 from .. import words
 from ..filters import Filters, Since, matches
 from ..model import Answer, in_log
+from ..shown import shown
 from ..preferences import ADVANCES, chosen_advance, remember_advance, remember_place, remembered_place
 from ..session import Change, Changed, Marked, ReasonRequired, Sampling, Seconded, Session
 from .agreement import AgreementScreen
@@ -146,6 +147,8 @@ class ModerationScreen(Screen[None], ShowsSession):
             id="filter.text",
         ),
         Binding("backslash", "filters_off", "Filters off", show=False, id="filter.off"),
+        Binding("o", "order", "Order the cases: by assessor, by their answer here, as in the file", show=False, id="view.order"),
+        Binding("ctrl+c", "copy", "Copy the cell (case, question, answer), to paste", show=False, id="view.copy"),
         # After a search (/), n and N go to the next and previous match, as in less and vim, never
         # answering (answer.no gives way), until Esc or another answer: the footer says which n does.
         Binding("n", "search(1)", "Next match", id="search.next", priority=True),
@@ -618,6 +621,34 @@ class ModerationScreen(Screen[None], ShowsSession):
             ),
             chosen,
         )
+
+    def action_order(self) -> None:
+        """The cases as in the file, then by assessor, then by their answer to the cursor's question."""
+        grid, row = self.grid, self.grid.current_row
+        question = row.question if row is not None and row.kind != STANDARD else None
+        orders: list[str | None] = [None, "inspector", *([question] if question else [])]
+        grid.order = orders[(orders.index(grid.order) + 1) % len(orders)] if grid.order in orders else None
+        grid.show(grid.sample)
+        self.notify(f"Cases {words.ordered(grid.order)}.")
+
+    def action_copy(self) -> None:
+        """ctrl+c: a mouse selection, as Textual copies it; else the cell under the cursor as a row of
+        a table (case, question, answer), or a standard's line (standard, rating)."""
+        selected = self.get_selected_text()
+        if selected:
+            self.app.copy_to_clipboard(selected)
+            return
+        row, case = self.grid.current_row, self.grid.current_case
+        if row is None:
+            return
+        if row.kind == STANDARD:
+            cells = [row.standard, words.rating(self.session.ratings.standards[row.standard])]
+        elif case is not None:
+            cells = [case.id, row.question, in_log(self.session.answer(case.id, row.question))]
+        else:
+            return
+        self.app.copy_to_clipboard("\t".join(cells) + "\n")
+        self.notify(words.copied(" ".join(shown(cell) for cell in cells)))
 
     def action_filters_off(self) -> None:
         self._filter()
