@@ -44,10 +44,12 @@ class Tally:
 
     def moved_all(self, moves: Iterable[tuple[Answer | None, Answer | None]]) -> Tally:
         """The tally after many cases' answers change, each from `old` to `new`: counted once."""
-        counts = {Answer.YES: self.yes, Answer.NO: self.no, Answer.NA: self.na, None: 0}  # None: unanswered, not counted
+        counts = {Answer.YES: self.yes, Answer.NO: self.no, Answer.NA: self.na}
         for old, new in moves:
-            counts[old] -= 1
-            counts[new] += 1
+            if old is not None:
+                counts[old] -= 1
+            if new is not None:
+                counts[new] += 1
         return Tally(counts[Answer.YES], counts[Answer.NO], counts[Answer.NA])
 
 
@@ -179,12 +181,11 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
 
     one_case: list[OneCaseChange] = []
     if settings.one_case:
-        least = _lowest_band(figures)
-        held = [f.band.rank for f in figures if f.band is not None]
+        held = sorted((g.band for g in figures if g.band is not None), key=lambda band: band.rank)
         for f in case_based:
-            # the band the other key questions hold it to: the lowest, unless f alone is the lowest
-            alone = least is not None and f.band is not None and f.band.rank == least.rank and held.count(least.rank) == 1
-            others = _lowest_band(g for g in figures if g is not f) if alone else least
+            # the band the other key questions hold the standard to: the lowest but f's own
+            rest = held[1:] if f.band == held[0] else held
+            others = rest[0] if rest else None
             for yes, direction in ((f.yes - 1, DOWN), (f.yes + 1, UP)):
                 if not 0 <= yes <= f.relevant:
                     continue
