@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from pathlib import Path
 from typing import Iterator
 
@@ -11,8 +12,10 @@ import pytest
 
 from moderate import collector
 from moderate.reading import InspectionError, load, parse_text
+from helpers.screen import until
 from moderate.screens.app import ModerateApp
-from moderate.workspace import Opening
+from moderate.session import Session
+from moderate.workspace import Opening, Workspace
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +96,23 @@ async def test_the_app_lets_go_of_the_start_once_its_first_screen_is_drawn(stock
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert gc.isenabled()
+
+
+async def test_the_app_keeps_no_session_or_file_of_its_earlier_saves(stockton: Path) -> None:
+    """A model is frozen out of the collector's sight after a merging save (`long_lived`): what
+    the save's thread worker held then, the file before and after and the sessions on them,
+    was frozen too, and kept for good, 3-4 MiB a save at 2,000 cases."""
+    app = ModerateApp(Opening.of(stockton, "jb"), theme="textual-dark")
+    earlier: list[weakref.ref[Session]] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for case in ("C01", "C02", "C03"):
+            earlier.append(weakref.ref(app.session))
+            await pilot.press("space")  # ours, on the first case's first question
+            theirs = Workspace.open(stockton, "ak")  # another's save, of another answer: ours merges it
+            theirs.session.set_answer(case, "2.1.2", None)
+            assert theirs.save().saved
+            theirs.close(keep_unsaved=False)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: app.session is not earlier[-1]() and not app.session.dirty)
+        assert [ref() is None for ref in earlier] == [True, True, True]
