@@ -46,6 +46,7 @@ async def test_the_ids_of_a_new_2025_inspection_are_whole_and_apart_in_the_heade
         line, after = header(pilot.app)
         assert heads(line, after) == ["children-01", "children-02", "children-03"], line
         assert "children-01  children-02" in line  # a gap between them
+        assert " Yes/rel" in line, line  # and between the count of cases and the columns' heads
 
 
 @pytest.mark.subprocess

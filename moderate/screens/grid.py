@@ -365,7 +365,7 @@ class CaseGrid(ScrollView, can_focus=True):
             label = clipped(f"{only} · {hint}", self._fixed_width - 1)
         else:
             first = [f"Question · {hints[0]}"] if len(hints) == 1 else []
-            label = next((f" {h}" for h in first + hints if len(h) + 1 <= self._label_width), f" {hints[-1]}")
+            label = next((f" {h}" for h in first + hints if len(h) + 2 <= self._label_width), f" {hints[-1]}")  # and a gap
             # too long even by place (a narrow terminal, thousands of cases): over the columns' heads
             label = label.ljust(self._label_width) + heads if len(label) <= self._label_width else label
         label = label[: self._fixed_width].ljust(self._fixed_width)
