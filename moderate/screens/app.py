@@ -397,17 +397,20 @@ class ModerateApp(App[None]):
 
 
 def keys_page(screen: Screen[Any]) -> str:
-    """Each key of the screen and what it does, a binding's keys together: the screen's own first (its
-    answers), then its widgets' (moving), then the app's, and Textual's own (focus, copy) last."""
-    keys: dict[tuple[int, str, str], list[str]] = {}
+    """Each key of the screen and what it does, a binding's keys together: the screen's own first, in
+    the order it binds them (its answers), then its widgets' (moving), then the app's, and Textual's
+    own (focus, copy) last."""
+    order = [b.id for b in screen.BINDINGS if isinstance(b, Binding)]
+    keys: dict[tuple[int, int, str, str], list[str]] = {}
     for key, (node, binding, _, _) in screen.active_bindings.items():
         if binding.description:
             rank = 3 if binding.id is None else 0 if node is screen else 2 if node is screen.app else 1
+            place = order.index(binding.id) if binding.id in order else len(order)
             display = screen.app.get_key_display(binding.__class__(key, binding.action))
-            keys.setdefault((rank, binding.action, binding.description), []).append(display)
+            keys.setdefault((rank, place, binding.action, binding.description), []).append(display)
     width = max((len(" ".join(k)) for k in keys.values()), default=0)
-    ranked = sorted(keys.items(), key=lambda item: item[0][0])
-    return "\n".join(f"{' '.join(k):>{width}} {description}" for (_, _, description), k in ranked)
+    ranked = sorted(keys.items(), key=lambda item: item[0][:2])
+    return "\n".join(f"{' '.join(k):>{width}} {description}" for (*_, description), k in ranked)
 
 
 def binding_ids(screen: Screen[Any]) -> str:
