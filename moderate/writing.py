@@ -145,7 +145,13 @@ class _Answers(dict[str, Answer]):
     since they are thousands of plain `"id" = "yes"` lines in a large inspection."""
 
     def lines(self) -> str:
-        return "".join(f'{_key(question)} = "{answer.value}"\n' for question, answer in self.items())
+        return "".join([_answer_line(question, answer) for question, answer in self.items()])
+
+
+@lru_cache(maxsize=4096)  # bounded: question ids come from the file
+def _answer_line(question: str, answer: Answer) -> str:
+    """One answer's line: made once for each question and answer, as 2,000 cases repeat them."""
+    return f'{_key(question)} = "{answer.value}"\n'
 
 
 def _moderation(entry: ModerationEntry) -> dict[str, Any]:
