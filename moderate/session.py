@@ -1095,9 +1095,11 @@ class Session:
                 opened, saved, sample = self._opened[case_id], self._saved_answers[case_id], self._case[case_id].sample
             cell = (case_id, question)
             every.append(cell)
-            # what the case was opened or saved with is `old`, while the case is as it was then
-            _track(self._edited, cell, new != (old if opened is before else opened.get(question)))
-            _track(self._unsaved_cells, cell, new != (old if saved is before else saved.get(question)))
+            for differing, then in ((self._edited, opened), (self._unsaved_cells, saved)):
+                if then is before:  # the case as it was then: the answer differs from it, as from `old`
+                    differing.add(cell)
+                else:
+                    _track(differing, cell, new != then.get(question))
             if self._sample_of[question] == sample:  # outside its standard's sample it counts for nothing
                 kq = self._doubted_by.get(question)
                 if kq is not None and (case_id, kq.id) not in doubted:
