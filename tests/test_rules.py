@@ -403,6 +403,12 @@ def test_sensitivity_counts_to_the_next_band_and_below_this_one():
     assert _sensitivity(rate((1, 1))).down == 1
 
 
+def test_sensitivity_leaves_out_a_key_question_no_case_is_relevant_to():
+    # 2.2.1 has no relevant case, so no band: 2.2.2's 3/4 (75%, Good) alone rates the standard,
+    # and moves it with one answer either way (4/4 Outstanding, 2/4 Requires improvement).
+    assert _sensitivity(rate((0, 0), (3, 4))) == Sensitivity(1, HMIP.band("Outstanding"), 1, HMIP.band("Requires improvement"))
+
+
 def test_no_answer_can_move_a_rating_held_by_a_judgement_or_by_no_relevant_case():
     def mixed(yes: int, relevant: int, judged: str) -> StandardResult:
         v1 = standard("V1.1", judgement={"V1.2": judged})
