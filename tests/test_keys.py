@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.app import go_to, open_app, select
+from helpers.app import go_to, line_with, open_app, select
 from helpers.screen import Notified, screen_text, until
+from helpers.terminal import Terminal
 from moderate.model import Answer
 from moderate.screens.dialogs import AskText, KeysPage
 from moderate.screens.grid import CaseGrid
@@ -166,3 +167,45 @@ async def test_ctrl_c_copies_the_cell_as_a_row_to_paste_and_changes_nothing(stoc
         await pilot.press("up", "up")  # 2.2's own line
         await pilot.press("ctrl+c")
         assert pilot.app.clipboard == "2.2\tGood\n"
+
+
+@pytest.mark.terminal
+def test_in_a_real_terminal_a_click_and_n_after_a_search_change_no_answer(stockton, tmp_path):
+    stockton.chmod(0o600)
+    terminal = Terminal(tmp_path / "tmux.socket", stockton, 80, 24, {"TERM": "xterm-256color"})
+    try:
+        screen = terminal.wait_for("Yes/rel").splitlines()
+        text = terminal.capture(escapes=False).splitlines()
+        y = next(i for i, line in enumerate(text) if "2.1.2 Does" in line)
+        x = text[next(i for i, line in enumerate(text) if "Yes/rel" in line)].index("C02") + 1
+        terminal.keys("-l", f"\x1b[<0;{x + 1};{y + 1}M\x1b[<0;{x + 1};{y + 1}m")  # a click, as the terminal sends it
+        terminal.wait_for("C02 · Youth rehabilitation order")
+        assert "unsaved" not in terminal.capture(escapes=False).splitlines()[0]
+        terminal.keys("/", "safe", "Enter")
+        terminal.wait_for("n Next match")
+        terminal.keys("n", "n", "N")
+        terminal.wait_for("Only: questions matching 'safe'")
+        assert "unsaved" not in terminal.capture(escapes=False).splitlines()[0] and screen
+    finally:
+        terminal.close()
+    assert stockton.read_bytes() == (tmp_path / "stockton.toml").read_bytes()
+
+
+@pytest.mark.terminal
+def test_keys_typed_at_once_after_one_that_asks_go_to_its_question_never_to_the_answers(stockton, tmp_path):
+    """Over SSH what is typed arrives at once: 'N' (No, with a reason) and its reason's letters
+    in one burst answer one cell, with that reason; none of the letters answers another."""
+    stockton.chmod(0o600)
+    terminal = Terminal(tmp_path / "tmux.socket", stockton, 80, 24, {"TERM": "xterm-256color"})
+    try:
+        terminal.wait_for("Yes/rel")
+        before = line_with(terminal.capture(escapes=False), "2.1.2 Does")
+        terminal.keys("N", "any answer", "Enter")  # the cursor on C01 2.1.1, yes
+        terminal.wait_for("unsaved")
+        text = terminal.capture(escapes=False)
+        assert line_with(text, "2.1.1 Does").split()[-7:] == ["✗*", "✓", "✓", "✓", "✓", "✗", "✗"], text
+        assert line_with(text, "2.1.2 Does") == before, text
+        terminal.keys("L")
+        terminal.wait_for("any answer")
+    finally:
+        terminal.close()

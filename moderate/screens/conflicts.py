@@ -5,12 +5,13 @@ logged like any change, journaled, undone with `u`; the conflicts leave the file
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
+from ..conflicts import Conflict
 from ..session import Session
 from .dialogs import AskText
 from .footer import FittingFooter
@@ -104,8 +105,9 @@ class ConflictsScreen(Screen[None], ShowsSession):
                 text = f"o keeps ours ({ours}), t takes theirs ({theirs}), e another; each asks why. Base: {base}."
         self.query_one("#explain", Static).update(plain(text))
 
-    @work
-    async def action_settle(self, side: str) -> None:
+    def action_settle(self, side: str) -> None:
+        """Settle the highlighted conflict: its value (asked for another), then why. Each dialog is put up
+        as its key is handled, so that the keys typed after it go to it, never to the keys beneath."""
         i = self.options.highlighted
         if i is None or i >= len(self.session.conflicts):
             return
@@ -115,16 +117,21 @@ class ConflictsScreen(Screen[None], ShowsSession):
             self.notify(f"{why}.", severity="warning")
             return
         if side == "another":
-            value = await self.app.push_screen_wait(
-                ChooseRating(f"Settle {conflict} as", list(self.session.settle_values(i)), None)
+            self.app.push_screen(
+                ChooseRating(f"Settle {conflict} as", list(self.session.settle_values(i)), None),
+                lambda value: self._ask_why(i, conflict, value),
             )
         else:
-            value = conflict.words()[1 if side == "ours" else 2]
-        if value is None:
-            return
-        reason = await self.app.push_screen_wait(
-            AskText(f"Settle {conflict} as {value}: why?", "Reason for settling it so", True, "", " (and leave it unsettled)")
-        )
+            self._ask_why(i, conflict, conflict.words()[1 if side == "ours" else 2])
+
+    def _ask_why(self, i: int, conflict: Conflict, value: str | None) -> None:
+        if value is not None:
+            why = AskText(
+                f"Settle {conflict} as {value}: why?", "Reason for settling it so", True, "", " (and leave it unsettled)"
+            )
+            self.app.push_screen(why, lambda reason: self._settle(i, value, reason))
+
+    def _settle(self, i: int, value: str, reason: str | None) -> None:
         if reason is None:
             return
         try:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -91,6 +91,7 @@ class ModerationScreen(Screen[None], ShowsSession):
     AUTO_FOCUS = "#grid"  # not the tabs first: each change of focus drew the screen again
     # The answer keys with priority, as the grid's moves: run as the key arrives, not once it has
     # bubbled up from the grid (no widget here takes text: the dialogs are screens of their own).
+    # So are all the others (below).
     BINDINGS = [
         Binding("y", "answer('yes')", "Yes", id="answer.yes", priority=True),
         Binding("n", "answer('no')", "No", id="answer.no", priority=True),
@@ -155,6 +156,10 @@ class ModerationScreen(Screen[None], ShowsSession):
         Binding("N", "search(-1)", "Previous match", show=False, id="search.previous", priority=True),
         Binding("escape", "stop_search", "Stop searching", show=False, id="search.stop"),
     ]
+    # Every key with priority too: handled in the order typed, each before the next is read. A key
+    # that opens a dialog (/, N, =) left for the grid to bubble up was still on its way while the
+    # keys typed after it ("/safe": s, a) reached the answers, and answered.
+    BINDINGS = [replace(binding, priority=True) if isinstance(binding, Binding) else binding for binding in BINDINGS]
 
     def __init__(self, host: Host) -> None:
         super().__init__()
@@ -335,27 +340,33 @@ class ModerationScreen(Screen[None], ShowsSession):
         except ReasonRequired:  # the inspection asks why: nothing changes until it is told
             self.ask_then_set(case, question, answer, required=True)
 
-    @work
-    async def ask_then_set(self, case: str, question: str, answer: Answer | None, required: bool) -> None:
-        """An answer given with its reason: asked first, so that a cancelled question changes nothing."""
-        about = f"{case} {question}: {in_log(self.session.answer(case, question))} → {in_log(answer)}"
-        reason = await self.app.push_screen_wait(reason_dialog(about, required))
-        if reason is None:
-            if required:
-                self.notify("Left as it was: this inspection requires a reason for changing an answer.", severity="warning")
-            return
-        self.host.session_changed(self.session.set_answer(case, question, answer, reason))
+    # Each dialog is put up as its key is handled (never from a worker, later): the keys typed after
+    # it, at once over SSH, go to the dialog and never reach the answers beneath it.
 
-    @work
-    async def ask_reason(self, change: Change) -> None:
+    def ask_then_set(self, case: str, question: str, answer: Answer | None, required: bool) -> None:
+        """An answer given with its reason: asked first, so that a cancelled question changes nothing."""
+
+        def told(reason: str | None) -> None:
+            if reason is None:
+                if required:
+                    self.notify("Left as it was: this inspection requires a reason for changing an answer.", severity="warning")
+                return
+            self.host.session_changed(self.session.set_answer(case, question, answer, reason))
+
+        about = f"{case} {question}: {in_log(self.session.answer(case, question))} → {in_log(answer)}"
+        self.app.push_screen(reason_dialog(about, required), told)
+
+    def ask_reason(self, change: Change) -> None:
+        def told(reason: str | None) -> None:
+            last = self.session.last_change
+            if reason is not None and last is not None and last.entry is change.entry:
+                self.host.session_changed(self.session.give_reason(reason))
+
         about = f"{change.case} {change.question}: {change.entry.from_} → {change.entry.to}"
         required = self.session.needs_reason(change.old)
-        reason = await self.app.push_screen_wait(reason_dialog(about, required, change.entry.reason or ""))
-        if reason is not None and self.session.last_change is not None and self.session.last_change.entry is change.entry:
-            self.host.session_changed(self.session.give_reason(reason))
+        self.app.push_screen(reason_dialog(about, required, change.entry.reason or ""), told)
 
-    @work
-    async def action_review(self) -> None:
+    def action_review(self) -> None:
         """Dip sampling: record that this answer was reviewed and agreed with, with an optional comment.
 
         Nothing is recorded until the dialog is answered with Enter: Esc leaves no review behind."""
@@ -367,13 +378,15 @@ class ModerationScreen(Screen[None], ShowsSession):
             self.notify("No answer to agree with yet.", severity="warning")
             return
         case, question = cell
-        comment = await self.app.push_screen_wait(
-            AskText(f"Reviewed {case} {question}: {answer.value}, agreed. Comment?", "Comment (optional)", False)
-        )
-        if comment is None:
-            self.notify(f"No review recorded for {case} {question}.")
-            return
-        self.host.session_changed(self.session.review(case, question, comment))
+
+        def told(comment: str | None) -> None:
+            if comment is None:
+                self.notify(f"No review recorded for {case} {question}.")
+                return
+            self.host.session_changed(self.session.review(case, question, comment))
+
+        asked = AskText(f"Reviewed {case} {question}: {answer.value}, agreed. Comment?", "Comment (optional)", False)
+        self.app.push_screen(asked, told)
 
     def action_reason(self) -> None:
         change = self.session.last_change
@@ -442,8 +455,7 @@ class ModerationScreen(Screen[None], ShowsSession):
             self.app.bell()
         self.notify(message, severity="warning" if elsewhere else "information", timeout=10 if elsewhere else 5)
 
-    @work
-    async def action_dip_sample(self) -> None:
+    def action_dip_sample(self) -> None:
         """Add the current case to the dip sample, by hand, or withdraw it from it, saying why."""
         case = self.grid.current_case
         if case is None:
@@ -453,17 +465,19 @@ class ModerationScreen(Screen[None], ShowsSession):
             self.host.session_changed(changed)
             self.notify(words.sample_added(case.id, case.inspector))
             return
-        reason = await self.app.push_screen_wait(AskText(words.sample_withdraw_question(case.id), "Why", True))
-        if not reason or case.id not in self.session.sampled:
-            self.notify(words.sample_kept(case.id))
-            return
-        self.host.session_changed(self.session.withdraw_from_sample(case.id, reason))
-        self.notify(words.sample_withdrawn(case.id))
+
+        def told(reason: str | None) -> None:
+            if not reason or case.id not in self.session.sampled:
+                self.notify(words.sample_kept(case.id))
+                return
+            self.host.session_changed(self.session.withdraw_from_sample(case.id, reason))
+            self.notify(words.sample_withdrawn(case.id))
+
+        self.app.push_screen(AskText(words.sample_withdraw_question(case.id), "Why", True), told)
 
     # ------------------------------------------------------------ second assessments
 
-    @work
-    async def action_second(self) -> None:
+    def action_second(self) -> None:
         """Begin (or go back to) the user's second assessment of the current case. The grid has
         shown the case, and nothing unshows it: the dialog says so first, and how to begin blind."""
         case = self.grid.current_case
@@ -474,12 +488,17 @@ class ModerationScreen(Screen[None], ShowsSession):
         if refused is not None or (mine is not None and mine.finished is not None):
             self.notify(refused or words.second_not_open(case.id, self.session.user, True), severity="warning")
             return
-        if mine is None:
-            heading, body = words.second_from_grid(case.id, self.session.user, self.host.path)
-            if await self.app.push_screen_wait(BeginSecond(heading, body, wide=True)) != "begin":
-                return
-            self.host.session_changed(self.session.begin_second(case.id))
-        self.host.show_blind(case.id)
+        if mine is not None:
+            self.host.show_blind(case.id)
+            return
+
+        def told(choice: str | None) -> None:
+            if choice == "begin":
+                self.host.session_changed(self.session.begin_second(case.id))
+                self.host.show_blind(case.id)
+
+        heading, body = words.second_from_grid(case.id, self.session.user, self.host.path)
+        self.app.push_screen(BeginSecond(heading, body, wide=True), told)
 
     def action_reconcile(self) -> None:
         case = self.grid.current_case

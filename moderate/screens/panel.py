@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -365,8 +365,10 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         self.rebuild()
         self.notify("Only the standards eligible for discretion." if self.view.eligible_only else "Every standard.")
 
-    @work
-    async def action_decide(self, step: int) -> None:
+    # Each dialog is put up as its key is handled (never from a worker, later): the keys typed after
+    # it, at once over SSH, go to the dialog and never reach the panel's keys beneath it (u undoes).
+
+    def action_decide(self, step: int) -> None:
         standard = self._selected()
         if standard is None or not standard.is_case_based:
             self.notify("Discretion applies to case-based standards only.", severity="warning")
@@ -392,14 +394,15 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
             return
         rating = options[position].rating
         verb = {1: "Raise", -1: "Lower", 0: "Keep"}[step]
-        reason = await self.app.push_screen_wait(
-            AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True)
-        )
-        if reason:
-            self.host.session_changed(self.session.decide(standard.id, rating, reason.strip()))
 
-    @work
-    async def action_rate(self) -> None:
+        def told(reason: str | None) -> None:
+            if reason:
+                self.host.session_changed(self.session.decide(standard.id, rating, reason.strip()))
+
+        asked = AskText(f"{verb} {standard.id} from {computed.rating} to {rating}: why?", "The panel's reason", True)
+        self.app.push_screen(asked, told)
+
+    def action_rate(self) -> None:
         standard = self._selected()
         if standard is None or not standard.is_judgement:
             self.notify("Only judgement standards are rated directly; case-based ones are computed.", severity="warning")
@@ -409,23 +412,20 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
             self.notify(refused, severity="warning")
             return
         choices = [b.rating for b in self.session.framework.bands] + [NOT_RATED]
-        rating = await self.app.push_screen_wait(
-            ChooseRating(f"Rating for {standard.id} {standard.title}", choices, standard.rating)
-        )
-        if rating is None or rating == standard.rating:
-            return
-        reason = await self.app.push_screen_wait(
-            AskText(
-                f"Rate {standard.id} {rating}: why?",
-                "Reason for the rating",
-                self.session.reasons_required,
-                "",
-                " (and leave the rating as it was)",
-            )
-        )
-        if reason is None:
-            return
-        self.host.session_changed(self.session.rate_judgement(standard.id, rating, reason))
+
+        def chosen(rating: str | None) -> None:
+            if rating is None or rating == standard.rating:
+                return
+
+            def told(reason: str | None) -> None:
+                if reason is not None:
+                    self.host.session_changed(self.session.rate_judgement(standard.id, rating, reason))
+
+            why = f"Rate {standard.id} {rating}: why?"
+            cancel = " (and leave the rating as it was)"
+            self.app.push_screen(AskText(why, "Reason for the rating", self.session.reasons_required, "", cancel), told)
+
+        self.app.push_screen(ChooseRating(f"Rating for {standard.id} {standard.title}", choices, standard.rating), chosen)
 
     def action_undo(self) -> None:
         changed = self.session.undo()
