@@ -8,7 +8,7 @@ answers through the session's usual commands; the second assessment is never tou
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -228,8 +228,10 @@ class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
-    @work
-    async def action_take_second(self) -> None:
+    # Each dialog is put up as its key is handled (never from a worker, later): the keys typed after
+    # it, at once over SSH, go to the dialog and never reach s or k beneath it.
+
+    def action_take_second(self) -> None:
         question = self._question()
         if question is None:
             return
@@ -237,14 +239,16 @@ class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
         if self.host.session.answer(self.case_id, question) == second:
             self.notify(words.reconcile_same(self.case_id, question))
             return
-        reason = await self.app.push_screen_wait(reason_dialog(f"{self.case_id} {question} → {second.value}", True))
-        if not reason:
-            self.notify(words.reconcile_unchanged(self.case_id, question))
-            return
-        self.host.session_changed(self.host.session.set_answer(self.case_id, question, second, reason))
 
-    @work
-    async def action_keep_first(self) -> None:
+        def told(reason: str | None) -> None:
+            if not reason:
+                self.notify(words.reconcile_unchanged(self.case_id, question))
+                return
+            self.host.session_changed(self.host.session.set_answer(self.case_id, question, second, reason))
+
+        self.app.push_screen(reason_dialog(f"{self.case_id} {question} → {second.value}", True), told)
+
+    def action_keep_first(self) -> None:
         question = self._question()
         if question is None:
             return
@@ -252,13 +256,15 @@ class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
         if answer is None:
             self.notify(words.reconcile_unanswered(self.case_id, question), severity="warning")
             return
-        comment = await self.app.push_screen_wait(
-            AskText(words.reconcile_keep_question(self.case_id, question, answer.value), "Why (optional)", False)
-        )
-        if comment is None:
-            self.notify(words.reconcile_unchanged(self.case_id, question))
-            return
-        self.host.session_changed(self.host.session.review(self.case_id, question, comment))
+
+        def told(comment: str | None) -> None:
+            if comment is None:
+                self.notify(words.reconcile_unchanged(self.case_id, question))
+                return
+            self.host.session_changed(self.host.session.review(self.case_id, question, comment))
+
+        asked = AskText(words.reconcile_keep_question(self.case_id, question, answer.value), "Why (optional)", False)
+        self.app.push_screen(asked, told)
 
     @on(SessionChanged)
     @on(SessionReplaced)
