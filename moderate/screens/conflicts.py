@@ -18,7 +18,7 @@ from .footer import FittingFooter
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import ChooseRating
-from .undoing import said
+from .undoing import undo_or_redo
 from .plain import plain, plain_cell
 
 
@@ -144,6 +144,4 @@ class ConflictsScreen(Screen[None], ShowsSession):
             self.notify("All the conflicts the app can settle are settled: save (ctrl+s) to take them out of the file.")
 
     def action_undo(self) -> None:
-        changed = self.session.undo()
-        self.notify(said(changed, undone=True))
-        self.host.session_changed(changed)
+        undo_or_redo(self, self.host, undone=True)

@@ -22,7 +22,7 @@ from .footer import FittingFooter
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .pivotal import PivotalCases, pivotal_lines
-from .undoing import said
+from .undoing import undo_or_redo
 from .plain import plain, plain_cell
 
 # Every column, in the order shown: key, heading. The essential ones are always shown (in
@@ -428,14 +428,10 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
         self.app.push_screen(ChooseRating(f"Rating for {standard.id} {standard.title}", choices, standard.rating), chosen)
 
     def action_undo(self) -> None:
-        changed = self.session.undo()
-        self.notify(said(changed, undone=True))
-        self.host.session_changed(changed)
+        undo_or_redo(self, self.host, undone=True)
 
     def action_redo(self) -> None:
-        changed = self.session.redo()
-        self.notify(said(changed, undone=False))
-        self.host.session_changed(changed)
+        undo_or_redo(self, self.host, undone=False)
 
     def action_presentation(self) -> None:
         self.view.large = not self.view.large

@@ -3,9 +3,19 @@ merge conflicts view. Before, only "Nothing to redo." was ever said."""
 
 from __future__ import annotations
 
+from textual.widget import Widget
+
 from .. import words
 from ..model import in_log
 from ..session import Change, Changed, Decided, Imported, Marked, Rated, Sampling
+from .host import Host
+
+
+def undo_or_redo(screen: Widget, host: Host, undone: bool) -> None:
+    """Undo (or redo) the last change, say on `screen` what it was, and tell every screen."""
+    changed = host.session.undo() if undone else host.session.redo()
+    screen.notify(said(changed, undone))
+    host.session_changed(changed)
 
 
 def said(changed: Changed, undone: bool) -> str:
