@@ -120,10 +120,8 @@ def read_table(path: Path) -> bytes:
     at once, saying so (`TableError`), never waited on or read whole."""
     try:
         return guard.read(path, MAX_TABLE, "a CSV table")
-    except guard.Refused as refused:
-        raise TableError(str(path), [refused.reason]) from None
-    except OSError as error:
-        raise TableError(str(path), [f"cannot be read: {error.strerror or error}"]) from None
+    except (guard.Refused, OSError) as error:
+        raise TableError(str(path), [guard.why(error)]) from None
 
 
 def _text(data: bytes, name: str) -> str:

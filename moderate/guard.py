@@ -104,6 +104,16 @@ def read(path: str | Path, limit: int, what: str = "a regular file", *, follow: 
         os.close(fd)
 
 
+def why(error: Refused | OSError) -> str:
+    """What a user is told of a file that was refused or could not be read: the refusal's
+    reason, or the system's, said once here for every file a user names or keeps."""
+    if isinstance(error, Refused):
+        return error.reason
+    if isinstance(error, PermissionError):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {error.strerror or error}"
+
+
 def check_private(fd: int, path: str | Path, what: str) -> None:
     """Refuse a file of ours that someone else made, or that others may read: a journal is
     replayed under its user's name, so one planted by another user must never be."""

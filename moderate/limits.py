@@ -40,16 +40,10 @@ def read_file(path: str | Path) -> bytes:
     name = str(path)
     try:
         return guard.read(path, MAX_BYTES, "an inspection file")
-    except guard.Refused as refused:
-        raise InspectionError(name, [refused.reason]) from None
     except FileNotFoundError:
         raise InspectionError(name, ["no such file"]) from None
-    except IsADirectoryError:
-        raise InspectionError(name, ["is a directory, not an inspection file"]) from None
-    except PermissionError:
-        raise InspectionError(name, ["cannot be read: permission denied"]) from None
-    except OSError as e:
-        raise InspectionError(name, [f"cannot be read: {e.strerror or e}"]) from None
+    except (guard.Refused, OSError) as error:  # a directory too: refused as "is a directory"
+        raise InspectionError(name, [guard.why(error)]) from None
 
 
 def decoded(data: bytes, name: str) -> str:

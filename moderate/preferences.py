@@ -110,10 +110,8 @@ def _read(path: Path, limit: int, what: str) -> str | None:
         return guard.read(path, limit, what).decode("utf-8-sig")
     except FileNotFoundError:
         return None
-    except guard.Refused as refused:
-        raise ValueError(refused.reason) from None
-    except OSError as error:
-        raise ValueError(f"cannot be read: {error.strerror or error}") from None
+    except (guard.Refused, OSError) as error:
+        raise ValueError(guard.why(error)) from None
     except UnicodeDecodeError as error:
         raise ValueError(f"is not UTF-8 text (byte {error.start + 1})") from None
 
