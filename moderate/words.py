@@ -812,3 +812,37 @@ def agreement_heading(title: str) -> str:
 def second_refused(case: str, why: Exception) -> str:
     """--second CASE that cannot be: no such case, or the user's own."""
     return f"No second assessment of {case}: " + (f"no case {case} in this inspection" if isinstance(why, KeyError) else str(why))
+
+
+# The merge conflicts view: every conflict git left in the file, settled or not.
+NO_CONFLICTS = "No merge conflicts left in the file."
+NOT_A_CONFLICT = "a table that is not a merge conflict"
+ALL_CONFLICTS_SETTLED = "All the conflicts the app can settle are settled: save (ctrl+s) to take them out of the file."
+
+
+def conflicts_heading(settled: int, total: int, by_hand: int) -> str:
+    heading = f"Merge conflicts left by git: {settled} of {total} settled"
+    if by_hand:
+        heading += f", {by_hand} to settle by hand in the file"
+    if settled and settled + by_hand == total:
+        heading += "; ctrl+s saves them out of the file"
+    return heading
+
+
+def conflict_mark(settled: str | None, by_hand: bool) -> str:
+    """Whether a conflict is settled (and to what) in words, never by colour alone."""
+    if settled is not None:
+        return f"[settled: {settled}] "
+    return "[by hand] " if by_hand else "[to settle] "
+
+
+def conflict_settled(value: str) -> str:
+    return f"Settled to {value}: u takes it back."
+
+
+def conflict_choices(base: str, ours: str, theirs: str) -> str:
+    return f"o keeps ours ({ours}), t takes theirs ({theirs}), e another; each asks why. Base: {base}."
+
+
+def settle_why(conflict: str, value: str) -> str:
+    return f"Settle {conflict} as {value}: why?"

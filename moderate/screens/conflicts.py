@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
+from .. import words
 from ..conflicts import Conflict
 from ..session import Session
 from .dialogs import AskText
@@ -70,24 +71,16 @@ class ConflictsScreen(Screen[None], ShowsSession):
         if conflicts:
             options.highlighted = min(highlighted or 0, len(conflicts) - 1)
         by_hand = sum(1 for i in range(len(conflicts)) if session.unsettled_why(i))
-        heading = f"Merge conflicts left by git: {len(settled)} of {len(conflicts)} settled"
-        if by_hand:
-            heading += f", {by_hand} to settle by hand in the file"
-        if settled and len(settled) + by_hand == len(conflicts):
-            heading += "; ctrl+s saves them out of the file"
-        self.query_one("#heading", Static).update(plain(heading if conflicts else "No merge conflicts left in the file."))
+        heading = words.conflicts_heading(len(settled), len(conflicts), by_hand) if conflicts else words.NO_CONFLICTS
+        self.query_one("#heading", Static).update(plain(heading))
         self._explain()
 
     def _line(self, i: int) -> Text:
         """A conflict in a line: whether it is settled (and to what), or settled by hand, in words
         (never by colour alone), then what it is as the file has it (file text, never markup)."""
         conflict = self.session.conflicts[i]
-        settled = self.session.settled.get(i)
-        if settled is not None:
-            mark = f"[settled: {settled}] "
-        else:
-            mark = "[by hand] " if self.session.unsettled_why(i) else "[to settle] "
-        return Text.assemble((mark, "bold"), plain_cell(str(conflict) if conflict else "a table that is not a merge conflict"))
+        mark = words.conflict_mark(self.session.settled.get(i), bool(self.session.unsettled_why(i)))
+        return Text.assemble((mark, "bold"), plain_cell(str(conflict) if conflict else words.NOT_A_CONFLICT))
 
     @on(OptionList.OptionHighlighted)
     def _explain(self) -> None:
@@ -97,12 +90,12 @@ class ConflictsScreen(Screen[None], ShowsSession):
             conflict = self.session.conflicts[i]
             settled, why = self.session.settled.get(i), self.session.unsettled_why(i)
             if settled is not None:
-                text = f"Settled to {settled}: u takes it back."
+                text = words.conflict_settled(settled)
             elif why is not None or conflict is None:
                 text = f"{why}."
             else:
                 base, ours, theirs = conflict.words()
-                text = f"o keeps ours ({ours}), t takes theirs ({theirs}), e another; each asks why. Base: {base}."
+                text = words.conflict_choices(base, ours, theirs)
         self.query_one("#explain", Static).update(plain(text))
 
     def action_settle(self, side: str) -> None:
@@ -127,7 +120,7 @@ class ConflictsScreen(Screen[None], ShowsSession):
     def _ask_why(self, i: int, conflict: Conflict, value: str | None) -> None:
         if value is not None:
             why = AskText(
-                f"Settle {conflict} as {value}: why?", "Reason for settling it so", True, "", " (and leave it unsettled)"
+                words.settle_why(str(conflict), value), "Reason for settling it so", True, "", " (and leave it unsettled)"
             )
             self.app.push_screen(why, lambda reason: self._settle(i, value, reason))
 
@@ -141,7 +134,7 @@ class ConflictsScreen(Screen[None], ShowsSession):
             return
         self.host.session_changed(changed)
         if all(j in self.session.settled or self.session.unsettled_why(j) for j in range(len(self.session.conflicts))):
-            self.notify("All the conflicts the app can settle are settled: save (ctrl+s) to take them out of the file.")
+            self.notify(words.ALL_CONFLICTS_SETTLED)
 
     def action_undo(self) -> None:
         undo_or_redo(self, self.host, undone=True)
