@@ -77,9 +77,9 @@ def remembered_place(path: Path) -> tuple[str, str, str] | None:
 
 def remember_place(path: Path, sample: str, case: str, question: str) -> None:
     """Keep where the cursor is, for the file's next opening: the PLACES_KEPT files last closed."""
-    places = _places()
-    places.pop(_place_key(path), None)
-    places[_place_key(path)] = [sample, case, question]
+    places, key = _places(), _place_key(path)
+    places.pop(key, None)  # then put back last: the most recently closed are the ones kept
+    places[key] = [sample, case, question]
     remember("places", json.dumps(dict(list(places.items())[-PLACES_KEPT:])))
 
 
