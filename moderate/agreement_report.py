@@ -16,7 +16,6 @@ from . import layout, words
 from .audit import markdown_cell, markdown_table, one_line
 from .coefficients import NAMES, Coefficient, Coefficients, Pairs, measure
 from .pairs import Asked, PairTables, QuestionKey
-from .rules import whole_percent
 from .shown import spreadsheet_csv
 
 BAR = 25  # the bar's cells from 0 to 1: 0.04 a cell
@@ -109,7 +108,7 @@ def _lowest_first(rows: Iterable[tuple[_Key, Pairs]], name: str, min_pairs: int)
 
 def _bar_row(label: str, measured: Coefficients, name: str) -> str:
     coefficient = dict(measured.named())[name]
-    percent = "" if measured.percent is None else f"{whole_percent(measured.percent)}%"
+    percent = words.pairs_percent(measured)
     drawn = bar(coefficient) or words.no_coefficient(coefficient, measured.min_pairs)
     return (
         f"  {_name(label):<{NAME_WIDTH}} {measured.pairs:>5} {percent:>4}  {words.coefficient_value(coefficient):>5} "
@@ -176,8 +175,7 @@ def _year(framework: str) -> str:
 
 
 def _cells(measured: Coefficients, cell: Callable[[Coefficient], str]) -> list[str]:
-    percent = "" if measured.percent is None else f"{whole_percent(measured.percent)}%"
-    return [str(measured.pairs), str(measured.agreed), percent, *(cell(c) for _, c in measured.named())]
+    return [str(measured.pairs), str(measured.agreed), words.pairs_percent(measured), *(cell(c) for _, c in measured.named())]
 
 
 def _with_interval(coefficient: Coefficient) -> str:

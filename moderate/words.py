@@ -408,12 +408,17 @@ PAIR_IS = "A pair is a question answered both in a case's first assessment and i
 MISSING = {"too-few-pairs": "thin", "undefined": "undefined", "": "–"}
 
 
+def pairs_percent(measured: Coefficients) -> str:
+    """The share of pairs agreed: '85%' (rounded half up), '' when there are no pairs."""
+    return "" if measured.percent is None else f"{whole_percent(measured.percent)}%"
+
+
 def pairs_agreed(measured: Coefficients, sentence: bool = False) -> str:
     """'412 pairs, 350 agreed (85%)'; `sentence`: as a sentence of its own ('No pairs yet (…).')."""
     if measured.percent is None:
         said = NO_PAIRS
     else:
-        said = f"{counted(measured.pairs, 'pair')}, {measured.agreed} agreed ({whole_percent(measured.percent)}%)"
+        said = f"{counted(measured.pairs, 'pair')}, {measured.agreed} agreed ({pairs_percent(measured)})"
     return f"{said[0].upper()}{said[1:]}." if sentence else said
 
 
