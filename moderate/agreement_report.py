@@ -143,7 +143,7 @@ def agreement_text(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_p
         f"  {words.thin_legend(min_pairs)}.",
         _bar_header("Assessor", name),
         *(
-            _bar_row(assessor or "(none named)", measured, name)
+            _bar_row(assessor or words.NONE_NAMED, measured, name)
             for assessor, measured in _lowest_first(tables.by_assessor.items(), name, min_pairs)
         ),
     ]
@@ -153,7 +153,7 @@ def agreement_text(tables: PairTables, asked: Mapping[QuestionKey, Asked], min_p
             f"{words.COEFFICIENT[name]} by the assessor's role, lowest first",
             _bar_header("Role", name),
             *(
-                _bar_row(role or "(no role)", measured, name)
+                _bar_row(role or words.NO_ROLE, measured, name)
                 for role, measured in _lowest_first(tables.by_role.items(), name, min_pairs)
             ),
         ]
@@ -197,7 +197,7 @@ def agreement_markdown(tables: PairTables, asked: Mapping[QuestionKey, Asked], m
     out += markdown_table(
         ["Assessor", *figures],
         [
-            [markdown_cell(a or "(none named)"), *_cells(measure(t, min_pairs), _with_interval)]
+            [markdown_cell(a or words.NONE_NAMED), *_cells(measure(t, min_pairs), _with_interval)]
             for a, t in tables.by_assessor.items()
         ],
         right=6,
@@ -207,7 +207,7 @@ def agreement_markdown(tables: PairTables, asked: Mapping[QuestionKey, Asked], m
         out += markdown_table(
             ["Role", *figures],
             [
-                [markdown_cell(r or "(no role)"), *_cells(measure(t, min_pairs), _with_interval)]
+                [markdown_cell(r or words.NO_ROLE), *_cells(measure(t, min_pairs), _with_interval)]
                 for r, t in tables.by_role.items()
             ],
             right=6,

@@ -99,7 +99,7 @@ def _label(key: str | QuestionKey) -> str:
     if isinstance(key, tuple):
         framework, question = key
         return one_line(f"{question} ({framework})")
-    return one_line(key) or "(none named)"  # a name's escapes shown, as the report's tables show them
+    return one_line(key) or words.NONE_NAMED  # a name's escapes shown, as the report's tables show them
 
 
 def stats_markdown(inspections: Inspections, min_pairs: int) -> str:

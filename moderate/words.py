@@ -403,6 +403,8 @@ def coefficient_interval(coefficient: Coefficient) -> str:
 
 AGREEMENT = "Agreement of first and second assessments"
 NO_PAIRS = "no pairs yet"
+NONE_NAMED = "(none named)"  # a case that names no inspector, in a row of its own
+NO_ROLE = "(no role)"  # an assessor `[people]` gives no role
 PAIR_IS = "A pair is a question answered both in a case's first assessment and in a finished second assessment of it."
 # A coefficient not given, in a table's cell: too few pairs, or undefined (one answer only).
 MISSING = {"too-few-pairs": "thin", "undefined": "undefined", "": "–"}
