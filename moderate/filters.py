@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .qa import in_sample
 from .session import Session
 
 
@@ -81,7 +80,7 @@ def view(session: Session, sample: str, filters: Filters, prompts: bool) -> View
     its key question; a standard stays when any of its questions does. A key question in doubt
     keeps its prompts (with `prompts`): they are what it disagrees with.
     """
-    held = in_sample(session.dip_sample) if filters.sampled else None
+    held = session.sampled if filters.sampled else None
     cases = [
         c
         for c in session.cases.values()

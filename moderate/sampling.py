@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from . import words
 from .dip_sample import Target, choose
-from .qa import in_sample, key_questions, withdrawn
+from .qa import key_questions, withdrawn
 from .session import Session
 
 
@@ -45,7 +45,7 @@ def draw(session: Session, target: Target | None, seed: int, phase: str, risk: b
         [case for case in session.cases.values() if asked.get(case.sample)],
         target or Target(per_assessor=0),
         seed,
-        sampled=in_sample(session.dip_sample),
+        sampled=session.sampled,
         withdrawn=withdrawn(session.dip_sample),
         first=pivotal,
     )
