@@ -361,15 +361,6 @@ def quoted(rating: str) -> str:
     return f"'{rating}'"
 
 
-def panel_applied(computed: Band, final: Band) -> str:
-    """The panel's discretion as the reports word it."""
-    moved = "increasing" if final.rank > computed.rank else "decreasing"
-    return (
-        f"Professional discretion was applied at the ratings panel, {moved} this rating "
-        f"from {quoted(computed.rating)} to {quoted(final.rating)}."
-    )
-
-
 def assumed_thresholds(framework: Framework, maximum: int) -> str | None:
     """Says so when the overall thresholds are our assumption, not HMIP's."""
     if framework.verified:
@@ -775,10 +766,6 @@ def second_finished(case: str, next_case: str | None = None) -> str:
             "as this was: it is shown now, and the grid once you have finished it."
         )
     return f"Second assessment of {case} finished: R on its column sets the first and second answers side by side."
-
-
-def second_begun(case: str) -> str:
-    return f"Second assessment of {case} begun, blind."
 
 
 def reconcile_heading(case: str, second: str) -> str:
