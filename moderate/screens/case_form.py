@@ -10,11 +10,24 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from .. import words
-from ..model import Answer
-from ..session import ReasonRequired
+from ..model import Answer, Case
+from ..session import ReasonRequired, Session
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession
 from .plain import plain, plain_cell
+
+
+def case_questions(session: Session, case: Case) -> list[tuple[str, str, bool]]:
+    """The questions asked of a case, in order (key questions, each followed by its prompts):
+    (id, words, whether a prompt). The form, the blind second assessment and the reconciliation
+    list the same questions."""
+    asked = []
+    for standard in session.standards.values():
+        if standard.sample == case.sample:
+            for kq in standard.key_questions:
+                if not kq.judgement:
+                    asked += [(kq.id, kq.text, False), *((p.id, p.text, True) for p in kq.prompts)]
+    return asked
 
 
 class CaseForm(ModalScreen[None], ShowsSession):
@@ -45,16 +58,8 @@ class CaseForm(ModalScreen[None], ShowsSession):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Question", "Answer", "Text")
-        session = self.host.session
-        for standard in session.standards.values():
-            if standard.sample != session.cases[self.case_id].sample:
-                continue
-            for kq in standard.key_questions:
-                if kq.judgement:
-                    continue
-                table.add_row(plain_cell(kq.id), self._symbol(kq.id), plain_cell(kq.text), key=kq.id)
-                for prompt in kq.prompts:
-                    table.add_row(plain_cell("  " + prompt.id), self._symbol(prompt.id), plain_cell(prompt.text), key=prompt.id)
+        for question, text, prompt in case_questions(self.host.session, self.host.session.cases[self.case_id]):
+            table.add_row(plain_cell(("  " if prompt else "") + question), self._symbol(question), plain_cell(text), key=question)
         table.focus()
 
     def _symbol(self, question: str) -> str:

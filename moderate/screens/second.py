@@ -17,23 +17,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
 
 from .. import words
-from ..model import Answer, Case, SecondAssessment
+from ..model import Answer, SecondAssessment
 from ..pairs import first_answers
+from .case_form import case_questions
 from .dialogs import AskText, Choose, reason_dialog
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .plain import plain, plain_cell
-
-
-def _questions(host: Host, case: Case) -> list[tuple[str, str, bool]]:
-    """The questions asked of a case, in order: (id, words, whether a prompt)."""
-    asked = []
-    for standard in host.session.standards.values():
-        if standard.sample == case.sample:
-            for kq in standard.key_questions:
-                if not kq.judgement:
-                    asked += [(kq.id, kq.text, False), *((p.id, p.text, True) for p in kq.prompts)]
-    return asked
 
 
 class QuestionInFull:
@@ -83,7 +73,7 @@ class SecondAssessmentScreen(QuestionInFull, Screen[None], ShowsSession):
         super().__init__()
         self.host = host
         self.case_id = case_id
-        self.words = {question: text for question, text, _ in _questions(host, host.session.cases[case_id])}
+        self.words = {question: text for question, text, _ in case_questions(host.session, host.session.cases[case_id])}
 
     def compose(self) -> ComposeResult:
         case = self.host.session.cases[self.case_id]
@@ -100,7 +90,7 @@ class SecondAssessmentScreen(QuestionInFull, Screen[None], ShowsSession):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Question", words.SECOND_COLUMN, "Text")
-        for question, text, prompt in _questions(self.host, self.host.session.cases[self.case_id]):
+        for question, text, prompt in case_questions(self.host.session, self.host.session.cases[self.case_id]):
             table.add_row(plain_cell(("  " if prompt else "") + question), self._symbol(question), plain_cell(text), key=question)
         table.focus()
 
@@ -121,7 +111,7 @@ class SecondAssessmentScreen(QuestionInFull, Screen[None], ShowsSession):
     def action_finish(self) -> None:
         mine = self._mine()
         given = len(mine.answers) if mine is not None else 0
-        asked = len(_questions(self.host, self.host.session.cases[self.case_id]))
+        asked = len(self.words)  # every question asked of the case
         heading, body = words.finish_second_question(self.case_id, given, asked)
         self.app.push_screen(FinishSecond(heading, body), self._finished)
 
@@ -167,7 +157,7 @@ class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
         self.host = host
         self.case_id = case_id
         self.second = second
-        self.words = {question: text for question, text, _ in _questions(host, host.session.cases[case_id])}
+        self.words = {question: text for question, text, _ in case_questions(host.session, host.session.cases[case_id])}
 
     def compose(self) -> ComposeResult:
         case = self.host.session.cases[self.case_id]
@@ -188,7 +178,7 @@ class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
         session = self.host.session
         before = first_answers(session.snapshot())
         rows = []
-        for question, text, prompt in _questions(self.host, session.cases[self.case_id]):
+        for question, text, prompt in case_questions(self.host.session, session.cases[self.case_id]):
             second = self.second.answers.get(question)
             if second is None:
                 continue
