@@ -16,7 +16,6 @@ from typing import Callable, Iterable, Mapping, TypeVar
 
 from .model import UNANSWERED, Inspection, ModerationEntry
 from .pairs import QuestionKey, added, questions_asked
-from .rules import whole_percent
 
 Cell = tuple[str, str]  # (case id, question id)
 
@@ -110,10 +109,3 @@ def _one(first: str, now: str, logged: list[ModerationEntry]) -> Count:
     if now != first:
         return Count(1, 1)
     return Count(1, 0, int(any(entry.from_ != entry.to for entry in logged)))
-
-
-def percent(agreement: Fraction | None) -> str:
-    """An agreement rate as printed: '83%' (rounded half up), or '–' when nothing was reviewed."""
-    if agreement is None:
-        return "–"
-    return f"{whole_percent(agreement * 100)}%"

@@ -10,12 +10,12 @@ from typing import Any, Callable, Iterable, Mapping
 
 
 from . import layout
-from .agreement import Agreement, Count, count, percent
+from .agreement import Agreement, Count, count
 from .model import Decision, Inspection, ModerationEntry
 from .pairs import Asked, QuestionKey, questions_asked
 from .rules import Ratings
 from .shown import spreadsheet_csv
-from .words import STALE, change, review_summary, subject, when
+from .words import STALE, agreement_percent, change, review_summary, subject, when
 
 MOST_CHANGED = 5  # questions listed under "most changed" in the text and markdown reports
 
@@ -121,7 +121,7 @@ COUNT_HEADERS = ["Reviewed", "Changed", "Changed back", "As given"]  # the colum
 
 def count_cells(count: Count) -> list[Any]:
     """A row's figures: reviewed, changed, changed and changed back, the share standing as first given."""
-    return [count.reviewed, count.changed, count.changed_back, percent(count.agreement)]
+    return [count.reviewed, count.changed, count.changed_back, agreement_percent(count.agreement)]
 
 
 def _entry_rows(inspection: Inspection, cell: Callable[[str], str], reason: Callable[[str], str]) -> list[list[str]]:

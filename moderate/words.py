@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .agreement import Count
-from .agreement import percent as agreement_percent
 from .coefficients import Coefficient, Coefficients
 from .frameworks import Band, Framework
 from .model import Answer, Case, ModerationEntry, SampleEntry
@@ -40,6 +39,13 @@ def review_summary(total: Count) -> str:
         f"{counted(total.reviewed, 'answer')} reviewed: {', '.join(parts)}; "
         f"{agreement_percent(total.agreement)} {'stands' if total.reviewed == 1 else 'stand'} as first given."
     )
+
+
+def agreement_percent(agreement: Fraction | None) -> str:
+    """An agreement rate as printed: '83%' (rounded half up), or '–' when nothing was reviewed."""
+    if agreement is None:
+        return "–"
+    return f"{whole_percent(agreement * 100)}%"
 
 
 def points(value: Fraction) -> str:
