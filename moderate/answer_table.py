@@ -110,9 +110,12 @@ class _Problems:
         elif len(self.found) == MAX_PROBLEMS:
             self.found.append("... and more problems, not listed")
 
-    def raise_any(self, name: str) -> None:
+    def raise_any(self, name: str, notes: list[str] | None = None) -> None:
+        """Refuse the table if anything in it is wrong; else add what it passed over to `notes`."""
         if self.found:
             raise TableError(name, self.found)
+        if notes is not None:
+            notes += self.notes
 
 
 def read_table(path: Path) -> bytes:
@@ -187,9 +190,7 @@ def read_answers(data: bytes, inspection: Inspection, name: str, notes: list[str
     """The answers a table gives, in its order, once every cell of it is found valid (else TableError);
     what it passes over (a `Notes` column) is added to `notes`."""
     given, problems = _read(data, inspection, name)
-    problems.raise_any(name)
-    if notes is not None:
-        notes += problems.notes
+    problems.raise_any(name, notes)
     return given
 
 
@@ -232,9 +233,7 @@ def read_second_answers(
             elif (earlier := case.second_by(by)) is not None:
                 problems.add(_where(one.row), words.second_already(case.id, by, earlier.finished))
         answers.setdefault(one.case, {})[one.question] = one.answer
-    problems.raise_any(name)
-    if notes is not None:
-        notes += problems.notes
+    problems.raise_any(name, notes)
     return answers
 
 
