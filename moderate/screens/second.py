@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Label, Static
 from .. import words
 from ..model import Answer, SecondAssessment
 from ..pairs import first_answers
+from ..session import Seconded
 from .case_form import case_questions
 from .dialogs import AskText, Choose, reason_dialog
 from .host import Host
@@ -130,14 +131,30 @@ class SecondAssessmentScreen(QuestionInFull, Screen[None], ShowsSession):
         self.notify(words.blind_stay(self.case_id))
 
     @on(SessionChanged)
+    def _answered(self, event: SessionChanged) -> None:
+        """An answer given or cleared redraws its own row only: this runs on every key press."""
+        step = event.changed.step
+        if isinstance(step, Seconded) and step.case == self.case_id and step.question is not None:
+            self._show({step.question})
+        else:
+            self._show(None)
+
     @on(SessionReplaced)
     @on(StatusChanged)
     def _redraw(self) -> None:
+        self._show(None)
+
+    def _show(self, questions: set[str] | None) -> None:
+        """The status and these questions' answers again (None: every question's)."""
         self.query_one("#status", Label).update(self._status())
         table = self.query_one(DataTable)
         column = table.ordered_columns[1].key
+        mine = self._mine()
+        answers = mine.answers if mine is not None else {}
         for row in table.ordered_rows:
-            table.update_cell(row.key, column, self._symbol(str(row.key.value)))
+            question = str(row.key.value)
+            if questions is None or question in questions:
+                table.update_cell(row.key, column, words.SYMBOLS[answers.get(question)])
 
 
 class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
