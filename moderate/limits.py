@@ -52,13 +52,9 @@ def decoded(data: bytes, name: str) -> str:
     if not data or data.isspace():  # not data.strip(): a copy of the whole file
         raise InspectionError(name, ["is empty: an inspection file starts with 'format = 1'"])
     if b"\0" in data:
-        raise InspectionError(
-            name,
-            [
-                f"is {_wide_encoding(data) or 'binary'}, not a TOML inspection file"
-                + (": save it as UTF-8" if _wide_encoding(data) else "")
-            ],
-        )
+        wide = _wide_encoding(data)
+        saying = f"is {wide}, not a TOML inspection file: save it as UTF-8" if wide else "is binary, not a TOML inspection file"
+        raise InspectionError(name, [saying])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
