@@ -683,6 +683,8 @@ def seconds_unsaved(cases: Mapping[str, tuple[int, bool]]) -> str:
 # ---------------------------------------------------------------- second assessments in the app
 
 SECOND_COLUMN = "Your answer"
+FORM_KEYS = "y yes · n no · a n/a · x clear (each moves down) · esc back"
+FORM_REASON_REQUIRED = "This inspection asks a reason for every change: change a given answer in the grid."
 BLIND_KEYS = "y yes · n no · a n/a · x clear (each moves down) · F finished · ctrl+s save · q quit"
 RECONCILE_KEYS = "s take the second answer (a change, with a reason) · k keep the first (a review) · esc back"
 AGREEMENT_KEYS = "↑↓ PgUp PgDn scroll · esc back"

@@ -53,7 +53,7 @@ class CaseForm(ModalScreen[None], ShowsSession):
         with Vertical(classes="dialog wide"):
             yield Label(plain(f"Case {words.case_heading(case)}"), classes="heading")
             yield DataTable(cursor_type="row", zebra_stripes=True)
-            yield Label("y yes · n no · a n/a · x clear (each moves down) · esc back", classes="hint")
+            yield Label(words.FORM_KEYS, classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -73,7 +73,7 @@ class CaseForm(ModalScreen[None], ShowsSession):
         try:
             self.host.session_changed(self.host.session.set_answer(self.case_id, question, Answer(value) if value else None))
         except ReasonRequired:
-            self.notify("This inspection asks a reason for every change: change a given answer in the grid.", severity="warning")
+            self.notify(words.FORM_REASON_REQUIRED, severity="warning")
             return
         if value:
             table.move_cursor(row=table.cursor_row + 1)
