@@ -83,7 +83,7 @@ def _parts(
     found = _progress(inspection)
     withdrawn = [m for m in found.memberships if m.withdrawal is not None]
     summary = words.qa_summary(found.sampled, len(found.reviewed), len(withdrawn))
-    by_assessor = [[cell(a or "(none)"), t.sampled, t.reviewed] for a, t in found.by_assessor.items()]
+    by_assessor = [[cell(a or words.NONE_NAMED), t.sampled, t.reviewed] for a, t in found.by_assessor.items()]
     gone = [
         cell(words.withdrawal(m.case, m.withdrawal.by, m.withdrawal.at, m.withdrawal.reason))
         for m in withdrawn

@@ -180,3 +180,14 @@ def test_a_report_with_no_second_assessment_says_so_in_a_sentence(stockton):
     markdown = moderate("report", str(stockton), "--format", "markdown").stdout
     part = markdown[markdown.index("### Agreement of first and second assessments") :]
     assert part.splitlines()[2] == "No pairs yet." and "|" not in part
+
+
+def test_a_case_that_names_no_assessor_is_named_alike_in_every_table_of_the_part(stockton):
+    text = stockton.read_text(encoding="utf-8")
+    assessed = 'id = "C01"\nsample = "court"\nlabel = "Referral order"\ndisposal = "community sentence"\ninspector = "ak"\n'
+    stockton.write_text(text.replace(assessed, assessed.removesuffix('inspector = "ak"\n')), encoding="utf-8")
+    act(stockton, "qa", lambda s: s.choose_for_sample(["C01"], FIELDWORK, "by hand"))
+    part = moderate("report", str(stockton)).stdout.split("Quality assurance", 1)[1]
+    assert any(line.split()[:3] == ["(none", "named)", "1"] for line in part.splitlines())  # sampled, by assessor
+    markdown = moderate("report", str(stockton), "--format", "markdown").stdout.split("## Quality assurance", 1)[1]
+    assert "| (none named) | 1 | 0 |" in markdown
