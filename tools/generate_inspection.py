@@ -4,7 +4,10 @@ Starts from the hmip-youth-2018 template (every standard, key question and promp
 adds invented cases, ~60% court and ~40% out-of-court, each with a label (disposal type)
 and an inspector, answering every key question and every prompt of its sample: mostly
 "yes", some "no" (weaker cases collect more), some "n/a" (mostly on "where applicable"
-prompts), and a few percent left unanswered. The judgement standards are rated, a few
+prompts), and a few percent left unanswered. Each key question agrees with its answered
+prompts, as in real files (`moderate check` warns of next to none: of the key questions an
+inspector's judgement left disagreeing, one in a thousand is kept so, so that the benchmark's
+floor measures checking, not printing warnings). The judgement standards are rated, a few
 cases are marked moderated, a handful of moderation log entries record answers that
 moderation changed, and the ratings panel has one discretion decision.
 
@@ -49,6 +52,7 @@ FRAMEWORK = "hmip-youth-2018"
 COURT_SHARE = 0.6
 UNANSWERED_RATE = 0.02  # cells left blank at random
 UNFINISHED_CASE_RATE = 0.01  # cases whose inspector stopped half-way through
+DISAGREE_RATE = 0.001  # key questions left disagreeing with their prompts, as a few do in real files
 INSPECTORS = ("ak", "jb", "mh", "rp", "sd", "tw", "lc", "ng")
 LABELS = {
     "court": ("Referral order", "Youth rehabilitation order", "Detention and training order"),
@@ -57,6 +61,17 @@ LABELS = {
 LEAD = "lead"
 FIELDWORK = dt.date(2026, 11, 16)
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _agreeing(answer: Answer, prompts: list[str], answers: dict[str, Answer], share: float) -> Answer:
+    """The key question's answer made to agree with its answered prompts (`consistency.problem`):
+    yes or no as they say where they all say one, and not n/a where one is answered yes or no."""
+    said = {answers[p] for p in prompts if p in answers}
+    if said in ({Answer.YES}, {Answer.NO}):
+        return said.pop()
+    if answer == Answer.NA and said & {Answer.YES, Answer.NO}:
+        return Answer.YES if share >= 0.62 else Answer.NO
+    return answer
 
 
 def _quality(rng: random.Random) -> float:
@@ -128,7 +143,7 @@ def generate(cases: int, seed: int = 1) -> Inspection:
                 else:
                     kq_answer = Answer.NO
                 if rng.random() >= UNANSWERED_RATE:
-                    answers[kq] = kq_answer
+                    answers[kq] = kq_answer if rng.random() < DISAGREE_RATE else _agreeing(kq_answer, prompts, answers, share)
             # Answers in question order, as the canonical layout writes them.
             new_cases.append(
                 Case(
