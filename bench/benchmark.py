@@ -2,6 +2,7 @@
 
     python bench/benchmark.py            # full run, about 4 minutes
     python bench/benchmark.py --quick    # fewer repetitions, about a minute
+    python bench/benchmark.py --only entry --large   # with the import at 50,000 cases (minutes)
 
 Run from the repository root after `pip install -e .` (it also works from a plain
 checkout). Inspections of 30, 2,000 and 10,000 cases are generated with
@@ -64,9 +65,12 @@ What each row measures:
   new`, court=10, oocd=10) in the pilot, typing every key question's answer as a
   transcriber would (one key each: the cursor moves on by itself; `.` on to the next
   sample counts too), checked against the answers the session then holds. And `moderate
-  import` (the command, as a user runs it) of the wide CSV of the 2,000-case inspection
-  into a copy with every answer cleared, beside `moderate check` of the 2,000-case file
-  (target ≤ 2×).
+  import` (the command, as a user runs it) of the wide CSV of the whole inspection into a
+  copy with every answer cleared, beside `moderate check` of the full file (target ≤ 2×),
+  at 2,000 and 10,000 cases, and at 50,000 with --large (a file of about 55 MB: the
+  import alone takes minutes there, so it runs once, unwarmed, after one warm-up `check`);
+  with the import's peak memory (the child's own VmHWM, from wait4) beside the app's
+  (VmHWM at its settled first screen on the same file, target ≤ 1×).
 
 The code's comments say why a choice was made and leave its figures to these rows: the
 compiled parser and a large file parsed a case at a time (parse and memory), the pure-Python
@@ -228,6 +232,7 @@ class Bench:
     work: Path
     data: Path
     seed: int
+    large: bool = False  # the rows at 50,000 cases too
     files: dict[int, Path] = field(default_factory=dict)
     # Noted by the start-up runs for the Memory section: the bare app's VmRSS and, per
     # size, each run's (VmRSS, VmHWM) at the settled first screen.
@@ -734,24 +739,58 @@ def bench_entry(bench: Bench) -> list[Row]:
             absolute=1.1,
         )
     ]
-    say("  moderate import, 2,000 cases")
-    table = bench.work / "answers-2000.csv"
-    answers = [*cli, "answers", str(bench.file(2000))]
-    table.write_bytes(subprocess.run(answers, check=True, capture_output=True, env=_child_env(), cwd=REPO).stdout)
-    inspection = load(bench.file(2000)).inspection
-    cleared, target = bench.work / "cleared-2000.toml", bench.work / "import-2000.toml"
-    save(cleared, replace(inspection, cases=tuple(replace(case, answers={}) for case in inspection.cases)))
+    for cases, reps in ((2000, bench.reps(5, 2)), (10000, bench.reps(3, 1)), *(((50000, 1),) if bench.large else ())):
+        rows += _import_rows(bench, cases, reps)
+    return rows
 
-    def run(argv: list[str]) -> None:
-        subprocess.run(argv, check=True, capture_output=True, env=_child_env(), cwd=REPO)
+
+def _peak(argv: list[str]) -> int:
+    """Run a command as the CLI rows do; its peak resident memory (the child's own, in bytes)."""
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(), cwd=REPO)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, argv)
+    return usage.ru_maxrss * KB
+
+
+def _import_rows(bench: Bench, cases: int, reps: int) -> list[Row]:
+    """`moderate import` of the wide CSV of every answer into a copy with every answer cleared,
+    beside `moderate check` of the full file; its peak memory beside the app's at its first screen."""
+    say(f"  moderate import, {cases:,} cases")
+    cli = [PYTHON, "-m", "moderate.cli"]
+    table = bench.work / f"answers-{cases}.csv"
+    answers = [*cli, "answers", str(bench.file(cases))]
+    table.write_bytes(subprocess.run(answers, check=True, capture_output=True, env=_child_env(), cwd=REPO).stdout)
+    inspection = load(bench.file(cases)).inspection
+    cleared, target = bench.work / f"cleared-{cases}.toml", bench.work / f"import-{cases}.toml"
+    save(cleared, replace(inspection, cases=tuple(replace(case, answers={}) for case in inspection.cases)))
+    del inspection
+    peaks: list[float] = []
 
     def imported() -> None:
         shutil.copyfile(cleared, target)  # every answer a first one again
-        run([*cli, "import", str(target), str(table), "--as", "bench"])
+        peaks.append(_peak([*cli, "import", str(target), str(table), "--as", "bench"]))
 
-    ours, floor = side_by_side(imported, lambda: run([*cli, "check", str(bench.file(2000))]), bench.reps(5, 2))
-    rows.append(Row("moderate import of every answer, 2,000 cases (vs moderate check)", ours, floor, "≤ 2× check", limit=2.0))
-    return rows
+    check = _process([*cli, "check", str(bench.file(cases))])
+    if reps == 1:  # the largest: no warm-up of the import (minutes), the floor's cache made first
+        check()
+    ours, floor = side_by_side(imported, check, reps, warm_up=reps > 1)
+    apps = []
+    for _ in range(max(1, reps // 2)):
+        app = start_app(bench, ["moderate", str(bench.file(cases))])
+        apps.append(app.term.memory()[1])
+        app.close()
+    return [
+        Row(f"moderate import of every answer, {cases:,} cases (vs moderate check)", ours, floor, "≤ 2× check", limit=2.0),
+        Row(
+            f"  peak memory (VmHWM) of that import, {cases:,} cases (vs the app's at its first screen)",
+            Stat(peaks[-len(ours.values) :], "MiB"),
+            Stat(apps, "MiB"),
+            "≤ 1× the app's",
+            limit=1.0,
+        ),
+    ]
 
 
 # ---------------------------------------------------------------- save and recompute, in process
@@ -848,6 +887,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where to keep the generated inspections (default: a temporary directory); bench/data/ is git-ignored",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--large", action="store_true", help="the rows at 50,000 cases too (import: several minutes)")
     parser.add_argument(
         "--only",
         metavar="NAME",
@@ -863,7 +903,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(temporary)
         data = args.data_dir or work
         data.mkdir(parents=True, exist_ok=True)
-        bench = Bench(args.quick, work, data, args.seed)
+        bench = Bench(args.quick, work, data, args.seed, args.large)
         sections = []
         for title, measure in SECTIONS:
             if args.only and not any(name in measure.__name__ for name in args.only.split(",")):
