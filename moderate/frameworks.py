@@ -46,13 +46,13 @@ class Framework:
     # each overall threshold's, for overall_for: compared in integers, on every key press.
     _bounds: tuple[tuple[int, int, Band], ...] = field(init=False, repr=False, compare=False)
     _thresholds: tuple[tuple[int, int, Band], ...] = field(init=False, repr=False, compare=False)
-    _boundaries: tuple[Fraction, ...] = field(init=False, repr=False, compare=False)
+    _boundaries: tuple[tuple[Fraction, int, int], ...] = field(init=False, repr=False, compare=False)
     _top_score: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name, bands in (("_bounds", self.bands), ("_thresholds", self.overall)):
             object.__setattr__(self, name, tuple((b.lower.numerator, b.lower.denominator, b) for b in reversed(bands)))
-        object.__setattr__(self, "_boundaries", tuple(band.lower for band in self.bands[1:]))
+        object.__setattr__(self, "_boundaries", tuple((b.lower, b.lower.numerator, b.lower.denominator) for b in self.bands[1:]))
         object.__setattr__(self, "_top_score", max((band.score for band in self.bands), default=0))
 
     def band(self, rating: str) -> Band | None:
@@ -85,8 +85,9 @@ class Framework:
         return self._top_score
 
     @property
-    def boundaries(self) -> tuple[Fraction, ...]:
-        """The lower bounds of every band but the lowest."""
+    def boundaries(self) -> tuple[tuple[Fraction, int, int], ...]:
+        """The lower bounds of every band but the lowest, each with its numerator and
+        denominator: discretion compares percentages with them in integers, on every key press."""
         return self._boundaries
 
 

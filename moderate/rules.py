@@ -152,25 +152,26 @@ def _lowest(figures: Iterable[Figures]) -> list[Figures]:
     return sorted((f for f in case_based if f.yes / f.relevant == least), key=lambda f: f.relevant)
 
 
-def _near(f: Figures, boundaries: Iterable[Fraction], points: Fraction) -> tuple[tuple[Fraction, Fraction], ...]:
-    """The boundaries that 100 x yes / relevant is within `points` of, each with that percent
-    minus the boundary: compared in integers, the distance made exact only for those near."""
+def _near(f: Figures, boundaries: Iterable[tuple[Fraction, int, int]], points: Fraction) -> tuple[tuple[Fraction, Fraction], ...]:
+    """The boundaries (each with its numerator and denominator) that 100 x yes / relevant is
+    within `points` of, each with that percent minus the boundary: compared in integers, the
+    distance made exact only for those near."""
     near = []
-    for boundary in boundaries:
-        scale = f.relevant * boundary.denominator
-        gap = 100 * f.yes * boundary.denominator - boundary.numerator * f.relevant  # (percent - boundary) x scale
-        if abs(gap) * points.denominator <= points.numerator * scale:
+    within, per = points.numerator, points.denominator
+    for boundary, numerator, denominator in boundaries:
+        scale = f.relevant * denominator
+        gap = 100 * f.yes * denominator - numerator * f.relevant  # (percent - boundary) x scale
+        if abs(gap) * per <= within * scale:
             near.append((boundary, Fraction(gap, scale)))
     return tuple(near)
 
 
-def discretion(figures: Sequence[Figures], computed: Band, framework: Framework) -> Discretion:
-    """Whether the ratings panel may move a case-based standard's rating, why, and which way."""
-    settings = framework.discretion
-    lowest = _lowest(figures)
+def discretion(figures: Sequence[Figures], lowest: Sequence[Figures], computed: Band, framework: Framework) -> Discretion:
+    """Whether the ratings panel may move a case-based standard's rating, why, and which way
+    (`lowest`: its lowest key question(s), as `_lowest` gives them)."""
     if not lowest:
         return Discretion()
-    case_based = [f for f in figures if not f.judgement and f.relevant]
+    settings = framework.discretion
     reasons: list[str] = []
     directions: set[str] = set()
 
@@ -182,9 +183,11 @@ def discretion(figures: Sequence[Figures], computed: Band, framework: Framework)
     one_case: list[OneCaseChange] = []
     if settings.one_case:
         held = sorted((g.band for g in figures if g.band is not None), key=lambda band: band.rank)
-        for f in case_based:
+        for f in figures:
+            if f.judgement or not f.relevant:
+                continue
             # the band the other key questions hold the standard to: the lowest but f's own
-            rest = held[1:] if f.band == held[0] else held
+            rest = held[1:] if f.band is held[0] else held  # a framework's bands are its own objects
             others = rest[0] if rest else None
             for yes, direction in ((f.yes - 1, DOWN), (f.yes + 1, UP)):
                 if not 0 <= yes <= f.relevant:
@@ -409,6 +412,7 @@ def rate_standard(
         )
 
     computed = _lowest_band(figures)
+    lowest = _lowest(figures)
     stale = decision is not None and (computed is None or decision.computed != computed.rating)
     final = computed
     if decision is not None and not stale:
@@ -420,8 +424,8 @@ def rate_standard(
         key_questions=tuple(figures),
         computed=computed,
         provisional=not all(f.complete for f in figures),
-        lowest=tuple(f.id for f in _lowest(figures)),
-        discretion=discretion(figures, computed, framework) if computed else Discretion(),
+        lowest=tuple(f.id for f in lowest),
+        discretion=discretion(figures, lowest, computed, framework) if computed else Discretion(),
         decision=decision,
         stale=stale,
         final=final,
