@@ -21,7 +21,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import AbstractSet, Any, Callable, Final, Iterable, Mapping, Sequence
 
-from .frameworks import Framework
+from .frameworks import Band, Framework
 from .model import (
     NOT_RATED,
     UNANSWERED,
@@ -52,6 +52,7 @@ from .rules import (
     Pivotal,
     Figures,
     Ratings,
+    StandardResult,
     Tally,
     decision_options,
     pivotal_cases,
@@ -1135,7 +1136,7 @@ class Session:
     def _rate(self, questions: set[str]) -> None:
         """Re-rate these questions' figures: each prompt, and each standard once."""
         prompts = dict(self._ratings.prompts) if any(self._owner[q][1] for q in questions) else None
-        standards: set[str] = set()
+        standards: dict[str, set[str]] = {}
         self._questions |= questions
         for question in questions:
             standard_id, is_prompt = self._owner[question]
@@ -1143,24 +1144,42 @@ class Session:
                 size = self._sample_sizes[self.standards[standard_id].sample]
                 prompts[question] = rate_question(question, self.tallies[question], size, self.framework)
             else:
-                standards.add(standard_id)
+                standards.setdefault(standard_id, set()).add(question)
         if prompts is not None:
             self._ratings = replace(self._ratings, prompts=prompts)
         for standard_id in sorted(standards):
-            self._rerate(standard_id)
+            self._rerate(standard_id, standards[standard_id])
 
-    def _rerate(self, standard_id: str) -> None:
+    def _rerate(self, standard_id: str, counted: AbstractSet[str] | None = None) -> None:
+        """Re-rate a standard: its key questions' figures made again from their tallies, only
+        those `counted` again if given (the others' stand as they were)."""
         standard = self.standards[standard_id]
         size = self._sample_sizes.get(standard.sample, 0)
-        figures = rate_key_questions(standard, self.tallies, size, self.framework)
+        was = self._ratings.standards[standard_id].key_questions
+        if counted is None or not was:
+            figures = rate_key_questions(standard, self.tallies, size, self.framework)
+        else:
+            figures = tuple(
+                rate_question(f.id, self.tallies[f.id], size, self.framework) if f.id in counted and not f.judgement else f
+                for f in was
+            )
         decision = standing_decision(self.discretion, standard_id)
         standards = dict(self._ratings.standards)
-        standards[standard_id] = rate_standard(standard, figures, decision, self.framework)
+        before = standards[standard_id]
+        after = standards[standard_id] = rate_standard(standard, figures, decision, self.framework)
         self._standards.add(standard_id)
-        self._ratings = Ratings(standards, self._ratings.prompts, rate_overall(standards.values(), self.framework))
+        overall = self._ratings.overall
+        if _in_overall(before) != _in_overall(after):  # most answers move no standard's part in it
+            overall = rate_overall(standards.values(), self.framework)
+        self._ratings = Ratings(standards, self._ratings.prompts, overall)
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _in_overall(result: StandardResult) -> tuple[Band | None, bool, bool]:
+    """What of a standard's result the overall rating counts (`rules.rate_overall`)."""
+    return result.final, result.provisional, result.not_rated
 
 
 def _reason_required(case_id: str, question: str) -> ReasonRequired:
