@@ -15,6 +15,7 @@ journal (`journal.py`) writes them down so that a crash loses nothing.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import ChainMap
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -71,7 +72,8 @@ Logged = tuple[str | None, str]
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    """The time to the second, as the log keeps it: made once, not made and then truncated."""
+    return dt.datetime.fromtimestamp(int(time.time()), dt.timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)
