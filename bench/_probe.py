@@ -2,7 +2,10 @@
 parent, what it cannot see from the terminal's side.
 
     python bench/_probe.py LOG moderate FILE [moderate's options...]
-    python bench/_probe.py LOG bare
+    python bench/_probe.py LOG bare [FILE]
+
+(bare FILE: the bare app, having first parsed FILE with the compiled `tomli`, the floor of
+moderate's first opening.)
 
 Appends lines to LOG, each "WHAT MONOTONIC ...", `time.monotonic()` being the same clock
 in the parent:
@@ -89,6 +92,11 @@ if MODE == "bare":
     sys.path.insert(0, str(BENCH))
     from bare_app import BareApp
 
+    if ARGS:
+        import tomli
+
+        with open(ARGS[0], "rb") as f:
+            tomli.load(f)
     BareApp().run()
 else:
     from moderate.cli import main
