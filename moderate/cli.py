@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import getpass
 import os
-import shutil
-import secrets
 import sys
-from collections import Counter
-from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, collector, people, words
-from .answer_table import Given, read_answers, read_cases, read_second_answers, read_table, write_answers
-from .coefficients import MIN_PAIRS
-from .frameworks import PRESETS, template, template_samples
-from .conflicts import kept_in, leftover_conflicts
-from .merge import merge
-from .consistency import inconsistencies
-from .model import FIELDWORK, PHASES, Case, Inspection, SecondAssessment
-from .people import UnknownPerson
-from .reading import InspectionError, Loaded, load, parse_text, read_file
-from .rules import rate_inspection
-from .shown import doubts, guarded_output, json_text
-from .session import Imported, ReasonRequired, now
-from .storage import SaveError, save, save_merging, write_text
-from .trail import breaks
-from .writing import comment_lines, dumps
+from . import __version__
 
+# Each command imports what it uses, when it runs: a command (and --version, --help) starts
+# without loading the app, or the other commands' modules.
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from .answer_table import Given
+    from .model import Inspection
+    from .reading import Loaded
     from .workspace import Workspace
 
 REFUSED = 2  # the file (or the command) was refused; problems on stderr
@@ -43,7 +28,10 @@ SKIPPED = 1  # stats: counted, but some files could not be read (listed on stder
 COMMANDS = ("report", "stats", "check", "format", "new", "answers", "import", "sample", "merge-driver")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(running: str | None = None) -> argparse.ArgumentParser:
+    """The command line; `new`'s frameworks are read only when `new` is the command `running`."""
+    from .model import FIELDWORK, PHASES
+
     parser = argparse.ArgumentParser(
         prog="moderate",
         usage="moderate [FILE.toml] [--as NAME] [--theme THEME]\n       moderate COMMAND ... (moderate COMMAND --help)",
@@ -106,15 +94,15 @@ def _parser() -> argparse.ArgumentParser:
         "--drop-comments", action="store_true", help="rewrite even though the file has comments, which the canonical layout drops"
     )
 
+    frameworks = _frameworks() if running == "new" else {}
     new = commands.add_parser(
         "new",
         help="start a new inspection from a framework's template",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="the samples of each framework, for --cases:\n"
-        + "\n".join(f"  {words.samples_of(name, template_samples(name))}" for name in sorted(PRESETS)),
+        epilog="the samples of each framework, for --cases:\n" + "\n".join(f"  {line}" for line in frameworks.values()),
     )
     new.add_argument("out", type=Path)
-    new.add_argument("--framework", required=True, choices=sorted(PRESETS))
+    new.add_argument("--framework", required=True, choices=list(frameworks))
     new.add_argument("--cases", metavar="SAMPLE=N,...", help="blank cases to create in each sample (below), e.g. court=8,oocd=12")
     new.add_argument(
         "--cases-from", type=Path, metavar="CASES.csv", help="cases from a table with the columns id,sample,label,inspector"
@@ -194,15 +182,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _frameworks() -> dict[str, str]:
+    """Each framework's name, with its samples worded for `new --help`."""
+    from . import words
+    from .frameworks import PRESETS, template_samples
+
+    return {name: words.samples_of(name, template_samples(name)) for name in sorted(PRESETS)}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         return _app(argv)
+    from .shown import guarded_output
+
     with guarded_output():  # every command's words, and what it quotes from files, go out shown
-        return _command(_parser().parse_args(argv))
+        return _command(_parser(argv[0]).parse_args(argv))
 
 
 def _command(args: argparse.Namespace) -> int:
+    from .people import UnknownPerson
+    from .reading import InspectionError
+    from .storage import SaveError
+
     try:
         commands = {
             "report": _report,
@@ -233,15 +235,20 @@ def _app(argv: list[str]) -> int:
     parser.add_argument("file", type=Path, nargs="?", help="the inspection (default: a copy of a bundled sample)")
     _app_options(parser)
     args = parser.parse_args(argv)
+    from . import collector
+
     drawn = collector.held()  # start-up leaves little garbage: collected once the first screen is drawn
     # A save's thread parses and merges in Python beside the screen: every hand-over of the
     # GIL to a key (from the input thread, to the loop, back after each write) waited up to
     # the default 5 ms; at 1 ms a key answers sooner while the save runs.
     sys.setswitchinterval(0.001)
     path, note = (args.file, None) if args.file else _sample_copy()
-    from .journal import JournalInUse  # the app's own imports load only for the app
+    from .journal import JournalInUse
+    from .people import UnknownPerson
+    from .reading import InspectionError
     from .screens.app import ModerateApp
     from .screens.ascii import wanted
+    from .shown import guarded_output
     from .workspace import Opening
 
     with guarded_output():  # the app draws its own screen, on the terminal itself, after this
@@ -289,6 +296,8 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _min_pairs(command: argparse.ArgumentParser) -> None:
+    from .coefficients import MIN_PAIRS
+
     command.add_argument(
         "--min-pairs",
         type=_at_least_two,
@@ -305,18 +314,28 @@ def _at_least_two(text: str) -> int:
 
 
 def _user() -> str:
-    return os.environ.get("USER") or getpass.getuser()
+    if os.environ.get("USER"):
+        return os.environ["USER"]
+    import getpass
+
+    return getpass.getuser()
 
 
 def _date(text: str) -> dt.date:
+    from datetime import date
+
     try:
-        return dt.date.fromisoformat(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD") from None
 
 
 def _sample_copy() -> tuple[Path, str]:
     """A private, writable copy of the Stockton-on-Tees sample: the installed package is never modified."""
+    from importlib import resources
+
+    from .storage import write_text
+
     home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "moderate"
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     copy = home / "stockton-on-tees-2021.toml"
@@ -326,9 +345,13 @@ def _sample_copy() -> tuple[Path, str]:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .reading import load
+    from .report import as_csv, as_json, as_markdown, as_text
+    from .rules import rate_inspection
+    from .shown import json_text
+
     loaded = load(args.file)
     ratings = rate_inspection(loaded.inspection, loaded.framework)
-    from .report import as_csv, as_json, as_markdown, as_text  # tabulate: for reports only, not the app
 
     if args.entries and args.format != "csv":
         print("moderate report: --entries goes with --format csv", file=sys.stderr)
@@ -344,6 +367,8 @@ def _report(args: argparse.Namespace) -> int:
         if args.format == "markdown":
             text = as_markdown(loaded.inspection, loaded.framework, ratings, args.counts, args.min_pairs)
         elif args.format == "text":  # the terminal's width (COLUMNS first), 80 when it has none or less
+            import shutil
+
             width = shutil.get_terminal_size().columns
             text = as_text(loaded.inspection, loaded.framework, ratings, width, args.min_pairs, args.coefficient)
         else:
@@ -353,6 +378,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    from .shown import json_text
     from .stats import gathered, stats_csv, stats_json, stats_markdown, stats_text
 
     inspections = gathered(args.files)
@@ -370,6 +396,12 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from . import people, words
+    from .conflicts import leftover_conflicts
+    from .reading import InspectionError, load
+    from .shown import doubts
+    from .trail import breaks
+
     status = 0
     for path in args.files:
         try:
@@ -397,10 +429,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _inconsistent(inspection: Inspection) -> list[str]:
     """Key questions whose answers disagree with their prompts' (`consistency`): doubts, not faults."""
+    from . import words
+    from .consistency import inconsistencies
+
     return [words.doubt(i.case, i.question, i.problem) for i in inconsistencies(inspection.standards, inspection.cases)]
 
 
 def _ineligible(loaded: Loaded) -> list[str]:
+    from .rules import rate_inspection
+
     ratings = rate_inspection(loaded.inspection, loaded.framework)
     return [
         f"discretion on {r.id} ({r.decision.computed} → {r.decision.rating}, by {r.decision.by}) stands, "
@@ -411,6 +448,10 @@ def _ineligible(loaded: Loaded) -> list[str]:
 
 
 def _format(args: argparse.Namespace) -> int:
+    from .reading import load, read_file
+    from .storage import save_merging
+    from .writing import comment_lines, dumps
+
     loaded = load(args.file)
     comments = comment_lines(loaded.text)
     text = dumps(loaded.inspection)
@@ -432,6 +473,16 @@ def _format(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from . import words
+    from .answer_table import read_cases, read_table
+    from .frameworks import template
+    from .model import Case
+    from .reading import parse_text
+    from .storage import save
+    from .writing import dumps
+
     if args.out.exists():
         print(f"{args.out}: already exists; nothing written", file=sys.stderr)
         return REFUSED
@@ -457,6 +508,9 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _answers(args: argparse.Namespace) -> int:
+    from .answer_table import write_answers
+    from .reading import load
+
     inspection = load(args.file).inspection
     if args.sample is not None and args.sample not in inspection.samples:
         print(f"moderate answers: no sample {args.sample!r} (samples: {', '.join(inspection.samples)})", file=sys.stderr)
@@ -466,6 +520,9 @@ def _answers(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from . import collector
+    from .answer_table import read_answers, read_table
+
     data = read_table(args.table)
     if args.second:
         return _import_second(args, data)
@@ -502,6 +559,9 @@ def _open(args: argparse.Namespace, command: str) -> Workspace | None:
 
 
 def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
+    from . import words
+    from .session import Imported, ReasonRequired
+
     session = workspace.session
     session.listen(None)  # no journal line per answer: until saved, the table itself is the record
     try:
@@ -536,9 +596,14 @@ def _count(text: str) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
+    import secrets
+    from collections import Counter
+
+    from . import words
     from .dip_sample import Target
     from .qa import in_sample
     from .sampling import draw
+    from .shown import json_text
 
     if args.per_inspector is None and args.total is None and not args.risk:
         print("moderate sample: give --per-inspector K, --total N or --risk (or --risk with either)", file=sys.stderr)
@@ -576,6 +641,15 @@ def _sample(args: argparse.Namespace) -> int:
 def _import_second(args: argparse.Namespace, data: bytes) -> int:
     """A second assessment from a table: saved as the app saves (locked, merging), nothing logged,
     since no answer of the case changes."""
+    from dataclasses import replace
+
+    from . import people, words
+    from .answer_table import read_second_answers
+    from .model import SecondAssessment
+    from .reading import load
+    from .session import now
+    from .storage import save_merging
+
     if args.reason is not None:
         print("moderate import: --reason goes with changed answers; a second assessment changes none", file=sys.stderr)
         return REFUSED
@@ -608,6 +682,11 @@ def _import_second(args: argparse.Namespace, data: bytes) -> int:
 
 
 def _merge_driver(args: argparse.Namespace) -> int:
+    from .conflicts import kept_in
+    from .merge import merge
+    from .storage import write_text
+    from .writing import comment_lines, dumps
+
     base, ours, theirs = (
         _version(path, side) for path, side in ((args.base, "base"), (args.ours, "ours"), (args.theirs, "theirs"))
     )
@@ -632,6 +711,8 @@ def _merge_driver(args: argparse.Namespace) -> int:
 
 
 def _version(path: Path, side: str) -> Loaded:
+    from .reading import InspectionError, load
+
     try:
         return load(path)
     except InspectionError as error:  # git passes temporary names: say which version is broken
