@@ -7,8 +7,6 @@ import os
 import textwrap
 from typing import Any, Sequence
 
-from tabulate import tabulate
-
 NARROWEST = 60  # below this a table's figures no longer fit beside any words: wrapping stops here
 _GAP = 2  # tabulate's "simple" format puts two spaces between columns
 _WRAPPED = 20  # the fewest characters a wrapped column is given before the rows stack instead
@@ -31,6 +29,8 @@ def table(
     """A table no wider than `width`: column `wrap` (the one holding free text) wraps to what the
     others leave; if that is too little, each row becomes a line of its other cells with the
     text wrapped beneath it, indented."""
+    from tabulate import tabulate  # here, not above: the grid clips with this module, and starts without tabulate
+
     width = max(width, NARROWEST)
     cells = [[str(v) for v in row] for row in rows]
     options: dict[str, Any] = {"headers": list(headers), "tablefmt": "simple", "disable_numparse": True}

@@ -6,14 +6,16 @@ import datetime as dt
 import shlex
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from .agreement import Count
-from .coefficients import Coefficient, Coefficients
 from .frameworks import Band, Framework
 from .model import Answer, Case, ModerationEntry, SampleEntry
 from .rules import DOWN, UP, Discretion, Figures, Overall, Sensitivity, StandardResult, whole_percent
 from .trail import Break
+
+if TYPE_CHECKING:  # named in signatures only: the app starts without the agreement figures' modules
+    from .agreement import Count
+    from .coefficients import Coefficient, Coefficients
 
 
 def counted(number: int | str, noun: str, plural: str | None = None) -> str:

@@ -37,7 +37,6 @@ from .lifeline import Lifeline
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .moderation import GoTo, ModerationScreen
 from .saving import Saver
-from .second import SecondAssessmentScreen
 
 HIGH_CONTRAST = Theme(
     name="moderate-high-contrast",
@@ -201,7 +200,11 @@ class ModerateApp(App[None]):
         """While the user has a blind second assessment under way, its screen is on top of whatever
         else is open (of `case`, if it is one of them): the grid shows none of the case meanwhile."""
         blind = self.session.blind()
-        if blind and not any(isinstance(screen, SecondAssessmentScreen) for screen in self.screen_stack):
+        if not blind:
+            return
+        from .second import SecondAssessmentScreen  # imported only once there is one: the app starts without it
+
+        if not any(isinstance(screen, SecondAssessmentScreen) for screen in self.screen_stack):
             self.push_screen(SecondAssessmentScreen(self, case if case in blind else blind[0]))
 
     def _theme_changed(self, theme: Theme) -> None:

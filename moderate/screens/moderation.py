@@ -19,20 +19,15 @@ from ..model import Answer, in_log
 from ..shown import shown
 from ..preferences import ADVANCES, chosen_advance, remember_advance, remember_place, remembered_place
 from ..session import Change, Changed, Marked, ReasonRequired, Sampling, Seconded, Session
-from .agreement import AgreementScreen
-from .case_form import CaseForm
-from .conflicts import ConflictsScreen
 from .detail import DetailPane
 from .dialogs import AskText, Detail, reason_dialog
 from .footer import FittingFooter
-from .log import LogScreen
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .panel import PanelScreen, PanelView
 from .undoing import said
 from .plain import as_markup, plain
-from .second import BeginSecond, ReconcileScreen
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
@@ -257,7 +252,11 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.grid.show((event.tab.id or "").removeprefix("sample-"))
         self.grid.focus()
 
+    # The screens opened from here are imported when first opened: the app starts on the grid alone.
+
     def action_log(self) -> None:
+        from .log import LogScreen
+
         self.app.push_screen(LogScreen(self.session.moderation))
 
     def action_panel(self) -> None:
@@ -269,6 +268,8 @@ class ModerationScreen(Screen[None], ShowsSession):
             self._go(*chosen)
 
     def action_conflicts(self) -> None:
+        from .conflicts import ConflictsScreen
+
         self.app.push_screen(ConflictsScreen(self.host))
 
     def action_next_sample(self) -> None:
@@ -497,6 +498,8 @@ class ModerationScreen(Screen[None], ShowsSession):
                 self.host.session_changed(self.session.begin_second(case.id))
                 self.host.show_blind(case.id)
 
+        from .second import BeginSecond
+
         heading, body = words.second_from_grid(case.id, self.session.user, self.host.path)
         self.app.push_screen(BeginSecond(heading, body, wide=True), told)
 
@@ -508,9 +511,13 @@ class ModerationScreen(Screen[None], ShowsSession):
         if not finished:
             self.notify(words.no_second(case.id), severity="warning")
             return
+        from .second import ReconcileScreen
+
         self.app.push_screen(ReconcileScreen(self.host, case.id, finished[0]))
 
     def action_agreement(self) -> None:
+        from .agreement import AgreementScreen
+
         self.app.push_screen(AgreementScreen(self.host))
 
     # ------------------------------------------------------------ moving
@@ -703,6 +710,8 @@ class ModerationScreen(Screen[None], ShowsSession):
     def action_case_form(self) -> None:
         case = self.grid.current_case
         if case is not None:
+            from .case_form import CaseForm
+
             self.app.push_screen(CaseForm(self.host, case.id))
 
     def action_case_detail(self) -> None:
