@@ -14,8 +14,9 @@ import itertools
 import threading
 import tomllib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 try:  # the same parser as tomllib, compiled by mypyc: several times faster (the benchmark's parse rows)
     import tomli as compiled
@@ -44,14 +45,25 @@ class Loaded:
 
 def load(path: str | Path) -> Loaded:
     """Read and validate one inspection file; a file read before, unchanged, from the cache."""
+    loaded, keep = load_unkept(path)
+    keep()
+    return loaded
+
+
+def load_unkept(path: str | Path) -> tuple[Loaded, Callable[[], None]]:
+    """`load`, leaving the cache entry of a file parsed afresh to be written when the caller
+    calls the second value (the app: once its first screen is up)."""
     data, name = read_file(path), str(path)
     with collector.paused():  # reading an entry makes as many records as parsing does
         kept = cache.recall(data)
     if kept is not None:
-        return Loaded(kept[0], kept[1], decoded(data, name))
+        return Loaded(kept[0], kept[1], decoded(data, name)), _nothing
     loaded = parse_bytes(data, name)
-    cache.keep(data, loaded.inspection)
-    return loaded
+    return loaded, partial(cache.keep, data, loaded.inspection)
+
+
+def _nothing() -> None:
+    pass
 
 
 def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:

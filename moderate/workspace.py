@@ -35,7 +35,7 @@ from .people import UnknownPerson as UnknownPerson  # re-exported: the command l
 from .people import check_user
 from .reading import InspectionError as InspectionError  # re-exported: the screens say why a file is refused
 from .reading import Loaded as Loaded  # re-exported: the screens read the inspection as opened
-from .reading import load, parse_bytes, parse_text, read_file
+from .reading import load, load_unkept, parse_bytes, parse_text, read_file
 from .replay import ReplayError, history, replay
 from .session import APPENDED, Session, now
 from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced and SaveError: the screens wait and ask
@@ -56,7 +56,7 @@ class Workspace:
     user did meanwhile is carried over. `close` leaves the unsaved work in the journal, or not.
     """
 
-    def __init__(self, path: Path, loaded: Loaded, session: Session, journal: Journal):
+    def __init__(self, path: Path, loaded: Loaded, session: Session, journal: Journal, unkept: Callable[[], None] | None = None):
         self.path = path
         self.loaded = loaded  # the file as last read or written: the base of the next save
         self.session = session
@@ -66,6 +66,7 @@ class Workspace:
         # Told why, once unsaved work stops being journaled (a full disk): from the thread that wrote.
         self.on_journal_failure: Callable[[str], None] | None = None
         journal.on_failure = self._journal_failed
+        self._unkept = unkept  # the cache entry of the file as opened, not yet written: `keep_parsed`
         collector.long_lived()
 
     @classmethod
@@ -73,10 +74,15 @@ class Workspace:
         """Open a file with no unsaved work waiting (else `journal.JournalInUse`, with what waits);
         `people.UnknownPerson` when the file names its people and `user` is not one of them."""
         path = Path(os.path.realpath(path))  # once: saves write the target of a link, and lock it by its own name
-        loaded = load(path)
-        check_user(loaded.inspection, user)
-        journal = Journal.open(path, loaded.text, user)
-        return cls(path, loaded, Session(loaded.inspection, loaded.framework, user, clock, listener=journal.record), journal)
+        loaded, unkept = load_unkept(path)
+        try:
+            check_user(loaded.inspection, user)
+            journal = Journal.open(path, loaded.text, user)
+        except BaseException:
+            unkept()  # the file was read without a problem: kept, as every such file is
+            raise
+        session = Session(loaded.inspection, loaded.framework, user, clock, listener=journal.record)
+        return cls(path, loaded, session, journal, unkept)
 
     @classmethod
     def restore(cls, found: Pending, clock: Clock = now) -> Workspace:
@@ -89,6 +95,14 @@ class Workspace:
         journal = Journal.open(found.target, loaded.text, found.user, restoring=found)
         session.listen(journal.record)
         return cls(found.target, loaded, session, journal)
+
+    def keep_parsed(self) -> None:
+        """Write the cache entry of the file as it was opened, if it was parsed and not yet written:
+        the app calls it once its first screen is up, so as not to hold that screen back; `close`
+        writes it if nothing has."""
+        unkept, self._unkept = self._unkept, None
+        if unkept is not None:
+            unkept()
 
     @property
     def leftover_conflicts(self) -> str | None:
@@ -234,11 +248,13 @@ class Workspace:
     # ------------------------------------------------------------ closing
 
     def close(self, keep_unsaved: bool) -> None:
-        """Stop journaling: keeping any unsaved work for next time (a signal), or not (a clean quit)."""
+        """Stop journaling: keeping any unsaved work for next time (a signal), or not (a clean quit).
+        The file's cache entry is written now if it was not yet."""
         if keep_unsaved and self.session.dirty:
             self.journal.close()
         else:
             self.journal.discard()
+        self.keep_parsed()
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.app import open_app
 from helpers.cli import moderate
 from helpers.files import SAMPLES
 from moderate import cache
 from moderate.model import Case, Decision, Inspection, Moderated, ModerationEntry, SampleEntry
 from moderate.reading import InspectionError, load, parse_text
+from moderate.workspace import Workspace
 from moderate.writing import dumps
 
 
@@ -53,6 +55,18 @@ def test_a_file_opened_again_reads_as_it_did_and_saves_the_same_bytes(stockton: 
     again = load(stockton)
     assert again == first
     assert dumps(again.inspection) == dumps(first.inspection)
+
+
+def test_a_file_opened_for_moderation_and_closed_at_once_is_kept(stockton: Path) -> None:
+    # The app writes the entry once its first screen is up; closing writes it if that never came.
+    Workspace.open(stockton, "jb").close(keep_unsaved=False)
+    assert cache.recall(stockton.read_bytes()) is not None
+
+
+async def test_a_file_opened_in_the_app_is_kept_for_the_next_opening(stockton: Path) -> None:
+    async with open_app(stockton).run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+    assert cache.recall(stockton.read_bytes()) is not None
 
 
 def test_an_edited_file_is_read_afresh_never_from_an_entry_for_its_old_bytes(stockton: Path) -> None:

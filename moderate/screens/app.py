@@ -240,6 +240,7 @@ class ModerateApp(App[None]):
         self.set_interval(WATCH_SECONDS, self.saver.look)
         self.push_screen(ModerationScreen(self))
         self._blind()
+        self.call_after_refresh(self.workspace.keep_parsed)  # the file's cache entry, once the screen is up
         if self._drawn is not None:
             self.call_after_refresh(self._drawn)
         if self.note:
