@@ -495,7 +495,8 @@ class Session:
                 continue
             latest = self._latest.get(logged)
             now = self._logged_now(logged)
-            if latest is None or (now == was and latest.from_ != latest.to):
+            # back where it was saved: logged only as a review (an import's entry is shared, never one)
+            if latest is None or (now == was and not (latest.from_ == latest.to and latest.about == logged)):
                 continue
             case, item = logged  # an import's answers share one entry: each is made its own here
             entries.append(

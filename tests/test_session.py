@@ -240,6 +240,20 @@ def test_an_import_giving_one_answer_twice_sets_the_last():
     assert [(e.question, e.from_, e.to) for e in twice.unsaved_log()][0] == ("2.2.2", "no", "n/a")
 
 
+def test_an_import_after_a_change_logs_each_answer_from_its_saved_value_and_counts_only_what_differs(stockton):
+    case = _a_no_on(stockton, "2.2.2")
+    other = next(c for c, answers in stockton.answers.items() if answers.get("2.2.2") == Answer.YES and c != case)
+    saved = stockton.answer(case, "2.2.1")
+    stockton.set_answer(case, "2.2.2", Answer.YES)  # the case's answers its own now: the import compares them one by one
+    stockton.set_answer(case, "2.2.1", Answer.NA if saved != Answer.NA else Answer.YES)
+    stockton.set_answers([(case, "2.2.2", Answer.NA), (case, "2.2.1", saved), (other, "2.2.2", Answer.NO)])
+    log = {(e.case, e.question): (e.from_, e.to) for e in stockton.unsaved_log()}
+    assert log == {(case, "2.2.2"): ("no", "n/a"), (other, "2.2.2"): ("yes", "no")}  # 2.2.1 back as saved: no review
+    assert stockton.unsaved_cells == {(case, "2.2.2"), (other, "2.2.2")} and stockton.changed == stockton.unsaved_cells
+    stockton.undo()
+    assert stockton.unsaved_cells == {(case, "2.2.2"), (case, "2.2.1")} and stockton.answer(other, "2.2.2") == Answer.YES
+
+
 def test_the_panel_decides_only_the_way_discretion_flags(stockton):
     # Stockton 2.2 is computed Requires improvement, flagged up only: Inadequate is one band, but not flagged.
     with pytest.raises(ValueError, match="may rate 2.2 Requires improvement or Good only"):
