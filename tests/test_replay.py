@@ -10,6 +10,7 @@ import json
 import pytest
 
 from helpers.files import SAMPLES
+from moderate.conflicts import Conflict, kept_in
 from moderate.model import Answer, Inspection
 from moderate.reading import load
 from moderate.replay import Record, ReplayError, history, record_of, replay
@@ -386,3 +387,167 @@ def test_a_journaled_import_that_no_longer_fits_the_file_is_refused():
     records = _records(lambda s: s.set_answers([(case, "2.2.2", Answer.YES)]))
     records[0]["cells"][0][2] = "n/a"
     _refused(records, f"record 1 \\(import\\): {case} 2.2.2 is no longer n/a")
+
+
+def _quality_assured(session: Session) -> None:
+    """A dip sample chosen, taken back and withdrawn from, three merge conflicts settled (an
+    answer, a judgement rating, a panel decision), and a blind second assessment, answered and finished."""
+    session.choose_for_sample(["C01", "C02"], "post-inspection", "2 per assessor, stratified, seed 7", seed=7)
+    session.choose_for_sample(["C03"], None, "chosen", reason="Risk of harm")
+    session.undo()
+    session.redo()
+    session.withdraw_from_sample("C02", "Case closed")
+    session.undo()
+    session.redo()
+    session.settle(0, "yes", "The plan is on file")
+    session.undo()
+    session.redo()
+    session.settle(1, "Good", "Their reading")
+    session.settle(2, "Requires improvement", "Keep the computed rating")
+    session.begin_second("C04")
+    session.answer_second("C04", "2.2.1", Answer.NO)
+    session.answer_second("C04", "2.2.2", Answer.YES)
+    session.answer_second("C04", "2.2.2", None)
+    session.finish_second("C04")
+
+
+CONFLICTED = kept_in(
+    STOCKTON.inspection,
+    [
+        Conflict("C04", "2.2.2", "no", "no", "yes"),
+        Conflict(None, None, "Outstanding", "Outstanding", "Good", kind="rating", field="1.2"),
+        Conflict(None, None, None, None, "Requires improvement", kind="decision", field="2.2"),
+    ],
+)
+
+
+def test_a_dip_sample_settled_conflicts_and_a_second_assessment_replay_to_the_same_session():
+    session = Session(CONFLICTED, STOCKTON.framework, "jb", clock=_clock())
+    told = _told(session)
+    _quality_assured(session)
+    replayed = _replayed(CONFLICTED, told)
+    _same(replayed, session)
+    assert replayed.settled == session.settled == {0: "yes", 1: "Good", 2: "Requires improvement"}
+    assert list(replayed.sampled) == ["C01", "C03"]
+    assert replayed.cases["C04"].second_assessments == session.cases["C04"].second_assessments
+    assert replayed.second("C04") is None  # replayed as jb's, not as whoever restores it
+
+
+# The same kept for the records of the quality assurance commands.
+QUALITY_JOURNAL = [
+    {
+        "do": "sample",
+        "cases": ["C01", "C02"],
+        "reason": None,
+        "phase": "post-inspection",
+        "method": "2 per assessor, stratified, seed 7",
+        "seed": 7,
+        "by": "jb",
+        "at": "2026-11-23T09:00:00+00:00",
+    },
+    {
+        "do": "sample",
+        "cases": ["C03"],
+        "reason": "Risk of harm",
+        "phase": "post-inspection",
+        "method": "chosen",
+        "seed": None,
+        "by": "jb",
+        "at": "2026-11-23T09:01:00+00:00",
+    },
+    {"do": "undo", "step": "sample", "cases": ["C03"], "by": "jb", "at": "2026-11-23T09:02:00+00:00"},
+    {"do": "redo", "step": "sample", "cases": ["C03"], "by": "jb", "at": "2026-11-23T09:03:00+00:00"},
+    {"do": "withdraw", "cases": ["C02"], "reason": "Case closed", "by": "jb", "at": "2026-11-23T09:04:00+00:00"},
+    {"do": "undo", "step": "withdraw", "cases": ["C02"], "by": "jb", "at": "2026-11-23T09:05:00+00:00"},
+    {"do": "redo", "step": "withdraw", "cases": ["C02"], "by": "jb", "at": "2026-11-23T09:06:00+00:00"},
+    {
+        "do": "settle",
+        "conflict": 0,
+        "case": "C04",
+        "question": "2.2.2",
+        "old": "no",
+        "new": "yes",
+        "value": "yes",
+        "reason": "The plan is on file",
+        "by": "jb",
+        "at": "2026-11-23T09:07:00+00:00",
+    },
+    {
+        "do": "undo",
+        "case": "C04",
+        "question": "2.2.2",
+        "old": "no",
+        "new": "yes",
+        "settles": 0,
+        "by": "jb",
+        "at": "2026-11-23T09:08:00+00:00",
+    },
+    {
+        "do": "redo",
+        "case": "C04",
+        "question": "2.2.2",
+        "old": "no",
+        "new": "yes",
+        "settles": 0,
+        "by": "jb",
+        "at": "2026-11-23T09:09:00+00:00",
+    },
+    {
+        "do": "settle",
+        "conflict": 1,
+        "standard": "1.2",
+        "old": "Outstanding",
+        "value": "Good",
+        "reason": "Their reading",
+        "by": "jb",
+        "at": "2026-11-23T09:10:00+00:00",
+    },
+    {
+        "do": "settle",
+        "conflict": 2,
+        "standard": "2.2",
+        "value": "Requires improvement",
+        "reason": "Keep the computed rating",
+        "by": "jb",
+        "at": "2026-11-23T09:12:00+00:00",
+    },
+    {"do": "second", "case": "C04", "by": "jb", "at": "2026-11-23T09:13:00+00:00"},
+    {"do": "second-answer", "case": "C04", "question": "2.2.1", "answer": "no", "by": "jb", "at": "2026-11-23T09:14:00+00:00"},
+    {"do": "second-answer", "case": "C04", "question": "2.2.2", "answer": "yes", "by": "jb", "at": "2026-11-23T09:15:00+00:00"},
+    {"do": "second-answer", "case": "C04", "question": "2.2.2", "answer": None, "by": "jb", "at": "2026-11-23T09:16:00+00:00"},
+    {"do": "second-finish", "case": "C04", "by": "jb", "at": "2026-11-23T09:17:00+00:00"},
+]
+
+
+def test_the_record_format_of_the_quality_assurance_commands_is_kept():
+    times = iter(dt.datetime(2026, 11, 23, 9, minute, tzinfo=dt.timezone.utc) for minute in range(60))
+    session = Session(CONFLICTED, STOCKTON.framework, "jb", clock=lambda: next(times))
+    told = _told(session)
+    _quality_assured(session)
+    assert told == QUALITY_JOURNAL
+    _same(_replayed(CONFLICTED, QUALITY_JOURNAL), session)
+
+
+def test_an_import_undone_past_a_save_and_given_again_is_logged_as_its_importer_gave_it():
+    session = Session(STOCKTON.inspection, STOCKTON.framework, "jb", clock=_clock())
+    first, second = _no_on(session, "2.2.2"), _no_on(session, "2.2.2", 1)
+    session.set_answers([(first, "2.2.2", Answer.YES), (second, "2.2.2", Answer.NA)], "from the table")
+    imported_at = session.next_undo.entry.at
+    session.mark_saved()
+    saved = session.snapshot()
+    told = [history(session)]
+    session.listen(lambda done: told.append(record_of(done)))
+    session.undo()
+    session.redo()
+    replayed = _replayed(saved, told)
+    _same(replayed, session)
+    assert {(e.case, e.by, e.at, e.reason) for e in replayed.unsaved_log()} == {
+        (first, "jb", imported_at, "from the table"),
+        (second, "jb", imported_at, "from the table"),
+    }
+
+
+def test_an_undo_of_an_import_that_no_longer_fits_says_which_import():
+    case = _no_on(Session(STOCKTON.inspection, STOCKTON.framework, "jb"), "2.2.2")
+    records = _records(lambda s: (s.set_answers([(case, "2.2.2", Answer.YES), (case, "2.2.1", None)]), s.undo()))
+    _refused(records[1:], r"record 1 \(undo\): the last change is not the import of 2 answers")
