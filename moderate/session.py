@@ -1107,7 +1107,7 @@ class Session:
             if self._sample_of[question] == sample:  # outside its standard's sample it counts for nothing
                 kq = self._doubted_by.get(question)
                 if kq is not None and (case_id, kq.id) not in doubted:
-                    doubted[case_id, kq.id] = (kq, problem(kq, answers))
+                    doubted[case_id, kq.id] = (kq, self._doubt_now(case_id, kq))
                 moved.setdefault(question, []).append((old, new))
             if new is None:
                 del answers[question]
@@ -1127,6 +1127,12 @@ class Session:
         if answers is None:
             answers = self._copied[case_id] = self._answers[case_id] = dict(self.answers[case_id].items())
         return answers
+
+    def _doubt_now(self, case_id: str, kq: KeyQuestion) -> str | None:
+        """A key question's doubt in a case before an answer under it changes: as the case's
+        doubts have it, when worked out already (the screens ask for those of the cases they draw)."""
+        known = self._doubts.get(case_id)
+        return problem(kq, self.answers[case_id]) if known is None else known.get(kq.id)
 
     def _doubt_moved(self, case_id: str, kq: KeyQuestion, was: str | None) -> None:
         """A key question's doubt after an answer under it (or its own) changed: this one only, not the case's."""
