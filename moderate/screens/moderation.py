@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,9 +25,11 @@ from .footer import FittingFooter
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
-from .panel import PanelScreen, PanelView
 from .undoing import said
 from .plain import as_markup, plain
+
+if TYPE_CHECKING:
+    from .panel import PanelView
 
 CYCLE = [None, Answer.YES, Answer.NO, Answer.NA]
 
@@ -161,7 +163,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.host = host
         self._status = ""  # what the status line says now
         self.searching = False  # after a search: n and N go to the next and previous match
-        self.panel_view = PanelView()  # the panel opens again as it was left (e, b)
+        self.panel_view: PanelView | None = None  # the panel opens again as it was left (e, b)
         self._grid = CaseGrid(host.session, self.show_detail, id="grid")
         try:
             self.advance = chosen_advance()
@@ -260,7 +262,11 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.app.push_screen(LogScreen(self.session.moderation))
 
     def action_panel(self) -> None:
-        self.app.push_screen(PanelScreen(self.host, self.panel_view), self._went)
+        from .panel import PanelScreen
+
+        panel = PanelScreen(self.host, self.panel_view)
+        self.panel_view = panel.view
+        self.app.push_screen(panel, self._went)
 
     def _went(self, chosen: tuple[str, str] | None) -> None:
         """Back from the panel: to the pivotal case chosen there, if one was."""
