@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -67,6 +68,7 @@ class Workspace:
         self.on_journal_failure: Callable[[str], None] | None = None
         journal.on_failure = self._journal_failed
         self._unkept = unkept  # the cache entry of the file as opened, not yet written: `keep_parsed`
+        self._keeping = threading.Lock()
         collector.long_lived()
 
     @classmethod
@@ -98,11 +100,12 @@ class Workspace:
 
     def keep_parsed(self) -> None:
         """Write the cache entry of the file as it was opened, if it was parsed and not yet written:
-        the app calls it once its first screen is up, so as not to hold that screen back; `close`
-        writes it if nothing has."""
-        unkept, self._unkept = self._unkept, None
-        if unkept is not None:
-            unkept()
+        the app has it written in a thread once its first screen is up, so as not to hold that
+        screen back; `close` writes it if nothing has, or waits for it to be written."""
+        with self._keeping:
+            unkept, self._unkept = self._unkept, None
+            if unkept is not None:
+                unkept()
 
     @property
     def leftover_conflicts(self) -> str | None:

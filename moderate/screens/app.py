@@ -240,7 +240,7 @@ class ModerateApp(App[None]):
         self.set_interval(WATCH_SECONDS, self.saver.look)
         self.push_screen(ModerationScreen(self))
         self._blind()
-        self.call_after_refresh(self.workspace.keep_parsed)  # the file's cache entry, once the screen is up
+        self.call_after_refresh(self._keep_parsed, self.workspace)  # the file's cache entry, once the screen is up
         if self._drawn is not None:
             self.call_after_refresh(self._drawn)
         if self.note:
@@ -261,6 +261,11 @@ class ModerateApp(App[None]):
         left = self.workspace.leftover_conflicts
         if left:
             self.notify(f"{self.path.name}: {left} (a git merge left them in the file).", severity="error", timeout=30)
+
+    @work(thread=True, exit_on_error=False)
+    def _keep_parsed(self, workspace: Workspace) -> None:
+        """Beside the screen, which goes on drawing and taking keys meanwhile."""
+        workspace.keep_parsed()
 
     def on_unmount(self) -> None:
         self.lifeline.release()
