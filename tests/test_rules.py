@@ -403,6 +403,12 @@ def test_sensitivity_counts_to_the_next_band_and_below_this_one():
     assert _sensitivity(rate((1, 1))).down == 1
 
 
+def test_sensitivity_downwards_names_the_nearest_band_of_the_fewest_changes():
+    # 2/3 (66.7%) and 13/20 (65%) are Good, and one no takes either below: 1/3 (33.3%) to
+    # Inadequate, 12/20 (60%) to Requires improvement. The panel is told the nearer band.
+    assert _sensitivity(rate((2, 3), (13, 20))) == Sensitivity(4, HMIP.band("Outstanding"), 1, HMIP.band("Requires improvement"))
+
+
 def test_sensitivity_leaves_out_a_key_question_no_case_is_relevant_to():
     # 2.2.1 has no relevant case, so no band: 2.2.2's 3/4 (75%, Good) alone rates the standard,
     # and moves it with one answer either way (4/4 Outstanding, 2/4 Requires improvement).
