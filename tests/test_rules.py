@@ -184,6 +184,15 @@ def test_one_case_can_move_a_rating_both_ways():
     assert {c.direction for c in flag.one_case} == {UP, DOWN}
 
 
+def test_one_case_looks_past_a_key_question_no_case_is_relevant_to():
+    # 2.2.1 has no relevant case; 2.2.2's 3/4 (75%, Good) moves with one answer either way.
+    flag = rate((0, 0), (3, 4)).discretion
+    assert [(c.key_question, c.direction, c.band.rating) for c in flag.one_case] == [
+        ("2.2.2", DOWN, "Requires improvement"),
+        ("2.2.2", UP, "Outstanding"),
+    ]
+
+
 def test_far_from_any_boundary_on_a_large_sample_is_not_eligible():
     flag = rate((90, 100), (95, 100)).discretion
     assert not flag.eligible and flag.directions == ()
