@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.app import go_to, line_with, open_app, select
+from helpers.app import go_to, line_with, open_app, select, typed
 from helpers.screen import Notified, screen_text, until
 from helpers.terminal import Terminal
 from moderate.model import Answer
@@ -26,7 +26,7 @@ def answers(app) -> dict:
 async def search(pilot, text: str) -> None:
     await pilot.press("slash")
     assert isinstance(pilot.app.screen, AskText)
-    await pilot.press(*text, "enter")
+    await typed(pilot, *text, "enter")
     await pilot.pause()
 
 
@@ -207,5 +207,27 @@ def test_keys_typed_at_once_after_one_that_asks_go_to_its_question_never_to_the_
         assert line_with(text, "2.1.2 Does") == before, text
         terminal.keys("L")
         terminal.wait_for("any answer")
+    finally:
+        terminal.close()
+
+
+@pytest.mark.terminal
+def test_a_reason_typed_at_once_after_the_panels_keep_is_the_decisions_reason(stockton, tmp_path):
+    """A lead inspector typing ahead over SSH: '=' (keep), the reason and Enter in one burst keep
+    2.2's computed rating with that reason. The letters reached the table beneath the dialog, and
+    the Enter met it empty ("This cannot be left empty")."""
+    stockton.chmod(0o600)
+    terminal = Terminal(tmp_path / "tmux.socket", stockton, 100, 30, {"TERM": "xterm-256color"})
+    try:
+        terminal.wait_for("Yes/rel")
+        terminal.keys("P")
+        terminal.wait_for("Overall")
+        terminal.keys(*"jjjjjj")
+        terminal.wait_for("2.2 Planning: Good")
+        terminal.keys("=", "Keep it", "Enter")
+        terminal.wait_for("unsaved")
+        text = terminal.capture(escapes=False)
+        assert line_with(text, "2.2 Planning ").split()[2:5] == ["Requires", "improvement", "1"], text
+        assert "(stands). Keep it" in text, text
     finally:
         terminal.close()

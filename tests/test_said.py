@@ -3,7 +3,7 @@ reviewed (its mark in the grid), and whose save was taken in."""
 
 from __future__ import annotations
 
-from helpers.app import go_to, line_with, open_app, select
+from helpers.app import go_to, line_with, open_app, select, typed
 from helpers.screen import Notified, screen_text, until
 from moderate.model import Answer
 from moderate.workspace import Workspace
@@ -34,7 +34,7 @@ async def test_undo_in_the_panel_names_the_decision_it_took_back(stockton):
     async with open_app(stockton).run_test(size=(100, 30), message_hook=notified) as pilot:
         await pilot.press("P")
         await select(pilot, "2.2")
-        await pilot.press("equals_sign", *"Keep it", "enter")
+        await typed(pilot, "equals_sign", *"Keep it", "enter")
         await pilot.pause()
         await pilot.press("u")
         await until(pilot, lambda: any(m.startswith("Undone") for m in notified))

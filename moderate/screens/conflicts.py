@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 from .. import words
 from ..conflicts import Conflict
 from ..session import Session
-from .dialogs import AskText
+from .dialogs import AskText, as_typed
 from .footer import FittingFooter
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
@@ -27,9 +27,13 @@ class ConflictsScreen(Screen[None], ShowsSession):
     """Every merge conflict in the file, settled or not, and what the highlighted one needs."""
 
     BINDINGS = [
-        Binding("o", "settle('ours')", "Ours", id="settle.ours"),
-        Binding("t", "settle('theirs')", "Theirs", id="settle.theirs"),
-        Binding("e", "settle('another')", "Another", id="settle.another"),
+        *as_typed(  # each asks for a reason: what is typed at once after it is the reason
+            [
+                Binding("o", "settle('ours')", "Ours", id="settle.ours"),
+                Binding("t", "settle('theirs')", "Theirs", id="settle.theirs"),
+                Binding("e", "settle('another')", "Another", id="settle.another"),
+            ]
+        ),
         Binding("u,ctrl+z", "undo", "Undo", id="settle.undo"),
         Binding("escape,C", "app.pop_screen", "Back", id="settle.back"),
     ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Literal
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -98,6 +99,14 @@ class FileGone(Choose):
             "somewhere else, or save it over whatever is there now (kept as NAME.bak if it is a file)?",
             wide=True,
         )
+
+
+def as_typed(bindings: list[BindingType]) -> list[BindingType]:
+    """A screen's keys handled as they arrive, in the order typed: with priority, each runs before
+    the next key is read. Left to bubble up from the focused table, a key that puts up a dialog
+    (the panel's =) was still on its way while the keys typed after it at once, as over SSH, went
+    to the table beneath: its reason was lost, and its Enter met an empty dialog."""
+    return [replace(binding, priority=True) if isinstance(binding, Binding) else binding for binding in bindings]
 
 
 class AskText(ModalScreen[str | None]):

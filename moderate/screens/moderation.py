@@ -20,7 +20,7 @@ from ..shown import shown
 from ..preferences import ADVANCES, chosen_advance, remember_advance, remember_place, remembered_place
 from ..session import Change, Changed, Marked, ReasonRequired, Sampling, Seconded, Session
 from .detail import DetailPane
-from .dialogs import AskText, Detail, reason_dialog
+from .dialogs import AskText, Detail, as_typed, reason_dialog
 from .footer import FittingFooter
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .host import Host
@@ -153,10 +153,9 @@ class ModerationScreen(Screen[None], ShowsSession):
         Binding("N", "search(-1)", "Previous match", show=False, id="search.previous", priority=True),
         Binding("escape", "stop_search", "Stop searching", show=False, id="search.stop"),
     ]
-    # Every key with priority too: handled in the order typed, each before the next is read. A key
-    # that opens a dialog (/, N, =) left for the grid to bubble up was still on its way while the
-    # keys typed after it ("/safe": s, a) reached the answers, and answered.
-    BINDINGS = [replace(binding, priority=True) if isinstance(binding, Binding) else binding for binding in BINDINGS]
+    # Every key as typed: a key that opens a dialog (/, N, =) left for the grid to bubble up was
+    # still on its way while the keys typed after it ("/safe": s, a) reached the answers, and answered.
+    BINDINGS = as_typed(BINDINGS)
 
     def __init__(self, host: Host) -> None:
         super().__init__()

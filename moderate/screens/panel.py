@@ -17,7 +17,7 @@ from ..model import NOT_RATED, Standard
 from ..rules import StandardResult, decision_options
 from ..session import Session
 from ..shown import shown
-from .dialogs import AskText
+from .dialogs import AskText, as_typed
 from .footer import FittingFooter
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
@@ -130,12 +130,17 @@ class PanelScreen(Screen[tuple[str, str] | None], ShowsSession):
     WIDGETS_WITH_KEYS = (PivotalCases,)  # their keys are active with this screen's: a keymap is checked so
     BINDINGS = [
         # No letter decides: j and k move, as in vim and less, and = keeps (as = agrees in the grid).
-        Binding("plus", "decide(1)", "Raise", id="panel.raise"),
-        Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
-        Binding("equals_sign", "decide(0)", "Keep", id="panel.keep"),
+        # The keys that ask for a reason, as typed: the reason typed at once after them is the dialog's.
+        *as_typed(
+            [
+                Binding("plus", "decide(1)", "Raise", id="panel.raise"),
+                Binding("minus", "decide(-1)", "Lower", id="panel.lower"),
+                Binding("equals_sign", "decide(0)", "Keep", id="panel.keep"),
+            ]
+        ),
         Binding("j", "move(1)", "Down", show=False, id="panel.down"),
         Binding("k", "move(-1)", "Up", show=False, id="panel.up"),
-        Binding("r", "rate", "Rate", id="panel.rate"),
+        *as_typed([Binding("r", "rate", "Rate", id="panel.rate")]),
         Binding("u,ctrl+z", "undo", "Undo", id="panel.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="panel.redo"),
         Binding("e", "eligible", "Eligible only", show=False, id="panel.eligible"),

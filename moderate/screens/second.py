@@ -21,7 +21,7 @@ from ..model import Answer, SecondAssessment
 from ..pairs import first_answers
 from ..session import Seconded
 from .case_form import case_questions
-from .dialogs import AskText, Choose, reason_dialog
+from .dialogs import AskText, Choose, as_typed, reason_dialog
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .plain import plain, plain_cell
@@ -164,8 +164,12 @@ class ReconcileScreen(QuestionInFull, ModalScreen[None], ShowsSession):
     never changed."""
 
     BINDINGS = [
-        Binding("s", "take_second", "Take the second answer", id="reconcile.second"),
-        Binding("k", "keep_first", "Keep the first", id="reconcile.keep"),
+        *as_typed(  # each asks for a reason or a comment: what is typed at once after it is that
+            [
+                Binding("s", "take_second", "Take the second answer", id="reconcile.second"),
+                Binding("k", "keep_first", "Keep the first", id="reconcile.keep"),
+            ]
+        ),
         Binding("escape", "dismiss", "Back to the grid", id="reconcile.close"),
     ]
 
