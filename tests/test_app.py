@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from helpers.app import go_to, line_with, open_app
+from helpers.app import go_to, line_with, open_app, typed
 from helpers.cli import moderate
 from helpers.files import SAMPLES
 from helpers.screen import screen_text
@@ -124,7 +124,7 @@ async def test_a_save_writes_the_change_and_its_moderation_entry(stockton):
         await pilot.press("N")  # no, with a reason
         await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
-        await pilot.press(*"No analysis of the exploitation risk", "enter")
+        await typed(pilot, *"No analysis of the exploitation risk", "enter")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "● unsaved" not in screen_text(pilot.app)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from helpers.app import go_to, open_app
+from helpers.app import go_to, open_app, typed
 from helpers.files import REPO, SAMPLES
 from helpers.screen import Notified, screen_text, until
 from helpers.terminal import app_in_a_terminal, until_journaled
@@ -163,7 +163,7 @@ async def test_a_save_that_fails_says_why_keeps_the_work_and_offers_a_copy(tmp_p
         await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
         assert any(m.startswith("Not saved:") and "still here" in m for m in notified)
         assert pilot.app.session.dirty
-        await pilot.press(*str(copy), "enter")
+        await typed(pilot, *str(copy), "enter")
         await until(pilot, copy.exists)
     assert load(copy).inspection.case("C01").answers["2.4.3"] == Answer.NO
 
@@ -201,7 +201,7 @@ async def test_a_save_that_fails_on_a_full_disk_has_ended_when_a_copy_is_offered
         assert any(m.startswith("Not saved:") and "No space left on device" in m for m in notified), notified
         top = screen_text(pilot.app).splitlines()[0]
         assert "unsaved" in top and "saving…" not in top  # the save is over: the copy is asked about after it
-        await pilot.press(*str(tmp_path / "rescued.toml"), "enter")
+        await typed(pilot, *str(tmp_path / "rescued.toml"), "enter")
         await until(pilot, (tmp_path / "rescued.toml").exists)
     assert load(tmp_path / "rescued.toml").inspection.case("C01").answers["2.2.2"] == Answer.YES
 
@@ -223,7 +223,7 @@ async def test_a_journal_that_stops_is_told_at_once_and_a_copy_is_offered(stockt
             assert any(m.startswith("Your changes can no longer be kept safe in the journal: No space left") for m in notified)
             assert "⚠ NOT JOURNALED: save now" in screen_text(pilot.app).splitlines()[0]
             assert pilot.app.session.answer("C01", "2.2.2") == Answer.YES and pilot.app.session.dirty
-            await pilot.press(*str(copy), "enter")
+            await typed(pilot, *str(copy), "enter")
             await until(pilot, copy.exists)
         finally:
             os.dup2(room, journal._fd)  # room again, for the journal's close

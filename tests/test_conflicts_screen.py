@@ -12,7 +12,7 @@ from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating
 from moderate.trail import breaks
 from helpers.screen import Notified, screen_text, until
-from helpers.app import open_app
+from helpers.app import open_app, typed
 from helpers.merging import branch, merged
 
 pytestmark = pytest.mark.subprocess
@@ -37,7 +37,7 @@ async def test_conflicts_settled_in_the_app_leave_a_file_whose_log_and_answers_a
         assert "o Ours t Theirs e Another u Undo esc Back" in shown.splitlines()[-1]
         await pilot.press("t")  # C01: take theirs
         await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
-        await pilot.press(*"ben read the case file", "enter")
+        await typed(pilot, *"ben read the case file", "enter")
         await until(pilot, lambda: "[settled: n/a] C01 2.1.1" in screen_text(pilot.app))
         await pilot.press("down", "e")  # C02: another answer
         await until(pilot, lambda: isinstance(pilot.app.screen, ChooseRating))
@@ -45,7 +45,7 @@ async def test_conflicts_settled_in_the_app_leave_a_file_whose_log_and_answers_a
         await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
         await pilot.press("enter")  # no reason: refused, the dialog stays
         assert isinstance(pilot.app.screen, AskText)
-        await pilot.press(*"not assessed by either", "enter")
+        await typed(pilot, *"not assessed by either", "enter")
         await until(pilot, lambda: "[settled: unanswered] C02 2.1.2" in screen_text(pilot.app))
         assert "2 of 2 settled" in screen_text(pilot.app)
         await pilot.press("ctrl+s")

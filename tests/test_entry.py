@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.app import open_app, select
+from helpers.app import open_app, select, typed
 from helpers.cli import moderate
 from helpers.screen import Notified, offered, screen_text, until
 from moderate.screens.dialogs import AskText, ConfirmQuit, Detail
@@ -18,7 +18,7 @@ async def keep_planning(pilot) -> None:
     await select(pilot, "2.2")
     await pilot.press("equals_sign")
     assert isinstance(pilot.app.screen, AskText)
-    await pilot.press(*"Keep", "enter")
+    await typed(pilot, *"Keep", "enter")
     await pilot.pause()
 
 
@@ -71,13 +71,13 @@ def blank(tmp_path, cases: str = "court=8,oocd=8"):
 @pytest.mark.subprocess
 async def test_typing_answers_into_a_blank_inspection_fills_one_cell_per_key(tmp_path):
     async with open_app(blank(tmp_path)).run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"ynyyyyyy")
+        await typed(pilot, *"ynyyyyyy")
         answers = pilot.app.session.answers
         assert {case: dict(a) for case, a in answers.items() if a} == {
             f"court-{i:02}": {"2.1.1": "no" if i == 2 else "yes"} for i in range(1, 9)
         }
         # on past the last case to the next question, and past the standard's row to the next standard
-        await pilot.press(*"y" * 16)
+        await typed(pilot, *"y" * 16)
         assert all(len(answers[f"court-{i:02}"]) == 3 for i in range(1, 9))
         await pilot.press("a")
         assert answers["court-01"]["2.2.1"] == "n/a"
@@ -106,7 +106,7 @@ async def test_g_and_the_palette_find_a_case_or_question_of_another_sample(keys,
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
         grid = pilot.app.screen.query_one(CaseGrid)
         assert grid.sample == "court"
-        await pilot.press(*keys)
+        await typed(pilot, *keys)
         await until(pilot, lambda: offered(pilot.app, found[1]))
         await pilot.press("enter")
         await pilot.pause()
@@ -135,7 +135,7 @@ async def test_next_unanswered_goes_on_to_the_next_sample(tmp_path):
     async with open_app(blank(tmp_path, "court=1,oocd=1")).run_test(size=(120, 40)) as pilot:
         grid = pilot.app.screen.query_one(CaseGrid)
         court = [r.question for r in grid.rows if r.kind == "key_question"]
-        await pilot.press(*"y" * len(court))
+        await typed(pilot, *"y" * len(court))
         await pilot.press("home", "full_stop")
         await pilot.pause()
         assert grid.sample == "oocd" and grid.current_row.question.startswith("3.1")
@@ -171,7 +171,7 @@ async def test_a_sound_keymap_is_used_and_the_palette_lists_binding_ids(stockton
     async with open_app(stockton).run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         assert pilot.app.session.answer("C01", "2.1.1").value == "no"
-        await pilot.press("ctrl+p", *"Binding ids")
+        await typed(pilot, "ctrl+p", *"Binding ids")
         await until(pilot, lambda: "to remap it in" in screen_text(pilot.app))  # the palette searches in a worker
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(pilot.app.screen, Detail))
@@ -186,7 +186,7 @@ async def test_the_case_form_lists_one_case_down_the_page_for_transcription(tmp_
         await pilot.press("right", "f")
         await pilot.pause()
         assert "Case court-02" in screen_text(pilot.app) and "2.4.3" in screen_text(pilot.app)
-        await pilot.press(*"ynay")
+        await typed(pilot, *"ynay")
         await pilot.press("escape")
         await pilot.pause()
         answers = pilot.app.session.answers["court-02"]

@@ -6,7 +6,7 @@ from moderate.screens.app import binding_ids
 from moderate.screens.dialogs import AskText
 from moderate.screens.grid import STANDARD, CaseGrid
 from moderate.screens.moderation import ModerationScreen
-from helpers.app import open_app
+from helpers.app import open_app, typed
 from helpers.screen import offered, screen_text, until
 
 
@@ -83,7 +83,7 @@ async def test_questions_matching_a_text_and_every_filter_off_at_once(stockton):
         everything = shown(grid)
         await pilot.press("slash")
         assert isinstance(pilot.app.screen, AskText)
-        await pilot.press(*"2.4.", "enter")
+        await typed(pilot, *"2.4.", "enter")
         await pilot.pause()
         assert shown(grid)[0] == ["2.4", "2.4.1", "2.4.2", "2.4.3"]
         assert "Only: questions matching '2.4.'" in screen_text(pilot.app)
@@ -108,7 +108,7 @@ async def test_going_to_what_a_filter_hides_turns_the_filters_off(stockton):
         grid = pilot.app.screen.query_one(CaseGrid)
         await pilot.press("F")
         assert "2.3.2" not in shown(grid)[0]
-        await pilot.press("g", *"2.3.2")
+        await typed(pilot, "g", *"2.3.2")
         await until(pilot, lambda: offered(pilot.app, "2.3.2"))
         await pilot.press("enter")
         await pilot.pause()

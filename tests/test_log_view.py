@@ -5,7 +5,7 @@ from __future__ import annotations
 from moderate.reading import load
 from moderate.screens.dialogs import AskText
 from moderate.screens.log import LogScreen
-from helpers.app import go_to, open_app
+from helpers.app import go_to, open_app, typed
 from helpers.screen import screen_text
 
 
@@ -20,7 +20,7 @@ async def test_a_review_is_recorded_and_the_log_view_filters_it(stockton):
         await pilot.press("equals_sign")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
-        await pilot.press(*"dip", "enter")
+        await typed(pilot, *"dip", "enter")
         await pilot.pause()
         await pilot.press("L")
         await pilot.pause()
@@ -29,7 +29,7 @@ async def test_a_review_is_recorded_and_the_log_view_filters_it(stockton):
         assert "Moderation log: 2 of 2 entries" in shown
         assert "[bold]kept[/bold] as written" in shown  # file text as written, never markup
         assert "no (agreed)" in shown and "dip" in shown
-        await pilot.press(*"ak")  # the case filter has the focus: no case is called "ak"
+        await typed(pilot, *"ak")  # the case filter has the focus: no case is called "ak"
         await pilot.pause()
         assert "0 of 2 entries" in screen_text(pilot.app)
         await pilot.press("backspace", "backspace", "tab", "tab", *"jb")

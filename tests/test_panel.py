@@ -12,7 +12,7 @@ from moderate.screens.dialogs import AskText
 from moderate.screens.panel import ChooseRating, PanelScreen
 from moderate.session import Session
 from moderate.storage import save
-from helpers.app import go_to, line_with, open_app, select
+from helpers.app import go_to, line_with, open_app, select, typed
 from helpers.screen import Notified, screen_text
 
 
@@ -43,13 +43,13 @@ async def test_withdrawing_and_re_deciding_the_uplift_updates_the_overall(stockt
         await pilot.press("equals_sign")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
-        await pilot.press(*"Panel keeps the computed rating", "enter")
+        await typed(pilot, *"Panel keeps the computed rating", "enter")
         await pilot.pause()
         text = screen_text(pilot.app)
         assert "Overall  31/36  Outstanding" in text
         assert line_with(text, "2.2 Planning").split()[2:5] == ["Requires", "improvement", "1"]  # final, score
         await pilot.press("plus")
-        await pilot.press(*"Contingency planning was the only shortfall", "enter")
+        await typed(pilot, *"Contingency planning was the only shortfall", "enter")
         await pilot.pause()
         assert "Overall  32/36  Outstanding" in screen_text(pilot.app)
         await pilot.press("ctrl+s")
@@ -78,7 +78,7 @@ async def test_a_judgement_standard_is_rated_on_the_panel_and_logged(stockton):
         await pilot.press("down", "enter")  # from its rating, Good, to Outstanding
         await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)  # why
-        await pilot.press(*"Board", "space", *"challenge", "enter")
+        await typed(pilot, *"Board", "space", *"challenge", "enter")
         await pilot.pause()
         assert "Overall  33/36  Outstanding" in screen_text(pilot.app)
         await pilot.press("ctrl+s")

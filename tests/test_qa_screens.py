@@ -11,7 +11,7 @@ from moderate.screens.grid import CaseGrid
 from moderate.screens.panel import PanelScreen
 from moderate.screens.pivotal import PivotalCases
 from moderate.workspace import Workspace
-from helpers.app import go_to, line_with, open_app, select
+from helpers.app import go_to, line_with, open_app, select, typed
 from helpers.files import with_people
 from helpers.screen import Notified, screen_text, until
 
@@ -56,7 +56,7 @@ async def test_d_adds_the_case_by_hand_and_withdraws_it_only_with_a_reason(stock
         assert list(pilot.app.workspace.session.sampled) == ["C03"]
         await pilot.press("d")
         await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
-        await pilot.press(*"Transferred out", "enter")
+        await typed(pilot, *"Transferred out", "enter")
         await until(pilot, lambda: any("withdrawn from the dip sample" in m for m in notified))
         assert "C03 withdrawn from the dip sample (u takes it back until saved)." in notified
         assert "C03◎" not in line_with(screen_text(pilot.app), "Yes/rel")
@@ -104,7 +104,7 @@ async def test_m_names_its_case_and_a_mark_beside_the_answer_just_given_cannot_b
         await go_to(pilot, "2.2.2", "C04")
         await pilot.press("Y")
         await until(pilot, lambda: isinstance(pilot.app.screen, AskText))
-        await pilot.press(*"Contingency plan missing", "enter")
+        await typed(pilot, *"Contingency plan missing", "enter")
         await until(pilot, lambda: not isinstance(pilot.app.screen, AskText))
         assert pilot.app.screen.query_one(CaseGrid).current_case.id == "C05"  # the cursor moved on
         await pilot.press("m")

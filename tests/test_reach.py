@@ -8,6 +8,7 @@ import shutil
 import pytest
 from textual.widgets import Tabs
 
+from helpers.app import typed
 from helpers.files import generated, SAMPLES
 from helpers.screen import screen_text
 from moderate.screens.app import ModerateApp
@@ -57,7 +58,7 @@ async def test_each_sample_keeps_its_own_cursor_and_scroll(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         grid = app.screen.query_one(CaseGrid)
         await pilot.pause()
-        await pilot.press(*["right"] * 12, "down")
+        await typed(pilot, *["right"] * 12, "down")
         court = grid.cursor, grid.current_case.id
         assert " ◂ C07–C13 of 13" in header(app)
         await pilot.press("s")
@@ -71,7 +72,7 @@ async def test_each_sample_keeps_its_own_cursor_and_scroll(tmp_path):
 async def test_a_narrower_window_brings_the_cursors_case_back_into_view(tmp_path):
     app = durham(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*["right"] * 12)
+        await typed(pilot, *["right"] * 12)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert " C13 " in header(app)

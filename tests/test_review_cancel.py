@@ -11,7 +11,7 @@ import time
 
 from moderate.reading import load
 from moderate.screens.dialogs import AskText
-from helpers.app import go_to, open_app
+from helpers.app import go_to, open_app, typed
 from helpers.screen import Notified, screen_text
 from helpers.terminal import Terminal
 
@@ -24,7 +24,7 @@ async def test_escape_on_the_review_dialog_records_no_review(stockton):
         await pilot.press("equals_sign")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
-        await pilot.press(*"half", "escape")
+        await typed(pilot, *"half", "escape")
         await pilot.pause()
         assert "No review recorded for C01 2.1.2." in notified
         assert not pilot.app.session.dirty

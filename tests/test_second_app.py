@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from helpers.app import go_to
+from helpers.app import go_to, typed
 from helpers.cli import moderate, second_assessed
 from helpers.screen import joined, screen_text, until
 from moderate import words
@@ -87,11 +87,11 @@ async def test_reconciling_changes_or_reviews_the_first_answers_and_leaves_the_s
         await pilot.press("s")  # take the second answer: a change, with its reason
         await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
-        await pilot.press(*"No desistance analysis", "enter")
+        await typed(pilot, *"No desistance analysis", "enter")
         await pilot.pause()
         await pilot.press("k")  # the next that differs is at the top now: keep the first, a review
         await pilot.pause()
-        await pilot.press(*"Sound as given", "enter")
+        await typed(pilot, *"Sound as given", "enter")
         await pilot.pause()
         await pilot.press("escape", "ctrl+s")
         await until(pilot, lambda: not pilot.app.session.dirty)
@@ -137,9 +137,9 @@ async def test_at_80_by_24_the_question_under_the_cursor_is_read_in_full_and_the
     )
     async with _app(stockton, "qa", second="C03").run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(pilot.app.screen, SecondAssessmentScreen))
-        await pilot.press(*"yyyyy")
+        await typed(pilot, *"yyyyy")
         await until(pilot, lambda: full in joined(screen_text(pilot.app)))
-        await pilot.press(*"nnnnnnnnnnnnnnn", "F")
+        await typed(pilot, *"nnnnnnnnnnnnnnn", "F")
         await until(pilot, lambda: isinstance(pilot.app.screen, FinishSecond))
         await pilot.press("f")
         await until(pilot, lambda: isinstance(pilot.app.screen, ModerationScreen))
