@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from . import guard
-from .merge import Author, Conflict, Side, merge
+from .apart import Stopped, merge_apart
+from .merge import Author, Conflict, Side
 from .model import Inspection
-from .reading import MAX_BYTES, parse_bytes, parse_text
+from .reading import MAX_BYTES, parse_text
 from .writing import dumps
 
 PRIVATE = 0o600  # the data is about children: no one else on the server reads what we create
@@ -118,6 +119,11 @@ class SaveError(Exception):
     """Nothing was saved: the file on disk is as it was."""
 
 
+class MergeStopped(SaveError):
+    """Nothing was saved: the merge with someone else's save ended without its answer (its
+    process killed, out of memory). Saving again starts it afresh."""
+
+
 class FileReplaced(SaveError):
     """The file is no longer the inspection that was opened: deleted, replaced by another
     inspection, or no longer a regular file. Nothing was written: the user chooses (save
@@ -184,6 +190,8 @@ def save_merging(
             result = replace(_save(path, base_text, ours, choices, writing, base, overwrite, author), identity=identity(path))
     except guard.Refused as refused:
         raise SaveError(f"{path}: not saved, the file is as it was: {refused}") from None
+    except Stopped as stopped:
+        raise MergeStopped(f"{path}: not saved, the file is as it was: {stopped}") from None
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         raise SaveError(f"{path}: not saved, the file is as it was: {error.strerror or error}{where}") from error
@@ -319,29 +327,18 @@ def _save(
         current = None
     if current is None or current == base_text.encode("utf-8"):
         return SaveResult(_replace(path, current, dumps(ours), writing), ours)
-    theirs = parse_bytes(current, str(path))
     if base is None:
         base = parse_text(base_text, f"{path} (as last opened)").inspection
-    other = _another_inspection(base, theirs.inspection)
-    if other:
+    # Parsed and merged in a child process: the compiled parser there holds no GIL of ours.
+    found = merge_apart(base, ours, current, str(path), choices, author)
+    if found.another:
         if not overwrite:
-            raise FileReplaced(path, f"was replaced by another inspection ({other})")
+            raise FileReplaced(path, f"was replaced by another inspection ({found.another})")
         return SaveResult(_replace(path, current, dumps(ours), writing), ours)
-    merged = merge(base, ours, theirs.inspection, choices, author, saving=True)
-    if merged.conflicts:
-        return SaveResult(theirs.text, merged.inspection, merged=True, conflicts=merged.conflicts)
-    return SaveResult(_replace(path, current, merged.text, writing), merged.inspection, merged=True)
-
-
-def _another_inspection(base: Inspection, theirs: Inspection) -> str | None:
-    """Why the file on disk is not a later version of the one opened, if it is not."""
-    if base.title != theirs.title:
-        return f"titled {theirs.title!r}, not {base.title!r}"
-    if {c.id for c in base.cases} != {c.id for c in theirs.cases}:
-        return "its case ids differ"
-    if {s.id for s in base.standards} != {s.id for s in theirs.standards}:
-        return "its standard ids differ"
-    return None
+    assert found.inspection is not None
+    if found.conflicts:
+        return SaveResult(found.text, found.inspection, merged=True, conflicts=found.conflicts)
+    return SaveResult(_replace(path, current, found.text, writing), found.inspection, merged=True)
 
 
 def _replace(path: Path, current: bytes | None, text: str, writing: Callable[[str], None] | None) -> str:

@@ -850,3 +850,13 @@ def conflict_choices(base: str, ours: str, theirs: str) -> str:
 
 def settle_why(conflict: str, value: str) -> str:
     return f"Settle {conflict} as {value}: why?"
+
+
+def merge_stopped(why: str) -> str:
+    """A merging save whose merge was stopped (its process killed): nothing written, nothing lost."""
+    return f"Not saved: {why}. Your work is still here and in the journal: save again."
+
+
+def reading_stopped(name: str, why: str) -> str:
+    """Someone else's save noticed, but its reading was stopped (its process killed): ours untouched."""
+    return f"{name} was saved by someone else but could not be read ({why}). Your work is as it was; saving merges theirs."

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import collector
+from .apart import Stopped as Stopped  # re-exported: the screens say a reading was stopped
+from .apart import parse_apart
 from .jobs import Cell as Cell  # re-exported, with the jobs: the app runs them in its threads
 from .jobs import Choices as Choices
 from .jobs import Saved as Saved
@@ -28,6 +30,7 @@ from .jobs import Saving as Saving
 from .jobs import Theirs as Theirs
 from .jobs import Written
 from .jobs import changed_cells
+from .limits import decoded
 from .journal import Fresh, Journal, JournalInUse, Pending, pending
 from .merge import Conflict as Conflict  # re-exported: the screens show conflicts, not merge them
 from .conflicts import leftover_conflicts
@@ -36,11 +39,12 @@ from .people import UnknownPerson as UnknownPerson  # re-exported: the command l
 from .people import check_user
 from .reading import InspectionError as InspectionError  # re-exported: the screens say why a file is refused
 from .reading import Loaded as Loaded  # re-exported: the screens read the inspection as opened
-from .reading import load, load_unkept, parse_bytes, parse_text, read_file
+from .reading import load, load_unkept, parse_text, read_file
 from .replay import ReplayError, history, replay
 from .session import APPENDED, Session, now
 from .storage import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported, with FileReplaced and SaveError: the screens wait and ask
 from .storage import FileReplaced as FileReplaced
+from .storage import MergeStopped as MergeStopped
 from .storage import SaveError as SaveError
 from .storage import Waiting, busy, identity, save, warn_if_world_readable
 from .writing import comment_lines
@@ -213,7 +217,8 @@ class Workspace:
 
     def read_theirs(self, clean: bool) -> Theirs:
         """The file as someone else saved it, read (and, if ours is `clean`, parsed and made a
-        session) without touching ours: may run off the loop. InspectionError if it cannot be read."""
+        session) without touching ours: may run off the loop. InspectionError if it cannot be
+        read; `Stopped` if its reading was (its process killed)."""
         with collector.paused():  # as in a save (`Saving.write`)
             return self._read_theirs(clean)
 
@@ -224,7 +229,10 @@ class Workspace:
             return Theirs(against, differs=False)
         if not clean:
             return Theirs(against, differs=True)
-        loaded = parse_bytes(data, str(self.path))
+        # Parsed in a child process, sharing with ours what they did not change: the compiled
+        # parser there holds no GIL of the screen's.
+        inspection, framework = parse_apart(against.inspection, data, str(self.path))
+        loaded = Loaded(inspection, framework, decoded(data, str(self.path)))
         session = Session(loaded.inspection, loaded.framework, self.session.user, self.session.clock)
         elsewhere = frozenset(changed_cells(against.inspection.cases, loaded.inspection.cases))
         try:

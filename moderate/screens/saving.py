@@ -26,9 +26,11 @@ from ..workspace import (
     Choices,
     FileReplaced,
     InspectionError,
+    MergeStopped,
     Saved,
     SaveError,
     Saving,
+    Stopped,
     Theirs,
     Workspace,
 )
@@ -157,6 +159,9 @@ class Saver:
                 timeout=20,
             )
             return "not saved"
+        except MergeStopped as error:
+            self._app.notify(words.merge_stopped(str(error)), severity="error", timeout=20)
+            return "not saved"
         except (SaveError, OSError) as error:
             self._app.notify(f"Not saved: {error}. Your work is still here and in the journal.", severity="error", timeout=20)
             return "copy elsewhere"
@@ -278,12 +283,18 @@ class Saver:
             theirs = workspace.read_theirs(clean)
         except InspectionError as error:
             self._app.call_from_thread(self._unreadable, error)
+        except (Stopped, OSError) as error:
+            self._app.call_from_thread(self._not_read, str(error))
         else:
             self._app.call_from_thread(self._take_theirs, theirs)
 
     def _unreadable(self, error: InspectionError) -> None:
         self._looking = False
         self._app.notify(f"{self._path.name} changed on disk but cannot be read: {error.problems[0]}", severity="error")
+
+    def _not_read(self, why: str) -> None:
+        self._looking = False
+        self._app.notify(words.reading_stopped(self._path.name, why), severity="error", timeout=20)
 
     def _take_theirs(self, theirs: Theirs) -> None:
         self._looking = False

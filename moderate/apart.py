@@ -1,0 +1,306 @@
+"""A merging save's parsing and merging, done in a child process rather than beside the screen.
+
+The compiled TOML parser is several times faster than the standard library's, but it never
+lets go of the GIL: in a thread of the app it would stop the keys for the whole parse. In a
+child process it holds only the child's. The app's thread hands the child what it needs
+(the text the save was made on, ours, the file as found) through pipes and only waits; the
+child parses, merges and sends back the merged text and what the app goes on from.
+
+What goes either way is small, whatever the size of the inspection: ours is sent as a
+pickle in which each record ours shares with the base (a case nobody changed, an entry of
+the log already in the file) is a reference to the child's own copy, parsed from the text;
+the merged inspection comes back the same way, each record it shares with ours a reference
+to the app's own. Unpickling thus builds only what the merge changed.
+
+The child writes nothing, to any file: the lock, the journal's mark and the atomic write
+stay with the app. Killed at any moment, it leaves the file as it was and the save says so
+(`Stopped`); the app killed, the child finds its pipes closed, or its parent gone, and ends.
+Its pipes are the kernel's, unnamed: nothing for another user to open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import ctypes
+import gc
+import io
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import IO, Any, Mapping
+
+from .merge import Author, Conflict, Side, merge
+from .frameworks import Framework
+from .model import Inspection
+from .reading import InspectionError, parse_bytes
+
+_ROOT = str(Path(__file__).resolve().parent.parent)  # where this copy of the package is imported from
+# The records of an inspection that a pickle may name by position instead of spelling out.
+_SHARED = ("standards", "cases", "moderation", "discretion", "dip_sample")
+_LENGTH = 8  # bytes of each frame's length
+
+
+class Stopped(Exception):
+    """The child ended without its answer (killed, out of memory): nothing was merged."""
+
+
+@dataclass(frozen=True)
+class Merging:
+    """What the child found: the file replaced by `another` inspection (why), or the merge:
+    with its `conflicts` (nothing to write; `text` is the file as found), or without (`text`
+    is the merged file's, to write)."""
+
+    another: str | None
+    inspection: Inspection | None = None
+    conflicts: tuple[Conflict, ...] = ()
+    text: str = ""
+
+
+def merge_apart(
+    base: Inspection,
+    ours: Inspection,
+    current: bytes,
+    name: str,
+    choices: Mapping[Conflict, Side] | None,
+    author: Author | None,
+) -> Merging:
+    """Merge `ours` (an edit of `base`) with `current`, the file as found, in a child process.
+    InspectionError if `current` is broken; `Stopped` if the child ended without an answer;
+    OSError if it could not be started."""
+    kind, *rest = _ask("merge", base, ours, current, name, dict(choices or {}), author)
+    if kind == "another":
+        return Merging(rest[0])
+    inspection, conflicts, text = rest
+    return Merging(None, inspection, tuple(conflicts), text)
+
+
+def parse_apart(base: Inspection, data: bytes, name: str) -> tuple[Inspection, Framework]:
+    """Someone else's save of the file (`data`), read in a child process: each record it
+    shares with `base` (the file as we read it) is `base`'s own. InspectionError if it is
+    broken; `Stopped` if the child ended without an answer."""
+    _, inspection, framework, _ = _ask("parse", base, base, data, name)
+    return inspection, framework
+
+
+def _ask(job: str, base: Inspection, ours: Inspection, data: bytes, name: str, *more: Any) -> list[Any]:
+    """Hand the child `job`; its answer, each record it shares with `ours` (which shares with
+    `base`) ours' own, and its text last."""
+    pieces = _in_pieces(base)
+    answer = _run([pickle.dumps((job, name, len(pieces), *more)), *pieces, _dumps(ours, base), data], _WHAT[job])
+    if len(answer) != 2:
+        raise Stopped(f"the {_WHAT[job]} ended without its answer")
+    kind, *rest = _loads(answer[0], ours)
+    if kind == "refused":
+        raise InspectionError(*rest)
+    if kind == "failed":
+        raise Stopped(f"the {_WHAT[job]} failed: {rest[0]}")
+    return [kind, *rest, str(answer[1], "utf-8")]
+
+
+_WHAT = {"merge": "merge", "parse": "reading of the file"}
+
+
+def _run(frames: list[bytes], what: str) -> list[bytes]:
+    """Start the child, hand it `frames`, wait for its answer's frames; `what` it does, in words."""
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from moderate.apart import main; main()"
+    # -P: not the current directory first on the path, where anyone's `moderate/` might be found.
+    child = subprocess.Popen(
+        [sys.executable, "-P", "-c", code, _ROOT, str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        close_fds=True,  # never the file's lock, nor the journal
+    )
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    try:
+        try:
+            _write_frames(child.stdin, frames)
+            child.stdin.close()
+        except BrokenPipeError:
+            pass  # it died: said below
+        answer = child.stdout.read()
+        said = child.stderr.read()
+    except BaseException:
+        child.kill()  # no one will read its answer
+        raise
+    finally:
+        status = child.wait()
+        for stream in (child.stdin, child.stdout, child.stderr):
+            with contextlib.suppress(OSError):  # a pipe to a child that died: nothing left to flush
+                stream.close()
+    if status != 0:
+        why = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+        last = said.decode("utf-8", "replace").strip().splitlines()[-1:] if said else []
+        raise Stopped(f"the {what} was stopped ({why}{': ' + last[0] if last else ''})")
+    try:
+        return _frames(answer)
+    except ValueError:
+        raise Stopped(f"the {what} was cut short") from None
+
+
+def _write_frames(stream: IO[bytes], frames: list[bytes]) -> None:
+    for frame in frames:
+        stream.write(len(frame).to_bytes(_LENGTH, "big"))
+        stream.write(frame)
+    stream.flush()
+
+
+def _frames(data: bytes) -> list[bytes]:
+    """The frames of `data`, each its length then its bytes; ValueError if cut short."""
+    frames, at = [], 0
+    while at < len(data):
+        if at + _LENGTH > len(data):
+            raise ValueError("cut short")
+        size = int.from_bytes(data[at : at + _LENGTH], "big")
+        at += _LENGTH
+        if at + size > len(data):
+            raise ValueError("cut short")
+        frames.append(data[at : at + size])
+        at += size
+    return frames
+
+
+# ------------------------------------------------------------ pickles naming shared records
+
+
+def _inspection(inspection: Inspection) -> tuple[Any, ...]:
+    # Its lazily built indexes left out: rebuilt when asked for, they would name every case.
+    return Inspection, tuple(getattr(inspection, f.name) for f in fields(Inspection) if f.init)
+
+
+def _proxy(mapping: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
+    return _read_only, (dict(mapping),)
+
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+_REDUCERS = copyreg.dispatch_table.copy()
+_REDUCERS[Inspection] = _inspection
+_REDUCERS[MappingProxyType] = _proxy
+
+
+def _dumps(value: Any, known: Inspection | None) -> bytes:
+    """`value` pickled, each record it shares with `known` named by its place there."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _REDUCERS
+    if known is not None:
+        places = {id(record): (i, at) for i, part in enumerate(_SHARED) for at, record in enumerate(getattr(known, part))}
+        # A live record's id is its own while `known` holds it: no other object has it meanwhile.
+        pickler.persistent_id = lambda obj: places.get(id(obj))  # type: ignore[method-assign]
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+_PIECE = 500  # records a piece: each pickled in a few milliseconds, the screen's thread free between pieces
+
+
+def _in_pieces(inspection: Inspection) -> list[bytes]:
+    """The whole of `inspection` pickled a few hundred records at a time: the parent has it
+    parsed already, and the child rebuilds it (`_whole`) many times faster than it would parse
+    the text again. Pickling is compiled code too, holding the GIL for each piece."""
+    empty: dict[str, Any] = {part: () for part in _SHARED}
+    pieces = [_dumps(replace(inspection, **empty), None)]
+    for part in _SHARED:
+        records = getattr(inspection, part)
+        pieces += [_dumps((part, records[at : at + _PIECE]), None) for at in range(0, len(records), _PIECE)]
+    return pieces
+
+
+def _whole(pieces: tuple[bytes, ...]) -> Inspection:
+    skeleton = pickle.loads(pieces[0])
+    parts: dict[str, list[Any]] = {part: [] for part in _SHARED}
+    for piece in pieces[1:]:
+        part, records = pickle.loads(piece)
+        parts[part] += records
+    inspection: Inspection = replace(skeleton, **{part: tuple(records) for part, records in parts.items()})
+    return inspection
+
+
+def _loads(data: bytes, known: Inspection) -> Any:
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda place: getattr(known, _SHARED[place[0]])[place[1]]  # type: ignore[method-assign]
+    return unpickler.load()
+
+
+# ------------------------------------------------------------ the child
+
+
+def main() -> None:
+    """The child: read the job, merge, answer; write nothing else anywhere."""
+    _end_with_parent(int(sys.argv[2]))
+    gc.disable()  # a short life: reference counting frees what it must
+    frames = _frames(sys.stdin.buffer.read())
+    try:
+        answer = _answer(*frames)
+    except InspectionError as error:
+        answer = [pickle.dumps(("refused", error.source, error.problems)), b""]
+    except Exception as error:  # said to the user as the save's failure, the work kept
+        traceback.print_exc()
+        answer = [pickle.dumps(("failed", f"{type(error).__name__}: {error}")), b""]
+    try:
+        _write_frames(sys.stdout.buffer, answer)
+    except BrokenPipeError:
+        os._exit(1)  # the app has gone: no one to answer
+
+
+def _answer(job: bytes, *frames: bytes) -> list[bytes]:
+    kind, name, pieces, *more = pickle.loads(job)
+    base = _whole(frames[:pieces])
+    ours_pickled, data = frames[pieces:]
+    ours = _loads(ours_pickled, base)
+    theirs = parse_bytes(data, name)
+    if kind == "parse":
+        inspection = _sharing(theirs.inspection, base)
+        return [_dumps(("parsed", inspection, theirs.framework), ours), b""]
+    choices, author = more
+    another = another_inspection(base, theirs.inspection)
+    if another:
+        return [pickle.dumps(("another", another)), b""]
+    merged = merge(base, ours, theirs.inspection, choices, author, saving=True)
+    text = theirs.text if merged.conflicts else merged.text
+    return [_dumps(("merged", merged.inspection, merged.conflicts), ours), text.encode("utf-8")]
+
+
+def _sharing(inspection: Inspection, base: Inspection) -> Inspection:
+    """`inspection` with each record equal to `base`'s in the same place `base`'s own: sent
+    back as a reference, it costs the app nothing to take."""
+    return replace(
+        inspection,
+        **{
+            part: tuple(b if b == r else r for r, b in zip(records, own, strict=False)) + records[len(own) :]
+            for part in _SHARED
+            for records, own in [(getattr(inspection, part), getattr(base, part))]
+        },
+    )
+
+
+def another_inspection(base: Inspection, theirs: Inspection) -> str | None:
+    """Why the file on disk is not a later version of the one opened, if it is not."""
+    if base.title != theirs.title:
+        return f"titled {theirs.title!r}, not {base.title!r}"
+    if {c.id for c in base.cases} != {c.id for c in theirs.cases}:
+        return "its case ids differ"
+    if {s.id for s in base.standards} != {s.id for s in theirs.standards}:
+        return "its standard ids differ"
+    return None
+
+
+def _end_with_parent(parent: int) -> None:
+    """Killed as the app's thread that started it ends (Linux), and gone now if it already has:
+    a merge nobody waits for is not finished."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)

@@ -1,0 +1,177 @@
+"""A merging save parses and merges in a child process: killed at any moment, it loses nothing,
+the save says so, and the app's screen never waits on the compiled parser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers.app import go_to, open_app
+from helpers.files import REPO, SAMPLES
+from helpers.screen import Notified, until
+from moderate.merge import merge
+from moderate.model import Answer
+from moderate.reading import load, parse_text
+from moderate.session import Session
+from moderate.storage import MergeStopped, save_merging
+
+pytestmark = pytest.mark.subprocess
+
+
+def merging_children(parent: int) -> list[int]:
+    """The merge processes `parent` has running now."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == parent and b"moderate.apart" in command:
+            found.append(int(entry))
+    return found
+
+
+class Killer:
+    """Kills (SIGKILL) each merge process `parent` starts, as soon as it is seen, while armed."""
+
+    def __init__(self, parent: int) -> None:
+        self.parent, self.killed, self._stop = parent, 0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Killer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            for pid in merging_children(self.parent):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    self.killed += 1
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.002)
+
+
+def their_save(path: Path, user: str, case: str, question: str, answer: Answer) -> None:
+    """Someone else's save of one answer: a clean one (the file as they read it), no merge."""
+    loaded = load(path)
+    session = Session(loaded.inspection, loaded.framework, user)
+    session.set_answer(case, question, answer)
+    result = save_merging(path, loaded.text, session.snapshot(), base=loaded.inspection)
+    assert result.saved and not result.merged
+
+
+@pytest.fixture
+def inspection(tmp_path):
+    path = tmp_path / "stockton.toml"
+    shutil.copy(SAMPLES / "stockton-on-tees-2021.toml", path)
+    path.chmod(0o600)
+    return path
+
+
+def test_a_merge_killed_saves_nothing_and_the_next_save_merges_all_of_it(inspection):
+    loaded = load(inspection)
+    ours = Session(loaded.inspection, loaded.framework, "jb")
+    ours.set_answer("C01", "2.1.1", Answer.NO)
+    their_save(inspection, "ak", "C02", "2.1.2", Answer.NO)
+    theirs = inspection.read_bytes()
+    with Killer(os.getpid()) as killer, pytest.raises(MergeStopped, match="not saved, the file is as it was: the merge"):
+        save_merging(inspection, loaded.text, ours.snapshot(), base=loaded.inspection)
+    assert killer.killed
+    assert inspection.read_bytes() == theirs  # untouched: neither written nor replaced
+    assert not merging_children(os.getpid())
+    result = save_merging(inspection, loaded.text, ours.snapshot(), base=loaded.inspection, timeout=5)  # the lock was let go
+    assert result.saved and result.merged
+    saved = load(inspection).inspection
+    assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
+    assert [(e.by, e.case) for e in saved.moderation] == [("ak", "C02"), ("jb", "C01")]
+
+
+def test_a_merge_in_its_own_process_writes_what_the_merge_itself_makes(inspection):
+    loaded = load(inspection)
+    ours = Session(loaded.inspection, loaded.framework, "jb")
+    ours.set_answer("C01", "2.1.1", Answer.NO, reason="read again")
+    snapshot = ours.snapshot()
+    their_save(inspection, "ak", "C03", "2.1.1", Answer.NA)
+    theirs = parse_text(inspection.read_text()).inspection
+    author = ("jb", ours.clock())
+    result = save_merging(inspection, loaded.text, snapshot, base=loaded.inspection, author=author)
+    expected = merge(loaded.inspection, snapshot, theirs, author=author, saving=True)
+    assert result.merged and not expected.conflicts
+    assert inspection.read_text() == result.text == expected.text
+    assert result.inspection == expected.inspection
+    # What nobody changed comes back as the very records the app holds, not copies of them.
+    assert all(a is b for a, b in zip(result.inspection.cases, snapshot.cases, strict=True) if a.id not in ("C01", "C03"))
+
+
+async def test_the_app_says_a_killed_merge_did_not_save_and_keeps_the_work(inspection):
+    told = Notified()
+    async with open_app(inspection).run_test(size=(80, 24), message_hook=told) as pilot:
+        await go_to(pilot, "2.1.1", "C01")
+        await pilot.press("n")
+        their_save(inspection, "ak", "C02", "2.1.2", Answer.NO)
+        theirs = inspection.read_bytes()
+        with Killer(os.getpid()):
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: any("the merge was stopped" in m for m in told))
+            await until(pilot, lambda: not pilot.app.saver.saving)
+        said = next(m for m in told if "the merge was stopped" in m)
+        assert said.startswith("Not saved:") and "Your work is still here and in the journal: save again." in said
+        assert inspection.read_bytes() == theirs
+        assert pilot.app.session.dirty and pilot.app.session.answer("C01", "2.1.1") == Answer.NO
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not pilot.app.session.dirty)
+    saved = load(inspection).inspection
+    assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
+
+
+SAVER = """
+import sys
+from moderate.model import Answer
+from moderate.reading import load
+from moderate.session import Session
+from moderate.storage import save_merging
+path, base = sys.argv[1], sys.argv[2]
+loaded = load(base)
+session = Session(loaded.inspection, loaded.framework, "jb")
+session.set_answer("C01", "2.1.1", Answer.NO)
+print("saving", flush=True)
+save_merging(path, loaded.text, session.snapshot(), base=loaded.inspection)
+print("saved", flush=True)
+"""
+
+
+def test_the_merge_ends_with_the_app_killed_during_it_and_the_file_is_as_it_was(inspection, tmp_path):
+    base = tmp_path / "base.toml"
+    shutil.copy(inspection, base)
+    their_save(inspection, "ak", "C02", "2.1.2", Answer.NO)
+    theirs = inspection.read_bytes()
+    app = subprocess.Popen([sys.executable, "-c", SAVER, str(inspection), str(base)], cwd=REPO, stdout=subprocess.PIPE)
+    assert app.stdout is not None and app.stdout.readline() == b"saving\n"
+    deadline = time.monotonic() + 30
+    while not (children := merging_children(app.pid)):
+        assert time.monotonic() < deadline, "no merge process was started"
+        time.sleep(0.001)
+    app.kill()
+    app.wait()
+    app.stdout.close()
+    while Path(f"/proc/{children[0]}").exists() and Path(f"/proc/{children[0]}/cmdline").read_bytes():
+        assert time.monotonic() < deadline, "the merge went on without the app"
+        time.sleep(0.01)
+    assert inspection.read_bytes() == theirs
