@@ -137,7 +137,8 @@ async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritte
         await until(one, lambda: not first.session.dirty)
         await go_to(two, "2.1.1", "C01")
         await two.press("a", "ctrl+s")
-        await until(two, lambda: isinstance(second.screen, ResolveConflicts))
+        # the dialog up and painted (its first frame may come after the screen is pushed)
+        await until(two, lambda: isinstance(second.screen, ResolveConflicts) and "keep yours" in screen_text(second))
         assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO  # ak's, untouched
         lines = screen_text(second)
         assert "[x] keep yours  C01 2.1.1: base yes, ours n/a, theirs no" in lines
