@@ -3,6 +3,7 @@
     python bench/benchmark.py            # full run, about 4 minutes
     python bench/benchmark.py --quick    # fewer repetitions, about a minute
     python bench/benchmark.py --only entry --large   # with the import at 50,000 cases (minutes)
+    python bench/benchmark.py --only merging,frozen --large   # merging saves and key delays at 50,000 too
 
 Run from the repository root after `pip install -e .` (it also works from a plain
 checkout). Inspections of 30, 2,000 and 10,000 cases are generated with
@@ -40,7 +41,7 @@ What each row measures:
   one frame a key. One toggle and one move first, uncounted (the first toggle also writes
   "unsaved" in the status line); then 40 of each (10 with --quick), so that a row swings
   less than 0.1× between runs.
-- Never frozen, 2,000 cases. Cursor moves are pressed one after another while the app
+- Never frozen, 2,000 and 10,000 cases (and 50,000 with --large). Cursor moves are pressed one after another while the app
   saves or reloads, each as soon as the previous one has been answered (its first byte
   back, then 30 ms quiet); the row is the longest wait for a first byte. A merging save:
   one toggle, another process saves a different answer into the file, the app is given
@@ -59,9 +60,12 @@ What each row measures:
   another answer, ctrl+s, "Saved"): the eighth's against the first's, target ≤ 1.1×.
 - Save and recompute, in this process. `writing.dumps` and `storage.save` (dumps, a
   temporary file, fsync, rename, fsync of the directory) vs `tomli_w.dumps` of the dict
-  tomllib parsed from the same file; `Session.set_answer` on one answer then reading the
-  overall score, per change, vs `rules.rate_inspection` from scratch (target < 50 µs at
-  2,000 cases, flat in cases).
+  tomllib parsed from the same file. A merging save (`storage.save_merging` of ours, one
+  answer changed, after another process saved another answer: theirs read, parsed and
+  merged in a child process, the merge written) vs a clean save (the same call, the file
+  as ours was read), alternately, at 10,000 cases (and 50,000 with --large): target ≤ 2×.
+  `Session.set_answer` on one answer then reading the overall score, per change, vs
+  `rules.rate_inspection` from scratch (target < 50 µs at 2,000 cases, flat in cases).
 
 - Entry and import. Key presses per answer to enter a blank 20-case inspection (`moderate
   new`, court=10, oocd=10) in the pilot, typing every key question's answer as a
@@ -137,7 +141,7 @@ from moderate.model import Answer  # noqa: E402
 from moderate.reading import load  # noqa: E402
 from moderate.rules import rate_inspection  # noqa: E402
 from moderate.session import Session  # noqa: E402
-from moderate.storage import save, write_text  # noqa: E402
+from moderate.storage import save, save_merging, write_text  # noqa: E402
 from moderate.writing import dumps  # noqa: E402
 
 COLS, ROWS = 80, 24
@@ -677,11 +681,18 @@ def bench_keys(bench: Bench) -> list[Row]:
 
 
 def bench_frozen(bench: Bench) -> list[Row]:
+    rows = []
+    for n in (2000, 10000, 50000) if bench.large else (2000, 10000):
+        rows += _frozen(bench, n)
+    return rows
+
+
+def _frozen(bench: Bench, n: int) -> list[Row]:
     reps = bench.reps(2, 1)
     saving, reloading, idle = [], [], []
     for _ in range(reps):
-        say("  keys during a merging save, 2,000 cases")
-        path = bench.copy(2000)
+        say(f"  keys during a merging save, {n:,} cases")
+        path = bench.copy(n)
         app = start_app(bench, ["moderate", str(path)])
         try:
             app.term.press(b" ")
@@ -690,26 +701,26 @@ def bench_frozen(bench: Bench) -> list[Row]:
             app.term.read(1.5)  # the app notices (and says so) before we save
             app.term.settle(0.2)
             app.term.write(b"\x13")  # ctrl+s
-            saving.append(longest_key_delay(app.term, b"Saved"))
+            saving.append(longest_key_delay(app.term, b"Saved", limit=300))
         finally:
             app.close()
-        say("  keys during a reload after another's save, 2,000 cases")
-        path = bench.copy(2000)
+        say(f"  keys during a reload after another's save, {n:,} cases")
+        path = bench.copy(n)
         app = start_app(bench, ["moderate", str(path)])
         try:
-            reloading.append(longest_key_delay(app.term, b"Reloaded", at=(0.3, lambda path=path: another_save(path))))
+            reloading.append(longest_key_delay(app.term, b"Reloaded", limit=300, at=(0.3, lambda path=path: another_save(path))))
         finally:
             app.close()
     return [
         Row(
-            f"longest key delay during a merging save, 2,000 cases ({saving[0][1]} keys)",
+            f"longest key delay during a merging save, {n:,} cases ({saving[0][1]} keys)",
             Stat([s for s, _ in saving]),
             Stat([s for s, _ in idle]),
             "≤ 50 ms",
             absolute=0.050,
         ),
         Row(
-            f"longest key delay during a reload after another's save, 2,000 cases ({reloading[0][1]} keys)",
+            f"longest key delay during a reload after another's save, {n:,} cases ({reloading[0][1]} keys)",
             Stat([s for s, _ in reloading]),
             Stat([s for s, _ in idle]),
             "≤ 50 ms",
@@ -841,6 +852,44 @@ def bench_save(bench: Bench) -> list[Row]:
     return rows
 
 
+def bench_merging(bench: Bench) -> list[Row]:
+    rows = []
+    for n in (10000, 50000) if bench.large else (10000,):
+        say(f"  merging save and clean save, {n:,} cases, alternately")
+        path = bench.copy(n)
+        loaded = load(path)
+        session = Session(loaded.inspection, loaded.framework, "bench")
+        case, question = loaded.inspection.cases[0].id, next(iter(loaded.inspection.cases[0].answers))
+        session.set_answer(case, question, Answer.NO if session.answer(case, question) != Answer.NO else Answer.YES)
+        ours = session.snapshot()
+
+        def saved() -> object:
+            return save_merging(path, loaded.text, ours, base=loaded.inspection)
+
+        def fresh(merging: bool) -> None:
+            write_text(path, loaded.text)  # the file as ours was read
+            if merging:
+                another_save(path)  # theirs: another answer
+
+        merged, clean = [], []
+        for i in range(bench.reps(3, 1) + 1):  # the first of each a warm-up
+            for merging in (True, False) if i % 2 else (False, True):
+                fresh(merging)
+                took = _time(saved)
+                if i:
+                    (merged if merging else clean).append(took)
+        rows.append(
+            Row(
+                f"merging save (another's save merged in), {n:,} cases (vs a clean save)",
+                Stat(merged),
+                Stat(clean),
+                "≤ 2× a clean save",
+                limit=2.0,
+            )
+        )
+    return rows
+
+
 def _pick_cell(session: Session) -> tuple[str, str]:
     """A case's key question in the standard the panel decided on (the most work to re-rate)."""
     standard = next((session.standards[d.standard] for d in session.discretion), None)
@@ -901,6 +950,7 @@ SECTIONS: list[tuple[str, Callable[[Bench], list[Row]]]] = [
     ("Memory", bench_memory),
     ("", bench_saves),
     ("Save and recompute (in process)", bench_save),
+    ("", bench_merging),
     ("", bench_recompute),
 ]
 
@@ -914,13 +964,15 @@ def main(argv: list[str] | None = None) -> int:
         help="where to keep the generated inspections (default: a temporary directory); bench/data/ is git-ignored",
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--large", action="store_true", help="the rows at 50,000 cases too (import: several minutes)")
+    parser.add_argument(
+        "--large", action="store_true", help="the rows at 50,000 cases too (import, merging save, never frozen: several minutes)"
+    )
     parser.add_argument(
         "--only",
         metavar="NAME",
         help="run only the sections whose function's name contains a NAME "
         "(comma-separated: parse, start, keys, frozen, entry, memory, "
-        "saves, save, recompute; memory per case needs start)",
+        "saves, save, merging, recompute; memory per case needs start)",
     )
     args = parser.parse_args(argv)
 
@@ -941,7 +993,8 @@ def main(argv: list[str] | None = None) -> int:
     import textual
 
     print(
-        f"moderate benchmark{' (--quick)' if args.quick else ''}: Python {platform.python_version()}, "
+        f"moderate benchmark{' (--quick)' if args.quick else ''}{' (--large)' if args.large else ''}: "
+        f"Python {platform.python_version()}, "
         f"Textual {textual.__version__}, {platform.machine()} × {os.cpu_count()} CPUs, {platform.system()}; "
         f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
         f"inspections from tools/generate_inspection.py (seed {args.seed})"
