@@ -203,7 +203,6 @@ def main(argv: list[str] | None = None) -> int:
 def _command(args: argparse.Namespace) -> int:
     from .people import UnknownPerson
     from .reading import InspectionError
-    from .storage import SaveError
 
     try:
         commands = {
@@ -218,12 +217,24 @@ def _command(args: argparse.Namespace) -> int:
             "merge-driver": _merge_driver,
         }
         return commands[args.command](args)
-    except (InspectionError, SaveError) as error:
+    except InspectionError as error:
         print(error, file=sys.stderr)
         return REFUSED
     except UnknownPerson as stranger:
         print(f"moderate {args.command}: {args.file}: {stranger}", file=sys.stderr)
         return REFUSED
+    except Exception as error:
+        if not _save_refused(error):
+            raise
+        print(error, file=sys.stderr)
+        return REFUSED
+
+
+def _save_refused(error: Exception) -> bool:
+    """A `storage.SaveError`: only a command that saves raises one, having imported storage, so a
+    command that does not (check, report) never imports it for this."""
+    storage = sys.modules.get(f"{__package__}.storage")
+    return storage is not None and isinstance(error, storage.SaveError)
 
 
 def _app(argv: list[str]) -> int:
