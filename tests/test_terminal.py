@@ -106,7 +106,7 @@ def test_a_toggle_writes_only_the_few_cells_it_changes(stockton, tmp_path):
     # Down to Stockton's 2.2.1 (8/8) on C01: its first toggle (yes to no) also puts '● unsaved' in the
     # status line; the second (no to n/a: 7/7) moves only its figures, never its standard's rating.
     *_, first, second = bytes_per_key(stockton, [b"\x1b[B"] * 4 + [b" "] * 2, env)
-    assert second <= 300, (first, second)
+    assert second <= 200, (first, second)
 
 
 def test_a_move_and_a_toggle_show_at_once_in_the_detail_lines_and_the_figures(terminal, stockton):

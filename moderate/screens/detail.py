@@ -22,6 +22,7 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from ..shown import shown_lines
+from .repaint import differing
 
 
 class DetailPane(Widget):
@@ -54,8 +55,10 @@ class DetailPane(Widget):
         self._wrapped = wrapped
         before, self._strips = self._strips, strips[:height]
         for y in range(max(len(before), len(self._strips))):
-            if everything or y >= len(before) or y >= len(self._strips) or before[y] != self._strips[y]:
+            if everything or y >= len(before) or y >= len(self._strips):
                 self.refresh(Region(0, y, width, 1))
+            elif span := differing(before[y], self._strips[y]):  # up to its last change: a shorter line's
+                self.refresh(Region(0, y, span[1], 1))  # blanks written only as far as the longer one went
 
     def _wrap(self, y: int, line: str, width: int) -> list[Strip]:
         if not line or line != line.rstrip() or cell_len(line) != len(line) or not width:

@@ -11,6 +11,7 @@ questions scroll, and says which cases are in view of how many.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Callable
 
 from rich.segment import Segment
@@ -22,6 +23,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from .. import words
 from ..filters import Filters, view
@@ -30,12 +32,14 @@ from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
 from ..session import Change, Changed, Session
 from ..shown import shown
+from .repaint import differing
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
 STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
 WIDEST_CELL = 14  # ids of up to 12 characters shown whole; longer ones abbreviated, each still its own
 ANSWER_ORDER = (Answer.YES, Answer.NO, Answer.NA, None)  # cases ordered by their answer: yes first, unanswered last
 AFTER_COUNT = 14  # "?" (some unanswered), " 100%", "  ", "Outst ": the figures after yes/relevant
+BAND = 6  # "Outst ": a key question's band and the gap before the cells, the last of its figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,58 @@ def _clipped(segments: list[Segment], width: int) -> list[Segment]:
 
 def _fit(text: str, width: int) -> str:
     return clipped(text, width).ljust(width)
+
+
+def _unseen(crop: Region) -> list[Strip]:
+    """What a widget hidden beneath the grid draws: nothing, at once. It is never seen, and drawn as
+    other widgets are (their styles, their background) on every frame, the edges took a toggle's
+    frame longer to make than the bytes they spared."""
+    return [Strip.blank(crop.width)] * crop.height
+
+
+class _Edge(Widget):
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return _unseen(crop)
+
+
+class CellEdges(Widget):
+    """Blank widgets behind the grid, never seen, that put an edge where each part of its lines
+    begins: the question, its figures, its band, each case's cell.
+
+    Textual writes a repainted region from the left edge of the widget it lies in (or of the
+    nearest widget edge before it on that line), so a repainted cell of the grid alone would
+    be written from the grid's first column. Behind these edges a toggle writes its cell and
+    its figures only: a few dozen bytes to the terminal, not a line's hundreds.
+    """
+
+    DEFAULT_CSS = """
+    CellEdges { position: absolute; layer: edges; layout: horizontal; height: 100%; width: 0; display: none; }
+    CellEdges > _Edge { height: 100%; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._at: tuple[int, ...] = ()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return _unseen(crop)
+
+    def place(self, at: list[int]) -> None:
+        """An edge at each of these columns of the grid's lines, left to right."""
+        if tuple(at) == self._at or not self.is_attached:  # placed again once the grid is laid out
+            return
+        self._at = tuple(at)
+        widths = [b - a for a, b in pairwise(at)]
+        if len(widths) > len(self.children):
+            self.mount_all(_Edge() for _ in range(len(widths) - len(self.children)))
+        for i, child in enumerate(self.children):
+            child.display = i < len(widths)
+            if child.display:
+                child.styles.width = widths[i]
+        self.display = bool(widths)
+        if widths:
+            self.styles.offset = (at[0], 0)
+            self.styles.width = at[-1] - at[0]
 
 
 class CaseGrid(ScrollView, can_focus=True):
@@ -117,6 +173,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.cases: list[Case] = []
         self._column_of: dict[str, int] = {}  # case id -> its column among `cases`
+        self._row_of: dict[tuple[bool, str], int] = {}  # (a standard's line?, its id) -> its row among `rows`
         self.show_prompts = False
         self.filters = Filters()  # what the core lets through (moderate.filters): the grid draws it
         self.order: str | None = None  # the cases as in the file; by "inspector"; or by their answer to a question
@@ -133,6 +190,8 @@ class CaseGrid(ScrollView, can_focus=True):
         self._in_view = 1  # whole cases that fit beside the fixed columns
         self._places: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}  # sample -> its cursor, scroll
         self._short: dict[int, dict[str, str]] = {}  # room -> case id -> as its column's head names it
+        self._figures: dict[int, tuple[str, str]] = {}  # row -> its figures and its band, as last drawn
+        self.edges = CellEdges()  # composed beneath the grid by its screen
 
     # ------------------------------------------------------------ what is shown
 
@@ -150,6 +209,8 @@ class CaseGrid(ScrollView, can_focus=True):
         for standard, questions in passed.standards:
             self.rows.append(Row(STANDARD, standard))
             self.rows += [Row(PROMPT if self.session.is_prompt(q) else KEY_QUESTION, standard, q) for q in questions]
+        # where each standard's line and each question's are: a toggle repaints two or three of hundreds
+        self._row_of = {(r.kind == STANDARD, r.question or r.standard): i for i, r in enumerate(self.rows)}
         cases = [self.session.cases[c] for c in passed.cases]
         self.cases = sorted(cases, key=self._order_key) if self.order else cases
         self._column_of = {c.id: i for i, c in enumerate(self.cases)}
@@ -183,7 +244,10 @@ class CaseGrid(ScrollView, can_focus=True):
         spare = max(0, width - self._fixed_width - self._in_view * cell)
         cases = max(len(self.cases), self._in_view)
         self.virtual_size = Size(self._fixed_width + cases * cell + spare, len(self.rows) + 1)
+        cells = range(self._fixed_width, self._fixed_width + self._in_view * cell + 1, cell)
+        self.edges.place([x for x in (self._label_width, self._fixed_width - BAND, *cells) if x <= width])
         self._lines.clear()
+        self._figures.clear()
         self._standard_lines.clear()
         self.refresh()
 
@@ -274,17 +338,20 @@ class CaseGrid(ScrollView, can_focus=True):
         for case, question in changed.cells | changed.doubts:  # a prompt's answer may put its key question in doubt
             if case in self._column_of:
                 cells.setdefault(question, []).append(self._column_of[case])
-        for i, row in enumerate(self.rows):
+        rows = {self._row_of.get((False, q)) for q in cells.keys() | changed.questions}
+        rows |= {self._row_of.get((True, s)) for s in changed.standards}
+        for i in sorted(r for r in rows if r is not None):
+            row = self.rows[i]
             if row.kind == STANDARD:
-                if row.standard in changed.standards:
-                    line = self._standard_line(i, width)
-                    if list(line) != list(self._standard_lines.get(i, ())):
-                        self._standard_lines[i] = line  # drawn once: painted from here
-                        self.refresh_line(i + 1)
+                line = self._standard_line(i, width)
+                span = differing(self._standard_lines.get(i), line)
+                if span is not None:
+                    self._standard_lines[i] = line  # drawn once: painted from here
+                    y = i + 1 - top
+                    if 0 < y < height:  # only the words that changed: its rating, say, not its title
+                        self.refresh(Region(span[0], y, span[1] - span[0], 1))
                 continue
             spans = cells.get(row.question, [])
-            if not spans and row.question not in changed.questions:
-                continue
             self._lines.pop(i, None)
             if len(spans) > 1:
                 self.refresh_line(i + 1)
@@ -292,7 +359,12 @@ class CaseGrid(ScrollView, can_focus=True):
             y = i + 1 - top
             if not 0 < y < height:
                 continue  # out of view: drawn afresh when scrolled to
-            self.refresh(Region(self._label_width, y, self._fixed_width - self._label_width, 1))
+            # its figures, and its band only if that moved: each begins at an edge (`CellEdges`)
+            drawn, now = self._figures.get(i), self._figure_texts(row)
+            if drawn is None or drawn[0] != now[0]:  # not their last column, a space: the band's edge not sought
+                self.refresh(Region(self._label_width, y, self._fixed_width - self._label_width - BAND - 1, 1))
+            if drawn is None or drawn[1] != now[1]:
+                self.refresh(Region(self._fixed_width - BAND, y, BAND, 1))
             for column in spans:
                 x = self._fixed_width + (column - first) * self._cell_width
                 if self._fixed_width <= x < width:
@@ -425,24 +497,31 @@ class CaseGrid(ScrollView, can_focus=True):
             self._lines[row] = self._draw(row, None)
         return self._lines[row]
 
+    def _figure_texts(self, entry: Row) -> tuple[str, str]:
+        """A question's figures as its line shows them: yes/relevant, "?" if some are unanswered and
+        the percentage; and its band, short."""
+        figures = self.session.figures(entry.question)
+        count = f"{figures.yes}/{figures.relevant}" if figures.relevant or not figures.unanswered else "–"
+        percent = f"{whole_percent(figures.percent)}%" if figures.percent is not None else "–"
+        band = words.short_band(figures.band.rating) if figures.band and entry.kind == KEY_QUESTION else ""
+        unanswered = "?" if figures.unanswered else " "
+        return f"{count:>{self._count_width}}{unanswered}{percent:>5}  ", band
+
     def _draw(self, row: int, cursor_column: int | None) -> tuple[Strip, Strip]:
         entry = self.rows[row]
         session = self.session
         figures = session.figures(entry.question)
+        counts, band = self._figures[row] = self._figure_texts(entry)
         question_style = gap = self._style("grid--prompt" if entry.kind == PROMPT else "grid--question")
         if cursor_column is not None:
             question_style += self._style("grid--cursor-row")
         indent = "    " if entry.kind == PROMPT else "  "
         text = session.standards[entry.standard].question(entry.question).text
         label = _fit(shown(f"{indent}{entry.question} {text}"), self._label_width)
-        count = f"{figures.yes}/{figures.relevant}" if figures.relevant or not figures.unanswered else "–"
-        percent = f"{whole_percent(figures.percent)}%" if figures.percent is not None else "–"
-        band = words.short_band(figures.band.rating) if figures.band and entry.kind == KEY_QUESTION else ""
-        unanswered = "?" if figures.unanswered else " "
         band_style = self._band_style(figures.band.rating) if figures.band and band else Style()
         fixed = [
             Segment(label, question_style),
-            Segment(f"{count:>{self._count_width}}{unanswered}{percent:>5}  ", question_style),
+            Segment(counts, question_style),
             Segment(f"{band:<5}", question_style + band_style),
             Segment(" ", gap),  # the row's highlight ends before the cells: the cursor's cell stands apart
         ]
@@ -483,10 +562,23 @@ class CaseGrid(ScrollView, can_focus=True):
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         for row in (old[0], new[0]):  # a standard's line carries the cursor on its name
             self._standard_lines.pop(row, None)
-        self.refresh_line(old[0] + 1)
-        self.refresh_line(new[0] + 1)
+        for row, column in (old, new):
+            self._repaint_cursor(row, column, words=old[0] != new[0])
         self._bring_into_view()
         self.moved()
+
+    def _repaint_cursor(self, row: int, column: int, words: bool) -> None:
+        """Where the cursor is or was: its cell and (`words`) its question's words and figures, which
+        the cursor's row highlights; the cells between look the same. A standard's line, whole."""
+        if not 0 <= row < len(self.rows) or self.rows[row].kind == STANDARD:
+            self.refresh_line(row + 1)
+            return
+        y = row + 1 - round(self.scroll_y)
+        if words:
+            self.refresh(Region(0, y, self._fixed_width, 1))
+        x = self._fixed_width + (column - self.first_in_view) * self._cell_width
+        if x >= self._fixed_width:
+            self.refresh(Region(x, y, self._cell_width, 1))
 
     def _bring_into_view(self) -> None:
         """Scroll, a whole case or row at a time, just enough that the cursor's cell is wholly in view."""

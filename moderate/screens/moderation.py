@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Static, Tab, Tabs
 
@@ -164,6 +165,7 @@ class ModerationScreen(Screen[None], ShowsSession):
         self.searching = False  # after a search: n and N go to the next and previous match
         self.panel_view: PanelView | None = None  # the panel opens again as it was left (e, b)
         self._grid = CaseGrid(host.session, self.show_detail, id="grid")
+        self._detail = DetailPane(id="detail")  # kept: told on every key, not looked for
         try:
             self.advance = chosen_advance()
         except ValueError as error:
@@ -214,8 +216,10 @@ class ModerationScreen(Screen[None], ShowsSession):
                 if any(s.sample == sid for s in self.session.standards.values())
             )
         )
-        yield self._grid
-        yield DetailPane(id="detail")
+        with Container(id="grid-area"):
+            yield self._grid.edges  # beneath the grid, so that a toggle writes its cells alone
+            yield self._grid
+        yield self._detail
         yield FittingFooter()
 
     @property
@@ -792,4 +796,4 @@ class ModerationScreen(Screen[None], ShowsSession):
                     lines.append(words.doubt_shown(*doubt, of_prompt=row.kind == PROMPT))
                 # its figures are on its line above; here the question in full, and its band in words
                 lines.append(f"{kind}{row.question}{band} · {text}")
-        self.query_one(DetailPane).show("\n".join(lines))
+        self._detail.show("\n".join(lines))
