@@ -19,7 +19,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from . import guard, words
 from .model import Answer, Case, Inspection
@@ -166,8 +166,9 @@ def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     start = 1
     try:
         for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield start, [from_cell(cell.strip()) for cell in cells]
+            stripped = list(map(str.strip, cells))
+            if any(stripped):  # a cell made text by a leading ' is looked at only if the row has one
+                yield start, list(map(from_cell, stripped)) if "'" in "".join(stripped) else stripped
             start = reader.line_num + 1
     except csv.Error as e:
         raise TableError(name, [f"row {start}: not a well-formed CSV row ({e})"]) from None
@@ -197,10 +198,11 @@ def read_answers(data: bytes, inspection: Inspection, name: str, notes: list[str
 def _read(data: bytes, inspection: Inspection, name: str) -> tuple[list[Given], _Problems]:
     """The valid answers a table gives, and the problems of the rest (a table that is not even
     one, TableError at once)."""
-    rows = list(_rows(_text(data, name), name))
-    if not rows:
+    body = _rows(_text(data, name), name)  # a row at a time: a table may give 100,000 answers
+    first = next(body, None)
+    if first is None:
         raise TableError(name, ["is empty: a table starts with its header row"])
-    (header_row, header), body = rows[0], rows[1:]
+    header_row, header = first
     problems = _Problems()
     heads = [title.casefold() for title in header]
     if heads[:3] == LONG_HEADER:
@@ -243,7 +245,7 @@ def _show(value: str) -> str:
 
 
 def _wide(
-    header_row: int, header: list[str], body: list[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
+    header_row: int, header: list[str], body: Iterable[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
 ) -> list[Given]:
     asked = _questions(inspection)
     columns = _header(header, header_row, problems)
@@ -258,16 +260,23 @@ def _wide(
             problems.add(_where(header_row, column, title), _unknown_question(question, inspection))
         else:
             _passed_over(header_row, column, title, problems)
+    read = [(column - 1, question, asked[question]) for column, question in usable.items()]
     rows_of: dict[str, int] = {}
     given: list[Given] = []
     for row, cells in body:
         if len(cells) > len(header):
             problems.add(_where(row, len(header) + 1), f"{len(cells)} cells, but the header has {len(header)} columns")
+        cells += [""] * (len(header) - len(cells))  # a short row's missing cells are empty
         case = _case(cells[0], row, 1, inspection, rows_of, problems)
-        for column, question in usable.items():
-            value = cells[column - 1] if column - 1 < len(cells) else ""
+        sample = case.sample if case is not None else None
+        for i, question, asked_of in read:  # each cell looked at once, at the least cost: there may be 100,000
+            value = cells[i]
             if value:
-                _answer(given, case, question, value, row, column, asked, problems)
+                answer = SPELLINGS.get(value)  # as the answers command writes it
+                if answer is not None and asked_of == sample and case is not None:
+                    given.append(Given(case.id, question, answer, row))
+                else:
+                    _answer(given, case, question, value, row, i + 1, asked, problems)
     return given
 
 
@@ -276,7 +285,7 @@ def _passed_over(row: int, column: int, title: str, problems: _Problems) -> None
 
 
 def _long(
-    header_row: int, header: list[str], body: list[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
+    header_row: int, header: list[str], body: Iterable[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
 ) -> list[Given]:
     asked = _questions(inspection)
     for column, title in enumerate(header[3:], 4):
