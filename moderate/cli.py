@@ -544,6 +544,7 @@ def _import(args: argparse.Namespace) -> int:
         notes: list[str] = []
         with collector.paused():  # a table of 100,000 answers makes as many records, none in a cycle
             given = read_answers(data, workspace.loaded.inspection, str(args.table), notes)
+            del data
             _passed_over(args.table, notes)
             return _set_answers(workspace, given, args)
     finally:
@@ -570,21 +571,23 @@ def _open(args: argparse.Namespace, command: str) -> Workspace | None:
 
 
 def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
-    from . import words
-    from .session import Imported, ReasonRequired
+    from operator import itemgetter
 
-    session = workspace.session
-    session.listen(None)  # no journal line per answer: until saved, the table itself is the record
+    from . import words
+    from .importing import set_answers
+    from .session import ReasonRequired, wanted
+
+    session = workspace.session  # who imports, and when: the session is left as opened, as nothing goes on from the save
+    told, cases = len(given), wanted(map(itemgetter(0, 1, 2), given))
+    given.clear()  # the table's answers are kept once, case by case, not twice
     try:
-        changed = session.set_answers(((g.case, g.question, g.answer) for g in given), args.reason)
+        done = set_answers(workspace.loaded.inspection, cases, session.user, session.clock(), args.reason)
     except ReasonRequired as refused:
         print(f"moderate import: {args.file}: {refused}; give one with --reason. Nothing imported.", file=sys.stderr)
         return REFUSED
-    imported = changed.done[0] if changed else None
-    moves = imported.moves if isinstance(imported, Imported) else ()
-    moderated = sum(1 for _, _, old, _ in moves if old is not None)
-    if changed:
-        outcome = workspace.save(last=True)
+    del cases
+    if done.answers:
+        outcome = workspace.save_last(done.inspection)
         if outcome.conflicts:
             print(
                 f"moderate import: {args.file} was saved by someone else meanwhile, changing the same answers; "
@@ -593,9 +596,9 @@ def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namesp
             )
             return REFUSED
     print(
-        f"{args.file}: {words.counted(len(moves), 'answer')} set "
-        f"({words.counted(len(moves) - moderated, 'first answer')}, {moderated} changed), "
-        f"{len(given) - len(moves)} as they were"
+        f"{args.file}: {words.counted(done.answers, 'answer')} set "
+        f"({words.counted(done.first, 'first answer')}, {done.answers - done.first} changed), "
+        f"{told - done.answers} as they were"
     )
     return 0
 

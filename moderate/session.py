@@ -531,7 +531,7 @@ class Session:
             return self._changed()
         reason = (reason or "").strip() or None
         if reason is None and self.needs_reason(old):
-            raise _reason_required(case_id, question)
+            raise reason_required(case_id, question)
         entry = ModerationEntry(case_id, question, in_log(old), in_log(answer), self.user, self.clock(), reason)
         change = Change(case_id, question, old, answer, entry)
         self._apply(change.case, change.question, old, answer)
@@ -546,19 +546,15 @@ class Session:
         but they are undone and redone together, and each question's figures are counted once.
         ReasonRequired, nothing changed, if any of them needs a reason and `reason` gives none."""
         reason = (reason or "").strip() or None
-        wanted: dict[str, dict[str, Answer | None]] = {}
-        for case_id, rows in groupby(given, itemgetter(0)):
-            wanted.setdefault(case_id, {}).update((question, answer) for _, question, answer in rows)
         moves: list[Move] = []
-        for case_id, answers in wanted.items():
-            now = dict(self.answers[case_id].items())
-            moves += ((case_id, question, old, new) for question, new in answers.items() if (old := now.get(question)) != new)
+        for case_id, answers in wanted(given).items():
+            moves += moved(case_id, self.answers[case_id], answers)
         if not moves:
             return self._changed()
         if reason is None and self.reasons_required:
             unexplained = next((move for move in moves if self.needs_reason(move[2])), None)
             if unexplained is not None:
-                raise _reason_required(*unexplained[:2])
+                raise reason_required(*unexplained[:2])
         imported = Imported.of(moves, self.user, self.clock(), reason)
         self._give(imported)
         self._did(imported)
@@ -571,7 +567,7 @@ class Session:
         if change is None:
             return self._changed()
         if not reason.strip() and self.needs_reason(change.old):
-            raise _reason_required(change.case, change.question)
+            raise reason_required(change.case, change.question)
         entry = replace(change.entry, reason=reason.strip() or None)
         at = self.clock()
         if len(self._undo) <= self._saved_depth:  # already saved: the log is append-only, so a note
@@ -634,10 +630,11 @@ class Session:
     def _give(self, imported: Imported) -> None:
         """An import's answers given (again), each logged as a change of its own."""
         cells = self._apply_all(imported.moves)
-        # as `_log_did` notes each, at C speed: an import may give 100,000
-        self._was.update(
-            {cell: in_log(old) for cell, (_, _, old, _) in zip(cells, imported.moves, strict=True) if cell not in self._was}
-        )
+        # as `_log_did` notes each (what it was at the save kept, if changed since), at C speed: an import may give 100,000
+        was: dict[Logged, str] = dict(zip(cells, map(in_log, map(itemgetter(2), imported.moves)), strict=True))
+        for kept in was.keys() & self._was.keys():
+            del was[kept]
+        self._was.update(was)
         self._latest.update(dict.fromkeys(cells, imported.entry))
 
     def _take_back(self, entries: Sequence[ModerationEntry], at: dt.datetime) -> None:
@@ -1186,12 +1183,27 @@ class Session:
 # ---------------------------------------------------------------- helpers
 
 
+def wanted(given: Iterable[tuple[str, str, Answer | None]]) -> dict[str, dict[str, Answer | None]]:
+    """Answers given at once (case, question, answer), case by case: the last given for a cell stands."""
+    found: dict[str, dict[str, Answer | None]] = {}
+    for case_id, rows in groupby(given, itemgetter(0)):
+        found.setdefault(case_id, {}).update(map(itemgetter(1, 2), rows))  # at C speed: there may be 100,000
+    return found
+
+
+def moved(case_id: str, now: Mapping[str, Answer], given: Mapping[str, Answer | None]) -> list[Move]:
+    """The case's answers that those `given` change, from what they are `now`."""
+    held = dict(now.items())  # looked up at C speed
+    return [(case_id, question, old, new) for question, new in given.items() if (old := held.get(question)) != new]
+
+
 def _in_overall(result: StandardResult) -> tuple[Band | None, bool, bool]:
     """What of a standard's result the overall rating counts (`rules.rate_overall`)."""
     return result.final, result.provisional, result.not_rated
 
 
-def _reason_required(case_id: str, question: str) -> ReasonRequired:
+def reason_required(case_id: str, question: str) -> ReasonRequired:
+    """The refusal of a change to an answer already given, made without a reason the inspection requires."""
     return ReasonRequired(f"{case_id} {question}: this inspection requires a reason for changing an answer")
 
 

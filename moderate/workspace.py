@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -146,6 +146,12 @@ class Workspace:
         save a command makes before it closes the file, which nothing goes on from."""
         saving = self.start_save()
         return self.finish_save(saving, saving.write(choices, waiting, overwrite, last))
+
+    def save_last(self, ours: Inspection) -> Saved:
+        """Save `ours`, the file as opened changed by a command without the session (`importing`),
+        as that command's last save: merged, locked and journaled as any save."""
+        saving = replace(self.start_save(), ours=ours)
+        return self.finish_save(saving, saving.write(last=True))
 
     def start_save(self) -> Saving:
         """What is to be saved: the session as it stands, which may go on meanwhile."""

@@ -127,6 +127,27 @@ def test_an_import_logs_each_changed_answer_at_one_time_and_leaves_no_journal(st
 
 
 @pytest.mark.subprocess
+def test_an_import_of_first_answers_and_changes_leaves_a_log_that_check_finds_in_step_with_the_file(stockton, tmp_path):
+    text = stockton.read_text(encoding="utf-8")
+    stockton.write_text(text.replace('[cases.answers]\n"2.1.1" = "yes"\n', "[cases.answers]\n", 1), encoding="utf-8")
+    before = load(stockton).inspection
+    first = ("C01", "2.1.1")  # never answered: its answer now is a first one, not logged
+    assert "2.1.1" not in before.case("C01").answers and not [e for e in before.moderation if e.about == first]
+    changed = next((c.id, q) for c in before.cases for q, a in c.answers.items() if a == Answer.YES and c.id != "C01")
+    table = tmp_path / "long.csv"
+    table.write_text(f"case,question,answer\n{first[0]},{first[1]},n/a\n{changed[0]},{changed[1]},no\n", encoding="utf-8")
+    result = moderate("import", str(stockton), str(table), "--as", "kt")
+    assert result.returncode == 0, result.stderr
+    assert "2 answers set (1 first answer, 1 changed), 0 as they were" in result.stdout
+    after = load(stockton).inspection
+    assert after.case(first[0]).answers[first[1]] == Answer.NA and after.case(changed[0]).answers[changed[1]] == Answer.NO
+    logged = after.moderation[len(before.moderation) :]
+    assert [(e.case, e.question, e.from_, e.to, e.by) for e in logged] == [(*changed, "yes", "no", "kt")]
+    checked = moderate("check", str(stockton))
+    assert checked.returncode == 0 and "ok" in checked.stdout, checked.stderr
+
+
+@pytest.mark.subprocess
 def test_the_long_form_sets_first_answers(tmp_path):
     path = tmp_path / "new.toml"
     assert moderate("new", str(path), "--framework", "hmip-youth-2021", "--cases", "court=2").returncode == 0

@@ -11,7 +11,8 @@ from helpers.sessions import stockton_session
 from moderate.model import UNANSWERED, Answer
 from moderate.reading import InspectionError, load, parse_text
 from moderate.replay import ReplayError, record_of, replay
-from moderate.session import Changed, ReasonRequired, Session
+from moderate import importing
+from moderate.session import Changed, ReasonRequired, Session, wanted
 from moderate.storage import save
 from moderate.writing import dumps
 
@@ -252,6 +253,45 @@ def test_an_import_after_a_change_logs_each_answer_from_its_saved_value_and_coun
     assert stockton.unsaved_cells == {(case, "2.2.2"), (other, "2.2.2")} and stockton.changed == stockton.unsaved_cells
     stockton.undo()
     assert stockton.unsaved_cells == {(case, "2.2.2"), (case, "2.2.1")} and stockton.answer(other, "2.2.2") == Answer.YES
+
+
+def test_an_import_saved_at_once_writes_the_file_an_import_in_a_session_would_save():
+    loaded = load(SAMPLES / "stockton-on-tees-2021.toml")
+    before = Session(loaded.inspection, loaded.framework, "jb")
+    cleared = _a_no_on(before, "2.2.2")
+    before.set_answer(cleared, "2.2.2", None, "not yet known")  # unanswered now, but logged: given again, it is logged
+    base = before.snapshot()
+    unanswered = next(c for c, answers in before.answers.items() if "2.2.2.a" not in answers and c != cleared)
+    changed = next(
+        c for c, answers in before.answers.items() if answers.get("2.1.1") == Answer.YES and "2.1.2" in answers and c != cleared
+    )
+    given = [
+        (cleared, "2.2.2", Answer.YES),
+        (unanswered, "2.2.2.a", Answer.NO),  # a first answer: data entry, not logged
+        (changed, "2.1.1", Answer.YES),  # as it is: not set
+        (changed, "2.1.2", None),  # cleared: logged as unanswered
+        (changed, "2.1.1", Answer.NA),  # given again: the last stands
+    ]
+    at = dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone.utc)
+    session = Session(base, loaded.framework, "kt", clock=lambda: at)
+    moves = session.set_answers(given, "re-read").done[0].moves
+    done = importing.set_answers(base, wanted(given), "kt", at, "re-read")
+    assert dumps(done.inspection) == dumps(session.snapshot())
+    assert (done.answers, done.first) == (len(moves), 2)
+    logged = [(e.case, e.question, e.from_, e.to, e.reason) for e in done.inspection.moderation[len(base.moderation) :]]
+    assert logged == [
+        (cleared, "2.2.2", "unanswered", "yes", "re-read"),
+        (changed, "2.1.1", "yes", "n/a", "re-read"),
+        (changed, "2.1.2", base.case(changed).answers["2.1.2"].value, "unanswered", "re-read"),
+    ]
+    assert importing.set_answers(base, wanted(given[2:3]), "kt", at, None).inspection is base  # nothing changes
+
+
+def test_an_import_saved_at_once_needing_a_reason_it_lacks_sets_nothing():
+    base = _requiring_reasons().snapshot()
+    case = next(c.id for c in base.cases if c.answers.get("2.2.2") == Answer.NO)
+    with pytest.raises(ReasonRequired, match=f"{case} 2.2.2"):
+        importing.set_answers(base, wanted([(case, "2.2.2", Answer.YES)]), "kt", dt.datetime.now(dt.timezone.utc), " ")
 
 
 def test_the_panel_decides_only_the_way_discretion_flags(stockton):

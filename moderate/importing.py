@@ -1,0 +1,73 @@
+"""Many answers set at once by a command that saves them and ends (`moderate import`): the
+file as a session would save it after `Session.set_answers`, made without a session.
+
+A session keeps, for each answer it changes, what its undo, its unsaved count, the screens
+and the next save's log need: several records an answer, most of an import's time and memory
+at 50,000 cases. A command that saves at once and ends needs none of them. Here an import
+costs about a dict entry an answer, and is logged as `Session.set_answers` logs one: an entry
+for each answer it changes, all at one time and for the one reason; a first answer (one
+with no entries before) is data entry, not logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from .model import Answer, Case, Inspection, ModerationEntry
+from .session import Imported, moved, reason_required
+
+
+@dataclass(frozen=True, slots=True)
+class Set:
+    """An inspection with answers set, and how many: `first` of them were unanswered before."""
+
+    inspection: Inspection
+    answers: int = 0
+    first: int = 0
+
+
+def set_answers(
+    inspection: Inspection, wanted: Mapping[str, Mapping[str, Answer | None]], by: str, at: dt.datetime, reason: str | None
+) -> Set:
+    """The answers `wanted` (case by case, `session.wanted`) set in the file as opened, by `by`
+    at `at`, logged for `reason`. KeyError for a case the file does not have; ReasonRequired,
+    nothing set, if one changes an answer given before where the inspection requires a reason
+    and `reason` gives none."""
+    reason = (reason or "").strip() or None
+    logged = {entry.about for entry in inspection.moderation}  # given again, it is not a first answer
+    template = Imported.of((), by, at, reason)  # each answer's entry is its own, as an import's change is
+    cases: dict[str, Case] = {}
+    entries: list[ModerationEntry] = []
+    count = first = 0
+    for case_id, given in wanted.items():
+        case = inspection.case(case_id)
+        moves = moved(case_id, case.answers, given)
+        if not moves:
+            continue
+        answers = dict(case.answers.items())
+        for move in moves:
+            _, question, old, new = move
+            if old is not None and reason is None and inspection.reasons_required:
+                raise reason_required(case_id, question)
+            if old is not None or (case_id, question) in logged:
+                entries.append(template.change(move).entry)
+            first += old is None
+            if new is None:
+                del answers[question]
+            else:
+                answers[question] = new
+        cases[case_id] = replace(case, answers=answers)
+        count += len(moves)
+    if not cases:
+        return Set(inspection)
+    return Set(
+        replace(
+            inspection,
+            cases=tuple(cases.get(case.id, case) for case in inspection.cases),
+            moderation=(*inspection.moderation, *entries),
+        ),
+        count,
+        first,
+    )
