@@ -95,6 +95,7 @@ def merge(
         dip_sample=_appended(ours.dip_sample, theirs.dip_sample),
     )
     if saving:
+        inspection = _reviewed_since(base, ours, theirs, inspection, m)
         inspection = replace(inspection, moderation=_log(base, ours, theirs, inspection, author))
     else:
         inspection = _log_conflicts(
@@ -492,6 +493,27 @@ def _log(
                 )
             )
     return (*theirs.moderation, *kept)
+
+
+def _reviewed_since(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection, m: _Merger) -> Inspection:
+    """An answer this save reviewed (agreed with, as it was) that theirs changed meanwhile: the
+    review and theirs cannot both stand, so it is a conflict, as a change on both sides is. Ours
+    stands unless theirs is chosen; taken their way, the review of an answer that no longer is
+    goes (`_log`), by the moderator's choice, never unasked."""
+    keep: dict[tuple[str | None, str], str] = {}
+    for entry in _new(ours.moderation, Counter(map(_record, base.moderation))):
+        about = entry.about
+        if not entry.case or entry.from_ != entry.to or about in keep:
+            continue
+        was, mine, yours = (held(side, about) for side in (base, ours, theirs))
+        if mine != entry.to or mine != was or yours == mine:  # changed here too (a conflict already), or not there
+            continue
+        conflict = Conflict(
+            entry.case, entry.question, _answer_of(base, about), _answer_of(ours, about), _answer_of(theirs, about)
+        )
+        if m.clash(conflict) != "theirs":
+            keep[about] = mine
+    return replace(merged, cases=_answered_as(merged.cases, keep)) if keep else merged
 
 
 def _log_conflicts(base: Inspection, ours: Inspection, theirs: Inspection, merged: Inspection, m: _Merger) -> Inspection:

@@ -738,6 +738,15 @@ def merged_in(changed: int, blind: Sequence[str]) -> str:
     return f", with {counted(changed, 'answer')} saved by others merged in (marked {CHANGED_ELSEWHERE})"
 
 
+def save_conflicts(count: int) -> str:
+    """The merging save's question: what this save changed, or reviewed as it was, that a save by
+    someone else changed meanwhile."""
+    return (
+        f"{counted(count, 'conflict')} with a save by someone else: it changed what you changed here, or reviewed "
+        "as it was. Space or enter switches a line between keeping yours and taking theirs."
+    )
+
+
 def conflicts_after_blind(cases: Sequence[str]) -> str:
     """A save that meets another's changes to the same things, over a blind second assessment:
     settling them would show the case's answers or the ratings, so it waits."""

@@ -145,7 +145,8 @@ async def test_a_save_that_meets_anothers_change_to_the_blind_case_waits_until_t
         await pilot.press("F")
         await until(pilot, lambda: isinstance(pilot.app.screen, FinishSecond))
         await pilot.press("f", "ctrl+s")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ResolveConflicts))
+        # the dialog up and painted (its first frame may come after the screen is pushed)
+        await until(pilot, lambda: isinstance(pilot.app.screen, ResolveConflicts) and "keep yours" in screen_text(pilot.app))
         assert "C03 2.1.1: base yes, ours no, theirs n/a" in screen_text(pilot.app)
 
 

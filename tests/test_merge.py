@@ -68,6 +68,29 @@ def test_a_merging_save_logs_its_own_change_from_what_the_file_now_holds(base):
     assert [(m.by, m.from_, m.to) for m in taken_theirs.inspection.moderation] == [("ak", "yes", "n/a")]
 
 
+def test_a_review_not_yet_saved_of_an_answer_another_changed_meanwhile_is_a_conflict_not_dropped(base):
+    """jb read C01's file and agreed with 2.1.1's yes; meanwhile ak changed it to no and saved. Both
+    cannot stand: the save asks. Before, the review vanished without a word (the save said nothing
+    was kept), and with it a quality-assurance review the dip sample counted."""
+    ours, theirs = edit(base, "jb"), edit(base, "ak")
+    ours.review("C01", "2.1.1", "read the file, agreed")
+    theirs.set_answer("C01", "2.1.1", NO, reason="missed the risk")
+    merged = merge(base.inspection, ours.snapshot(), theirs.snapshot(), saving=True)
+    assert merged.conflicts == (Conflict("C01", "2.1.1", "yes", "yes", "no"),)
+    assert {c.id: c for c in merged.inspection.cases}["C01"].answers["2.1.1"] == YES  # ours stands until chosen
+    # Ours kept: jb puts back the yes they agreed with, from ak's no, with their comment.
+    taken_ours = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "ours"}, saving=True)
+    assert {c.id: c for c in taken_ours.inspection.cases}["C01"].answers["2.1.1"] == YES
+    assert [(m.by, m.from_, m.to, m.reason) for m in taken_ours.inspection.moderation] == [
+        ("ak", "yes", "no", "missed the risk"),
+        ("jb", "no", "yes", "read the file, agreed"),
+    ]
+    # Theirs taken: ak's no stands, and the review of a yes that no longer is goes, by jb's choice.
+    taken_theirs = merge(base.inspection, ours.snapshot(), theirs.snapshot(), {merged.conflicts[0]: "theirs"}, saving=True)
+    assert {c.id: c for c in taken_theirs.inspection.cases}["C01"].answers["2.1.1"] == NO
+    assert [(m.by, m.from_, m.to) for m in taken_theirs.inspection.moderation] == [("ak", "yes", "no")]
+
+
 def test_sides_are_chosen_in_a_merging_save_only(base):
     ours, theirs = edit(base, "jb"), edit(base, "ak")
     ours.set_answer("C01", "2.1.1", NO)

@@ -159,11 +159,7 @@ class ResolveConflicts(ModalScreen[Choices | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(
-                f"{len(self.conflicts)} changed both here and in a save by someone else. "
-                "Space or enter switches a line between keeping yours and taking theirs.",
-                classes="heading",
-            )
+            yield Label(words.save_conflicts(len(self.conflicts)), classes="heading")
             yield OptionList(*(self._line(i) for i in range(len(self.conflicts))))
             with Horizontal(classes="buttons"):
                 yield Button("Save with these", id="save", variant="primary")
