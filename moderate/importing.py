@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from .model import Answer, Case, Inspection, ModerationEntry
-from .session import Imported, moved, reason_required
+from .model import CODES, Answer, Answers, Case, Inspection, ModerationEntry
+from .session import Imported, Move, moved, reason_required
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +46,14 @@ def set_answers(
         moves = moved(case_id, case.answers, given)
         if not moves:
             continue
-        answers = dict(case.answers.items())
         for move in moves:
-            _, question, old, new = move
+            _, question, old, _ = move
             if old is not None and reason is None and inspection.reasons_required:
                 raise reason_required(case_id, question)
             if old is not None or (case_id, question) in logged:
                 entries.append(template.change(move).entry)
             first += old is None
-            if new is None:
-                del answers[question]
-            else:
-                answers[question] = new
-        cases[case_id] = replace(case, answers=answers)
+        cases[case_id] = replace(case, answers=_answered(case.answers, moves))
         count += len(moves)
     if not cases:
         return Set(inspection)
@@ -71,3 +66,20 @@ def set_answers(
         count,
         first,
     )
+
+
+def _answered(now: Mapping[str, Answer], moves: list[Move]) -> Mapping[str, Answer]:
+    """A case's answers with these moves made: a byte a question, as the file's are read, where
+    they are so (a dict of every answer was most of a large import's memory)."""
+    if isinstance(now, Answers) and all(question in now.questions.index for _, question, _, _ in moves):
+        codes, index = bytearray(now.codes), now.questions.index
+        for _, question, _, new in moves:
+            codes[index[question]] = 0 if new is None else CODES[new]
+        return Answers(now.questions, bytes(codes))
+    answers = dict(now.items())
+    for _, question, _, new in moves:
+        if new is None:
+            del answers[question]
+        else:
+            answers[question] = new
+    return answers
