@@ -19,7 +19,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator
 
 from . import guard, words
 from .model import Answer, Case, Inspection
@@ -42,13 +42,21 @@ MAX_PROBLEMS = 50  # enough to see what is wrong; a wholly wrong table is not li
 MAX_TABLE = 16 * 1024 * 1024  # 2,000 cases by 100 questions is under 1 MiB, even in the long form 10
 
 
-class Given(NamedTuple):
-    """One answer a table gives (empty cells give none): a tuple, as a table may give 100,000."""
+class Given:
+    """The answers a table gives (empty cells give none), case by case in its order, and the
+    row each case's first is in: a dict entry an answer, as a table may give 100,000."""
 
-    case: str
-    question: str
-    answer: Answer
-    row: int = 0  # where the table gives it (the header is row 1)
+    def __init__(self) -> None:
+        self.answers: dict[str, dict[str, Answer]] = {}
+        self.rows: dict[str, int] = {}  # where the table first gives the case an answer (the header is row 1)
+
+    def of(self, case_id: str, row: int) -> dict[str, Answer]:
+        """The case's answers, to add to (its first given in `row`)."""
+        answers = self.answers.get(case_id)
+        if answers is None:
+            answers = self.answers[case_id] = {}
+            self.rows[case_id] = row
+        return answers
 
 
 class TableError(InspectionError):
@@ -187,15 +195,15 @@ def _header(header: list[str], row: int, problems: _Problems) -> dict[str, int]:
     return seen
 
 
-def read_answers(data: bytes, inspection: Inspection, name: str, notes: list[str] | None = None) -> list[Given]:
+def read_answers(data: bytes, inspection: Inspection, name: str, notes: list[str] | None = None) -> dict[str, dict[str, Answer]]:
     """The answers a table gives, in its order, once every cell of it is found valid (else TableError);
     what it passes over (a `Notes` column) is added to `notes`."""
     given, problems = _read(data, inspection, name)
     problems.raise_any(name, notes)
-    return given
+    return given.answers
 
 
-def _read(data: bytes, inspection: Inspection, name: str) -> tuple[list[Given], _Problems]:
+def _read(data: bytes, inspection: Inspection, name: str) -> tuple[Given, _Problems]:
     """The valid answers a table gives, and the problems of the rest (a table that is not even
     one, TableError at once)."""
     body = _rows(_text(data, name), name)  # a row at a time: a table may give 100,000 answers
@@ -215,7 +223,7 @@ def _read(data: bytes, inspection: Inspection, name: str) -> tuple[list[Given], 
             f"the header starts {_show(header[0] if header else '')}: a table of "
             "answers starts 'case,' then question ids, or is 'case,question,answer'",
         )
-        given = []
+        given = Given()
     return given, problems
 
 
@@ -226,17 +234,14 @@ def read_second_answers(
     every cell is valid and every case is one `by` may assess a second time: not one they assessed
     first, nor one they have a second assessment of already (it is never rewritten). Else TableError."""
     given, problems = _read(data, inspection, name)
-    answers: dict[str, dict[str, Answer]] = {}
-    for one in given:
-        if one.case not in answers:
-            case = inspection.case(one.case)
-            if case.inspector == by:
-                problems.add(_where(one.row), f"{by} assessed case {case.id} first: a second assessment is someone else's")
-            elif (earlier := case.second_by(by)) is not None:
-                problems.add(_where(one.row), words.second_already(case.id, by, earlier.finished))
-        answers.setdefault(one.case, {})[one.question] = one.answer
+    for case_id, row in given.rows.items():
+        case = inspection.case(case_id)
+        if case.inspector == by:
+            problems.add(_where(row), f"{by} assessed case {case.id} first: a second assessment is someone else's")
+        elif (earlier := case.second_by(by)) is not None:
+            problems.add(_where(row), words.second_already(case.id, by, earlier.finished))
     problems.raise_any(name, notes)
-    return answers
+    return given.answers
 
 
 def _show(value: str) -> str:
@@ -246,7 +251,7 @@ def _show(value: str) -> str:
 
 def _wide(
     header_row: int, header: list[str], body: Iterable[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
-) -> list[Given]:
+) -> Given:
     asked = _questions(inspection)
     columns = _header(header, header_row, problems)
     usable: dict[int, str] = {}
@@ -262,19 +267,21 @@ def _wide(
             _passed_over(header_row, column, title, problems)
     read = [(column - 1, question, asked[question]) for column, question in usable.items()]
     rows_of: dict[str, int] = {}
-    given: list[Given] = []
+    given = Given()
     for row, cells in body:
         if len(cells) > len(header):
             problems.add(_where(row, len(header) + 1), f"{len(cells)} cells, but the header has {len(header)} columns")
         cells += [""] * (len(header) - len(cells))  # a short row's missing cells are empty
         case = _case(cells[0], row, 1, inspection, rows_of, problems)
         sample = case.sample if case is not None else None
+        answers = None  # the case's, once the row gives it one
         for i, question, asked_of in read:  # each cell looked at once, at the least cost: there may be 100,000
             value = cells[i]
             if value:
                 answer = SPELLINGS.get(value)  # as the answers command writes it
                 if answer is not None and asked_of == sample and case is not None:
-                    given.append(Given(case.id, question, answer, row))
+                    answers = given.of(case.id, row) if answers is None else answers
+                    answers[question] = answer
                 else:
                     _answer(given, case, question, value, row, i + 1, asked, problems)
     return given
@@ -286,13 +293,13 @@ def _passed_over(row: int, column: int, title: str, problems: _Problems) -> None
 
 def _long(
     header_row: int, header: list[str], body: Iterable[tuple[int, list[str]]], inspection: Inspection, problems: _Problems
-) -> list[Given]:
+) -> Given:
     asked = _questions(inspection)
     for column, title in enumerate(header[3:], 4):
         _passed_over(header_row, column, title, problems)
     rows_of: dict[tuple[str, str], int] = {}
     cases: dict[str, int] = {}
-    given: list[Given] = []
+    given = Given()
     for row, cells in body:
         if len(cells) > len(header) or len(cells) < 3:
             problems.add(_where(row), f"{len(cells)} cells: a row of the long form is case,question,answer")
@@ -336,7 +343,7 @@ def _case(
 
 
 def _answer(
-    given: list[Given],
+    given: Given,
     case: Case | None,
     question: str,
     value: str,
@@ -349,7 +356,7 @@ def _answer(
     """Add the answer a cell gives, or say why it gives none."""
     answer = SPELLINGS.get(value.casefold())
     if answer is not None and case is not None and asked[question] == case.sample:
-        given.append(Given(case.id, question, answer, row))
+        given.of(case.id, row)[question] = answer
     elif answer is None:
         message = f"{_show(value)} is not yes, no or n/a (nor y, true, n, false or na, in any case); empty leaves it as it is"
         problems.add(_where(row, column, header or question), message)

@@ -15,8 +15,7 @@ from . import __version__
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .answer_table import Given
-    from .model import Inspection
+    from .model import Answer, Inspection
     from .reading import Loaded
     from .workspace import Workspace
 
@@ -570,22 +569,19 @@ def _open(args: argparse.Namespace, command: str) -> Workspace | None:
         return None
 
 
-def _set_answers(workspace: Workspace, given: list[Given], args: argparse.Namespace) -> int:
-    from operator import itemgetter
-
+def _set_answers(workspace: Workspace, given: dict[str, dict[str, Answer]], args: argparse.Namespace) -> int:
     from . import words
     from .importing import set_answers
-    from .session import ReasonRequired, wanted
+    from .session import ReasonRequired
 
     session = workspace.session  # who imports, and when: the session is left as opened, as nothing goes on from the save
-    told, cases = len(given), wanted(map(itemgetter(0, 1, 2), given))
-    given.clear()  # the table's answers are kept once, case by case, not twice
+    told = sum(map(len, given.values()))
     try:
-        done = set_answers(workspace.loaded.inspection, cases, session.user, session.clock(), args.reason)
+        done = set_answers(workspace.loaded.inspection, given, session.user, session.clock(), args.reason)
     except ReasonRequired as refused:
         print(f"moderate import: {args.file}: {refused}; give one with --reason. Nothing imported.", file=sys.stderr)
         return REFUSED
-    del cases
+    given.clear()  # the table's answers are not kept through the save beside the file's
     if done.answers:
         outcome = workspace.save_last(done.inspection)
         if outcome.conflicts:
