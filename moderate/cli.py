@@ -512,7 +512,11 @@ def _new(args: argparse.Namespace) -> int:
     cases += [Case(id=f"{sample}-{i:02}", sample=sample) for sample, n in counts.items() for i in range(1, n + 1)]
     inspection = replace(base, title=args.title, cases=tuple(cases), lead_inspector=args.lead, fieldwork_start=args.fieldwork)
     parse_text(dumps(inspection), str(args.out))  # refuses what the reader would (a case id given twice)
-    save(args.out, inspection)
+    try:
+        save(args.out, inspection)
+    except OSError as error:  # no such directory, or not ours to write in
+        print(f"{args.out}: cannot be written ({error.strerror.lower()}); nothing written", file=sys.stderr)
+        return REFUSED
     print(f"{args.out}: new {args.framework} inspection with {len(cases)} cases")
     return 0
 

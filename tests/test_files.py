@@ -148,6 +148,15 @@ def test_new_refuses_an_unknown_sample(tmp_path):
 
 
 @pytest.mark.subprocess
+def test_new_into_a_directory_that_does_not_exist_says_so_without_a_traceback(tmp_path):
+    out = tmp_path / "no" / "such" / "new.toml"
+    done = moderate("new", str(out), "--framework", "hmip-youth-2021", "--cases", "court=3")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr == f"{out}: cannot be written (no such file or directory); nothing written\n"
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.subprocess
 def test_new_names_each_frameworks_samples_in_its_help_and_when_one_is_wrong(tmp_path):
     helped = moderate("new", "--help")
     assert "hmip-youth-2018: court, oocd\n" in helped.stdout
