@@ -515,7 +515,7 @@ def _new(args: argparse.Namespace) -> int:
     try:
         save(args.out, inspection)
     except OSError as error:  # no such directory, or not ours to write in
-        print(f"{args.out}: cannot be written ({error.strerror.lower()}); nothing written", file=sys.stderr)
+        print(f"{args.out}: cannot be written ({(error.strerror or str(error)).lower()}); nothing written", file=sys.stderr)
         return REFUSED
     print(f"{args.out}: new {args.framework} inspection with {len(cases)} cases")
     return 0
