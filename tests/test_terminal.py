@@ -84,10 +84,14 @@ def test_a_follower_on_a_smaller_terminal_sees_the_panel_whole_and_cannot_type(t
         assert "⚑ ↑" in next(line for line in text.splitlines() if "2.2 Planning" in line)
         assert "? Keys" in text.rstrip().splitlines()[-1], text  # the footer whole
         follower.type("q")  # a follower's keys go nowhere: the panel is still there
-        follower.type("\x02d")  # then its one command, detach: tmux reads a client's keys in order
+        # Then its one command, detach: tmux reads a client's keys in order. Typed, not pasted: tmux
+        # takes keys that come within a millisecond of each other for a paste, and binds none of it.
+        time.sleep(0.05)
+        follower.type("\x02d")
         deadline = time.monotonic() + 20
         while len(lead.tmux("list-clients").splitlines()) > 1 and time.monotonic() < deadline:
             time.sleep(0.2)
+        assert len(lead.tmux("list-clients").splitlines()) == 1, lead.tmux("list-clients")
         lead.keys("?")  # and a key after it, through the app's input in order: the q was dropped or read before it
         lead.wait_for("Keys here")
         lead.keys("?")  # the keys page closed: the panel beneath it still there
