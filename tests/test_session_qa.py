@@ -13,10 +13,10 @@ import pytest
 from helpers.files import SAMPLES
 from helpers.sessions import stockton_session
 from moderate.conflicts import Conflict, kept_in
-from moderate.model import INSPECTOR, LEAD_INSPECTOR, Answer
+from moderate.model import INSPECTOR, LEAD_INSPECTOR, LOCAL_ASSESSOR, QUALITY_LEAD, Answer
 from moderate.people import NotPermitted
 from moderate.reading import load
-from moderate.rules import rate_inspection
+from moderate.rules import pivotal_cases, rate_inspection
 from moderate.session import ReasonRequired, Seconded, Session
 
 STOCKTON = load(SAMPLES / "stockton-on-tees-2021.toml")
@@ -169,3 +169,60 @@ def test_an_undo_or_a_reason_after_a_save_is_logged_as_whoever_gave_it():
     assert [(e.from_, e.to, e.by, e.reason) for e in session.unsaved_log()] == [("yes", "yes", "lead", "Plan on file")]
     session.undo()
     assert [(e.from_, e.to, e.by, e.reason) for e in session.unsaved_log()] == [("yes", "no", "lead", "undone")]
+
+
+def test_the_cases_a_flagged_standard_rests_on_follow_the_answers_as_they_now_stand():
+    session = stockton_session("lead")
+    sample = [(c.id, session.answers[c.id]) for c in STOCKTON.inspection.cases_in("court")]
+    rests_on = session.pivotal("2.2")
+    assert rests_on and rests_on == pivotal_cases(session.ratings.standards["2.2"].discretion, sample)
+    first = rests_on[0]
+    session.set_answer(first.case, first.key_question, Answer.NA)  # no longer relevant: it rests on it no more
+    assert first.case not in {p.case for p in session.pivotal("2.2") if p.key_question == first.key_question}
+
+
+def test_answers_carried_over_a_save_count_as_changed_by_this_session():
+    session = stockton_session("jb")
+    session.carry_changed([("C01", "2.1.1")])
+    assert session.changed == {("C01", "2.1.1")}
+
+
+def test_a_conflict_this_file_cannot_settle_says_why():
+    session = _session(
+        "lead",
+        [
+            Conflict("C99", "2.2.2", "no", "no", "yes"),
+            Conflict(None, None, "Good", "Good", "Outstanding", kind="rating", field="2.2"),
+            Conflict(None, None, "Good", "Good", "Outstanding", kind="rating", field="9.9"),
+        ],
+    )
+    by_hand = "settle it by hand in the file"
+    assert session.unsettled_why(0) == f"C99 2.2.2 is not a case's question in this file: {by_hand}"
+    assert session.unsettled_why(1) == f"2.2 is not a judgement standard: {by_hand}"
+    assert session.unsettled_why(2) == f"9.9 is not a judgement standard: {by_hand}"
+    assert session.settle_values(1) == ()
+
+
+def test_an_undo_back_to_what_an_earlier_undo_left_is_logged_as_whoever_undid_it():
+    session = stockton_session("jb")
+    case = next(c for c, answers in session.answers.items() if answers.get("2.2.2") == Answer.NO)
+    session.set_answer(case, "2.2.2", Answer.YES, "Plan found")
+    session.mark_saved()
+    session.act_as("lead", session.clock)
+    session.undo()  # past the save: back to no
+    session.act_as("jb", session.clock)
+    session.set_answer(case, "2.2.2", Answer.NA, "Not relevant after all")
+    session.act_as("lead", session.clock)
+    session.undo()  # back to no, as the first undo left it
+    assert [(e.from_, e.to, e.by, e.reason) for e in session.unsaved_log()] == [("yes", "no", "lead", "undone")]
+
+
+def test_a_local_assessors_review_is_not_quality_assurance_where_roles_are_named():
+    session = _session("la", [], la=LOCAL_ASSESSOR, qa=QUALITY_LEAD)
+    session.review("C01", "2.1.1", "Looks right")
+    session.act_as("qa", session.clock)
+    session.review("C01", "2.1.2", "Agreed")
+    assert session.qa_checkers().get(("C01", "2.1.1")) is None
+    assert session.qa_checkers()[("C01", "2.1.2")] == ["qa"]
+    session.mark_saved()
+    assert session.qa_checkers().get(("C01", "2.1.1")) is None and session.qa_checkers()[("C01", "2.1.2")] == ["qa"]
