@@ -159,12 +159,18 @@ def test_second_assessments_keep_their_places_and_say_why_one_is_refused():
     assert jb.refuses_second("C02") == "jb assessed case C02 first: a second assessment of it is someone else's"
 
 
-def test_an_undo_or_a_reason_after_a_save_is_logged_as_whoever_gave_it():
+def _saved_by_jb_then_lead() -> tuple[Session, str]:
+    """jb's change of a case's 2.2.2 from no to yes, saved; then lead takes over."""
     session = stockton_session("jb")
     case = next(c for c, answers in session.answers.items() if answers.get("2.2.2") == Answer.NO)
     session.set_answer(case, "2.2.2", Answer.YES, "Plan found")
     session.mark_saved()
     session.act_as("lead", session.clock)
+    return session, case
+
+
+def test_an_undo_or_a_reason_after_a_save_is_logged_as_whoever_gave_it():
+    session, _ = _saved_by_jb_then_lead()
     session.give_reason("Plan on file")  # saved already: a note, by lead
     assert [(e.from_, e.to, e.by, e.reason) for e in session.unsaved_log()] == [("yes", "yes", "lead", "Plan on file")]
     session.undo()
@@ -204,11 +210,7 @@ def test_a_conflict_this_file_cannot_settle_says_why():
 
 
 def test_an_undo_back_to_what_an_earlier_undo_left_is_logged_as_whoever_undid_it():
-    session = stockton_session("jb")
-    case = next(c for c, answers in session.answers.items() if answers.get("2.2.2") == Answer.NO)
-    session.set_answer(case, "2.2.2", Answer.YES, "Plan found")
-    session.mark_saved()
-    session.act_as("lead", session.clock)
+    session, case = _saved_by_jb_then_lead()
     session.undo()  # past the save: back to no
     session.act_as("jb", session.clock)
     session.set_answer(case, "2.2.2", Answer.NA, "Not relevant after all")
