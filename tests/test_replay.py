@@ -552,3 +552,17 @@ def test_an_undo_of_an_import_that_no_longer_fits_says_which_import():
     case = _no_on(Session(STOCKTON.inspection, STOCKTON.framework, "jb"), "2.2.2")
     records = _records(lambda s: (s.set_answers([(case, "2.2.2", Answer.YES), (case, "2.2.1", None)]), s.undo()))
     _refused(records[1:], r"record 1 \(undo\): the last change is not the import of 2 answers")
+
+
+def test_quality_assurance_records_that_no_longer_fit_the_file_are_refused_saying_which_and_why():
+    def refused(base: Inspection, records: list[Record], match: str) -> None:
+        with pytest.raises(ReplayError, match=match):
+            replay(Session(base, STOCKTON.framework, "ak"), records)
+
+    chosen = QUALITY_JOURNAL[0]
+    refused(CONFLICTED, [chosen, chosen], r"record 2 \(sample\): C01, C02 are no longer all out of the dip sample")
+    settled, rated = QUALITY_JOURNAL[7], QUALITY_JOURNAL[10]
+    refused(CONFLICTED, [settled, settled], r"record 2 \(settle\): no merge conflict about C04 2.2.2 is left to settle")
+    refused(STOCKTON.inspection, [rated], r"record 1 \(settle\): no merge conflict about 1.2 is left to settle")
+    refused(CONFLICTED, [{**settled, "old": "n/a"}], r"record 1 \(settle\): C04 2.2.2 is no longer n/a")
+    refused(CONFLICTED, [{**rated, "old": None}], r"record 1 \(settle\): 1.2 is no longer unanswered")
