@@ -30,6 +30,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -45,6 +46,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)  # where this copy of the pa
 # The records of an inspection that a pickle may name by position instead of spelling out.
 _SHARED = ("standards", "cases", "moderation", "discretion", "dip_sample")
 _LENGTH = 8  # bytes of each frame's length
+_SAID = 4096  # bytes of what the child said on stderr kept, for its last line
 
 
 class Stopped(Exception):
@@ -119,6 +121,12 @@ def _run(frames: list[bytes], what: str) -> list[bytes]:
         close_fds=True,  # never the file's lock, nor the journal
     )
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    # What it says on stderr is read beside the rest, as it comes: left in its pipe, more than
+    # the pipe holds (a long traceback, an interpreter told to be verbose) would stop the child
+    # mid-word, and the save with it, holding the file's lock for good.
+    said: list[bytes] = []
+    listening = threading.Thread(target=_last_words, args=(child.stderr, said), daemon=True)
+    listening.start()
     try:
         try:
             _write_frames(child.stdin, frames)
@@ -126,23 +134,31 @@ def _run(frames: list[bytes], what: str) -> list[bytes]:
         except BrokenPipeError:
             pass  # it died: said below
         answer = child.stdout.read()
-        said = child.stderr.read()
     except BaseException:
         child.kill()  # no one will read its answer
         raise
     finally:
+        listening.join()
         status = child.wait()
         for stream in (child.stdin, child.stdout, child.stderr):
             with contextlib.suppress(OSError):  # a pipe to a child that died: nothing left to flush
                 stream.close()
     if status != 0:
         why = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-        last = said.decode("utf-8", "replace").strip().splitlines()[-1:] if said else []
+        last = b"".join(said).decode("utf-8", "replace").strip().splitlines()[-1:]
         raise Stopped(f"the {what} was stopped ({why}{': ' + last[0] if last else ''})")
     try:
         return _frames(answer)
     except ValueError:
         raise Stopped(f"the {what} was cut short") from None
+
+
+def _last_words(stream: IO[bytes], said: list[bytes]) -> None:
+    """Read the child's stderr to its end, keeping only its last few lines' worth."""
+    kept = b""
+    while chunk := stream.read(_SAID):
+        kept = (kept + chunk)[-_SAID:]
+    said.append(kept)
 
 
 def _write_frames(stream: IO[bytes], frames: list[bytes]) -> None:

@@ -175,3 +175,19 @@ def test_the_merge_ends_with_the_app_killed_during_it_and_the_file_is_as_it_was(
         assert time.monotonic() < deadline, "the merge went on without the app"
         time.sleep(0.01)
     assert inspection.read_bytes() == theirs
+
+
+def test_a_merge_whose_process_says_much_on_stderr_still_saves(inspection, tmp_path):
+    # An interpreter told to be verbose (as a developer's shell may have it) says far more on
+    # stderr than a pipe holds before it has read what it is to merge: the save must not wait
+    # on it for ever, holding the file's lock.
+    base = tmp_path / "base.toml"
+    shutil.copy(inspection, base)
+    their_save(inspection, "ak", "C02", "2.1.2", Answer.NO)
+    env = {**os.environ, "PYTHONVERBOSE": "2"}
+    done = subprocess.run(
+        [sys.executable, "-c", SAVER, str(inspection), str(base)], cwd=REPO, capture_output=True, env=env, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.endswith(b"saved\n"), done.stderr[-2000:]
+    saved = load(inspection).inspection
+    assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
