@@ -218,6 +218,8 @@ def stopped(pid: int) -> bool:
         return stat.read().rsplit(")", 1)[1].split()[0] == "T"
 
 
+@pytest.mark.terminal
+@pytest.mark.subprocess
 def test_another_save_stopped_holding_the_lock_leaves_the_app_answering_keys(stockton):
     other = subprocess.Popen([sys.executable, "-c", STOPPED_MID_SAVE, str(stockton)], cwd=REPO)
     app = app_in_a_terminal(stockton, "jb")

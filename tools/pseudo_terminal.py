@@ -11,12 +11,18 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
 import termios
 import time
 from pathlib import Path
+
+
+# A control sequence (CSI: cursor moves, colours) or a lone escape: what sits between two runs of
+# text a screen shows side by side when the program writes only the cells that changed.
+_CONTROLS = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 
 
 class NotShown(AssertionError):
@@ -90,10 +96,12 @@ class PseudoTerminal:
                 return
 
     def read_until(self, needle: bytes, seconds: float = 15) -> bytes:
-        """What is written from now until `needle` has been (NotShown after `seconds`)."""
+        """What is written from now until `needle` has been (NotShown after `seconds`): its text
+        as the screen shows it, control sequences between its runs left out (a notice over the
+        grid is written a cell at a time, each run after a cursor move)."""
         mark = len(self.output)
         deadline = time.monotonic() + seconds
-        while needle not in self.output[mark:]:
+        while needle not in _CONTROLS.sub(b"", self.output[mark:]):
             if time.monotonic() >= deadline:
                 raise NotShown(f"{needle!r} never appeared")
             if self.chunk(min(0.2, max(deadline - time.monotonic(), 0))) is None:
