@@ -215,3 +215,38 @@ def test_new_refuses_a_broken_table_of_cases_with_each_problem_located(tmp_path)
     assert "row 3, column 1 (id): duplicated case A1: also in row 2" in result.stderr
     assert "row 4, column 2 (sample): 'prison' is not a sample" in result.stderr
     assert not path.exists()
+
+
+def _imported_after_a_save_meanwhile(path: Path, given: dict[str, dict[str, Answer]]) -> bool:
+    """`moderate import`'s own steps (read, set, save), with jb's save of C01 2.1.1 as no
+    between its reading and its saving: whether the import saved."""
+    from moderate.importing import set_answers
+    from moderate.workspace import Workspace
+
+    importing = Workspace.open(path, "kt")
+    theirs = Workspace.open(path, "jb")
+    theirs.session.set_answer("C01", "2.1.1", Answer.NO)
+    assert theirs.save().saved
+    theirs.close(keep_unsaved=False)
+    done = set_answers(importing.loaded.inspection, given, "kt", importing.session.clock(), None)
+    saved = importing.save_last(done.inspection).saved
+    importing.close(keep_unsaved=False)
+    return saved
+
+
+def test_an_import_saved_after_someone_elses_save_keeps_theirs_and_logs_both(stockton):
+    assert load(stockton).inspection.case("C01").answers["2.1.2"] == Answer.YES
+    assert _imported_after_a_save_meanwhile(stockton, {"C01": {"2.1.2": Answer.NO}})  # another answer of the same case
+    after = load(stockton).inspection
+    assert after.case("C01").answers["2.1.1"] == after.case("C01").answers["2.1.2"] == Answer.NO
+    logged = [(e.by, e.question, e.from_, e.to) for e in after.moderation[-2:]]
+    assert logged == [("jb", "2.1.1", "yes", "no"), ("kt", "2.1.2", "yes", "no")]
+    checked = moderate("check", str(stockton))
+    assert checked.returncode == 0 and "ok" in checked.stdout, checked.stderr
+
+
+def test_an_import_of_an_answer_someone_else_changed_meanwhile_writes_nothing(stockton):
+    assert not _imported_after_a_save_meanwhile(stockton, {"C01": {"2.1.1": Answer.NA}})
+    after = load(stockton).inspection
+    assert after.case("C01").answers["2.1.1"] == Answer.NO  # jb's, as jb saved it
+    assert [(e.by, e.to) for e in after.moderation if e.about == ("C01", "2.1.1")][-1] == ("jb", "no")
