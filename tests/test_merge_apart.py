@@ -191,3 +191,18 @@ def test_a_merge_whose_process_says_much_on_stderr_still_saves(inspection, tmp_p
     assert done.returncode == 0 and done.stdout.endswith(b"saved\n"), done.stderr[-2000:]
     saved = load(inspection).inspection
     assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
+
+
+async def test_the_app_says_a_killed_reading_of_anothers_save_and_reloads_the_next(inspection):
+    told = Notified()
+    async with open_app(inspection).run_test(size=(80, 24), message_hook=told) as pilot:
+        with Killer(os.getpid()) as killer:
+            their_save(inspection, "ak", "C02", "2.1.2", Answer.NO)
+            await until(pilot, lambda: any("could not be read" in m for m in told))
+        assert killer.killed
+        said = next(m for m in told if "could not be read" in m)
+        assert "the reading of the file was stopped (killed by signal 9)" in said and "Your work is as it was" in said
+        assert pilot.app.session.answer("C02", "2.1.2") == Answer.YES and not pilot.app.session.dirty
+        their_save(inspection, "ak", "C03", "2.1.2", Answer.NO)
+        await until(pilot, lambda: pilot.app.session.answer("C03", "2.1.2") == Answer.NO)
+        assert pilot.app.session.answer("C02", "2.1.2") == Answer.NO  # theirs, all of it, once read
