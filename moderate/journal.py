@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import guard, words
 from .reading import MAX_BYTES, InspectionError, read_file
@@ -48,17 +49,29 @@ def journal_path(path: str | Path, user: str) -> Path:
 
 
 def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for piece in _encoded(text):
+        digest.update(piece)
+    return digest.hexdigest()
+
+
+def _encoded(text: str) -> Iterator[bytes]:
+    """`text` in UTF-8, a piece at a time: encoded whole, a large file's text held the GIL, and
+    the screen's thread with it, for as long as the copy took."""
+    for i in range(0, len(text), _PIECE):
+        yield text[i : i + _PIECE].encode("utf-8")
 
 
 def _line(record: Record) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _json_text(text: str) -> str:
-    """`text` as a JSON string, encoded a piece at a time: in one call, a large file's text held
-    the GIL for tens of milliseconds, and the screen's thread with it."""
-    return '"' + "".join(json.dumps(text[i : i + _PIECE], ensure_ascii=False)[1:-1] for i in range(0, len(text), _PIECE)) + '"'
+def _json_text(text: str) -> Iterator[bytes]:
+    """`text` as a JSON string in UTF-8, encoded a piece at a time (as `_encoded`)."""
+    yield b'"'
+    for i in range(0, len(text), _PIECE):
+        yield json.dumps(text[i : i + _PIECE], ensure_ascii=False)[1:-1].encode("utf-8")
+    yield b'"'
 
 
 _PIECE = 1 << 16
@@ -204,17 +217,19 @@ class Journal:
         yet in its place (`adopt`, or `Fresh.drop`): the slow part of starting afresh, which may
         run in a save's thread."""
         header = {"journal": VERSION, "file": self.target.name, "base_sha256": _sha256(base_text), "user": self.user}
-        data = _line(header)[:-2] + b',"base":' + _json_text(base_text).encode("utf-8") + b"}\n"
+        written = 0
         fd, temporary = guard.create_temporary(self.path.parent, self.path.name, os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            _write(fd, data)
+            for data in itertools.chain([_line(header)[:-2] + b',"base":'], _json_text(base_text), [b"}\n"]):
+                _write(fd, data)
+                written += len(data)
             os.fsync(fd)
         except BaseException:
             os.close(fd)
             temporary.unlink(missing_ok=True)
             raise
-        return Fresh(fd, temporary, base_text, len(data))
+        return Fresh(fd, temporary, base_text, written)
 
     def adopt(self, fresh: Fresh, records: Iterable[Record]) -> None:
         """Go on in `fresh`, `records` appended, renamed into this journal's place."""
