@@ -20,6 +20,7 @@ Its pipes are the kernel's, unnamed: nothing for another user to open.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copyreg
 import ctypes
@@ -63,6 +64,7 @@ class Merging:
     inspection: Inspection | None = None
     conflicts: tuple[Conflict, ...] = ()
     text: str = ""
+    data: bytes | bytearray = b""  # `text` in UTF-8, as it came
 
 
 def merge_apart(
@@ -79,8 +81,8 @@ def merge_apart(
     kind, *rest = _ask("merge", base, ours, current, name, dict(choices or {}), author)
     if kind == "another":
         return Merging(rest[0])
-    inspection, conflicts, text = rest
-    return Merging(None, inspection, tuple(conflicts), text)
+    inspection, conflicts, data = rest
+    return Merging(None, inspection, tuple(conflicts), _text(data), data)
 
 
 def parse_apart(base: Inspection, data: bytes, name: str) -> tuple[Inspection, Framework]:
@@ -103,13 +105,13 @@ def _ask(job: str, base: Inspection, ours: Inspection, data: bytes, name: str, *
         raise InspectionError(*rest)
     if kind == "failed":
         raise Stopped(f"the {_WHAT[job]} failed: {rest[0]}")
-    return [kind, *rest, str(answer[1], "utf-8")]
+    return [kind, *rest, answer[1]]
 
 
 _WHAT = {"merge": "merge", "parse": "reading of the file"}
 
 
-def _run(frames: list[bytes], what: str) -> list[bytes]:
+def _run(frames: list[bytes], what: str) -> list[bytearray]:
     """Start the child, hand it `frames`, wait for its answer's frames; `what` it does, in words."""
     code = "import sys; sys.path.insert(0, sys.argv[1]); from moderate.apart import main; main()"
     # -P: not the current directory first on the path, where anyone's `moderate/` might be found.
@@ -133,7 +135,7 @@ def _run(frames: list[bytes], what: str) -> list[bytes]:
             child.stdin.close()
         except BrokenPipeError:
             pass  # it died: said below
-        answer = child.stdout.read()
+        answer, whole = _read_frames(child.stdout)
     except BaseException:
         child.kill()  # no one will read its answer
         raise
@@ -147,10 +149,9 @@ def _run(frames: list[bytes], what: str) -> list[bytes]:
         why = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
         last = b"".join(said).decode("utf-8", "replace").strip().splitlines()[-1:]
         raise Stopped(f"the {what} was stopped ({why}{': ' + last[0] if last else ''})")
-    try:
-        return _frames(answer)
-    except ValueError:
-        raise Stopped(f"the {what} was cut short") from None
+    if not whole:
+        raise Stopped(f"the {what} was cut short")
+    return answer
 
 
 def _last_words(stream: IO[bytes], said: list[bytes]) -> None:
@@ -166,6 +167,28 @@ def _write_frames(stream: IO[bytes], frames: list[bytes]) -> None:
         stream.write(len(frame).to_bytes(_LENGTH, "big"))
         stream.write(frame)
     stream.flush()
+
+
+def _read_frames(stream: IO[bytes]) -> tuple[list[bytearray], bool]:
+    """The frames the child sends, each read straight into its own buffer (the app's thread
+    never holds the GIL for a copy of the whole); and whether they came whole."""
+    frames: list[bytearray] = []
+    while head := stream.read(_LENGTH):
+        frame = bytearray(int.from_bytes(head, "big")) if len(head) == _LENGTH else None
+        if frame is None or stream.readinto(frame) != len(frame):  # type: ignore[attr-defined]
+            return frames, False
+        frames.append(frame)
+    return frames, True
+
+
+def _text(data: bytearray) -> str:
+    """UTF-8 decoded a piece at a time, for the GIL's sake as in `_read_frames`."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    return "".join([*(decoder.decode(view[i : i + _CHUNK]) for i in range(0, len(view), _CHUNK)), decoder.decode(b"", True)])
+
+
+_CHUNK = 1 << 20
 
 
 def _frames(data: bytes) -> list[bytes]:
@@ -242,7 +265,7 @@ def _whole(pieces: tuple[bytes, ...]) -> Inspection:
     return inspection
 
 
-def _loads(data: bytes, known: Inspection) -> Any:
+def _loads(data: bytes | bytearray, known: Inspection) -> Any:
     unpickler = pickle.Unpickler(io.BytesIO(data))
     unpickler.persistent_load = lambda place: getattr(known, _SHARED[place[0]])[place[1]]  # type: ignore[method-assign]
     return unpickler.load()

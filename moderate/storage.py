@@ -34,8 +34,9 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def write_text(path: str | Path, text: str, mode: int | None = None, like: Path | None = None) -> None:
-    """Replace `path` with `text` atomically: a temporary file beside it, fsynced, renamed over it.
+def write_text(path: str | Path, text: str | bytes | bytearray, mode: int | None = None, like: Path | None = None) -> None:
+    """Replace `path` with `text` (or bytes, as they are) atomically: a temporary file beside
+    it, fsynced, renamed over it.
 
     The new file keeps the permissions, group (and owner, for root) and ACL of the file it
     replaces, or of `like`; `mode` overrides the permissions. A new file with neither is
@@ -45,8 +46,8 @@ def write_text(path: str | Path, text: str, mode: int | None = None, like: Path 
     model = like or path
     fd, temporary = guard.create_temporary(path.parent, f".{path.name}")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") if isinstance(text, str) else os.fdopen(fd, "wb") as f:
+            f.write(text)  # type: ignore[arg-type]  # str to the text file, bytes to the other
             f.flush()
             _keep_permissions(f.fileno(), model, _stat(model), mode)
             os.fsync(f.fileno())
@@ -338,18 +339,23 @@ def _save(
     assert found.inspection is not None
     if found.conflicts:
         return SaveResult(found.text, found.inspection, merged=True, conflicts=found.conflicts)
-    return SaveResult(_replace(path, current, found.text, writing), found.inspection, merged=True)
+    return SaveResult(_replace(path, current, found.text, writing, found.data), found.inspection, merged=True)
 
 
-def _replace(path: Path, current: bytes | None, text: str, writing: Callable[[str], None] | None) -> str:
-    """Write `text`, first keeping the version it replaces as NAME.bak, with its permissions."""
+def _replace(
+    path: Path, current: bytes | None, text: str, writing: Callable[[str], None] | None, data: bytes | bytearray | None = None
+) -> str:
+    """Write `text` (whose UTF-8 is `data`, if the caller has it), first keeping the version it
+    replaces as NAME.bak, byte for byte, with its permissions. Bytes are written as they are:
+    no copy of a large file is decoded or encoded whole while the screen's thread waits."""
+    data = text.encode("utf-8") if data is None else data
     if current is not None:
-        if current == text.encode("utf-8"):
+        if current == data:
             return text  # unchanged: rewriting would only replace the backup with this same text
-        write_text(path.with_name(f"{path.name}.bak"), current.decode("utf-8"), like=path)
+        write_text(path.with_name(f"{path.name}.bak"), current, like=path)
     if writing is not None:
         writing(text)
-    write_text(path, text)
+    write_text(path, data)
     return text
 
 
