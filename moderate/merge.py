@@ -451,10 +451,13 @@ def _log(
     ends where the file does. An entry of the file as ours read it that theirs lacks is put
     back as it was."""
     values = [_Logged(side) for side in (base, theirs, merged)]
-    saved = Counter(map(_record, base.moderation))
+    in_theirs = Counter(map(_record, theirs.moderation))
+    # Only what theirs lacks is put back: a record ours logged again since (a review redone
+    # within the second it was saved) is this save's own, not the file's as ours read it.
+    saved = Counter(map(_record, base.moderation)) - in_theirs
     started: set[tuple[str | None, str]] = set()
     kept = []
-    for entry in _new(ours.moderation, Counter(map(_record, theirs.moderation))):
+    for entry in _new(ours.moderation, in_theirs):
         record = _record(entry)
         if saved[record]:
             saved[record] -= 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+import datetime as dt
 import os
 from collections import Counter
 import tempfile
@@ -98,6 +99,34 @@ def test_after_every_save_the_log_ends_at_the_file(sequence):
         finally:
             for workspace in workspaces:
                 workspace.close(keep_unsaved=False)
+
+
+def test_a_review_redone_within_the_second_it_was_saved_is_withdrawn_when_theirs_is_taken(tmp_path):
+    """Found by the property above: a review undone past a save and redone at once is the same
+    record as the one saved. Someone else then changes the answer: the save asks, and theirs
+    taken, the review must not be put back as if the file had lost it, saying the answer is
+    still what it was."""
+    path = tmp_path / "inspection.toml"
+    path.write_text(TEXT, encoding="utf-8")
+    moment = dt.datetime(2026, 12, 7, 16, 56, 41, tzinfo=dt.timezone.utc)
+    workspace = Workspace.open(path, "ak", clock=lambda: moment)
+    try:
+        workspace.session.review("C02", "2.1.1")
+        assert workspace.save().saved
+        workspace.session.undo()
+        workspace.session.redo()  # the same review, to the second
+        table = tmp_path / "answers.csv"
+        table.write_text("case,question,answer\nC02,2.1.1,yes\n", encoding="utf-8")
+        assert main(["import", str(path), str(table), "--as", "im", "--reason", "from the table"]) == 0
+        asked = workspace.save().conflicts
+        assert [(c.case, c.question, c.ours, c.theirs) for c in asked] == [("C02", "2.1.1", "no", "yes")]
+        assert workspace.save({conflict: "theirs" for conflict in asked}).saved
+    finally:
+        workspace.close(keep_unsaved=False)
+    saved = load(path).inspection
+    assert saved.case("C02").answers["2.1.1"] == Answer.YES
+    assert [(e.by, e.from_, e.to) for e in saved.moderation] == [("ak", "no", "no"), ("im", "no", "yes")]
+    assert_the_log_ends_at_the_file(saved)
 
 
 def _branch(base, sequence) -> Inspection:
