@@ -18,6 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.containers import Container
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -115,6 +116,15 @@ class CellEdges(Widget):
         if widths:
             self.styles.offset = (at[0], 0)
             self.styles.width = at[-1] - at[0]
+
+
+class GridArea(Container):
+    """Where the grid is, its `CellEdges` beneath it: wholly covered by the grid, so never drawn."""
+
+    DEFAULT_CSS = "GridArea { layers: edges default; }"
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return _unseen(crop)
 
 
 class CaseGrid(ScrollView, can_focus=True):
@@ -397,9 +407,11 @@ class CaseGrid(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
-        # Only the cases in view are drawn: a line of 2,000 cells would be built to show ten.
+        # Only the cases in view are drawn (and one cut at the edge, were the cases not scrolled a
+        # whole case at a time): a line of 2,000 cells would be built to show ten, and the width of
+        # the terminal in cells, to show those beside the question's figures.
         first = scroll_x // self._cell_width
-        self._columns = range(first, min(len(self.cases), first + -(-width // self._cell_width) + 1))
+        self._columns = range(first, min(len(self.cases), first + self._in_view + 1))
         if y == 0:
             fixed, scrolled = self._header()
         else:

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Static, Tab, Tabs
 
@@ -23,7 +22,7 @@ from ..session import Change, Changed, Marked, ReasonRequired, Sampling, Seconde
 from .detail import DetailPane
 from .dialogs import AskText, Detail, as_typed, reason_dialog
 from .footer import FittingFooter
-from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
+from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid, GridArea
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .undoing import said
@@ -216,7 +215,7 @@ class ModerationScreen(Screen[None], ShowsSession):
                 if any(s.sample == sid for s in self.session.standards.values())
             )
         )
-        with Container(id="grid-area"):
+        with GridArea(id="grid-area"):
             yield self._grid.edges  # beneath the grid, so that a toggle writes its cells alone
             yield self._grid
         yield self._detail
