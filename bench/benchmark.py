@@ -415,7 +415,7 @@ def longest_key_delay(
         term.settle(0.03, limit=0.3)
         if done is None and presses == keys:
             return longest, presses
-        if finished is None and done is not None and done in term.output[mark:]:
+        if finished is None and done is not None and term.shown(done, mark):
             finished = time.monotonic()
         if finished is not None and time.monotonic() - finished > 0.3:
             return longest, presses
@@ -629,7 +629,7 @@ def _wait_for(term: PseudoTerminal, text: bytes, limit: float = 120.0) -> None:
     """Read until `text` has been written (it may come late: 10,000 cases are parsed and merged meanwhile)."""
     mark = len(term.output)
     end = time.monotonic() + limit
-    while text not in term.output[mark:]:
+    while not term.shown(text, mark):
         if time.monotonic() > end:
             raise RuntimeError(f"{text!r} never appeared")
         term.read(0.1)

@@ -95,13 +95,18 @@ class PseudoTerminal:
             if self.chunk(left) is None:
                 return
 
+    def shown(self, needle: bytes, since: int = 0) -> bool:
+        """Whether `needle` has been written since byte `since`, as the screen shows text:
+        control sequences between its runs left out (see `read_until`)."""
+        return needle in _CONTROLS.sub(b"", self.output[since:])
+
     def read_until(self, needle: bytes, seconds: float = 15) -> bytes:
         """What is written from now until `needle` has been (NotShown after `seconds`): its text
         as the screen shows it, control sequences between its runs left out (a notice over the
         grid is written a cell at a time, each run after a cursor move)."""
         mark = len(self.output)
         deadline = time.monotonic() + seconds
-        while needle not in _CONTROLS.sub(b"", self.output[mark:]):
+        while not self.shown(needle, mark):
             if time.monotonic() >= deadline:
                 raise NotShown(f"{needle!r} never appeared")
             if self.chunk(min(0.2, max(deadline - time.monotonic(), 0))) is None:
