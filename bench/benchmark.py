@@ -37,7 +37,7 @@ What each row measures:
   caused (quiet for 0.25 s after), and the bytes and frames (`App._display` calls that
   wrote) in that time: a toggle (space) and a cursor move (↓ and ↑ alternately), vs the
   bare app's one key, pressed in its own pty just before each of ours (both apps run
-  throughout). Targets: ≤ 1.3× the bare key's settled time, ≤ 300 bytes a toggle,
+  throughout). Targets: ≤ 1.3× the bare key's settled time, ≤ 200 bytes a toggle,
   one frame a key. One toggle and one move first, uncounted (the first toggle also writes
   "unsaved" in the status line); then 40 of each (10 with --quick), so that a row swings
   less than 0.1× between runs.
@@ -673,8 +673,8 @@ def bench_keys(bench: Bench) -> list[Row]:
                 "  bytes written (vs the bare app's key)",
                 size,
                 bare_bytes,
-                "≤ 300 B" if toggle else "(info)",
-                absolute=300 if toggle else None,
+                "≤ 200 B" if toggle else "(info)",
+                absolute=200 if toggle else None,
             ),
             Row("  frames painted", frames, None, "1", absolute=1),
         ]

@@ -77,10 +77,10 @@ def parse_text(text: str, name: str = "<inspection>") -> Loaded:
 
 
 def _parsed(text: str, name: str) -> Loaded:
-    # Compiled code never lets go of the GIL: a large parse in a worker thread stopped the
-    # screen for the whole parse. Off the main thread (a save or reload beside the screen)
-    # the pure-Python tomllib parses, and yields to the screen as it goes (the benchmark's
-    # "Never frozen" rows).
+    # Compiled code never lets go of the GIL: a large parse in a thread beside the screen
+    # would stop it for the whole parse. A save's and a reload's parse go to a child process
+    # (apart.py); any parse still made off the main thread uses the pure-Python tomllib,
+    # which yields to the screen as it goes (the benchmark's "Never frozen" rows).
     parser = compiled if threading.current_thread() is threading.main_thread() else tomllib
     by_case = _by_case(parser, text)
     if by_case is not None:
