@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from types import MappingProxyType
 from collections import ChainMap
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -346,6 +347,7 @@ class Session:
         self._unsaved_seconds: set[str] = set()
         self._saved_discretion = len(self.discretion)  # likewise
         self._dip_sample: list[SampleEntry] = list(inspection.dip_sample)
+        self._in_sample: Mapping[str, SampleEntry] | None = None  # `sampled`, until the dip sample changes
         self.dip_sample: Final[Sequence[SampleEntry]] = self._dip_sample
         self._saved_sample = len(self._dip_sample)
         # What the command under way has changed so far: `_changed` returns it, and starts afresh.
@@ -426,8 +428,11 @@ class Session:
 
     @property
     def sampled(self) -> Mapping[str, SampleEntry]:
-        """The cases in the dip sample now, each with the entry that chose it, in the order chosen."""
-        return in_sample(self._dip_sample)
+        """The cases in the dip sample now, each with the entry that chose it, in the order chosen.
+        Kept until the sample changes: the grid asks of every case whenever a case's marks change."""
+        if self._in_sample is None:
+            self._in_sample = MappingProxyType(in_sample(self._dip_sample))
+        return self._in_sample
 
     def qa_progress(self) -> Progress:
         """How far the dip sample's reviews have got, the unsaved ones counted (`qa.progress`)."""
@@ -677,6 +682,7 @@ class Session:
         elif isinstance(step, Sampling):  # unsaved, as saved entries leave the stacks; by identity, as two may be alike
             taken = {id(entry) for entry in step.entries}
             self._dip_sample[:] = [entry for entry in self._dip_sample if id(entry) not in taken]
+            self._in_sample = None
             self._cases.update(entry.case for entry in step.entries)
         else:
             # unsaved, as saved decisions leave the stacks; by identity, as two may be alike
@@ -740,6 +746,7 @@ class Session:
         for entry in entries:
             self._dip_sample.append(entry)
             self._cases.add(entry.case)
+        self._in_sample = None
 
     def mark_moderated(self, case_id: str) -> Changed:
         old = self.cases[case_id].moderated

@@ -121,6 +121,24 @@ def test_a_dip_sample_entry_says_who_chose_the_case_and_when_and_is_taken_back_w
     assert dict(session.sampled) == {}
 
 
+def test_the_cases_in_the_dip_sample_follow_each_choice_withdrawal_undo_and_redo():
+    """What the grid marks in the sample, asked of every case after every change: kept between
+    changes, and made again whenever the sample changes."""
+    session = stockton_session("qa")
+    assert list(session.sampled) == []
+    session.choose_for_sample(["C01", "C03"], None, "chosen", reason="Risk of harm")
+    assert list(session.sampled) == ["C01", "C03"]
+    session.withdraw_from_sample("C03", "Case closed")
+    assert list(session.sampled) == ["C01"]
+    session.undo()
+    assert list(session.sampled) == ["C01", "C03"]
+    session.redo()
+    assert list(session.sampled) == ["C01"]
+    session.undo()
+    session.undo()
+    assert list(session.sampled) == []
+
+
 def test_a_dip_sample_choice_refused_says_why():
     session = stockton_session("qa")
     with pytest.raises(ValueError, match=re.escape("no case 'C99' in this inspection")):
