@@ -20,6 +20,10 @@ def pytest_configure(config: pytest.Config) -> None:
     atexit.register(shutil.rmtree, home, ignore_errors=True)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         os.environ[name] = str(home / name.lower())
+    # The processes the tests start (the command line, the app, a merge's child) read their
+    # modules' bytecode as an installed program does (pip compiles it): with
+    # PYTHONDONTWRITEBYTECODE set, as here, every one compiled every module it imports again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 @pytest.fixture(autouse=True)
