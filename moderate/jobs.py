@@ -90,14 +90,16 @@ class Saving:
             self.base.text,
             self.ours,
             choices,
-            lambda text: self.journal.saving(text, self.after),
+            lambda sha256: self.journal.saving(sha256, self.after),
             author=self.author,
             base=self.base.inspection,
             waiting=waiting,
             overwrite=overwrite,
+            last=last,
         )
         if result.conflicts or last:
             return Written(result)
+        assert result.text is not None  # kept by every save but the last
         session = Session(result.inspection, self.base.framework, self.author[0], self.clock)
         elsewhere = changed_cells(self.ours.cases, result.inspection.cases) if result.merged else set()
         try:

@@ -48,7 +48,8 @@ def journal_path(path: str | Path, user: str) -> Path:
     return path.with_name(f".{path.name}.{re.sub(r'[^A-Za-z0-9_.-]', '_', user)}.{os.geteuid()}.journal")
 
 
-def _sha256(text: str) -> str:
+def text_sha256(text: str) -> str:
+    """The sha256 of `text`'s UTF-8, as a journal's header and a save's mark (`saving`) hold it."""
     digest = hashlib.sha256()
     for piece in _encoded(text):
         digest.update(piece)
@@ -175,12 +176,12 @@ class Journal:
         if self.on_failure is not None:
             self.on_failure(failed)
 
-    def saving(self, text: str, after: int | None = None) -> None:
-        """Say that `text`, made of the first `after` records (all so far, by default), is about
-        to be saved: should a crash come after the file is written but before `rebase`, `pending`
-        then knows that those are in the file, and replays only the rest onto it. Safe from a
-        save's thread."""
-        self._append({"do": _SAVING, "sha256": _sha256(text), "after": len(self.records) if after is None else after})
+    def saving(self, sha256: str, after: int | None = None) -> None:
+        """Say that the text whose UTF-8 has this `sha256` (`text_sha256`), made of the first
+        `after` records (all so far, by default), is about to be saved: should a crash come
+        after the file is written but before `rebase`, `pending` then knows that those are in
+        the file, and replays only the rest onto it. Safe from a save's thread."""
+        self._append({"do": _SAVING, "sha256": sha256, "after": len(self.records) if after is None else after})
 
     def rebase(self, text: str, session: Session | None) -> None:
         """The file now holds `text` (saved, merged, or reloaded) and `session` goes on from it:
@@ -216,7 +217,7 @@ class Journal:
         """A new journal of `base_text` (its header), written and fsynced beside this one but not
         yet in its place (`adopt`, or `Fresh.drop`): the slow part of starting afresh, which may
         run in a save's thread."""
-        header = {"journal": VERSION, "file": self.target.name, "base_sha256": _sha256(base_text), "user": self.user}
+        header = {"journal": VERSION, "file": self.target.name, "base_sha256": text_sha256(base_text), "user": self.user}
         written = 0
         fd, temporary = guard.create_temporary(self.path.parent, self.path.name, os.O_APPEND)
         try:
@@ -335,7 +336,7 @@ def pending(path: str | Path, user: str) -> Pending | None:
         text = read_file(target).decode("utf-8")
     except (InspectionError, UnicodeDecodeError):
         text = None
-    current = text and _sha256(text)
+    current = text and text_sha256(text)
     header = lines[0] if lines else {}
     base, base_sha256, records = str(header.get("base", "")), header.get("base_sha256"), []
     for record in lines[1:]:

@@ -4,6 +4,7 @@ what someone else saved to it meanwhile."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shlex
 import stat
@@ -12,19 +13,20 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from . import guard
 from .apart import Stopped, merge_apart
 from .merge import Author, Conflict, Side
 from .model import Inspection
 from .reading import MAX_BYTES, parse_text
-from .writing import dumps
+from .writing import dumps, pieces
 
 PRIVATE = 0o600  # the data is about children: no one else on the server reads what we create
 ACL = "system.posix_acl_access"
 LOCK_TIMEOUT = 30.0  # seconds waiting for someone else's save before giving up (theirs takes well under one)
 STALE_TEMPORARY = 24 * 3600  # a temporary file of ours this old was left by a killed save
+_BUFFER = 1 << 16  # a file written in pieces of a case each: a write to the kernel for every 64 KiB
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -43,22 +45,42 @@ def write_text(path: str | Path, text: str | bytes | bytearray, mode: int | None
     readable by its owner only.
     """
     path = Path(path)
+    _put_in_place(_written_beside(path, [text.encode("utf-8") if isinstance(text, str) else text], mode, like), path)
+
+
+def _written_beside(path: Path, chunks: Iterable[bytes | bytearray], mode: int | None = None, like: Path | None = None) -> Path:
+    """A temporary file beside `path` holding `chunks`, written as they come, with the
+    permissions `write_text` gives, fsynced: for `_put_in_place`. Removed if anything fails."""
     model = like or path
     fd, temporary = guard.create_temporary(path.parent, f".{path.name}")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") if isinstance(text, str) else os.fdopen(fd, "wb") as f:
-            f.write(text)  # type: ignore[arg-type]  # str to the text file, bytes to the other
+        with os.fdopen(fd, "wb", buffering=_BUFFER) as f:
+            for chunk in chunks:
+                f.write(chunk)
             f.flush()
             _keep_permissions(f.fileno(), model, _stat(model), mode)
             os.fsync(f.fileno())
+    except BaseException:
+        _remove(temporary)
+        raise
+    return temporary
+
+
+def _put_in_place(temporary: Path, path: Path) -> None:
+    """Rename a temporary file of `_written_beside` over `path`, durably; removed if that fails."""
+    try:
         os.replace(temporary, path)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
+        _remove(temporary)
         raise
     sync_directory(path.parent)
+
+
+def _remove(temporary: Path) -> None:
+    try:
+        os.unlink(temporary)
+    except FileNotFoundError:
+        pass
 
 
 def _keep_permissions(fd: int, model: Path, info: os.stat_result | None, mode: int | None) -> None:
@@ -141,7 +163,7 @@ Waiting = Callable[[str], bool]  # told who holds the lock, about ten times a se
 
 @dataclass(frozen=True)
 class SaveResult:
-    text: str  # the file's text now on disk: the base for the next save
+    text: str | None  # the file's text now on disk: the base for the next save (None after a `last` save of ours)
     # Saved: what is on disk. With conflicts: the merged candidate, ours kept at each one.
     inspection: Inspection
     merged: bool = False  # someone else's save was merged in: reopen `inspection` to see it
@@ -166,6 +188,7 @@ def save_merging(
     overwrite: bool = False,
     timeout: float = LOCK_TIMEOUT,
     author: Author | None = None,
+    last: bool = False,
 ) -> SaveResult:
     """Save `ours`, an edit of `base_text`, merging in whatever others saved to `path` since.
 
@@ -180,15 +203,18 @@ def save_merging(
     `FileReplaced`, unless `overwrite` (ours is then written, theirs kept as NAME.bak).
     While someone else's save holds the lock, `waiting` is told who (and may stop the wait);
     after `timeout` seconds the save gives up. Any other failure is a `SaveError` saying why,
-    with the file as it was. `writing` is told the exact text just before it is written (a
-    journal notes it, to know after a crash that it got there). `base`, if the caller has
-    it, is `base_text` already read: a large file is not parsed again.
-    `author`, who saves and when, logs what the merge needs logged that ours did not (`merge`).
+    with the file as it was. `writing` is told the sha256 of the exact bytes written just
+    before they take the file's place (a journal notes it, to know after a crash that they
+    got there). `base`, if the caller has it, is `base_text` already read: a large file is
+    not parsed again. `author`, who saves and when, logs what the merge needs logged that
+    ours did not (`merge`). `last`: the caller goes on from nothing but whether it saved
+    (a command's last save), so ours is written without its text kept whole (`text` None).
     """
     path = Path(os.path.realpath(path))  # through a link: the target is saved, and locked under its own name
     try:
         with _locked(path, waiting, timeout):
-            result = replace(_save(path, base_text, ours, choices, writing, base, overwrite, author), identity=identity(path))
+            saved = _save(path, base_text, ours, choices, writing, base, overwrite, author, last)
+            result = replace(saved, identity=identity(path))
     except guard.Refused as refused:
         raise SaveError(f"{path}: not saved, the file is as it was: {refused}") from None
     except Stopped as stopped:
@@ -315,6 +341,7 @@ def _save(
     base: Inspection | None,
     overwrite: bool,
     author: Author | None,
+    last: bool,
 ) -> SaveResult:
     try:
         current: bytes | None = guard.read(path, MAX_BYTES, "an inspection file")
@@ -327,7 +354,7 @@ def _save(
             raise FileReplaced(path, refused.reason.split(",")[0].replace("is ", "became ", 1)) from None
         current = None
     if current is None or current == base_text.encode("utf-8"):
-        return SaveResult(_replace(path, current, dumps(ours), writing), ours)
+        return _save_ours(path, current, ours, writing, last)
     if base is None:
         base = parse_text(base_text, f"{path} (as last opened)").inspection
     # Parsed and merged in a child process: the compiled parser there holds no GIL of ours.
@@ -335,28 +362,62 @@ def _save(
     if found.another:
         if not overwrite:
             raise FileReplaced(path, f"was replaced by another inspection ({found.another})")
-        return SaveResult(_replace(path, current, dumps(ours), writing), ours)
+        return _save_ours(path, current, ours, writing, last)
     assert found.inspection is not None
     if found.conflicts:
         return SaveResult(found.text, found.inspection, merged=True, conflicts=found.conflicts)
-    return SaveResult(_replace(path, current, found.text, writing, found.data), found.inspection, merged=True)
+    _replace(path, current, [found.data], writing)
+    return SaveResult(found.text, found.inspection, merged=True)
+
+
+def _save_ours(
+    path: Path, current: bytes | None, ours: Inspection, writing: Callable[[str], None] | None, last: bool
+) -> SaveResult:
+    """Write `ours` as it is made; its text kept for the result unless this is the `last` save."""
+    kept: list[str] | None = None if last else []
+    _replace(path, current, _ours(ours, kept), writing)
+    return SaveResult(None if kept is None else "".join(kept), ours)
 
 
 def _replace(
-    path: Path, current: bytes | None, text: str, writing: Callable[[str], None] | None, data: bytes | bytearray | None = None
-) -> str:
-    """Write `text` (whose UTF-8 is `data`, if the caller has it), first keeping the version it
-    replaces as NAME.bak, byte for byte, with its permissions. Bytes are written as they are:
-    no copy of a large file is decoded or encoded whole while the screen's thread waits."""
-    data = text.encode("utf-8") if data is None else data
-    if current is not None:
-        if current == data:
-            return text  # unchanged: rewriting would only replace the backup with this same text
-        write_text(path.with_name(f"{path.name}.bak"), current, like=path)
-    if writing is not None:
-        writing(text)
-    write_text(path, data)
-    return text
+    path: Path, current: bytes | None, chunks: Iterable[bytes | bytearray], writing: Callable[[str], None] | None
+) -> None:
+    """Write the bytes `chunks` make, as they come, first keeping the version they replace as
+    NAME.bak, byte for byte, with its permissions; the file and its backup left as they are if
+    they are that version.
+    No copy of a large file is held whole, decoded or encoded, while the screen's thread
+    waits; `writing` is told their sha256 once they are on disk, before they are put in place."""
+    digest, same, size = hashlib.sha256(), current is not None, 0
+
+    def noted() -> Iterator[bytes | bytearray]:
+        nonlocal same, size
+        for chunk in chunks:
+            digest.update(chunk)
+            same = same and current is not None and current.startswith(chunk, size)
+            size += len(chunk)
+            yield chunk
+
+    temporary = _written_beside(path, noted())
+    try:
+        if same and size == len(current or b""):
+            _remove(temporary)  # unchanged: rewriting would only replace the backup with this same text
+            return
+        if current is not None:
+            write_text(path.with_name(f"{path.name}.bak"), current, like=path)
+        if writing is not None:
+            writing(digest.hexdigest())
+    except BaseException:
+        _remove(temporary)
+        raise
+    _put_in_place(temporary, path)
+
+
+def _ours(ours: Inspection, kept: list[str] | None) -> Iterator[bytes]:
+    """`ours` in UTF-8 as it is made, a section at a time; its text appended to `kept`, if given."""
+    for piece in pieces(ours):
+        if kept is not None:
+            kept.append(piece)
+        yield piece.encode("utf-8")
 
 
 def warn_if_world_readable(path: str | Path) -> str | None:

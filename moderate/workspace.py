@@ -171,6 +171,7 @@ class Workspace:
         result = written.result
         if result.conflicts or written.session is None:  # or it was the last save: nothing goes on from it
             return Saved(conflicts=tuple(result.conflicts))
+        assert result.text is not None  # kept by every save but the last
         self._seen = result.identity
         meanwhile = self.journal.records[saving.after :]
         if not result.merged and not meanwhile:

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping  # not typing's: isinstance runs per value, and typing's is slow
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import tomli_w
 
@@ -200,6 +200,19 @@ def question_order(inspection: Inspection) -> dict[str, int]:
 
 def dumps(inspection: Inspection) -> str:
     """The whole file, canonical: loading it and writing it again gives the same text."""
+    return "".join(pieces(inspection))
+
+
+def pieces(inspection: Inspection) -> Iterator[str]:
+    """The text `dumps` gives, a section at a time, each made only as it is asked for: a save
+    writes a large file as it is made, never holding the whole of it."""
+    for i, section in enumerate(_sections(inspection)):
+        if i:
+            yield "\n"
+        yield "".join(section)
+
+
+def _sections(inspection: Inspection) -> Iterator[Iterable[str]]:
     order = question_order(inspection)
     top_values = {k: v for k, v in inspection.extra.items() if not isinstance(v, Mapping) and not _is_table_array(v)}
     top_tables = {k: v for k, v in inspection.extra.items() if k not in top_values}
@@ -212,29 +225,26 @@ def dumps(inspection: Inspection) -> str:
         "service": inspection.service,
         **inspection.inspection_extra,
     }
-    chunks: list[Iterable[str]] = [
-        [tomli_w.dumps({"format": inspection.format, **top_values})],
-        _section("inspection", meta),
-        _section("samples", inspection.samples),
-    ]
+    yield [tomli_w.dumps({"format": inspection.format, **top_values})]
+    yield _section("inspection", meta)
+    yield _section("samples", inspection.samples)
     if inspection.people:
-        chunks.append(_section("people", inspection.people))
+        yield _section("people", inspection.people)
     if inspection.framework_overrides:
         # Short and rarely edited: tomli-w's own layout (inline band lists) reads best.
-        chunks.append([tomli_w.dumps({"framework": inspection.framework_overrides})])
+        yield [tomli_w.dumps({"framework": inspection.framework_overrides})]
     if inspection.wording:  # tomli-w's layout: no empty [wording.samples] above its samples' tables
-        chunks.append([tomli_w.dumps({"wording": inspection.wording})])
-    chunks += [_section("standards", _standard(s), array=True) for s in inspection.standards]
-    chunks += [_section("cases", _case(c, order), array=True) for c in inspection.cases]
-    chunks += [_section("moderation", _moderation(m), array=True) for m in inspection.moderation]
-    chunks += [_section("discretion", _decision(d), array=True) for d in inspection.discretion]
-    chunks += [_section("dip_sample", _sample_entry(e), array=True) for e in inspection.dip_sample]
+        yield [tomli_w.dumps({"wording": inspection.wording})]
+    yield from (_section("standards", _standard(s), array=True) for s in inspection.standards)
+    yield from (_section("cases", _case(c, order), array=True) for c in inspection.cases)
+    yield from (_section("moderation", _moderation(m), array=True) for m in inspection.moderation)
+    yield from (_section("discretion", _decision(d), array=True) for d in inspection.discretion)
+    yield from (_section("dip_sample", _sample_entry(e), array=True) for e in inspection.dip_sample)
     for key, value in top_tables.items():
         if isinstance(value, Mapping):
-            chunks.append(_section(_key(key), value))
+            yield _section(_key(key), value)
         else:
-            chunks += [_section(_key(key), item, array=True) for item in value]
-    return "\n".join("".join(chunk) for chunk in chunks)
+            yield from (_section(_key(key), item, array=True) for item in value)
 
 
 # Strings (in which '#' is text) and comments, in TOML's four string forms; a regular

@@ -152,6 +152,7 @@ def test_a_save_keeps_the_previous_version_as_a_backup_with_the_files_permission
     assert lock.stat().st_mode & 0o007 == 0  # its group may lock it too; others never
     save_merging(inspection, result.text, session.snapshot())  # unchanged: the backup stays the one before
     assert backup.read_text() == first
+    assert not list(inspection.parent.glob(".inspection.toml.*.tmp"))  # nor is a temporary file left beside it
 
 
 def test_the_lock_and_backup_of_a_private_file_are_private(inspection):

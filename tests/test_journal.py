@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.files import REPO, SAMPLES
-from moderate.journal import JournalInUse, journal_path, pending
+from moderate.journal import JournalInUse, journal_path, pending, text_sha256
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.rules import decision_options
@@ -64,7 +64,7 @@ def restore(found, clock: Callable[[], dt.datetime] = now):
 def save_journaled(path, session, journal) -> str:
     """A save as the app makes it: say what is being saved, save, then renew the journal."""
     text = dumps(session.snapshot())
-    journal.saving(text)
+    journal.saving(text_sha256(text))
     write_text(path, text)
     session.mark_saved()
     journal.rebase(text, session)
@@ -192,7 +192,7 @@ def test_a_crash_between_writing_the_file_and_renewing_the_journal_offers_nothin
     _, session, journal = start(stockton, "jb")
     session.set_answer("C03", "2.2.2", flip(session, "C03", "2.2.2"))
     text = dumps(session.snapshot())
-    journal.saving(text)
+    journal.saving(text_sha256(text))
     write_text(stockton, text)
     journal.close()  # the crash, before journal.rebase
     assert pending(stockton, "jb") is None
