@@ -168,9 +168,13 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) for each non-blank record; the row number is the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.lstrip("\r\n")), strict=True)
+def _rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for each non-blank record; the row number is the line it starts on.
+    The text is checked whole (`_text`), then read a line at a time: a whole table in a StringIO
+    (four bytes a character) outweighed the answers it gives."""
+    delimiter = _delimiter(_text(data, name).lstrip("\r\n"))
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     start = 1
     try:
         for cells in reader:
@@ -206,7 +210,7 @@ def read_answers(data: bytes, inspection: Inspection, name: str, notes: list[str
 def _read(data: bytes, inspection: Inspection, name: str) -> tuple[Given, _Problems]:
     """The valid answers a table gives, and the problems of the rest (a table that is not even
     one, TableError at once)."""
-    body = _rows(_text(data, name), name)  # a row at a time: a table may give 100,000 answers
+    body = _rows(data, name)  # a row at a time: a table may give 100,000 answers
     first = next(body, None)
     if first is None:
         raise TableError(name, ["is empty: a table starts with its header row"])
@@ -379,7 +383,7 @@ def _unknown_question(title: str, inspection: Inspection) -> str:
 
 def read_cases(data: bytes, samples: dict[str, str], name: str) -> list[Case]:
     """Cases from an `id,sample,label,inspector` table (label and inspector may be empty or absent)."""
-    rows = list(_rows(_text(data, name), name))
+    rows = list(_rows(data, name))
     if not rows:
         raise TableError(name, ["is empty: a table starts with its header row"])
     (header_row, header), body = rows[0], rows[1:]
