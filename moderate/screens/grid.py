@@ -18,7 +18,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.containers import Container
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -33,7 +32,7 @@ from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
 from ..session import Change, Changed, Session
 from ..shown import shown
-from .repaint import differing
+from .repaint import Covered, differing, unseen
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
 STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
@@ -66,16 +65,9 @@ def _fit(text: str, width: int) -> str:
     return clipped(text, width).ljust(width)
 
 
-def _unseen(crop: Region) -> list[Strip]:
-    """What a widget hidden beneath the grid draws: nothing, at once. It is never seen, and drawn as
-    other widgets are (their styles, their background) on every frame, the edges took a toggle's
-    frame longer to make than the bytes they spared."""
-    return [Strip.blank(crop.width)] * crop.height
-
-
 class _Edge(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
-        return _unseen(crop)
+        return unseen(crop)
 
 
 class CellEdges(Widget):
@@ -98,7 +90,7 @@ class CellEdges(Widget):
         self._at: tuple[int, ...] = ()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        return _unseen(crop)
+        return unseen(crop)
 
     def place(self, at: list[int]) -> None:
         """An edge at each of these columns of the grid's lines, left to right."""
@@ -118,13 +110,10 @@ class CellEdges(Widget):
             self.styles.width = at[-1] - at[0]
 
 
-class GridArea(Container):
+class GridArea(Covered):
     """Where the grid is, its `CellEdges` beneath it: wholly covered by the grid, so never drawn."""
 
     DEFAULT_CSS = "GridArea { layers: edges default; }"
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        return _unseen(crop)
 
 
 class CaseGrid(ScrollView, can_focus=True):

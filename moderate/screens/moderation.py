@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
-from textual.widgets import Static, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
 from .. import words
 from ..filters import Filters, Since, matches
@@ -25,6 +25,8 @@ from .footer import FittingFooter
 from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid, GridArea
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
+from .repaint import Covered
+from .status import StatusLine
 from .undoing import said
 from .plain import as_markup, plain
 
@@ -160,11 +162,11 @@ class ModerationScreen(Screen[None], ShowsSession):
     def __init__(self, host: Host) -> None:
         super().__init__()
         self.host = host
-        self._status = ""  # what the status line says now
         self.searching = False  # after a search: n and N go to the next and previous match
         self.panel_view: PanelView | None = None  # the panel opens again as it was left (e, b)
         self._grid = CaseGrid(host.session, self.show_detail, id="grid")
         self._detail = DetailPane(id="detail")  # kept: told on every key, not looked for
+        self._status_line = StatusLine(id="status")
         try:
             self.advance = chosen_advance()
         except ValueError as error:
@@ -207,19 +209,24 @@ class ModerationScreen(Screen[None], ShowsSession):
         return True
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
-        yield Tabs(
-            *(
-                Tab(plain(f"{name} ({len(self.host.loaded.inspection.cases_in(sid))})"), id=f"sample-{sid}")
-                for sid, name in self.host.loaded.inspection.samples.items()
-                if any(s.sample == sid for s in self.session.standards.values())
+        # each in a container of its own lines, drawn only by the frames that repaint them (`Covered`)
+        with Covered():
+            yield self._status_line
+        with Covered():
+            yield Tabs(
+                *(
+                    Tab(plain(f"{name} ({len(self.host.loaded.inspection.cases_in(sid))})"), id=f"sample-{sid}")
+                    for sid, name in self.host.loaded.inspection.samples.items()
+                    if any(s.sample == sid for s in self.session.standards.values())
+                )
             )
-        )
         with GridArea(id="grid-area"):
             yield self._grid.edges  # beneath the grid, so that a toggle writes its cells alone
             yield self._grid
-        yield self._detail
-        yield FittingFooter()
+        with Covered():
+            yield self._detail
+        with Covered(id="footer-area"):
+            yield FittingFooter()
 
     @property
     def grid(self) -> CaseGrid:
@@ -754,11 +761,7 @@ class ModerationScreen(Screen[None], ShowsSession):
     # ------------------------------------------------------------ status
 
     def refresh_status(self) -> None:
-        status = self.host.status()
-        if status != self._status:  # a toggle rarely changes it
-            self._status = status
-            # layout=False: the line keeps its size, so nothing else need be laid out and repainted
-            self.query_one("#status", Static).update(plain(status), layout=False)  # file text: shown, never markup
+        self._status_line.show(self.host.status())  # repainted only where it reads differently
         self.show_detail()
 
     def show_detail(self) -> None:

@@ -1,4 +1,5 @@
-"""Which columns of a line to repaint: only those that read or look different.
+"""Which columns of a line to repaint: only those that read or look different; and which widgets
+a frame draws: only those on the lines it repaints.
 
 Textual writes a repainted region of a line from the nearest widget edge before it up to the
 region's end, so a region that ends at the last changed column leaves the rest unwritten.
@@ -8,7 +9,11 @@ from __future__ import annotations
 
 from itertools import zip_longest
 
+from textual.containers import Container
+from textual.content import Content
+from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 def differing(old: Strip | None, new: Strip) -> tuple[int, int] | None:
@@ -24,3 +29,84 @@ def differing(old: Strip | None, new: Strip) -> tuple[int, int] | None:
         return (0, max(old.cell_length, new.cell_length))
     changed = [x for x, (a, b) in enumerate(zip_longest(before, after)) if a != b]
     return (changed[0], changed[-1] + 1) if changed else None
+
+
+def unseen(crop: Region) -> list[Strip]:
+    """What a widget that is never seen draws: nothing, at once. Drawn as other widgets are (their
+    styles, their background) on every frame, the grid's edges took a toggle's frame longer to make
+    than the bytes they spared."""
+    return [Strip.blank(crop.width)] * crop.height
+
+
+class Covered(Container):
+    """A container wholly covered by what it holds, so never seen nor drawn.
+
+    Textual draws, on every frame, each widget whose clip meets the lines the frame repaints;
+    a child of the screen is clipped by the whole screen, so the status line, the tabs and
+    the footer were drawn again (from their caches, 30-100 µs each) for a toggle's cell and
+    detail lines. Inside one of these, a widget is clipped by its own lines: drawn only on the
+    frames that repaint them.
+    """
+
+    DEFAULT_CSS = "Covered { height: auto; }"
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return unseen(crop)
+
+
+class DrawnText(Widget):
+    """A text drawn with Textual's line API, its lines made by `_draw` as a Static makes them.
+
+    A Static renders all of itself again, through its whole pipeline, whenever its text changes;
+    here only the screen lines that read differently are repainted, each up to its last change.
+    While a mouse selection is shown, the widget draws as a Static would, and the selection
+    reads the same text.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = ""
+        self._strips: list[Strip] = []  # what is drawn
+
+    def show(self, text: str) -> None:
+        """Say `text`, never read as markup."""
+        if text != self._text:
+            self._text = text
+            self._draw()
+
+    def render(self) -> Content:
+        """The text, as a Static holds it: what a mouse selection reads, and shows."""
+        return Content(self._text)
+
+    def _draw(self, everything: bool = False) -> None:
+        """Make the lines of the text (`_paint` them), all of them repainted if `everything`."""
+        raise NotImplementedError
+
+    def _forget(self) -> None:
+        """What was made for the width or the theme, which have changed."""
+
+    def _paint(self, strips: list[Strip], everything: bool) -> None:
+        width = self.size.width
+        before, self._strips = self._strips, strips
+        for y in range(max(len(before), len(strips))):
+            if everything or y >= len(before) or y >= len(strips):
+                self.refresh(Region(0, y, width, 1))
+            elif span := differing(before[y], strips[y]):  # up to its last change: a shorter line's
+                self.refresh(Region(0, y, span[1], 1))  # blanks written only as far as the longer one went
+
+    def render_line(self, y: int) -> Strip:
+        if self.text_selection is not None:
+            return super().render_line(y)  # the selection shown over the text, by Textual, as in a Static
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def on_resize(self) -> None:
+        self._forget()
+        self._draw(everything=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget()  # the theme's colours are in the lines
+        if self.is_mounted:
+            self._draw(everything=True)
