@@ -12,10 +12,14 @@ from moderate.consistency import (
     NA_BUT_PROMPTS_ANSWERED,
     NO_BUT_PROMPTS_YES,
     YES_BUT_PROMPTS_NO,
+    doubts,
     inconsistencies,
     problem,
+    with_prompts,
 )
-from moderate.model import Answer, Case, KeyQuestion, Prompt, Standard
+from moderate.model import Answer, Answers, Case, KeyQuestion, Prompt, Standard
+from moderate.reading import parse_text
+from moderate.writing import dumps
 
 KQ = KeyQuestion("2.2.2", "Safe?", prompts=tuple(Prompt(f"2.2.2.{x}", f"{x}?") for x in "abcd"))
 Y, N, NA = Answer.YES, Answer.NO, Answer.NA
@@ -83,9 +87,9 @@ def test_the_session_keeps_each_case_s_doubts_as_its_answers_change_and_says_whi
     assert session.set_answer("C01", "3.2.3", Answer.YES).doubts == frozenset()
 
 
-def test_the_session_s_doubts_agree_with_check_s_after_any_answers():
-    session = stockton_session()
-    rng = random.Random(20)
+def answer_at_random(session, seed: int, times: int) -> None:
+    """Set (or clear) `times` answers at random, each to a key question with prompts or a prompt of one."""
+    rng = random.Random(seed)
     with_prompts = [
         (case.id, q)
         for case in session.cases.values()
@@ -95,12 +99,36 @@ def test_the_session_s_doubts_agree_with_check_s_after_any_answers():
         if kq.prompts
         for q in (kq.id, *(p.id for p in kq.prompts))
     ]
-    for case in session.cases:
-        session.doubts(case)  # asked for before the changes: kept up to date from there
-    for _ in range(400):
+    for _ in range(times):
         case, question = rng.choice(with_prompts)
         session.set_answer(case, question, rng.choice([None, *Answer]))
+
+
+def test_the_session_s_doubts_agree_with_check_s_after_any_answers():
+    session = stockton_session()
+    for case in session.cases:
+        session.doubts(case)  # asked for before the changes: kept up to date from there
+    answer_at_random(session, 20, 400)
     expected: dict[str, dict[str, str]] = {}
     for found in inconsistencies(session.standards.values(), session.snapshot().cases):
         expected.setdefault(found.case, {})[found.question] = found.problem
     assert {case: dict(session.doubts(case)) for case in session.cases if session.doubts(case)} == expected
+
+
+def test_the_doubts_of_a_file_as_read_are_those_of_its_cases_answer_by_answer():
+    """`check` and the QA report read a file's answers a byte a question, and judge a key
+    question's mix of answers once for every case that repeats it: the same doubts, in the same
+    order, as each case's answers judged one by one."""
+    session = stockton_session()
+    answer_at_random(session, 26, 600)
+    read = parse_text(dumps(session.snapshot())).inspection
+    assert all(isinstance(case.answers, Answers) for case in read.cases)
+    asked = with_prompts(read.standards)
+    one_by_one = [
+        (case.id, question, doubt)
+        for case in read.cases
+        for question, doubt in doubts(asked.get(case.sample, ()), dict(case.answers.items())).items()
+    ]
+    found = [(i.case, i.question, i.problem) for i in inconsistencies(read.standards, read.cases)]
+    assert found == one_by_one
+    assert {doubt for _, _, doubt in found} == {YES_BUT_PROMPTS_NO, NO_BUT_PROMPTS_YES, NA_BUT_PROMPTS_ANSWERED}
