@@ -3,15 +3,18 @@ answers that would count for nothing, the wrong encoding (issue 14, findings 2, 
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from dataclasses import replace
+
 import pytest
 
-import time
-
 from helpers.cli import moderate
-from helpers.files import inspection_text
+from helpers.files import SAMPLES, inspection_text
 
+from moderate.model import ModerationEntry
 from moderate.reading import load
-from moderate.shown import shown
+from moderate.shown import doubts, shown
 
 ESCAPES = "\x1b]2;pwned\x07\x1b[2J\x1b[6n\u202e"
 
@@ -32,6 +35,32 @@ def test_shown_makes_every_control_visible():
     assert shown("\u202eC01\u2066") == "<U+202E>C01<U+2066>"
     assert shown("\x85\x9b\x7f\n\t\0") == "<U+0085><U+009B>␡␊␉␀"
     assert shown("Referral order [amended] £ é 你") == "Referral order [amended] £ é 你"
+
+
+def test_a_control_character_deep_in_a_file_is_warned_about_where_it_is():
+    """`check` looks for control characters in all strings at once, and for their places only then:
+    one in a case's label, a key or value of a case's own table, or a log entry is found there."""
+    inspection = load(SAMPLES / "stockton-on-tees-2021.toml").inspection
+    case = inspection.cases[2]
+
+    def with_case(changed):
+        return replace(inspection, cases=(*inspection.cases[:2], changed, *inspection.cases[3:]))
+
+    at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.timezone.utc)
+    for changed, expected in (
+        (inspection, []),
+        (with_case(replace(case, label="Referral\x1b[2J")), ["cases[2].label: holds control characters (␛)"]),
+        (
+            with_case(replace(case, extra={"note\x07": "seen", "team": "North\u202e"})),
+            ["cases[2] key: holds control characters (␇)", "cases[2].team: holds control characters (<U+202E>)"],
+        ),
+        (
+            replace(inspection, moderation=(ModerationEntry("C03", "2.2.2", "yes", "no", "jb", at, "Re-read\x85"),)),
+            ["moderation[0].reason: holds control characters (<U+0085>)"],
+        ),
+    ):
+        found = [doubt.partition(";")[0] for doubt in doubts(changed) if "control characters" in doubt]
+        assert found == expected
 
 
 @pytest.mark.subprocess
