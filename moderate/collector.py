@@ -14,10 +14,10 @@ start rows, and the longest collection while typing.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import threading
 from contextlib import contextmanager
+from functools import cache
 from typing import Callable, Iterator
 
 _lock = threading.Lock()
@@ -74,16 +74,17 @@ def long_lived() -> None:
     malloc_trim; elsewhere nothing). The benchmark's memory rows measure both, after a
     merging save and a reload too."""
     gc.freeze()
-    if _trim is not None:
-        _trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
+@cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes  # here, when a model is first kept: the commands that keep none start without it
+
     try:
         trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the process's own C library
     except (OSError, AttributeError):  # not glibc (macOS, musl): it has none
         return None
     return trim
-
-
-_trim = _malloc_trim()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 import tomllib
-from importlib import resources
 from typing import Any, Mapping
 
 
@@ -149,6 +148,8 @@ def resolve(name: str, overrides: Mapping[str, Any]) -> Framework:
 
 def template(name: str) -> str:
     """The text of a preset's template inspection, from which `moderate new` starts."""
+    from importlib import resources  # here: every command reads frameworks, and only `new` and reports a template
+
     return resources.files("moderate.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
 
 
