@@ -181,6 +181,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.sample = ""  # none shown yet
         self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
         self._standard_lines: dict[int, Strip] = {}  # row -> a standard's line as it reads now
+        self._standard_made: dict[int, tuple[object, ...]] = {}  # row -> what its line was last made from
         self._styles: dict[str, Style] = {}
         self._columns = range(0)  # the cases drawn: those in view
         self._label_width = 30
@@ -342,6 +343,8 @@ class CaseGrid(ScrollView, can_focus=True):
         for i in sorted(r for r in rows if r is not None):
             row = self.rows[i]
             if row.kind == STANDARD:
+                if i in self._standard_lines and self._standard_made.get(i) == self._standard_reads(i, width):
+                    continue  # its rating and flags as drawn: most answers move neither
                 line = self._standard_line(i, width)
                 span = differing(self._standard_lines.get(i), line)
                 if span is not None:
@@ -460,9 +463,16 @@ class CaseGrid(ScrollView, can_focus=True):
         level = 3 if position == len(bands) - 1 else min(position, 2)
         return self._style(f"grid--band-{level}")
 
+    def _standard_reads(self, row: int, width: int) -> tuple[object, ...]:
+        """All that a standard's line is made from, but its title: its rating, any panel decision,
+        its flag, and whether the cursor is on it."""
+        r = self.session.ratings.standards[self.rows[row].standard]
+        return (r.id, width, row == self.cursor[0], r.computed, r.final, r.decision, r.stale, r.provisional, r.discretion)
+
     def _standard_line(self, row: int, width: int) -> Strip:
         standard = self.session.standards[self.rows[row].standard]
         result = self.session.ratings.standards[standard.id]
+        self._standard_made[row] = self._standard_reads(row, width)
         base = self._style("grid--standard")
         label = base
         if row == self.cursor[0]:  # no cell to stand on: the standard's name carries the cursor
