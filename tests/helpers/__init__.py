@@ -2,7 +2,8 @@
 never from another test module.
 
 - `files`: the repository's paths, the published reports' figures, small inspections made to order.
-- `cli`: the real command line, run as a user runs it.
+- `cli`: the real command line, run as a user runs it, each run forked from `zygote`, a process
+  that has started Python and imported the core already.
 - `sessions`: a session on a sample, in memory.
 - `app`: the app driven through Textual's pilot (open, move to a cell or a panel row).
 - `screen`: what the pilot shows and notifies, and waiting, bounded, for it to change.
