@@ -79,7 +79,7 @@ async def test_the_log_cuts_a_long_reason_with_an_ellipsis_and_enter_shows_the_e
     reason = "The assessment did not analyse the child's desistance factors; the case manager agreed at interview"
     async with open_app(stockton).run_test(size=(80, 24)) as pilot:
         await go_to(pilot, "2.1.1", "C01")
-        await pilot.press("N", *reason, "enter")  # no, with a reason
+        await typed(pilot, "N", *reason, "enter")  # no, with a reason
         await pilot.press("L")
         await pilot.pause()
         row = line_with(screen_text(pilot.app), "yes → no")
