@@ -231,13 +231,18 @@ def status(result: Overall | None, *, unsaved: bool, saving: bool, unjournaled: 
     no score), then what is not yet safe, then how far the dip sample has got (`qa_header`), then
     the title."""
     return (
-        (BLIND if result is None else f"Score {result.score}/{result.max} · {overall(result, which=False)}")
+        status_head(result)
         + " · ● unsaved" * unsaved
         + " · saving…" * saving
         + " · ⚠ NOT JOURNALED: save now" * unjournaled
         + f" · {qa}" * bool(qa)
         + f" — {title}"
     )
+
+
+def status_head(result: Overall | None) -> str:
+    """The top line's beginning, which the rest follows (`status`): the score, or that it is hidden."""
+    return BLIND if result is None else f"Score {result.score}/{result.max} · {overall(result, which=False)}"
 
 
 QUIT_TITLE = "Do you want to quit?"

@@ -104,13 +104,16 @@ def test_a_follower_on_a_smaller_terminal_sees_the_panel_whole_and_cannot_type(t
 
 def test_a_toggle_writes_only_the_few_cells_it_changes(stockton, tmp_path):
     """At 80x24 a toggle repaints its cell, its key question's figures and, when they change, its
-    standard's line and the score: a few short runs, not whole lines."""
+    standard's line and the score: a few short runs, not whole lines; '● unsaved' is written from
+    where it comes in, after the score, not from the status line's first column."""
     stockton.chmod(0o600)  # no warning to paint
     env = {"TERM": "xterm-256color", "COLORTERM": "", "XDG_CONFIG_HOME": str(tmp_path / "config")}
     # Down to Stockton's 2.2.1 (8/8) on C01: its first toggle (yes to no) also puts '● unsaved' in the
     # status line; the second (no to n/a: 7/7) moves only its figures, never its standard's rating.
     *_, first, second = bytes_per_key(stockton, [b"\x1b[B"] * 4 + [b" "] * 2, env)
     assert second <= 200, (first, second)
+    # the first also says why 2.2.1 is in doubt beneath the grid: 383 bytes (418 from the first column)
+    assert first <= 390, (first, second)
 
 
 def test_a_move_and_a_toggle_show_at_once_in_the_detail_lines_and_the_figures(terminal, stockton):

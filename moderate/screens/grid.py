@@ -11,7 +11,6 @@ questions scroll, and says which cases are in view of how many.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from typing import Callable
 
 from rich.segment import Segment
@@ -23,7 +22,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
 from .. import words
 from ..filters import Filters, view
@@ -32,7 +30,7 @@ from ..model import Answer, Case
 from ..rules import StandardResult, whole_percent
 from ..session import Change, Changed, Session
 from ..shown import shown
-from .repaint import Covered, differing, unseen
+from .repaint import Edges, differing
 
 STANDARD, KEY_QUESTION, PROMPT = "standard", "key_question", "prompt"
 STYLE_OF = {Answer.YES: "grid--yes", Answer.NO: "grid--no", Answer.NA: "grid--na", None: "grid--unanswered"}
@@ -63,57 +61,6 @@ def _clipped(segments: list[Segment], width: int) -> list[Segment]:
 
 def _fit(text: str, width: int) -> str:
     return clipped(text, width).ljust(width)
-
-
-class _Edge(Widget):
-    def render_lines(self, crop: Region) -> list[Strip]:
-        return unseen(crop)
-
-
-class CellEdges(Widget):
-    """Blank widgets behind the grid, never seen, that put an edge where each part of its lines
-    begins: the question, its figures, its band, each case's cell.
-
-    Textual writes a repainted region from the left edge of the widget it lies in (or of the
-    nearest widget edge before it on that line), so a repainted cell of the grid alone would
-    be written from the grid's first column. Behind these edges a toggle writes its cell and
-    its figures only: a few dozen bytes to the terminal, not a line's hundreds.
-    """
-
-    DEFAULT_CSS = """
-    CellEdges { position: absolute; layer: edges; layout: horizontal; height: 100%; width: 0; display: none; }
-    CellEdges > _Edge { height: 100%; }
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._at: tuple[int, ...] = ()
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        return unseen(crop)
-
-    def place(self, at: list[int]) -> None:
-        """An edge at each of these columns of the grid's lines, left to right."""
-        if tuple(at) == self._at or not self.is_attached:  # placed again once the grid is laid out
-            return
-        self._at = tuple(at)
-        widths = [b - a for a, b in pairwise(at)]
-        if len(widths) > len(self.children):
-            self.mount_all(_Edge() for _ in range(len(widths) - len(self.children)))
-        for i, child in enumerate(self.children):
-            child.display = i < len(widths)
-            if child.display:
-                child.styles.width = widths[i]
-        self.display = bool(widths)
-        if widths:
-            self.styles.offset = (at[0], 0)
-            self.styles.width = at[-1] - at[0]
-
-
-class GridArea(Covered):
-    """Where the grid is, its `CellEdges` beneath it: wholly covered by the grid, so never drawn."""
-
-    DEFAULT_CSS = "GridArea { layers: edges default; }"
 
 
 class CaseGrid(ScrollView, can_focus=True):
@@ -191,7 +138,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self._places: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}  # sample -> its cursor, scroll
         self._short: dict[int, dict[str, str]] = {}  # room -> case id -> as its column's head names it
         self._figures: dict[int, tuple[str, str]] = {}  # row -> its figures and its band, as last drawn
-        self.edges = CellEdges()  # composed beneath the grid by its screen
+        self.edges = Edges()  # composed beneath the grid by its screen: where each part of its lines begins
 
     # ------------------------------------------------------------ what is shown
 
@@ -361,7 +308,7 @@ class CaseGrid(ScrollView, can_focus=True):
             y = i + 1 - top
             if not 0 < y < height:
                 continue  # out of view: drawn afresh when scrolled to
-            # its figures, and its band only if that moved: each begins at an edge (`CellEdges`)
+            # its figures, and its band only if that moved: each begins at an edge (`Edges`)
             drawn, now = self._figures.get(i), self._figure_texts(row)
             if drawn is None or drawn[0] != now[0]:  # not their last column, a space: the band's edge not sought
                 self.refresh(Region(self._label_width, y, self._fixed_width - self._label_width - BAND - 1, 1))

@@ -22,7 +22,7 @@ from ..session import Change, Changed, Marked, ReasonRequired, Sampling, Seconde
 from .detail import DetailPane
 from .dialogs import AskText, Detail, as_typed, reason_dialog
 from .footer import FittingFooter
-from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid, GridArea
+from .grid import KEY_QUESTION, PROMPT, STANDARD, CaseGrid
 from .host import Host
 from .messages import SessionChanged, SessionReplaced, ShowsSession, StatusChanged
 from .repaint import Covered
@@ -211,6 +211,7 @@ class ModerationScreen(Screen[None], ShowsSession):
     def compose(self) -> ComposeResult:
         # each in a container of its own lines, drawn only by the frames that repaint them (`Covered`)
         with Covered():
+            yield self._status_line.edges  # beneath the line, so that '● unsaved' is written alone
             yield self._status_line
         with Covered():
             yield Tabs(
@@ -220,7 +221,7 @@ class ModerationScreen(Screen[None], ShowsSession):
                     if any(s.sample == sid for s in self.session.standards.values())
                 )
             )
-        with GridArea(id="grid-area"):
+        with Covered(id="grid-area"):
             yield self._grid.edges  # beneath the grid, so that a toggle writes its cells alone
             yield self._grid
         with Covered():
@@ -761,7 +762,8 @@ class ModerationScreen(Screen[None], ShowsSession):
     # ------------------------------------------------------------ status
 
     def refresh_status(self) -> None:
-        self._status_line.show(self.host.status())  # repainted only where it reads differently
+        # repainted only where it reads differently, from the score's end when that stays
+        self._status_line.show(self.host.status(), steady=words.status_head(self.session.ratings.overall))
         self.show_detail()
 
     def show_detail(self) -> None:

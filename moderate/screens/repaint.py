@@ -7,7 +7,7 @@ region's end, so a region that ends at the last changed column leaves the rest u
 
 from __future__ import annotations
 
-from itertools import zip_longest
+from itertools import pairwise, zip_longest
 
 from textual.containers import Container
 from textual.content import Content
@@ -48,10 +48,58 @@ class Covered(Container):
     frames that repaint them.
     """
 
-    DEFAULT_CSS = "Covered { height: auto; }"
+    DEFAULT_CSS = "Covered { height: auto; layers: edges default; }"  # any `Edges` beneath the rest
 
     def render_lines(self, crop: Region) -> list[Strip]:
         return unseen(crop)
+
+
+class _Edge(Widget):
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return unseen(crop)
+
+
+class Edges(Widget):
+    """Blank widgets beneath a widget's lines, never seen, that put an edge where each part of its
+    lines begins: the grid's question, figures, band and cells; where '● unsaved' comes in the
+    status line.
+
+    Textual writes a repainted region from the left edge of the widget it lies in (or of the
+    nearest widget edge before it on that line), so a repainted cell of the grid alone would
+    be written from the grid's first column. Behind these edges a toggle writes its cell and
+    its figures only: a few dozen bytes to the terminal, not a line's hundreds. Composed in a
+    `Covered` container, before the widget it lies beneath.
+    """
+
+    DEFAULT_CSS = """
+    Edges { position: absolute; layer: edges; layout: horizontal; height: 100%; width: 0; display: none; }
+    Edges > _Edge { height: 100%; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._at: tuple[int, ...] = ()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return unseen(crop)
+
+    def place(self, at: list[int]) -> None:
+        """An edge at each of these columns of the lines, left to right (moved, they are laid out
+        again: each move redraws the screen's layout)."""
+        if tuple(at) == self._at or not self.is_attached:  # placed again once the widget is laid out
+            return
+        self._at = tuple(at)
+        widths = [b - a for a, b in pairwise(at)]
+        if len(widths) > len(self.children):
+            self.mount_all(_Edge() for _ in range(len(widths) - len(self.children)))
+        for i, child in enumerate(self.children):
+            child.display = i < len(widths)
+            if child.display:
+                child.styles.width = widths[i]
+        self.display = bool(widths)
+        if widths:
+            self.styles.offset = (at[0], 0)
+            self.styles.width = at[-1] - at[0]
 
 
 class DrawnText(Widget):
@@ -91,8 +139,8 @@ class DrawnText(Widget):
         for y in range(max(len(before), len(strips))):
             if everything or y >= len(before) or y >= len(strips):
                 self.refresh(Region(0, y, width, 1))
-            elif span := differing(before[y], strips[y]):  # up to its last change: a shorter line's
-                self.refresh(Region(0, y, span[1], 1))  # blanks written only as far as the longer one went
+            elif span := differing(before[y], strips[y]):  # up to its last change: a shorter line's blanks
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))  # written only as far as the longer one went
 
     def render_line(self, y: int) -> Strip:
         if self.text_selection is not None:
