@@ -14,11 +14,24 @@ import datetime as dt
 import re
 from collections.abc import Mapping  # not typing's: isinstance runs per value, and typing's is slow
 from functools import lru_cache
+from operator import getitem
 from typing import Any, Iterable, Iterator
 
 import tomli_w
 
-from .model import Answer, Case, Decision, Inspection, KeyQuestion, ModerationEntry, SampleEntry, Standard
+from .model import (
+    CODES,
+    Answer,
+    Answers,
+    Case,
+    Decision,
+    Inspection,
+    KeyQuestion,
+    ModerationEntry,
+    Questions,
+    SampleEntry,
+    Standard,
+)
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
@@ -58,13 +71,15 @@ def _is_table_array(value: Any) -> bool:
 
 def _section(name: str, table: Mapping[str, Any], array: bool = False) -> Iterable[str]:
     """One table as `[name]` (or `[[name]]`), then its sub-tables, always as sections."""
-    values = {k: v for k, v in table.items() if v is not None and not isinstance(v, Mapping) and not _is_table_array(v)}
+    values = {
+        k: v for k, v in table.items() if v is not None and not isinstance(v, (Mapping, _Answers)) and not _is_table_array(v)
+    }
     yield f"[[{name}]]\n" if array else f"[{name}]\n"
-    yield tomli_w.dumps(values)
+    yield _values(values)
     for key, value in table.items():
         if isinstance(value, _Answers):
             yield f"\n[{name}.{_key(key)}]\n"
-            yield value.lines()
+            yield value.lines
         elif isinstance(value, Mapping):
             yield "\n"
             yield from _section(f"{name}.{_key(key)}", value)
@@ -72,6 +87,27 @@ def _section(name: str, table: Mapping[str, Any], array: bool = False) -> Iterab
             for item in value:
                 yield "\n"
                 yield from _section(f"{name}.{_key(key)}", item, array=True)
+
+
+# What tomli-w escapes in a basic string: a string without any it writes as it is, in quotes.
+_ESCAPED = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')
+
+
+def _values(values: Mapping[str, Any]) -> str:
+    """`tomli_w.dumps(values)`, made here where every value is a plain string (found at C speed),
+    a boolean or an integer, as a case's are: tomli-w looks at each string a character at a time
+    in Python, most of a large file's save."""
+    lines = []
+    for key, value in values.items():
+        if type(value) is str and _ESCAPED.search(value) is None:
+            lines.append(f'{_key(key)} = "{value}"\n')
+        elif type(value) is bool:
+            lines.append(f"{_key(key)} = {'true' if value else 'false'}\n")
+        elif type(value) is int:
+            lines.append(f"{_key(key)} = {value}\n")
+        else:
+            return tomli_w.dumps(values)
+    return "".join(lines)
 
 
 def _standard(standard: Standard) -> dict[str, Any]:
@@ -105,7 +141,7 @@ def _key_question(kq: KeyQuestion) -> dict[str, Any]:
     }
 
 
-def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
+def _case(case: Case, order: _Order) -> dict[str, Any]:
     moderated = None
     if case.moderated is not None:
         moderated = {"by": case.moderated.by, "at": _timestamp(case.moderated.at), **case.moderated.extra}
@@ -120,14 +156,14 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
         "notes": case.notes,
         **case.extra,
         "moderated": moderated,
-        "answers": _ordered(case.answers, question_order),
+        "answers": order.answers(case.answers),
         "second_assessments": [
             {
                 "by": second.by,
                 "at": _timestamp(second.at),
                 "finished": _timestamp(second.finished),
                 **second.extra,
-                "answers": _ordered(second.answers, question_order),
+                "answers": order.answers(second.answers),
             }
             for second in case.second_assessments
         ]
@@ -135,17 +171,48 @@ def _case(case: Case, question_order: Mapping[str, int]) -> dict[str, Any]:
     }
 
 
-def _ordered(answers: Mapping[str, Answer], question_order: Mapping[str, int]) -> _Answers:
-    # An answer to a question the file lacks (from a merge, say) goes last, for the reader to refuse.
-    return _Answers(sorted(answers.items(), key=lambda item: question_order.get(item[0], len(question_order))))
-
-
-class _Answers(dict[str, Answer]):
-    """A case's answers, in question order; written line by line without tomli-w's generality,
+class _Answers:
+    """A case's answers as their lines, in question order: written without tomli-w's generality,
     since they are thousands of plain `"id" = "yes"` lines in a large inspection."""
 
-    def lines(self) -> str:
-        return "".join([_answer_line(question, answer) for question, answer in self.items()])
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: str):
+        self.lines = lines
+
+
+class _Order:
+    """The file's question order, in which every case's answers are written."""
+
+    def __init__(self, inspection: Inspection):
+        self.of = question_order(inspection)
+        self._lines: dict[int, tuple[tuple[str, ...], ...] | None] = {}  # by `Questions`, while they live
+
+    def answers(self, answers: Mapping[str, Answer]) -> _Answers:
+        if isinstance(answers, Answers):  # as read from the file or imported: a byte a question
+            lines = self._lines_of(answers.questions)
+            if lines is not None:  # each question's line for each code, picked at C speed
+                return _Answers("".join(map(getitem, lines, answers.codes)))
+        # An answer to a question the file lacks (from a merge, say) goes last, for the reader to refuse.
+        ordered = sorted(answers.items(), key=lambda item: self.of.get(item[0], len(self.of)))
+        return _Answers("".join([_answer_line(question, answer) for question, answer in ordered]))
+
+    def _lines_of(self, questions: Questions) -> tuple[tuple[str, ...], ...] | None:
+        """For each of a sample's questions, its line for each answer code (none for 0), if the
+        sample's questions are in the file's order; else None (its answers are sorted)."""
+        if id(questions) not in self._lines:
+            at = [self.of.get(question, -1) for question in questions.ids]
+            ordered = -1 not in at and at == sorted(at)
+            self._lines[id(questions)] = tuple(map(_by_code, questions.ids)) if ordered else None
+        return self._lines[id(questions)]
+
+
+def _by_code(question: str) -> tuple[str, ...]:
+    """A question's line for each answer's code (`CODES`), none for 0 (unanswered)."""
+    lines = [""] * (max(CODES.values()) + 1)
+    for answer, code in CODES.items():
+        lines[code] = _answer_line(question, answer)
+    return tuple(lines)
 
 
 @lru_cache(maxsize=4096)  # bounded: question ids come from the file
@@ -213,7 +280,7 @@ def pieces(inspection: Inspection) -> Iterator[str]:
 
 
 def _sections(inspection: Inspection) -> Iterator[Iterable[str]]:
-    order = question_order(inspection)
+    order = _Order(inspection)
     top_values = {k: v for k, v in inspection.extra.items() if not isinstance(v, Mapping) and not _is_table_array(v)}
     top_tables = {k: v for k, v in inspection.extra.items() if k not in top_values}
     meta = {
