@@ -116,11 +116,15 @@ _LATIN_LOOKALIKES = str.maketrans(
 
 def skeleton(identifier: str) -> str:
     """What an id looks like: two ids with one skeleton are told apart by no reader."""
+    if identifier.isascii():  # as nearly every id: NFKC and the look-alikes leave ASCII as it is
+        return identifier.casefold()
     return unicodedata.normalize("NFKC", identifier).translate(_LATIN_LOOKALIKES).casefold()
 
 
 def scripts(identifier: str) -> set[str]:
     """The scripts of an id's letters: {"LATIN", "CYRILLIC"} for a Latin C and Cyrillic О."""
+    if identifier.isascii():  # as nearly every id: its letters, if any, are Latin
+        return {"LATIN"} if any(map(str.isalpha, identifier)) else set()
     return {unicodedata.name(ch, "UNKNOWN").split(" ")[0] for ch in identifier if ch.isalpha()}
 
 
