@@ -258,6 +258,27 @@ def _tricky() -> dict[str, str]:
         "an answer to another sample's question": text[:second]
         + text[second:].replace("[cases.answers]\n", '[cases.answers]\n"3.1.1" = "yes"\n', 1),
         "a header not written as we write it": text[:second] + text[second:].replace("[[cases]]\n", "[[ cases ]]\n", 1),
+        # A case's answers as a save writes them are read apart from the rest of it: never otherwise.
+        "an answer given twice between others": text[:second]
+        + text[second:].replace('"2.1.1" = "yes"\n', '"2.1.1" = "yes"\n"2.1.1" = "no"\n', 1),
+        "an answer given twice, once otherwise, between others": text[:second]
+        + text[second:].replace('"2.1.1.a" = "yes"\n', "\"2.1.1.a\" = \"yes\"\n'2.1.1' = 'no'\n", 1),
+        "an empty table of answers and answers in a multi-line string between others": text[:second]
+        + text[second:]
+        .replace("\n[cases.answers]\n", "\n[cases.answers]\n\n[cases.more]\n", 1)
+        .replace('sample = "', 'notes = """\n[cases.answers]\n"2.1.1" = "no"\n"""\nsample = "', 1),
+        "an answer written otherwise between others": text[:second]
+        + text[second:].replace('"2.1.1.a" = "yes"\n', "'2.1.1.a'='yes' # seen\n", 1),
+        "a comment among a case's answers between others": text[:second]
+        + text[second:].replace('"2.1.1.a" = "yes"\n', '# read again\n"2.1.1.a" = "yes"\n', 1),
+        "a case's answers declared twice between others": text[:second]
+        + text[second:].replace("\n[[cases]]\n", '\n[cases.answers]\n"2.2.1" = "no"\n\n[[cases]]\n', 1),
+        "a table in a case's answers between others": text[:second]
+        + text[second:].replace("\n[[cases]]\n", "\n[cases.answers.more]\nseen = true\n\n[[cases]]\n", 1),
+        "a case's answers as keys of the case between others": text[:second]
+        + text[second:].replace('sample = "', 'answers = {}\nsample = "', 1),
+        "a case's answers inside a multi-line string between others": text[:second]
+        + text[second:].replace('sample = "', 'notes = """\n[cases.answers]\n"2.1.1" = "no"\n"""\nsample = "', 1),
         "windows line ends": text.replace("\n", "\r\n"),
     }
 
