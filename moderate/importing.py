@@ -39,6 +39,7 @@ def set_answers(
     and `reason` gives none."""
     reason = (reason or "").strip() or None
     logged = {entry.about for entry in inspection.moderation}  # given again, it is not a first answer
+    logged_cases = {case_id for case_id, _ in logged}
     template = Imported.of((), by, at, reason)  # each answer's entry is its own, as an import's change is
     cases: dict[str, Case] = {}
     entries: list[ModerationEntry] = []
@@ -48,13 +49,16 @@ def set_answers(
         moves = moved(case_id, case.answers, given)
         if not moves:
             continue
-        for move in moves:
-            _, question, old, _ = move
-            if old is not None and reason is None and inspection.reasons_required:
-                raise reason_required(case_id, question)
-            if old is not None or (case_id, question) in logged:
-                entries.append(template.change(move).entry)
-            first += old is None
+        if not case.answers and case_id not in logged_cases:  # every one a first answer, none logged before
+            first += len(moves)
+        else:
+            for move in moves:
+                _, question, old, _ = move
+                if old is not None and reason is None and inspection.reasons_required:
+                    raise reason_required(case_id, question)
+                if old is not None or (case_id, question) in logged:
+                    entries.append(template.change(move).entry)
+                first += old is None
         cases[case_id] = replace(case, answers=_answered(case.answers, moves))
         count += len(moves)
     if not cases:

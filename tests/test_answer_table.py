@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from helpers.cli import moderate
-from moderate.model import Answer
+from moderate.model import Answer, ModerationEntry
 from moderate.reading import load
+from moderate.storage import save
 
 BROKEN = Path(__file__).parent / "broken_csv"
 
@@ -145,6 +148,23 @@ def test_an_import_of_first_answers_and_changes_leaves_a_log_that_check_finds_in
     assert [(e.case, e.question, e.from_, e.to, e.by) for e in logged] == [(*changed, "yes", "no", "kt")]
     checked = moderate("check", str(stockton))
     assert checked.returncode == 0 and "ok" in checked.stdout, checked.stderr
+
+
+@pytest.mark.subprocess
+def test_an_answer_the_log_saw_taken_away_is_logged_when_imported_into_a_case_left_with_none(stockton, tmp_path):
+    before = load(stockton).inspection
+    cleared = replace(before.case("C01"), answers={})
+    taken = ModerationEntry("C01", "2.1.1", "yes", "unanswered", "jb", dt.datetime(2026, 11, 23, 9, tzinfo=dt.timezone.utc))
+    cases = tuple(cleared if case.id == "C01" else case for case in before.cases)
+    save(stockton, replace(before, cases=cases, moderation=(*before.moderation, taken)))
+    table = tmp_path / "long.csv"
+    table.write_text("case,question,answer\nC01,2.1.1,no\nC01,2.1.2,yes\n", encoding="utf-8")
+    result = moderate("import", str(stockton), str(table), "--as", "kt")
+    assert result.returncode == 0, result.stderr
+    after = load(stockton).inspection
+    assert after.case("C01").answers == {"2.1.1": Answer.NO, "2.1.2": Answer.YES}
+    logged = after.moderation[len(before.moderation) + 1 :]  # 2.1.2: never answered, a first answer, not logged
+    assert [(e.case, e.question, e.from_, e.to, e.by) for e in logged] == [("C01", "2.1.1", "unanswered", "no", "kt")]
 
 
 @pytest.mark.subprocess
