@@ -18,11 +18,13 @@ import codecs
 import csv
 import io
 import re
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import guard, words
-from .model import Answer, Case, Inspection
+from .model import CODES, Answer, Answers, Case, Inspection, Questions
 from .reading import InspectionError
 from .shown import from_cell, spreadsheet_csv
 
@@ -44,18 +46,20 @@ MAX_TABLE = 16 * 1024 * 1024  # 2,000 cases by 100 questions is under 1 MiB, eve
 
 class Given:
     """The answers a table gives (empty cells give none), case by case in its order, and the
-    row each case's first is in: a dict entry an answer, as a table may give 100,000."""
+    row each case's first is in: a usual row's as its file keeps them (`Answers`, a byte a
+    question), any other's a dict entry an answer, as a table may give 100,000."""
 
     def __init__(self) -> None:
-        self.answers: dict[str, dict[str, Answer]] = {}
+        self.answers: dict[str, Mapping[str, Answer]] = {}
         self.rows: dict[str, int] = {}  # where the table first gives the case an answer (the header is row 1)
 
     def of(self, case_id: str, row: int) -> dict[str, Answer]:
         """The case's answers, to add to (its first given in `row`)."""
         answers = self.answers.get(case_id)
         if answers is None:
-            answers = self.answers[case_id] = {}
             self.rows[case_id] = row
+        if not isinstance(answers, dict):
+            answers = self.answers[case_id] = dict((answers or {}).items())
         return answers
 
 
@@ -199,7 +203,9 @@ def _header(header: list[str], row: int, problems: _Problems) -> dict[str, int]:
     return seen
 
 
-def read_answers(data: bytes, inspection: Inspection, name: str, notes: list[str] | None = None) -> dict[str, dict[str, Answer]]:
+def read_answers(
+    data: bytes, inspection: Inspection, name: str, notes: list[str] | None = None
+) -> dict[str, Mapping[str, Answer]]:
     """The answers a table gives, in its order, once every cell of it is found valid (else TableError);
     what it passes over (a `Notes` column) is added to `notes`."""
     given, problems = _read(data, inspection, name)
@@ -233,7 +239,7 @@ def _read(data: bytes, inspection: Inspection, name: str) -> tuple[Given, _Probl
 
 def read_second_answers(
     data: bytes, inspection: Inspection, name: str, by: str, notes: list[str] | None = None
-) -> dict[str, dict[str, Answer]]:
+) -> dict[str, Mapping[str, Answer]]:
     """A second assessor's answers from a table (the forms `read_answers` reads), case by case, once
     every cell is valid and every case is one `by` may assess a second time: not one they assessed
     first, nor one they have a second assessment of already (it is never rewritten). Else TableError."""
@@ -270,25 +276,88 @@ def _wide(
         else:
             _passed_over(header_row, column, title, problems)
     read = [(column - 1, question, asked[question]) for column, question in usable.items()]
+    columns_of = {
+        case.answers.questions.sample: case.answers.questions for case in inspection.cases if isinstance(case.answers, Answers)
+    }
+    plain = {sample: _Plain(read, sample, columns_of.get(sample)) for sample in set(asked.values())}
     rows_of: dict[str, int] = {}
     given = Given()
     for row, cells in body:
-        if len(cells) > len(header):
-            problems.add(_where(row, len(header) + 1), f"{len(cells)} cells, but the header has {len(header)} columns")
-        cells += [""] * (len(header) - len(cells))  # a short row's missing cells are empty
-        case = _case(cells[0], row, 1, inspection, rows_of, problems)
-        sample = case.sample if case is not None else None
-        answers = None  # the case's, once the row gives it one
-        for i, question, asked_of in read:  # each cell looked at once, at the least cost: there may be 100,000
-            value = cells[i]
-            if value:
-                answer = SPELLINGS.get(value)  # as the answers command writes it
-                if answer is not None and asked_of == sample and case is not None:
-                    answers = given.of(case.id, row) if answers is None else answers
-                    answers[question] = answer
-                else:
-                    _answer(given, case, question, value, row, i + 1, asked, problems)
+        if len(cells) == len(header):
+            case = _case(cells[0], row, 1, inspection, rows_of, problems)
+            if case is not None and case.sample in plain and plain[case.sample].read(cells, case.id, row, given):
+                continue  # the row as the answers command writes it: taken whole
+        else:
+            if len(cells) > len(header):
+                problems.add(_where(row, len(header) + 1), f"{len(cells)} cells, but the header has {len(header)} columns")
+            cells += [""] * (len(header) - len(cells))  # a short row's missing cells are empty
+            case = _case(cells[0], row, 1, inspection, rows_of, problems)
+        _cells(given, case, cells, row, read, asked, problems)
     return given
+
+
+class _Plain:
+    """The usual row of a wide table for a case of one sample: its sample's cells all answers as
+    the answers command spells them (or empty), every other question's empty. Such a row is read
+    in a few steps at C speed, as a table may have 10,000 of them; any other row, cell by cell
+    (`_cells`), which says what is wrong with each cell that is."""
+
+    def __init__(self, read: list[tuple[int, str, str | None]], sample: str | None, columns: Questions | None) -> None:
+        self.questions = [question for _, question, asked_of in read if asked_of == sample]
+        # the sample's answers as the file keeps them, where the table has its questions in the file's order
+        self.columns = columns if columns is not None and columns.ids == tuple(self.questions) else None
+        self.ours = _picker([i for i, _, asked_of in read if asked_of == sample])
+        self.others = _picker([i for i, _, asked_of in read if asked_of != sample])
+
+    def read(self, cells: list[str], case_id: str, row: int, given: Given) -> bool:
+        """Add the row's answers to `given` if it is a usual one, else add nothing and say so (False)."""
+        values = self.ours(cells)
+        if any(self.others(cells)) or not _SPELT.issuperset(values):
+            return False
+        if self.columns is None:
+            answers = dict(zip(compress(self.questions, values), map(SPELLINGS.__getitem__, filter(None, values)), strict=True))
+            if answers:
+                given.of(case_id, row).update(answers)
+        elif any(values):
+            given.answers[case_id] = Answers(self.columns, bytes(map(_USUAL.__getitem__, values)))
+            given.rows[case_id] = row
+        return True
+
+
+# A cell a usual row may hold, and its byte in `Answers`: an answer as `SPELLINGS` spells it, or nothing (0).
+_USUAL = {"": 0} | {spelt: CODES[answer] for spelt, answer in SPELLINGS.items()}
+_SPELT = frozenset(_USUAL)
+
+
+def _picker(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells at `indices`, as a tuple, taken at C speed."""
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda cells: (cells[only],)
+    return itemgetter(*indices) if indices else lambda cells: ()
+
+
+def _cells(
+    given: Given,
+    case: Case | None,
+    cells: list[str],
+    row: int,
+    read: list[tuple[int, str, str | None]],
+    asked: dict[str, str | None],
+    problems: _Problems,
+) -> None:
+    """A row's answers read cell by cell, each problem of it said, located."""
+    sample = case.sample if case is not None else None
+    answers = None  # the case's, once the row gives it one
+    for i, question, asked_of in read:
+        value = cells[i]
+        if value:
+            answer = SPELLINGS.get(value)  # as the answers command writes it
+            if answer is not None and asked_of == sample and case is not None:
+                answers = given.of(case.id, row) if answers is None else answers
+                answers[question] = answer
+            else:
+                _answer(given, case, question, value, row, i + 1, asked, problems)
 
 
 def _passed_over(row: int, column: int, title: str, problems: _Problems) -> None:

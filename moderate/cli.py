@@ -14,6 +14,7 @@ from . import __version__
 # without loading the app, or the other commands' modules.
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Mapping
 
     from .model import Answer, Inspection
     from .reading import Loaded
@@ -573,7 +574,7 @@ def _open(args: argparse.Namespace, command: str) -> Workspace | None:
         return None
 
 
-def _set_answers(workspace: Workspace, given: dict[str, dict[str, Answer]], args: argparse.Namespace) -> int:
+def _set_answers(workspace: Workspace, given: dict[str, Mapping[str, Answer]], args: argparse.Namespace) -> int:
     from . import words
     from .importing import set_answers
     from .session import ReasonRequired

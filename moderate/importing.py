@@ -15,7 +15,7 @@ import datetime as dt
 from collections import deque
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import Mapping
+from typing import Mapping, TypeGuard
 
 from .model import CODES, Answer, Answers, Case, Inspection, ModerationEntry
 from .session import Imported, Move, moved, reason_required
@@ -46,6 +46,11 @@ def set_answers(
     count = first = 0
     for case_id, given in wanted.items():
         case = inspection.case(case_id)
+        if _all_first(given, case) and case_id not in logged_cases:  # the file's bytes, as the table gave them
+            cases[case_id] = replace(case, answers=given)
+            count += len(given)
+            first += len(given)
+            continue
         moves = moved(case_id, case.answers, given)
         if not moves:
             continue
@@ -71,6 +76,18 @@ def set_answers(
         ),
         count,
         first,
+    )
+
+
+def _all_first(given: Mapping[str, Answer | None], case: Case) -> TypeGuard[Answers]:
+    """Whether `given` are a case's answers as its file keeps them (a usual row of a wide table),
+    the case having none yet: then they are its answers as they are, with no answer looked at."""
+    return (
+        bool(given)
+        and isinstance(given, Answers)
+        and isinstance(case.answers, Answers)
+        and given.questions is case.answers.questions
+        and not case.answers
     )
 
 

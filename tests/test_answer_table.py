@@ -270,3 +270,64 @@ def test_an_import_of_an_answer_someone_else_changed_meanwhile_writes_nothing(st
     after = load(stockton).inspection
     assert after.case("C01").answers["2.1.1"] == Answer.NO  # jb's, as jb saved it
     assert [(e.by, e.to) for e in after.moderation if e.about == ("C01", "2.1.1")][-1] == ("jb", "no")
+
+
+def _cleared(path: Path) -> Path:
+    """The file as its answers would be with none given and none ever logged; beside it, the
+    same file with every answer (what importing its whole table must give back)."""
+    before = load(path).inspection
+    whole = path.with_name("whole.toml")
+    save(whole, replace(before, moderation=()))
+    save(path, replace(before, moderation=(), cases=tuple(replace(case, answers={}) for case in before.cases)))
+    return whole
+
+
+@pytest.mark.subprocess
+def test_a_whole_table_imported_into_cases_with_no_answers_gives_back_the_file_answer_for_answer(stockton, tmp_path):
+    table = tmp_path / "answers.csv"
+    table.write_text(moderate("answers", str(stockton)).stdout, encoding="utf-8")
+    given = sum(cell != "" for row in _rows(table.read_text(encoding="utf-8"))[1:] for cell in row[1:])
+    whole = _cleared(stockton)
+    result = moderate("import", str(stockton), str(table), "--as", "jb")
+    assert result.returncode == 0, result.stderr
+    assert f"{given} answers set ({given} first answers, 0 changed), 0 as they were" in result.stdout
+    assert stockton.read_bytes() == whole.read_bytes()  # every answer as it was, nothing logged
+
+
+@pytest.mark.subprocess
+def test_one_odd_cell_among_usual_rows_is_refused_with_its_own_row_and_column(stockton, tmp_path):
+    rows = _rows(moderate("answers", str(stockton)).stdout)
+    header = rows[0]
+    court, oocd = header.index("2.1.2"), header.index("3.1.1")
+    assert rows[3][0] == "C03" and rows[3][oocd] == "" and rows[5][court] != ""
+    rows[3][oocd] = "no"  # a question of the other sample, in a row otherwise usual
+    rows[5][court] = "maybe"
+    table = tmp_path / "odd.csv"
+    with table.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    before = stockton.read_bytes()
+    result = moderate("import", str(stockton), str(table), "--as", "jb")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{table}: row 4, column {oocd + 1} (3.1.1): 3.1.1 is asked of the oocd sample; case C03 is in court",
+        f"{table}: row 6, column {court + 1} (2.1.2): 'maybe' is not yes, no or n/a (nor y, true, n, false or na, "
+        "in any case); empty leaves it as it is",
+    ]
+    assert stockton.read_bytes() == before
+
+
+@pytest.mark.subprocess
+def test_rows_spelt_otherwise_or_cut_short_among_usual_rows_give_the_same_answers(stockton, tmp_path):
+    rows = _rows(moderate("answers", str(stockton)).stdout)
+    spelt = {"yes": "Yes", "no": "FALSE", "n/a": "NA"}
+    rows[2] = [rows[2][0], *(spelt.get(cell, cell) for cell in rows[2][1:])]  # as a spreadsheet may spell them
+    while rows[4][-1] == "":  # a row without its trailing empty cells, as some spreadsheets save it
+        rows[4].pop()
+    assert len(rows[4]) < len(rows[0]) and rows[4][0] == "C04"
+    table = tmp_path / "spelt.csv"
+    with table.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    whole = _cleared(stockton)
+    result = moderate("import", str(stockton), str(table), "--as", "jb")
+    assert result.returncode == 0, result.stderr
+    assert stockton.read_bytes() == whole.read_bytes()
