@@ -182,12 +182,18 @@ def _rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
     start = 1
     try:
         for cells in reader:
-            stripped = list(map(str.strip, cells))
-            if any(stripped):  # a cell made text by a leading ' is looked at only if the row has one
-                yield start, list(map(from_cell, stripped)) if "'" in "".join(stripped) else stripped
+            text = "".join(cells)
+            if _SPACE.search(text) is not None:  # only then may a cell need stripping
+                cells = list(map(str.strip, cells))
+                text = "".join(cells)
+            if text:  # a cell made text by a leading ' is looked at only if the row has one
+                yield start, list(map(from_cell, cells)) if "'" in text else cells
             start = reader.line_num + 1
     except csv.Error as e:
         raise TableError(name, [f"row {start}: not a well-formed CSV row ({e})"]) from None
+
+
+_SPACE = re.compile(r"\s")  # what str.strip strips
 
 
 def _header(header: list[str], row: int, problems: _Problems) -> dict[str, int]:

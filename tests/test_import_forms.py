@@ -64,6 +64,14 @@ def test_a_semicolon_separated_table_is_taken(blank, tmp_path):
     assert inspection.case("court-02").answers == {"2.1.1": Answer.NA}
 
 
+def test_spaces_around_cells_and_a_row_of_only_spaces_are_read_past(blank, tmp_path):
+    done = imported(blank, tmp_path, "case, 2.1.1 ,2.1.2\n court-01 , yes,no \n  ,   \t, \ncourt-02,\tn/a ,\n")
+    assert done.returncode == 0, done.stderr
+    inspection = load(blank).inspection
+    assert inspection.case("court-01").answers == {"2.1.1": Answer.YES, "2.1.2": Answer.NO}
+    assert inspection.case("court-02").answers == {"2.1.1": Answer.NA}
+
+
 def test_a_tab_separated_table_is_taken(blank, tmp_path):
     done = imported(blank, tmp_path, "case\t2.1.1\t2.1.2\ncourt-01\ty\tn\n")
     assert done.returncode == 0, done.stderr
