@@ -43,8 +43,23 @@ def stockton(tmp_path) -> Path:
     return path
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers for each core the suite may use, and one more. Its tests wait
+    about half their time (the pilot waits for the app to idle after each key; terminals and
+    the processes the tests start; the soak's minute): fewer workers leave the cores idle,
+    more gain nothing."""
+    return 2 * len(os.sched_getaffinity(0)) + 1
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In parallel (pytest -n), the slow tests go first: one started last would keep its
-    worker busy long after the others had finished. Otherwise the order stays as written."""
-    if hasattr(config, "workerinput"):  # an xdist worker: every worker sorts alike
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """In parallel (pytest -n), where each worker is handed one test as it starts another
+    (`--maxschedchunk=1`), the slow tests start first, the slowest kinds (the soak, with its
+    terminals and processes; then those that start processes) before the rest, and each is
+    followed by a quick one: the test a worker holds next waits behind the one it runs, and
+    must not be slow too. Otherwise the order stays as written."""
+    if not hasattr(config, "workerinput"):  # an xdist worker: every worker orders alike
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    quick = [item for item in items if not item.get_closest_marker("slow")]
+    slow.sort(key=lambda item: -sum(item.get_closest_marker(kind) is not None for kind in ("terminal", "subprocess")))
+    items[:] = [*(item for pair in zip(slow, quick, strict=False) for item in pair), *slow[len(quick) :], *quick[len(slow) :]]
