@@ -21,7 +21,7 @@ BIN = Path(sys.executable).parent
     "command",
     [
         ["lint-imports"],
-        ["mypy"],
+        pytest.param(["mypy"], marks=pytest.mark.slow),  # from no cache, in a fresh clone
         ["ruff", "check"],
         ["ruff", "format", "--check"],
     ],
@@ -38,6 +38,7 @@ CORE_LIBRARIES = {"tomli": "tomli", "tomli_w": "tomli_w", "tabulate": "tabulate-
 
 
 @pytest.mark.subprocess
+@pytest.mark.slow  # mypy from no cache, every time
 def test_the_core_type_checks_with_no_library_but_its_own(tmp_path):
     """mypy over the core with site-packages hidden and only the core's own libraries on its path:
     a core module that imports Textual (or anything else undeclared) fails with import-not-found.
