@@ -57,7 +57,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     terminals and processes; then those that start processes) before the rest, and each is
     followed by a quick one: the test a worker holds next waits behind the one it runs, and
     must not be slow too. Otherwise the order stays as written."""
-    if not hasattr(config, "workerinput"):  # an xdist worker: every worker orders alike
+    if not hasattr(config, "workerinput"):  # not an xdist worker (every worker orders alike)
         return
     slow = [item for item in items if item.get_closest_marker("slow")]
     quick = [item for item in items if not item.get_closest_marker("slow")]
