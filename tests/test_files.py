@@ -234,6 +234,11 @@ def _with(text: str, before: str, insert: str) -> str:
     return text[:at] + insert + text[at:]
 
 
+def _replaced(text: str, at: int, old: str, new: str) -> str:
+    """`text` with the first `old` from `at` on made `new`."""
+    return text[:at] + text[at:].replace(old, new, 1)
+
+
 def _tricky() -> dict[str, str]:
     text = STOCKTON.read_text()
     last = text.rindex("\n[[cases]]\n") + 1
@@ -243,42 +248,49 @@ def _tricky() -> dict[str, str]:
         "a [[cases]] line inside a multi-line string in the head": _with(
             text, "[samples]", 'note = """\n[[cases]]\nid = "X"\n"""\n'
         ),
-        "a [[cases]] line inside a literal multi-line string of a case": text[:last]
-        + text[last:].replace('sample = "', "note = '''\n[[cases]]\nid = \"X\"\n'''\nsample = \"", 1),
-        "a [[cases]] line inside a multi-line string of a case between others": text[:second]
-        + text[second:].replace('sample = "', 'notes = """\n[[cases]]\nid = "X"\n"""\nsample = "', 1),
+        "a [[cases]] line inside a literal multi-line string of a case": _replaced(
+            text, last, 'sample = "', "note = '''\n[[cases]]\nid = \"X\"\n'''\nsample = \""
+        ),
+        "a [[cases]] line inside a multi-line string of a case between others": _replaced(
+            text, second, 'sample = "', 'notes = """\n[[cases]]\nid = "X"\n"""\nsample = "'
+        ),
         "cases declared before any table": "cases = []\n" + text,
         "a log in the head and after the cases": _with(text, "[samples]", '[[discretion]]\nstandard = "x"\n'),
         "a log between two cases": text[:second] + '[[moderation]]\ncase = "C01"\n' + text[second:],
         "a table of the last case after the logs": text + "\n[cases.notes]\nseen = true\n",
         "a table of the last case twice": text + '\n[cases.answers]\n"2.2.1" = "no"\n',
-        "a case's key twice": text[:last] + text[last:].replace('sample = "', 'sample = "x"\nsample = "', 1),
-        "a case's key twice between others": text[:second] + text[second:].replace('sample = "', 'sample = "x"\nsample = "', 1),
-        "an answer that is not yes, no or n/a": text[:second] + text[second:].replace('= "yes"', '= "maybe"', 1),
-        "an answer to another sample's question": text[:second]
-        + text[second:].replace("[cases.answers]\n", '[cases.answers]\n"3.1.1" = "yes"\n', 1),
-        "a header not written as we write it": text[:second] + text[second:].replace("[[cases]]\n", "[[ cases ]]\n", 1),
+        "a case's key twice": _replaced(text, last, 'sample = "', 'sample = "x"\nsample = "'),
+        "a case's key twice between others": _replaced(text, second, 'sample = "', 'sample = "x"\nsample = "'),
+        "an answer that is not yes, no or n/a": _replaced(text, second, '= "yes"', '= "maybe"'),
+        "an answer to another sample's question": _replaced(
+            text, second, "[cases.answers]\n", '[cases.answers]\n"3.1.1" = "yes"\n'
+        ),
+        "a header not written as we write it": _replaced(text, second, "[[cases]]\n", "[[ cases ]]\n"),
         # A case's answers as a save writes them are read apart from the rest of it: never otherwise.
-        "an answer given twice between others": text[:second]
-        + text[second:].replace('"2.1.1" = "yes"\n', '"2.1.1" = "yes"\n"2.1.1" = "no"\n', 1),
-        "an answer given twice, once otherwise, between others": text[:second]
-        + text[second:].replace('"2.1.1.a" = "yes"\n', "\"2.1.1.a\" = \"yes\"\n'2.1.1' = 'no'\n", 1),
-        "an empty table of answers and answers in a multi-line string between others": text[:second]
-        + text[second:]
-        .replace("\n[cases.answers]\n", "\n[cases.answers]\n\n[cases.more]\n", 1)
-        .replace('sample = "', 'notes = """\n[cases.answers]\n"2.1.1" = "no"\n"""\nsample = "', 1),
-        "an answer written otherwise between others": text[:second]
-        + text[second:].replace('"2.1.1.a" = "yes"\n', "'2.1.1.a'='yes' # seen\n", 1),
-        "a comment among a case's answers between others": text[:second]
-        + text[second:].replace('"2.1.1.a" = "yes"\n', '# read again\n"2.1.1.a" = "yes"\n', 1),
-        "a case's answers declared twice between others": text[:second]
-        + text[second:].replace("\n[[cases]]\n", '\n[cases.answers]\n"2.2.1" = "no"\n\n[[cases]]\n', 1),
-        "a table in a case's answers between others": text[:second]
-        + text[second:].replace("\n[[cases]]\n", "\n[cases.answers.more]\nseen = true\n\n[[cases]]\n", 1),
-        "a case's answers as keys of the case between others": text[:second]
-        + text[second:].replace('sample = "', 'answers = {}\nsample = "', 1),
-        "a case's answers inside a multi-line string between others": text[:second]
-        + text[second:].replace('sample = "', 'notes = """\n[cases.answers]\n"2.1.1" = "no"\n"""\nsample = "', 1),
+        "an answer given twice between others": _replaced(text, second, '"2.1.1" = "yes"\n', '"2.1.1" = "yes"\n"2.1.1" = "no"\n'),
+        "an answer given twice, once otherwise, between others": _replaced(
+            text, second, '"2.1.1.a" = "yes"\n', "\"2.1.1.a\" = \"yes\"\n'2.1.1' = 'no'\n"
+        ),
+        "an empty table of answers and answers in a multi-line string between others": _replaced(
+            _replaced(text, second, "\n[cases.answers]\n", "\n[cases.answers]\n\n[cases.more]\n"),
+            second,
+            'sample = "',
+            'notes = """\n[cases.answers]\n"2.1.1" = "no"\n"""\nsample = "',
+        ),
+        "an answer written otherwise between others": _replaced(text, second, '"2.1.1.a" = "yes"\n', "'2.1.1.a'='yes' # seen\n"),
+        "a comment among a case's answers between others": _replaced(
+            text, second, '"2.1.1.a" = "yes"\n', '# read again\n"2.1.1.a" = "yes"\n'
+        ),
+        "a case's answers declared twice between others": _replaced(
+            text, second, "\n[[cases]]\n", '\n[cases.answers]\n"2.2.1" = "no"\n\n[[cases]]\n'
+        ),
+        "a table in a case's answers between others": _replaced(
+            text, second, "\n[[cases]]\n", "\n[cases.answers.more]\nseen = true\n\n[[cases]]\n"
+        ),
+        "a case's answers as keys of the case between others": _replaced(text, second, 'sample = "', 'answers = {}\nsample = "'),
+        "a case's answers inside a multi-line string between others": _replaced(
+            text, second, 'sample = "', 'notes = """\n[cases.answers]\n"2.1.1" = "no"\n"""\nsample = "'
+        ),
         "windows line ends": text.replace("\n", "\r\n"),
     }
 

@@ -56,16 +56,16 @@ def test_an_answer_spelt_as_people_spell_it_is_taken(spelt, blank, tmp_path):
     assert load(blank).inspection.case("court-01").answers == {"2.1.1": SPELLINGS[spelt]}
 
 
-def test_a_semicolon_separated_table_is_taken(blank, tmp_path):
-    done = imported(blank, tmp_path, "case;2.1.1;2.1.2\ncourt-01;Yes;No\ncourt-02;N/A;\n")
-    assert done.returncode == 0, done.stderr
-    inspection = load(blank).inspection
-    assert inspection.case("court-01").answers == {"2.1.1": Answer.YES, "2.1.2": Answer.NO}
-    assert inspection.case("court-02").answers == {"2.1.1": Answer.NA}
-
-
-def test_spaces_around_cells_and_a_row_of_only_spaces_are_read_past(blank, tmp_path):
-    done = imported(blank, tmp_path, "case, 2.1.1 ,2.1.2\n court-01 , yes,no \n  ,   \t, \ncourt-02,\tn/a ,\n")
+@pytest.mark.parametrize(
+    "table",
+    [
+        "case;2.1.1;2.1.2\ncourt-01;Yes;No\ncourt-02;N/A;\n",
+        "case, 2.1.1 ,2.1.2\n court-01 , yes,no \n  ,   \t, \ncourt-02,\tn/a ,\n",
+    ],
+    ids=["semicolon-separated", "spaces around cells and a row of only spaces"],
+)
+def test_a_semicolon_separated_table_or_one_with_spaces_around_its_cells_is_taken(table, blank, tmp_path):
+    done = imported(blank, tmp_path, table)
     assert done.returncode == 0, done.stderr
     inspection = load(blank).inspection
     assert inspection.case("court-01").answers == {"2.1.1": Answer.YES, "2.1.2": Answer.NO}
