@@ -151,7 +151,11 @@ class Workspace:
         """Save `ours`, the file as opened changed by a command without the session (`importing`),
         as that command's last save: merged, locked and journaled as any save."""
         saving = replace(self.start_save(), ours=ours)
-        return self.finish_save(saving, saving.write(last=True))
+        saved = self.finish_save(saving, saving.write(last=True))
+        if saved.saved:  # no file holds the bytes opened now: an entry for them would only push out one in use
+            with self._keeping:
+                self._unkept = None
+        return saved
 
     def start_save(self) -> Saving:
         """What is to be saved: the session as it stands, which may go on meanwhile."""

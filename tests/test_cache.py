@@ -354,3 +354,21 @@ def test_check_warns_the_same_about_a_hostile_file_read_again(tmp_path: Path, st
     assert "holds control characters (␛)" in first.stderr
     assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
     assert len(_entries()) == 1
+
+
+@pytest.mark.subprocess
+def test_an_import_keeps_no_entry_for_the_bytes_it_replaced_and_one_that_sets_nothing_keeps_it(
+    stockton: Path, tmp_path: Path
+) -> None:
+    # The newest few entries are kept: one for bytes that no file holds after the import would
+    # push out the entry of a file the user has open lately, and cost the import its writing.
+    before = stockton.read_bytes()
+    table = tmp_path / "answers.csv"
+    table.write_text("case,2.1.1\nC01,n/a\n", encoding="utf-8")
+    done = moderate("import", stockton, table, "--as", "jb")
+    assert done.returncode == 0 and "1 answer set" in done.stdout, done.stderr
+    after = stockton.read_bytes()
+    assert after != before and _entries() == []
+    done = moderate("import", stockton, table, "--as", "jb")  # as it is now: nothing set, the file kept
+    assert done.returncode == 0 and "0 answers set" in done.stdout, done.stderr
+    assert stockton.read_bytes() == after and cache.recall(after) is not None
