@@ -41,6 +41,7 @@ from typing import IO, Any, Mapping
 from .merge import Author, Conflict, Side, merge
 from .frameworks import Framework
 from .model import Inspection
+from .limits import decoded
 from .reading import InspectionError, parse_bytes
 
 _ROOT = str(Path(__file__).resolve().parent.parent)  # where this copy of the package is imported from
@@ -69,35 +70,37 @@ class Merging:
 
 def merge_apart(
     base: Inspection,
+    base_data: bytes,
     ours: Inspection,
     current: bytes,
     name: str,
     choices: Mapping[Conflict, Side] | None,
     author: Author | None,
 ) -> Merging:
-    """Merge `ours` (an edit of `base`) with `current`, the file as found, in a child process.
-    InspectionError if `current` is broken; `Stopped` if the child ended without an answer;
-    OSError if it could not be started."""
-    kind, *rest = _ask("merge", base, ours, current, name, dict(choices or {}), author)
+    """Merge `ours` (an edit of `base`, read from `base_data`) with `current`, the file as
+    found, in a child process. InspectionError if `current` is broken; `Stopped` if the child
+    ended without an answer; OSError if it could not be started."""
+    kind, *rest = _ask("merge", base, base_data, ours, current, name, dict(choices or {}), author)
     if kind == "another":
         return Merging(rest[0])
     inspection, conflicts, data = rest
     return Merging(None, inspection, tuple(conflicts), _text(data), data)
 
 
-def parse_apart(base: Inspection, data: bytes, name: str) -> tuple[Inspection, Framework]:
+def parse_apart(base: Inspection, base_data: bytes, data: bytes, name: str) -> tuple[Inspection, Framework]:
     """Someone else's save of the file (`data`), read in a child process: each record it
-    shares with `base` (the file as we read it) is `base`'s own. InspectionError if it is
-    broken; `Stopped` if the child ended without an answer."""
-    _, inspection, framework, _ = _ask("parse", base, base, data, name)
+    shares with `base` (the file as we read it, from `base_data`) is `base`'s own.
+    InspectionError if it is broken; `Stopped` if the child ended without an answer."""
+    _, inspection, framework, _ = _ask("parse", base, base_data, base, data, name)
     return inspection, framework
 
 
-def _ask(job: str, base: Inspection, ours: Inspection, data: bytes, name: str, *more: Any) -> list[Any]:
+def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: bytes, name: str, *more: Any) -> list[Any]:
     """Hand the child `job`; its answer, each record it shares with `ours` (which shares with
     `base`) ours' own, and its text last."""
     pieces = _in_pieces(base)
-    answer = _run([pickle.dumps((job, name, len(pieces), *more)), *pieces, _dumps(ours, base), data], _WHAT[job])
+    frames = [pickle.dumps((job, name, len(pieces), *more)), *pieces, _dumps(ours, base), base_data, data]
+    answer = _run(frames, _WHAT[job])
     if len(answer) != 2:
         raise Stopped(f"the {_WHAT[job]} ended without its answer")
     kind, *rest = _loads(answer[0], ours)
@@ -295,9 +298,10 @@ def main() -> None:
 def _answer(job: bytes, *frames: bytes) -> list[bytes]:
     kind, name, pieces, *more = pickle.loads(job)
     base = _whole(frames[:pieces])
-    ours_pickled, data = frames[pieces:]
+    ours_pickled, base_data, data = frames[pieces:]
     ours = _loads(ours_pickled, base)
-    theirs = parse_bytes(data, name)
+    # Only the cases whose text differs from the base's are parsed: the rest are the base's.
+    theirs = parse_bytes(data, name, since=(decoded(base_data, name), base))
     if kind == "parse":
         inspection = _sharing(theirs.inspection, base)
         return [_dumps(("parsed", inspection, theirs.framework), ours), b""]

@@ -31,7 +31,7 @@ from .limits import InspectionError as InspectionError
 from .limits import decoded
 from .limits import prescan as prescan
 from .limits import read_file as read_file
-from .model import Inspection
+from .model import Case, Inspection
 from .records import ANSWERS as ANSWERS
 from .records import from_document as from_document
 from .schema import Table
@@ -67,23 +67,52 @@ def _nothing() -> None:
     pass
 
 
-def parse_bytes(data: bytes, name: str = "<inspection>") -> Loaded:
-    return parse_text(decoded(data, name), name)
+def parse_bytes(data: bytes, name: str = "<inspection>", since: tuple[str, Inspection] | None = None) -> Loaded:
+    """`data` read and checked whole. `since`: an earlier version of it, its text and what it
+    read as; each case whose part of the text is that version's byte for byte is its record,
+    not parsed again (`_unchanged`): the same result, at a fraction of a large file's parse."""
+    return parse_text(decoded(data, name), name, since)
 
 
-def parse_text(text: str, name: str = "<inspection>") -> Loaded:
+def parse_text(text: str, name: str = "<inspection>", since: tuple[str, Inspection] | None = None) -> Loaded:
     prescan(text, name)  # before any parser: they are slow, even quadratic, on hostile text
     with collector.paused():
+        if since is not None:
+            loaded = _parsed_since(text, name, *since)
+            if loaded is not None:
+                return loaded
         return _parsed(text, name)
 
 
-def _parsed(text: str, name: str) -> Loaded:
+def _parsed_since(text: str, name: str, before: str, read: Inspection) -> Loaded | None:
+    """`_parsed(text, name)` taking the cases `before` had too from `read`, or None to parse it
+    all: where the cases were read against other samples or questions, or anything is wrong
+    (the whole parse then says what, in its own words)."""
+    unchanged = _unchanged(text, before, read)
+    if unchanged is None:
+        return None
+    try:
+        loaded = _parsed(text, name, unchanged)
+    except InspectionError:
+        return None
+    inspection = loaded.inspection
+    if inspection.samples != read.samples or _questions(inspection) != _questions(read):
+        return None
+    return loaded
+
+
+def _questions(inspection: Inspection) -> list[tuple[str, str | None]]:
+    """Each question, in order, with the sample whose cases answer it: what a case is read against."""
+    return [(q, s.sample) for s in inspection.standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))]
+
+
+def _parsed(text: str, name: str, unchanged: Callable[[str], Case | None] | None = None) -> Loaded:
     # Compiled code never lets go of the GIL: a large parse in a thread beside the screen
     # would stop it for the whole parse. A save's and a reload's parse go to a child process
     # (apart.py); any parse still made off the main thread uses the pure-Python tomllib,
     # which yields to the screen as it goes (the benchmark's "Never frozen" rows).
     parser = compiled if threading.current_thread() is threading.main_thread() else tomllib
-    by_case = _by_case(parser, text)
+    by_case = _by_case(parser, text, unchanged)
     if by_case is not None:
         try:
             inspection, framework = from_document(by_case[0], name, by_case[1])
@@ -107,7 +136,19 @@ class _NotAlone(Exception):
     """A part of the text that does not parse alone into cases only: the whole text is parsed."""
 
 
-def _by_case(parser: Any, text: str) -> tuple[Table, Iterator[Table]] | None:
+def _starts(text: str) -> list[int]:
+    """Where each `[[cases]]` line that follows a line end starts."""
+    starts = []
+    at = text.find(_CASE_HEADER)
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find(_CASE_HEADER, at + 1)
+    return starts
+
+
+def _by_case(
+    parser: Any, text: str, unchanged: Callable[[str], Case | None] | None = None
+) -> tuple[Table, Iterator[Table | Case]] | None:
     """The document without its cases, and the cases parsed one `[[cases]]` part at a time as
     they are read; None (or `_NotAlone` from the cases) to parse the whole text instead.
 
@@ -119,12 +160,9 @@ def _by_case(parser: Any, text: str) -> tuple[Table, Iterator[Table]] | None:
     alone: a part that parses begins and ends at a statement boundary of the whole text (a
     part ending inside a string would not parse), so every `[[cases]]` line it splits at is a
     real header and the parts mean what the whole does. Anything unusual (an error, cases in
-    the head, a table in two parts) parses the whole text, which gives its own verdict and words."""
-    starts = []
-    at = text.find(_CASE_HEADER)
-    while at >= 0:
-        starts.append(at + 1)
-        at = text.find(_CASE_HEADER, at + 1)
+    the head, a table in two parts) parses the whole text, which gives its own verdict and words.
+    A part that `unchanged` knows is its record, unparsed."""
+    starts = _starts(text)
     if len(starts) < 2:
         return None  # nothing to gain
     try:
@@ -137,8 +175,12 @@ def _by_case(parser: Any, text: str) -> tuple[Table, Iterator[Table]] | None:
         return None
     document.update(tail)  # the tables after the last case (the logs)
 
-    def cases() -> Iterator[Table]:
+    def cases() -> Iterator[Table | Case]:
         for start, end in itertools.pairwise(starts):
+            known = unchanged and unchanged(text[start:end])
+            if known:
+                yield known
+                continue
             try:
                 part = _case_part(parser, text[start:end])
             except (ValueError, RecursionError):
@@ -149,6 +191,31 @@ def _by_case(parser: Any, text: str) -> tuple[Table, Iterator[Table]] | None:
         yield from last
 
     return document, cases()
+
+
+# In a part of the text between two `[[cases]]` lines, a line that may be any table's header but
+# a case's own (a multi-line array's line too, which is as well taken for one).
+_OTHER_HEADER = re.compile(r"\n[ \t]*\[(?!\[cases\]\]\n|\[?cases\.)")
+
+
+def _unchanged(text: str, before: str, read: Inspection) -> Callable[[str], Case | None] | None:
+    """The record in `read` (what `before` read as) of each part of `text` between two
+    `[[cases]]` lines that is, byte for byte, such a part of `before`; None where that cannot
+    be told safely. It can where neither text has a multi-line string (with none, each such line
+    is a real header: no line end is inside a string) and each part of `before` holds no
+    header but its case's own: then each is one case, the same alone as in the whole text,
+    and `before`'s parts are `read`'s cases in order, one each, with its last in the tail.
+    The caller checks that the cases of `text` are read against the same samples and
+    questions as `read`'s were."""
+    if any(quotes in t for t in (text, before) for quotes in ('"""', "'''")):
+        return None
+    starts = _starts(before)
+    if len(starts) < 2 or len(starts) != len(read.cases) or _OTHER_HEADER.search(before, starts[0] - 1, starts[-1]):
+        return None
+    parts = {
+        before[start:end]: case for (start, end), case in zip(itertools.pairwise(starts), read.cases, strict=False)
+    }  # the last case: in the tail
+    return parts.get
 
 
 _ANSWERS_HEADER = "\n[cases.answers]\n"

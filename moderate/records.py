@@ -75,10 +75,11 @@ _NOTHING: Mapping[str, Any] = MappingProxyType({})
 
 
 def from_document(
-    doc: Table, name: str = "<inspection>", case_tables: Iterable[Table] | None = None
+    doc: Table, name: str = "<inspection>", case_tables: Iterable[Table | Case] | None = None
 ) -> tuple[Inspection, Framework]:
     """Validate a parsed TOML document and build the inspection and its framework; `case_tables`:
-    its `[[cases]]` tables as they are read, when `doc` has none of its own (see `reading._by_case`)."""
+    its `[[cases]]` tables as they are read, when `doc` has none of its own (see `reading._by_case`),
+    or the record of a case read before against the same samples and questions."""
     check = Checker()
     version = doc.get("format")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
@@ -255,7 +256,9 @@ def _key_questions(
     return result
 
 
-def _cases(entries: Iterable[Table], samples: Table, questions: dict[str, str | None] | None, check: Checker) -> list[Case]:
+def _cases(
+    entries: Iterable[Table | Case], samples: Table, questions: dict[str, str | None] | None, check: Checker
+) -> list[Case]:
     by_sample: dict[str | None, list[str]] = {}
     for question, owner in (questions or {}).items():
         by_sample.setdefault(owner, []).append(question)
@@ -264,6 +267,10 @@ def _cases(entries: Iterable[Table], samples: Table, questions: dict[str, str | 
     shared: dict[str | None, str | None] = {}  # one copy of each sample, label and inspector, not one a case
     cases = []
     for i, entry in enumerate(entries):
+        if isinstance(entry, Case):  # sound where it was read: only its id's place among these is new
+            unique_id({"id": entry.id}, "cases", i, "case", seen, check)
+            cases.append(entry)
+            continue
         cid, where = unique_id(entry, "cases", i, "case", seen, check)
         sample = check.string(entry, "sample", where, required=True)
         if sample is not None and sample not in samples:

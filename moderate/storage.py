@@ -353,12 +353,13 @@ def _save(
         if not overwrite:
             raise FileReplaced(path, refused.reason.split(",")[0].replace("is ", "became ", 1)) from None
         current = None
-    if current is None or current == base_text.encode("utf-8"):
+    base_data = base_text.encode("utf-8")
+    if current is None or current == base_data:
         return _save_ours(path, current, ours, writing, last)
     if base is None:
         base = parse_text(base_text, f"{path} (as last opened)").inspection
     # Parsed and merged in a child process: the compiled parser there holds no GIL of ours.
-    found = merge_apart(base, ours, current, str(path), choices, author)
+    found = merge_apart(base, base_data, ours, current, str(path), choices, author)
     if found.another:
         if not overwrite:
             raise FileReplaced(path, f"was replaced by another inspection ({found.another})")

@@ -235,14 +235,14 @@ class Workspace:
 
     def _read_theirs(self, clean: bool) -> Theirs:
         against = self.loaded
-        data = read_file(self.path)
-        if data == against.text.encode("utf-8"):
+        data, base_data = read_file(self.path), against.text.encode("utf-8")
+        if data == base_data:
             return Theirs(against, differs=False)
         if not clean:
             return Theirs(against, differs=True)
         # Parsed in a child process, sharing with ours what they did not change: the compiled
         # parser there holds no GIL of the screen's.
-        inspection, framework = parse_apart(against.inspection, data, str(self.path))
+        inspection, framework = parse_apart(against.inspection, base_data, data, str(self.path))
         loaded = Loaded(inspection, framework, decoded(data, str(self.path)))
         session = Session(loaded.inspection, loaded.framework, self.session.user, self.session.clock)
         elsewhere = frozenset(changed_cells(against.inspection.cases, loaded.inspection.cases))
