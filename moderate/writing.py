@@ -150,10 +150,19 @@ def _key_question(kq: KeyQuestion) -> dict[str, Any]:
     }
 
 
-def _case(case: Case, order: _Order) -> dict[str, Any]:
-    moderated = None
-    if case.moderated is not None:
-        moderated = {"by": case.moderated.by, "at": _timestamp(case.moderated.at), **case.moderated.extra}
+def _case_section(case: Case, order: _Order) -> Iterable[str]:
+    """`_section("cases", _case(case, order), array=True)`, made at once for a case with none but
+    its own keys, its answers and nothing under it (no moderation mark, no second assessment),
+    as most of a large inspection's are: making and sorting out a dict for each was most of the
+    time a save of 50,000 cases took."""
+    if case.moderated is not None or case.second_assessments or case.extra:
+        return _section("cases", _case(case, order), array=True)
+    values = {key: value for key, value in _own(case).items() if value is not None}
+    return ("[[cases]]\n", _values(values), "\n[cases.answers]\n", order.answers(case.answers).lines)
+
+
+def _own(case: Case) -> dict[str, Any]:
+    """A case's own values, in the order they are written (None: not written)."""
     return {
         "id": case.id,
         "sample": case.sample,
@@ -163,6 +172,15 @@ def _case(case: Case, order: _Order) -> dict[str, Any]:
         "oversight": case.oversight,
         "interviewed": case.interviewed,
         "notes": case.notes,
+    }
+
+
+def _case(case: Case, order: _Order) -> dict[str, Any]:
+    moderated = None
+    if case.moderated is not None:
+        moderated = {"by": case.moderated.by, "at": _timestamp(case.moderated.at), **case.moderated.extra}
+    return {
+        **_own(case),
         **case.extra,
         "moderated": moderated,
         "answers": order.answers(case.answers),
@@ -312,7 +330,7 @@ def _sections(inspection: Inspection) -> Iterator[Iterable[str]]:
     if inspection.wording:  # tomli-w's layout: no empty [wording.samples] above its samples' tables
         yield [tomli_w.dumps({"wording": inspection.wording})]
     yield from (_section("standards", _standard(s), array=True) for s in inspection.standards)
-    yield from (_section("cases", _case(c, order), array=True) for c in inspection.cases)
+    yield from (_case_section(c, order) for c in inspection.cases)
     yield from (_section("moderation", _moderation(m), array=True) for m in inspection.moderation)
     yield from (_section("discretion", _decision(d), array=True) for d in inspection.discretion)
     yield from (_section("dip_sample", _sample_entry(e), array=True) for e in inspection.dip_sample)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import difflib
 import json
 import stat
+from dataclasses import replace
 
 import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.cli import moderate
 from helpers.files import inspection_text, SAMPLES
 from moderate.frameworks import PRESETS
 from moderate.model import Answer
-from moderate.reading import load
+from moderate.reading import load, parse_text
 from moderate.session import Session
 from moderate.storage import save
 from moderate.writing import comment_lines, dumps
@@ -330,3 +334,49 @@ def test_a_cases_answers_read_as_the_file_gives_them():
     assert case.answers.get("no such question") is None and "no such question" not in case.answers
     with pytest.raises(KeyError):
         case.answers["no such question"]
+
+
+_OWN_TEXT = st.none() | st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    label=_OWN_TEXT,
+    disposal=_OWN_TEXT,
+    inspector=_OWN_TEXT,
+    oversight=st.sampled_from([None, "yes", "no", "n/a"]),
+    interviewed=st.none() | st.booleans(),
+    notes=_OWN_TEXT,
+)
+def test_a_cases_own_values_of_any_text_are_written_as_toml_writes_them_and_read_back(
+    label, disposal, inspector, oversight, interviewed, notes
+):
+    # Most cases of a large file have nothing but their own values and answers, and are written
+    # in a few steps: what they say, quotes, backslashes, control characters included, must
+    # be TOML's own writing of those values, and read back the same.
+    loaded = load(STOCKTON)
+    case = replace(
+        loaded.inspection.cases[1],
+        label=label,
+        disposal=disposal,
+        inspector=inspector,
+        oversight=oversight,
+        interviewed=interviewed,
+        notes=notes,
+    )
+    assert case.moderated is None and not case.second_assessments and not case.extra and case.answers
+    inspection = replace(loaded.inspection, cases=(loaded.inspection.cases[0], case, *loaded.inspection.cases[2:]))
+    text = dumps(inspection)
+    own = {
+        "id": case.id,
+        "sample": case.sample,
+        "label": label,
+        "disposal": disposal,
+        "inspector": inspector,
+        "oversight": oversight,
+        "interviewed": interviewed,
+        "notes": notes,
+    }
+    written = tomli_w.dumps({key: value for key, value in own.items() if value is not None})
+    assert f"\n[[cases]]\n{written}\n[cases.answers]\n" in text
+    assert parse_text(text).inspection.cases[1] == case
