@@ -70,13 +70,23 @@ class Checker:
             return None
         return value
 
+    # A string, a table or a boolean where one is wanted, as nearly every value of a file is, or
+    # an optional key left out, is taken at once: these run several times for each of 50,000
+    # cases. Anything else is looked at by `value`, which says what is wrong.
+
     def string(self, table: Table, key: str, where: str, required: bool = False) -> str | None:
+        found = table.get(key)
+        if (type(found) is str and (not required or found.strip())) or (found is None and not required and key not in table):
+            return found
         value: str | None = self.value(table, key, where, "a string", lambda v: isinstance(v, str), required)
         if value is not None and required and not value.strip():
             self.problem(f"{where}.{key}", "must not be empty")
         return value
 
     def boolean(self, table: Table, key: str, where: str) -> bool | None:
+        found = table.get(key)
+        if type(found) is bool or (found is None and key not in table):
+            return found
         value: bool | None = self.value(table, key, where, "true or false", lambda v: isinstance(v, bool))
         return value
 
@@ -101,6 +111,11 @@ class Checker:
         return good
 
     def table(self, table: Table, key: str, where: str, required: bool = False) -> Table:
+        found = table.get(key)
+        if type(found) is dict and found:
+            return found
+        if found is None and not required and key not in table:
+            return {}
         return self.value(table, key, where, "a table", lambda v: isinstance(v, dict), required) or {}
 
 
