@@ -126,18 +126,17 @@ class CaseGrid(ScrollView, can_focus=True):
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self._reviewed: tuple[Session | None, frozenset[tuple[str, str]]] = (None, frozenset())  # counted for
         self.sample = ""  # none shown yet
-        self._lines: dict[int, tuple[Strip, Strip]] = {}  # row -> (fixed part, visible cells), no cursor
+        self._lines: dict[int, Strip] = {}  # row -> a question's line as it reads now (the cursor's too)
+        self._shown: dict[int, Strip] = {}  # row -> a question's line as last drawn: what the screen shows
         self._standard_lines: dict[int, Strip] = {}  # row -> a standard's line as it reads now
         self._standard_made: dict[int, tuple[object, ...]] = {}  # row -> what its line was last made from
         self._styles: dict[str, Style] = {}
-        self._columns = range(0)  # the cases drawn: those in view
         self._label_width = 30
         self._count_width = 7  # "Yes/rel", or as wide as "2000/2000"
         self._cell_width = 5
         self._in_view = 1  # whole cases that fit beside the fixed columns
         self._places: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}  # sample -> its cursor, scroll
         self._short: dict[int, dict[str, str]] = {}  # room -> case id -> as its column's head names it
-        self._figures: dict[int, tuple[str, str]] = {}  # row -> its figures and its band, as last drawn
         self.edges = Edges()  # composed beneath the grid by its screen: where each part of its lines begins
 
     # ------------------------------------------------------------ what is shown
@@ -193,8 +192,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.virtual_size = Size(self._fixed_width + cases * cell + spare, len(self.rows) + 1)
         cells = range(self._fixed_width, self._fixed_width + self._in_view * cell + 1, cell)
         self.edges.place([x for x in (self._label_width, self._fixed_width - BAND, *cells) if x <= width])
-        self._lines.clear()
-        self._figures.clear()
+        self._forget()
         self._standard_lines.clear()
         self.refresh()
 
@@ -274,7 +272,7 @@ class CaseGrid(ScrollView, can_focus=True):
         standards' lines where they read differently now. A single answer repaints its cell and
         its figures only, not the whole line: a few dozen bytes to the terminal, not hundreds."""
         width, height = self.scrollable_content_region.size
-        top, first = round(self.scroll_y), self.first_in_view
+        top = round(self.scroll_y)
         reviews = any(isinstance(step, Change) and step.old == step.new for step in changed.done)
         if reviews or changed.cells & self.reviewed:
             before = self.reviewed
@@ -301,23 +299,12 @@ class CaseGrid(ScrollView, can_focus=True):
                         self.refresh(Region(span[0], y, span[1] - span[0], 1))
                 continue
             spans = cells.get(row.question, [])
-            self._lines.pop(i, None)
             if len(spans) > 1:
+                self._lines.pop(i, None)
                 self.refresh_line(i + 1)
                 continue
-            y = i + 1 - top
-            if not 0 < y < height:
-                continue  # out of view: drawn afresh when scrolled to
-            # its figures, and its band only if that moved: each begins at an edge (`Edges`)
-            drawn, now = self._figures.get(i), self._figure_texts(row)
-            if drawn is None or drawn[0] != now[0]:  # not their last column, a space: the band's edge not sought
-                self.refresh(Region(self._label_width, y, self._fixed_width - self._label_width - BAND - 1, 1))
-            if drawn is None or drawn[1] != now[1]:
-                self.refresh(Region(self._fixed_width - BAND, y, BAND, 1))
-            for column in spans:
-                x = self._fixed_width + (column - first) * self._cell_width
-                if self._fixed_width <= x < width:
-                    self.refresh(Region(x, y, self._cell_width, 1))
+            # its figures, its band and its cell, each where it reads or looks different
+            self._repaint(i, [self._figures_part, self._band_part, *self._cell_parts(spans)])
         shown = [self._column_of[c] for c in changed.cases if c in self._column_of]
         for column in shown:  # a case's moderated mark, in the header
             self.cases[column] = self.session.cases[self.cases[column].id]
@@ -333,11 +320,16 @@ class CaseGrid(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
-        self._lines.clear()
+        self._forget()
         self._standard_lines.clear()
 
+    def _forget(self) -> None:
+        """The questions' lines, which the width, the theme or the cases in view have changed: all drawn again."""
+        self._lines.clear()
+        self._shown.clear()
+
     def watch_scroll_x(self, old: float, new: float) -> None:
-        self._lines.clear()  # lines hold the cells in view only
+        self._forget()  # lines hold the cells in view only
         super().watch_scroll_x(old, new)
         self.refresh_line(0)  # the header says which cases are in view
 
@@ -345,29 +337,37 @@ class CaseGrid(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        scroll_x, scroll_y = self.scroll_offset
-        # Only the cases in view are drawn (and one cut at the edge, were the cases not scrolled a
-        # whole case at a time): a line of 2,000 cells would be built to show ten, and the width of
-        # the terminal in cells, to show those beside the question's figures.
-        first = scroll_x // self._cell_width
-        self._columns = range(first, min(len(self.cases), first + self._in_view + 1))
         if y == 0:
-            fixed, scrolled = self._header()
-        else:
-            row = y - 1 + scroll_y
-            if row >= len(self.rows):
-                return Strip.blank(width, self._style(""))
-            if self.rows[row].kind == STANDARD:
-                line = self._standard_lines.get(row)
-                if line is None:
-                    line = self._standard_lines[row] = self._standard_line(row, width)
-                return line
-            fixed, scrolled = self._line(row)
-        offset = scroll_x - first * self._cell_width
+            return self._joined(*self._header(), width)
+        row = y - 1 + round(self.scroll_y)
+        if row >= len(self.rows):
+            return Strip.blank(width, self._style(""))
+        if self.rows[row].kind == STANDARD:
+            line = self._standard_lines.get(row)
+            if line is None:
+                line = self._standard_lines[row] = self._standard_line(row, width)
+            return line
+        line = self._lines.get(row)
+        if line is None:
+            line = self._lines[row] = self._joined(*self._draw(row), width)
+        self._shown[row] = line
+        return line
+
+    def _joined(self, fixed: Strip, scrolled: Strip, width: int) -> Strip:
+        """A line's fixed part and the cells in view, `width` wide."""
+        offset = round(self.scroll_x) - self._columns.start * self._cell_width
         # whole cases only: a case cut at the edge would show a cut id, read as another's
         room = min(max(0, width - self._fixed_width), self._in_view * self._cell_width)
         visible = scrolled.crop_extend(offset, offset + room, self._style(""))
         return Strip.join([fixed, visible]).adjust_cell_length(width, self._style("")).simplify()
+
+    @property
+    def _columns(self) -> range:
+        """The cases drawn: those in view, and one cut at the edge were the cases not scrolled a whole case
+        at a time. A line of 2,000 cells would be built to show ten, and the width of the terminal in
+        cells, to show those beside the question's figures."""
+        first = round(self.scroll_x) // self._cell_width
+        return range(first, min(len(self.cases), first + self._in_view + 1))
 
     def _style(self, name: str) -> Style:
         """A component's style ("" the grid's own): looked up hundreds of times a frame, kept until
@@ -448,13 +448,6 @@ class CaseGrid(ScrollView, can_focus=True):
             segments.append(Segment(" (provisional)", base))
         return segments
 
-    def _line(self, row: int) -> tuple[Strip, Strip]:
-        if row == self.cursor[0]:
-            return self._draw(row, self.cursor[1])  # the cursor's line is never cached
-        if row not in self._lines:
-            self._lines[row] = self._draw(row, None)
-        return self._lines[row]
-
     def _figure_texts(self, entry: Row) -> tuple[str, str]:
         """A question's figures as its line shows them: yes/relevant, "?" if some are unanswered and
         the percentage; and its band, short."""
@@ -465,11 +458,12 @@ class CaseGrid(ScrollView, can_focus=True):
         unanswered = "?" if figures.unanswered else " "
         return f"{count:>{self._count_width}}{unanswered}{percent:>5}  ", band
 
-    def _draw(self, row: int, cursor_column: int | None) -> tuple[Strip, Strip]:
+    def _draw(self, row: int) -> tuple[Strip, Strip]:
         entry = self.rows[row]
+        cursor_column = self.cursor[1] if row == self.cursor[0] else None
         session = self.session
         figures = session.figures(entry.question)
-        counts, band = self._figures[row] = self._figure_texts(entry)
+        counts, band = self._figure_texts(entry)
         question_style = gap = self._style("grid--prompt" if entry.kind == PROMPT else "grid--question")
         if cursor_column is not None:
             question_style += self._style("grid--cursor-row")
@@ -485,7 +479,8 @@ class CaseGrid(ScrollView, can_focus=True):
         ]
         cells: list[Segment] = []
         reviewed = self.reviewed
-        for column in self._columns:
+        columns = self._columns
+        for column in columns:
             case = self.cases[column]
             answer = session.answers[case.id].get(entry.question)
             changed = (case.id, entry.question) in session.changed
@@ -513,30 +508,58 @@ class CaseGrid(ScrollView, can_focus=True):
                 cells += [Segment(text[:at], style), Segment(words.DOUBTFUL, doubt), Segment(text[at + 1 :], style)]
             else:
                 cells.append(Segment(text, style))
-        return Strip(fixed, self._fixed_width), Strip(cells, len(self._columns) * self._cell_width)
+        return Strip(fixed, self._fixed_width), Strip(cells, len(columns) * self._cell_width)
 
     # ------------------------------------------------------------ moving
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
-        for row in (old[0], new[0]):  # a standard's line carries the cursor on its name
-            self._standard_lines.pop(row, None)
-        for row, column in (old, new):
-            self._repaint_cursor(row, column, words=old[0] != new[0])
+        if old[0] == new[0]:
+            self._repaint_cursor(new[0], [old[1], new[1]])
+        else:
+            self._repaint_cursor(old[0], [old[1]])
+            self._repaint_cursor(new[0], [new[1]])
         self._bring_into_view()
         self.moved()
 
-    def _repaint_cursor(self, row: int, column: int, words: bool) -> None:
-        """Where the cursor is or was: its cell and (`words`) its question's words and figures, which
-        the cursor's row highlights; the cells between look the same. A standard's line, whole."""
+    def _repaint_cursor(self, row: int, columns: list[int]) -> None:
+        """Where the cursor is or was: the cells of these columns and the question's words and figures,
+        which the cursor's row highlights, where they look different; the cells between look the same.
+        A standard's line, whole: its name carries the cursor."""
         if not 0 <= row < len(self.rows) or self.rows[row].kind == STANDARD:
+            self._standard_lines.pop(row, None)
             self.refresh_line(row + 1)
             return
+        self._repaint(row, [(0, self._label_width), self._figures_part, self._band_part, *self._cell_parts(columns)])
+
+    @property
+    def _figures_part(self) -> tuple[int, int]:
+        return (self._label_width, self._fixed_width - BAND - self._label_width)
+
+    @property
+    def _band_part(self) -> tuple[int, int]:
+        return (self._fixed_width - BAND, BAND)
+
+    def _cell_parts(self, columns: list[int]) -> list[tuple[int, int]]:
+        """Where the cells of these columns are on their line, those in view."""
+        width, first = self.scrollable_content_region.width, self.first_in_view
+        xs = (self._fixed_width + (column - first) * self._cell_width for column in columns)
+        return [(x, self._cell_width) for x in xs if self._fixed_width <= x < width]
+
+    def _repaint(self, row: int, parts: list[tuple[int, int]]) -> None:
+        """Make a question's line again and repaint these parts of it ((x, width), each beginning at an
+        edge: `Edges`), each from its edge up to its last column that reads or looks different from
+        what the screen shows: a toggle writes the answer and the figures that moved, not the line."""
+        self._lines.pop(row, None)
+        width, height = self.scrollable_content_region.size
         y = row + 1 - round(self.scroll_y)
-        if words:
-            self.refresh(Region(0, y, self._fixed_width, 1))
-        x = self._fixed_width + (column - self.first_in_view) * self._cell_width
-        if x >= self._fixed_width:
-            self.refresh(Region(x, y, self._cell_width, 1))
+        if not 0 < y < height:
+            return  # out of view: drawn afresh when scrolled to
+        before = self._shown.get(row)
+        after = self._lines[row] = self._joined(*self._draw(row), width)
+        for x, part in parts:
+            span = differing(before.crop(x, x + part) if before else None, after.crop(x, x + part))
+            if span is not None:
+                self.refresh(Region(x, y, span[1], 1))
 
     def _bring_into_view(self) -> None:
         """Scroll, a whole case or row at a time, just enough that the cursor's cell is wholly in view."""
