@@ -53,6 +53,11 @@ class DetailPane(DrawnText):
         strips = []
         for start, end in itertools.pairwise(offsets):
             piece = line[start:end].rstrip()  # a wrapped line's trailing spaces are dropped
+            if end == len(line):
+                # the blanks after a line's end written with it, in its style, not after it in another; a
+                # click on them still lands after its end (a wrapped line's first pieces keep theirs apart:
+                # a click there would land in the next piece)
+                piece = piece.ljust(width)
             strips.append(Strip([Segment(piece, style.rich_style_with_offset(start, y))], len(piece)))
         return strips
 

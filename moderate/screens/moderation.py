@@ -225,6 +225,7 @@ class ModerationScreen(Screen[None], ShowsSession):
             yield self._grid.edges  # beneath the grid, so that a toggle writes its cells alone
             yield self._grid
         with Covered():
+            yield self._detail.edges  # beneath the text, so that a line is written from where it changes
             yield self._detail
         with Covered(id="footer-area"):
             yield FittingFooter()

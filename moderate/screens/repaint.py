@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from itertools import pairwise, zip_longest
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.containers import Container
 from textual.content import Content
 from textual.geometry import Region
@@ -29,6 +31,14 @@ def differing(old: Strip | None, new: Strip) -> tuple[int, int] | None:
         return (0, max(old.cell_length, new.cell_length))
     changed = [x for x, (a, b) in enumerate(zip_longest(before, after)) if a != b]
     return (changed[0], changed[-1] + 1) if changed else None
+
+
+def looks(line: Strip, width: int, blank: Style) -> Strip:
+    """How a line looks, `width` wide: beyond its end, blanks in `blank` (as Textual fills a line);
+    without what only says where a click lands in a text (Rich's own copy of a style, as a copy
+    by Textual would still compare by the style it was copied from)."""
+    kept = [Segment(text, style and style.clear_meta_and_links()) for text, style, _ in line]
+    return Strip(kept, line.cell_length).extend_cell_length(width, blank)
 
 
 def unseen(crop: Region) -> list[Strip]:
@@ -106,21 +116,29 @@ class DrawnText(Widget):
     """A text drawn with Textual's line API, its lines made by `_draw` as a Static makes them.
 
     A Static renders all of itself again, through its whole pipeline, whenever its text changes;
-    here only the screen lines that read differently are repainted, each up to its last change.
-    While a mouse selection is shown, the widget draws as a Static would, and the selection
-    reads the same text.
+    here only the screen lines that read differently are repainted, each up to its last change,
+    and from where the text begins (an edge beneath it, `Edges`): the padding before it is never
+    written again. While a mouse selection is shown, the widget draws as a Static would, and the
+    selection reads the same text.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = ""
         self._strips: list[Strip] = []  # what is drawn
+        self._steady = 0  # the cells at the text's beginning that most changes leave as they are
+        self.edges = Edges()  # composed beneath the text by its screen
 
     def show(self, text: str) -> None:
         """Say `text`, never read as markup."""
         if text != self._text:
             self._text = text
             self._draw()
+
+    def _place(self) -> None:
+        """An edge where the text begins, and one where its steady beginning ends, if in view."""
+        x, width = self.content_offset.x, self.outer_size.width
+        self.edges.place(sorted({x, min(x + self._steady, width), width}))
 
     def render(self) -> Content:
         """The text, as a Static holds it: what a mouse selection reads, and shows."""
@@ -136,11 +154,14 @@ class DrawnText(Widget):
     def _paint(self, strips: list[Strip], everything: bool) -> None:
         width = self.size.width
         before, self._strips = self._strips, strips
+        blank = self.visual_style.rich_style  # beyond a line's end, as Textual fills it: blanks alike
         for y in range(max(len(before), len(strips))):
             if everything or y >= len(before) or y >= len(strips):
                 self.refresh(Region(0, y, width, 1))
-            elif span := differing(before[y], strips[y]):  # up to its last change: a shorter line's blanks
-                self.refresh(Region(span[0], y, span[1] - span[0], 1))  # written only as far as the longer one went
+            # up to its last change, by how it looks (not where a click lands in the text): a shorter
+            # line's blanks written only as far as the longer one went
+            elif span := differing(looks(before[y], width, blank), looks(strips[y], width, blank)):
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
 
     def render_line(self, y: int) -> Strip:
         if self.text_selection is not None:
@@ -152,6 +173,7 @@ class DrawnText(Widget):
     def on_resize(self) -> None:
         self._forget()
         self._draw(everything=True)
+        self._place()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

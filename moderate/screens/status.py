@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.visual import Visual
 
-from .repaint import DrawnText, Edges
+from .repaint import DrawnText
 
 KEPT = 8  # lines kept: toggles cycle an answer through its four values, the line through a few texts
 
@@ -23,20 +23,13 @@ class StatusLine(DrawnText):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._made: dict[str, list[Strip]] = {}  # text -> its line, at this width and in this theme
-        self._steady = 0  # the cells at its beginning that most changes leave as they are
-        self.edges = Edges()  # composed beneath the line by its screen
 
     def show(self, text: str, steady: str = "") -> None:
         """Say `text`, never read as markup; `steady`, its beginning, changes less often than the
         rest (the score, which '● unsaved' follows)."""
         super().show(text)
         self._steady = cell_len(steady)
-        self._place()
-
-    def _place(self) -> None:
-        at = self.content_offset.x + self._steady
-        if self._steady and at < self.outer_size.width:  # moved only when the score's width changes
-            self.edges.place([at, self.outer_size.width])
+        self._place()  # moved only when the score's width changes
 
     def _draw(self, everything: bool = False) -> None:
         if not self.size.width:
@@ -51,7 +44,3 @@ class StatusLine(DrawnText):
 
     def _forget(self) -> None:
         self._made.clear()
-
-    def on_resize(self) -> None:
-        super().on_resize()
-        self._place()
