@@ -56,13 +56,35 @@ def test_an_answer_spelt_as_people_spell_it_is_taken(spelt, blank, tmp_path):
     assert load(blank).inspection.case("court-01").answers == {"2.1.1": SPELLINGS[spelt]}
 
 
+_WRITTEN = "case,2.1.1,2.1.2\ncourt-01,yes,no\n,,\ncourt-02,n/a,\n"  # as the answers command writes one (and a blank row)
+
+
+# A table with nothing around its cells is read without looking at each: anything that a
+# cell could need stripped of, or a quote, has every cell of it looked at.
 @pytest.mark.parametrize(
     "table",
     [
         "case;2.1.1;2.1.2\ncourt-01;Yes;No\ncourt-02;N/A;\n",
         "case, 2.1.1 ,2.1.2\n court-01 , yes,no \n  ,   \t, \ncourt-02,\tn/a ,\n",
+        _WRITTEN,
+        _WRITTEN.replace("\n", "\r\n"),
+        _WRITTEN.replace(",", "\t"),
+        _WRITTEN.replace("yes,", "yes\x0b,"),  # whitespace that is not a space, at the end of a cell
+        _WRITTEN.replace(",no", ",\u00a0no"),  # a spreadsheet's non-breaking space
+        _WRITTEN.replace(",", "\t").replace("\tn/a", "\t n/a"),
+        _WRITTEN.replace(",no", ',"no\n"'),  # a line end in a quoted cell, after its answer
     ],
-    ids=["semicolon-separated", "spaces around cells and a row of only spaces"],
+    ids=[
+        "semicolon-separated",
+        "spaces around cells and a row of only spaces",
+        "as written",
+        "windows line ends",
+        "tab-separated",
+        "a vertical tab",
+        "a non-breaking space",
+        "a space in a tab-separated table",
+        "a line end in a quoted cell",
+    ],
 )
 def test_a_semicolon_separated_table_or_one_with_spaces_around_its_cells_is_taken(table, blank, tmp_path):
     done = imported(blank, tmp_path, table)
