@@ -201,13 +201,15 @@ _OTHER_HEADER = re.compile(r"\n[ \t]*\[(?!\[cases\]\]\n|\[?cases\.)")
 def _unchanged(text: str, before: str, read: Inspection) -> Callable[[str], Case | None] | None:
     """The record in `read` (what `before` read as) of each part of `text` between two
     `[[cases]]` lines that is, byte for byte, such a part of `before`; None where that cannot
-    be told safely. It can where neither text has a multi-line string (with none, each such line
-    is a real header: no line end is inside a string) and each part of `before` holds no
-    header but its case's own: then each is one case, the same alone as in the whole text,
-    and `before`'s parts are `read`'s cases in order, one each, with its last in the tail.
-    The caller checks that the cases of `text` are read against the same samples and
-    questions as `read`'s were."""
-    if any(quotes in t for t in (text, before) for quotes in ('"""', "'''")):
+    be told safely. It can where `before` has no multi-line string (with none, each such line
+    is a real header: no line end is inside a string) and each of its parts holds no header
+    but its case's own: then each is one case, the same alone as in the whole text, and
+    `before`'s parts are `read`'s cases in order, one each, with its last in the tail. In
+    `text`, such a line inside a multi-line string is inside a string opened in a part that
+    is parsed (none of `before`'s has one), which then does not parse alone: `_by_case` parses
+    the whole text. The caller checks that the cases of `text` are read against the same
+    samples and questions as `read`'s were."""
+    if '"""' in before or "'''" in before:
         return None
     starts = _starts(before)
     if len(starts) < 2 or len(starts) != len(read.cases) or _OTHER_HEADER.search(before, starts[0] - 1, starts[-1]):

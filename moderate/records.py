@@ -268,7 +268,9 @@ def _cases(
     cases = []
     for i, entry in enumerate(entries):
         if isinstance(entry, Case):  # sound where it was read: only its id's place among these is new
-            unique_id({"id": entry.id}, "cases", i, "case", seen, check)
+            if entry.id in seen:
+                check.problem(f"cases[{i}] ({entry.id}).id", f"duplicate case id {entry.id!r}")  # as `unique_id` says it
+            seen.add(entry.id)
             cases.append(entry)
             continue
         cid, where = unique_id(entry, "cases", i, "case", seen, check)
