@@ -36,7 +36,7 @@ import traceback
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, Mapping
+from typing import IO, Any, Iterable, Iterator, Mapping
 
 from .merge import Author, Conflict, Side, merge
 from .frameworks import Framework
@@ -99,8 +99,13 @@ def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: b
     """Hand the child `job`; its answer, each record it shares with `ours` (which shares with
     `base`) ours' own, and its text last."""
     pieces = _in_pieces(base)
-    frames = [pickle.dumps((job, name, len(pieces), *more)), *pieces, _dumps(ours, base), base_data, data]
-    answer = _run(frames, _WHAT[job])
+
+    def frames() -> Iterator[bytes]:  # each pickled as it is written: the child starts meanwhile
+        yield pickle.dumps((job, name, len(pieces), *more))
+        yield from (_dumps(piece, None) for piece in pieces)
+        yield from (_dumps(ours, base), base_data, data)
+
+    answer = _run(frames(), _WHAT[job])
     if len(answer) != 2:
         raise Stopped(f"the {_WHAT[job]} ended without its answer")
     kind, *rest = _loads(answer[0], ours)
@@ -114,7 +119,7 @@ def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: b
 _WHAT = {"merge": "merge", "parse": "reading of the file"}
 
 
-def _run(frames: list[bytes], what: str) -> list[bytearray]:
+def _run(frames: Iterable[bytes], what: str) -> list[bytearray]:
     """Start the child, hand it `frames`, wait for its answer's frames; `what` it does, in words."""
     code = "import sys; sys.path.insert(0, sys.argv[1]); from moderate.apart import main; main()"
     # -P: not the current directory first on the path, where anyone's `moderate/` might be found.
@@ -165,7 +170,7 @@ def _last_words(stream: IO[bytes], said: list[bytes]) -> None:
     said.append(kept)
 
 
-def _write_frames(stream: IO[bytes], frames: list[bytes]) -> None:
+def _write_frames(stream: IO[bytes], frames: Iterable[bytes]) -> None:
     for frame in frames:
         stream.write(len(frame).to_bytes(_LENGTH, "big"))
         stream.write(frame)
@@ -194,19 +199,13 @@ def _text(data: bytearray) -> str:
 _CHUNK = 1 << 20
 
 
-def _frames(data: bytes) -> list[bytes]:
-    """The frames of `data`, each its length then its bytes; ValueError if cut short."""
-    frames, at = [], 0
-    while at < len(data):
-        if at + _LENGTH > len(data):
+def _frames(stream: IO[bytes]) -> Iterator[bytes]:
+    """The frames on `stream`, each its length then its bytes, as they come; ValueError if cut short."""
+    while head := stream.read(_LENGTH):
+        frame = stream.read(int.from_bytes(head, "big")) if len(head) == _LENGTH else None
+        if frame is None or len(frame) != int.from_bytes(head, "big"):
             raise ValueError("cut short")
-        size = int.from_bytes(data[at : at + _LENGTH], "big")
-        at += _LENGTH
-        if at + size > len(data):
-            raise ValueError("cut short")
-        frames.append(data[at : at + size])
-        at += size
-    return frames
+        yield frame
 
 
 # ------------------------------------------------------------ pickles naming shared records
@@ -246,22 +245,24 @@ def _dumps(value: Any, known: Inspection | None) -> bytes:
 _PIECE = 500  # records a piece: each pickled in a few milliseconds, the screen's thread free between pieces
 
 
-def _in_pieces(inspection: Inspection) -> list[bytes]:
-    """The whole of `inspection` pickled a few hundred records at a time: the parent has it
-    parsed already, and the child rebuilds it (`_whole`) many times faster than it would parse
-    the text again. Pickling is compiled code too, holding the GIL for each piece."""
+def _in_pieces(inspection: Inspection) -> list[Any]:
+    """The whole of `inspection` a few hundred records at a time, each to be pickled (in
+    turn, as it is sent): the parent has it parsed already, and the child rebuilds it
+    (`_whole`) many times faster than it would parse the text again. Pickling is compiled code
+    too, holding the GIL for each piece."""
     empty: dict[str, Any] = {part: () for part in _SHARED}
-    pieces = [_dumps(replace(inspection, **empty), None)]
+    pieces: list[Any] = [replace(inspection, **empty)]
     for part in _SHARED:
         records = getattr(inspection, part)
-        pieces += [_dumps((part, records[at : at + _PIECE]), None) for at in range(0, len(records), _PIECE)]
+        pieces += [(part, records[at : at + _PIECE]) for at in range(0, len(records), _PIECE)]
     return pieces
 
 
-def _whole(pieces: tuple[bytes, ...]) -> Inspection:
-    skeleton = pickle.loads(pieces[0])
+def _whole(pieces: Iterator[bytes]) -> Inspection:
+    """The inspection `_in_pieces` sent, rebuilt a piece at a time as they come."""
+    skeleton = pickle.loads(next(pieces))
     parts: dict[str, list[Any]] = {part: [] for part in _SHARED}
-    for piece in pieces[1:]:
+    for piece in pieces:
         part, records = pickle.loads(piece)
         parts[part] += records
     inspection: Inspection = replace(skeleton, **{part: tuple(records) for part, records in parts.items()})
@@ -281,9 +282,8 @@ def main() -> None:
     """The child: read the job, merge, answer; write nothing else anywhere."""
     _end_with_parent(int(sys.argv[2]))
     gc.disable()  # a short life: reference counting frees what it must
-    frames = _frames(sys.stdin.buffer.read())
     try:
-        answer = _answer(*frames)
+        answer = _answer(_frames(sys.stdin.buffer))
     except InspectionError as error:
         answer = [pickle.dumps(("refused", error.source, error.problems)), b""]
     except Exception as error:  # said to the user as the save's failure, the work kept
@@ -295,10 +295,10 @@ def main() -> None:
         os._exit(1)  # the app has gone: no one to answer
 
 
-def _answer(job: bytes, *frames: bytes) -> list[bytes]:
-    kind, name, pieces, *more = pickle.loads(job)
-    base = _whole(frames[:pieces])
-    ours_pickled, base_data, data = frames[pieces:]
+def _answer(frames: Iterator[bytes]) -> list[bytes]:
+    kind, name, pieces, *more = pickle.loads(next(frames))
+    base = _whole(next(frames) for _ in range(pieces))
+    ours_pickled, base_data, data = frames
     ours = _loads(ours_pickled, base)
     # Only the cases whose text differs from the base's are parsed: the rest are the base's.
     theirs = parse_bytes(data, name, since=(decoded(base_data, name), base))
