@@ -36,10 +36,11 @@ import traceback
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, Iterable, Iterator, Mapping
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
 from .merge import Author, Conflict, Side, merge
 from .frameworks import Framework
+from . import model
 from .model import Inspection
 from .limits import decoded
 from .reading import InspectionError, parse_bytes
@@ -224,9 +225,36 @@ def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(mapping)
 
 
+def _by_fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A record (a frozen dataclass with slots, none of whose fields is left out of its
+    constructor) pickled as its constructor's call: rebuilt field by field, for each of
+    thousands of records, dataclasses' own way is a few times slower."""
+    names = tuple(f.name for f in fields(cls))
+    assert all(f.init for f in fields(cls)), cls
+
+    def reduce(record: Any) -> tuple[Any, ...]:
+        return cls, tuple([getattr(record, name) for name in names])
+
+    return reduce
+
+
 _REDUCERS = copyreg.dispatch_table.copy()
 _REDUCERS[Inspection] = _inspection
 _REDUCERS[MappingProxyType] = _proxy
+_REDUCERS.update(
+    (cls, _by_fields(cls))
+    for cls in (
+        model.Case,
+        model.Moderated,
+        model.SecondAssessment,
+        model.ModerationEntry,
+        model.Decision,
+        model.SampleEntry,
+        model.Standard,
+        model.KeyQuestion,
+        model.Prompt,
+    )
+)
 
 
 def _dumps(value: Any, known: Inspection | None) -> bytes:
