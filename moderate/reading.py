@@ -225,12 +225,43 @@ _ANSWER_LINES = re.compile(r'(?:"[A-Za-z0-9._-]+" = "(?:yes|no|n/a)"\n)+')  # as
 _ANSWER = re.compile(r'"([A-Za-z0-9._-]+)" = "(yes|no|n/a)"\n')
 
 
+# A case's part as a save writes most: its own values, each a string with nothing to escape
+# (no quote, backslash or control character but a tab) or a boolean, then its answers' table.
+_VALUE = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"|true|false'
+_USUAL_CASE = re.compile(
+    rf"\[\[cases\]\]\n((?:[A-Za-z0-9_-]+ = (?:{_VALUE})\n)*)"
+    r'\n\[cases\.answers\]\n((?:"[A-Za-z0-9._-]+" = "(?:yes|no|n/a)"\n)*)\n*\Z'
+)
+_OWN = re.compile(rf"([A-Za-z0-9_-]+) = ({_VALUE})\n")
+
+
+def _usual_case(part: str) -> Table | None:
+    """`loads(part)` for a case's part as a save writes most, read by regular expressions at C
+    speed: every line of it is a bare key and a plain value, a quoted question id and an answer,
+    the table's header or blank, so it means what the parser would make of it, unless a key
+    is given twice (None: the parser says so). None too for any other part."""
+    usual = _USUAL_CASE.match(part)
+    if usual is None:
+        return None
+    own = {key: value[1:-1] if value[0] == '"' else value == "true" for key, value in _OWN.findall(usual[1])}
+    found = _ANSWER.findall(usual[2])
+    answers = dict(found)
+    if len(own) != usual[1].count("\n") or "answers" in own or len(answers) != len(found):
+        return None
+    own["answers"] = answers
+    return {"cases": [own]}
+
+
 def _case_part(parser: Any, part: str) -> Table:
-    """`parser.loads(part)`, a `[[cases]]` part of the text, with its answers' lines as a save
-    writes them (`"2.1.1" = "yes"`, most of a case) read by a regular expression at C speed, and
-    the rest by the parser; the parser reads it all where anything is otherwise. With no
-    multi-line string in the part, its `[cases.answers]` line is the table's header; its lines
-    read here are keys of that table, which is to have no others: so the part means the same."""
+    """`parser.loads(part)`, a `[[cases]]` part of the text: the usual case's read at C speed
+    (`_usual_case`); any other's answers' lines as a save writes them (`"2.1.1" = "yes"`, most
+    of a case) read by a regular expression, and the rest by the parser; the parser reads it
+    all where anything is otherwise. With no multi-line string in the part, its
+    `[cases.answers]` line is the table's header; its lines read here are keys of that table,
+    which is to have no others: so the part means the same."""
+    usual = _usual_case(part)
+    if usual is not None:
+        return usual
     at = part.find(_ANSWERS_HEADER)
     if at >= 0 and '"""' not in part and "'''" not in part:
         begin = at + len(_ANSWERS_HEADER)

@@ -296,6 +296,25 @@ def _tricky() -> dict[str, str]:
             text, second, 'sample = "', 'notes = """\n[cases.answers]\n"2.1.1" = "no"\n"""\nsample = "'
         ),
         "windows line ends": text.replace("\n", "\r\n"),
+        # A case written as a save writes most is read without the parser: never otherwise.
+        "a case's answers as a string of the case between others": _replaced(
+            text, second, 'sample = "', 'answers = "yes"\nsample = "'
+        ),
+        "a tab, an escaped quote and other text in a case's values between others": _replaced(
+            text, second, 'sample = "', 'notes = "a\ttab, é ✓"\ndisposal2 = "say \\"no\\""\nsample = "'
+        ),
+        "a control character in a case's value between others": _replaced(text, second, 'label = "', 'label = "\x7f'),
+        "an empty value and a false one between others": _replaced(
+            text, second, "interviewed = true", 'interviewed = false\nnotes = ""'
+        ),
+        "a case without answers between others": text[:second]
+        + '[[cases]]\nid = "C99"\nsample = "court"\n\n[cases.answers]\n\n'
+        + text[second:],
+        "a value not written as we write it between others": _replaced(text, second, 'sample = "court"', 'sample="court"'),
+        "a value on the next line between others": _replaced(text, second, 'sample = "court"', 'sample =\n"court"'),
+        "a blank line among a case's values between others": _replaced(
+            text, second, 'sample = "court"\n', 'sample = "court"\n\n'
+        ),
     }
 
 
