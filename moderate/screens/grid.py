@@ -191,7 +191,7 @@ class CaseGrid(ScrollView, can_focus=True):
         cases = max(len(self.cases), self._in_view)
         self.virtual_size = Size(self._fixed_width + cases * cell + spare, len(self.rows) + 1)
         cells = range(self._fixed_width, self._fixed_width + self._in_view * cell + 1, cell)
-        self.edges.place([x for x in (self._label_width, self._fixed_width - BAND, *cells) if x <= width])
+        self.edges.place([x for x in (self._figures_part[0], self._fixed_width - BAND, *cells) if x <= width])
         self._forget()
         self._standard_lines.clear()
         self.refresh()
@@ -529,11 +529,14 @@ class CaseGrid(ScrollView, can_focus=True):
             self._standard_lines.pop(row, None)
             self.refresh_line(row + 1)
             return
-        self._repaint(row, [(0, self._label_width), self._figures_part, self._band_part, *self._cell_parts(columns)])
+        self._repaint(row, [(0, self._figures_part[0]), self._figures_part, self._band_part, *self._cell_parts(columns)])
 
     @property
     def _figures_part(self) -> tuple[int, int]:
-        return (self._label_width, self._fixed_width - BAND - self._label_width)
+        """After the question's words and a space that is always one: yes/relevant is right-aligned in a
+        column wider than it ever is."""
+        x = self._label_width + 1
+        return (x, self._fixed_width - BAND - x)
 
     @property
     def _band_part(self) -> tuple[int, int]:
@@ -556,10 +559,9 @@ class CaseGrid(ScrollView, can_focus=True):
             return  # out of view: drawn afresh when scrolled to
         before = self._shown.get(row)
         after = self._lines[row] = self._joined(*self._draw(row), width)
-        for x, part in parts:
-            span = differing(before.crop(x, x + part) if before else None, after.crop(x, x + part))
-            if span is not None:
-                self.refresh(Region(x, y, span[1], 1))
+        spans = ((x, differing(before.crop(x, x + part) if before else None, after.crop(x, x + part))) for x, part in parts)
+        if regions := [Region(x, y, span[1], 1) for x, span in spans if span is not None]:
+            self.refresh(*regions)
 
     def _bring_into_view(self) -> None:
         """Scroll, a whole case or row at a time, just enough that the cursor's cell is wholly in view."""
