@@ -21,11 +21,13 @@ from textual.visual import Visual
 from ..shown import shown_lines
 from .repaint import DrawnText
 
+KEPT = 32  # lines kept wrapped: the cursor and the toggles of a cell come back to the same few texts
+
 
 class DetailPane(DrawnText):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._wrapped: dict[tuple[int, str], list[Strip]] = {}  # (line number, line) -> its screen lines
+        self._wrapped: dict[tuple[int, str], list[Strip]] = {}  # (line number, line) -> its screen lines, lately
 
     def show(self, text: str) -> None:
         """Say `text`, which holds the file's words: never read as markup, its control characters
@@ -34,13 +36,14 @@ class DetailPane(DrawnText):
 
     def _draw(self, everything: bool = False) -> None:
         width, height = self.size
-        wrapped = {}
         strips: list[Strip] = []
         for y, line in enumerate(self._text.split("\n")):
-            lines = self._wrapped.get((y, line)) or self._wrap(y, line, width)
-            wrapped[y, line] = lines
+            lines = self._wrapped.get((y, line))
+            if lines is None:
+                if len(self._wrapped) >= KEPT:
+                    self._wrapped.clear()
+                lines = self._wrapped[y, line] = self._wrap(y, line, width)
             strips += lines
-        self._wrapped = wrapped
         self._paint(strips[:height], everything)
 
     def _wrap(self, y: int, line: str, width: int) -> list[Strip]:

@@ -158,6 +158,8 @@ class DrawnText(Widget):
         for y in range(max(len(before), len(strips))):
             if everything or y >= len(before) or y >= len(strips):
                 self.refresh(Region(0, y, width, 1))
+            elif before[y] is strips[y]:
+                continue  # the same line, as made before
             # up to its last change, by how it looks (not where a click lands in the text): a shorter
             # line's blanks written only as far as the longer one went
             elif span := differing(looks(before[y], width, blank), looks(strips[y], width, blank)):
