@@ -652,7 +652,8 @@ def _checked(inspection: Inspection, shaped: bool) -> tuple[str, tuple[Conflict,
     (at 2,000 cases, the second full parse of a merging save), only looked over as a reader does first."""
     text = dumps(inspection)
     try:
-        if shaped and len(text.encode("utf-8")) <= MAX_BYTES:
+        # An ASCII text's length is its size in UTF-8: not encoded whole only to be measured.
+        if shaped and (len(text) if text.isascii() else len(text.encode("utf-8"))) <= MAX_BYTES:
             prescan(text, "the merged inspection")
         else:
             parse_text(text, "the merged inspection")
