@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping  # not typing's: isinstance runs per value, and typing's is slow
 from functools import lru_cache
-from operator import getitem
+from operator import attrgetter, getitem
 from typing import Any, Iterable, Iterator
 
 import tomli_w
@@ -154,25 +154,22 @@ def _case_section(case: Case, order: _Order) -> Iterable[str]:
     """`_section("cases", _case(case, order), array=True)`, made at once for a case with none but
     its own keys, its answers and nothing under it (no moderation mark, no second assessment),
     as most of a large inspection's are: making and sorting out a dict for each was most of the
-    time a save of 50,000 cases took."""
+    time a save of 50,000 cases took. Its lines are its id's, then those of the rest of its own
+    values, which most cases share with others (`_Order.shared_lines`)."""
     if case.moderated is not None or case.second_assessments or case.extra:
         return _section("cases", _case(case, order), array=True)
-    values = {key: value for key, value in _own(case).items() if value is not None}
-    return ("[[cases]]\n", _values(values), "\n[cases.answers]\n", order.answers(case.answers).lines)
+    case_id, *rest = _OWN_VALUES(case)
+    lines = _values({"id": case_id}), order.shared_lines(tuple(rest))
+    return ("[[cases]]\n", *lines, "\n[cases.answers]\n", order.answers(case.answers).lines)
+
+
+# A case's own keys, in the order they are written, and its values of them (None: not written).
+_OWN = ("id", "sample", "label", "disposal", "inspector", "oversight", "interviewed", "notes")
+_OWN_VALUES = attrgetter(*_OWN)
 
 
 def _own(case: Case) -> dict[str, Any]:
-    """A case's own values, in the order they are written (None: not written)."""
-    return {
-        "id": case.id,
-        "sample": case.sample,
-        "label": case.label,
-        "disposal": case.disposal,
-        "inspector": case.inspector,
-        "oversight": case.oversight,
-        "interviewed": case.interviewed,
-        "notes": case.notes,
-    }
+    return dict(zip(_OWN, _OWN_VALUES(case), strict=True))
 
 
 def _case(case: Case, order: _Order) -> dict[str, Any]:
@@ -214,6 +211,18 @@ class _Order:
     def __init__(self, inspection: Inspection):
         self.of = question_order(inspection)
         self._lines: dict[int, tuple[tuple[str, ...], ...] | None] = {}  # by `Questions`, while they live
+        self._shared: dict[tuple[str | bool | None, ...], str] = {}
+
+    def shared_lines(self, rest: tuple[str | bool | None, ...]) -> str:
+        """The lines of a case's own values after its id (`_OWN`): made once for each sample,
+        label, assessor... that cases share, as 50,000 cases have a few dozen such; not kept
+        for a case with notes, which are its own."""
+        lines = self._shared.get(rest)
+        if lines is None:
+            lines = _values({key: value for key, value in zip(_OWN[1:], rest, strict=True) if value is not None})
+            if rest[-1] is None:  # no notes (the last of them)
+                self._shared[rest] = lines
+        return lines
 
     def answers(self, answers: Mapping[str, Answer]) -> _Answers:
         if isinstance(answers, Answers):  # as read from the file or imported: a byte a question

@@ -360,6 +360,7 @@ _OWN_TEXT = st.none() | st.text(st.characters(codec="utf-8"), max_size=12)
 
 @settings(max_examples=150, deadline=None)
 @given(
+    case_id=st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Zl", "Zp"]), max_size=8),
     label=_OWN_TEXT,
     disposal=_OWN_TEXT,
     inspector=_OWN_TEXT,
@@ -368,7 +369,7 @@ _OWN_TEXT = st.none() | st.text(st.characters(codec="utf-8"), max_size=12)
     notes=_OWN_TEXT,
 )
 def test_a_cases_own_values_of_any_text_are_written_as_toml_writes_them_and_read_back(
-    label, disposal, inspector, oversight, interviewed, notes
+    case_id, label, disposal, inspector, oversight, interviewed, notes
 ):
     # Most cases of a large file have nothing but their own values and answers, and are written
     # in a few steps: what they say, quotes, backslashes, control characters included, must
@@ -376,6 +377,7 @@ def test_a_cases_own_values_of_any_text_are_written_as_toml_writes_them_and_read
     loaded = load(STOCKTON)
     case = replace(
         loaded.inspection.cases[1],
+        id=f"X{case_id}",  # an id of any text but control characters and line ends, never another case's
         label=label,
         disposal=disposal,
         inspector=inspector,
