@@ -126,7 +126,8 @@ class CaseGrid(ScrollView, can_focus=True):
         self.elsewhere: set[tuple[str, str]] = set()  # cells another moderator changed, seen on reload
         self._reviewed: tuple[Session | None, frozenset[tuple[str, str]]] = (None, frozenset())  # counted for
         self.sample = ""  # none shown yet
-        self._lines: dict[int, Strip] = {}  # row -> a question's line as it reads now (the cursor's too)
+        self._lines: dict[int, Strip] = {}  # row -> a question's line as it reads now, without the cursor
+        self._cursor_line: tuple[tuple[int, int], Strip] | None = None  # the cursor's (row, column) and its line
         self._shown: dict[int, Strip] = {}  # row -> a question's line as last drawn: what the screen shows
         self._standard_lines: dict[int, Strip] = {}  # row -> a standard's line as it reads now
         self._standard_made: dict[int, tuple[object, ...]] = {}  # row -> what its line was last made from
@@ -299,8 +300,8 @@ class CaseGrid(ScrollView, can_focus=True):
                         self.refresh(Region(span[0], y, span[1] - span[0], 1))
                 continue
             spans = cells.get(row.question, [])
+            self._changed_line(i)
             if len(spans) > 1:
-                self._lines.pop(i, None)
                 self.refresh_line(i + 1)
                 continue
             # its figures, its band and its cell, each where it reads or looks different
@@ -326,6 +327,7 @@ class CaseGrid(ScrollView, can_focus=True):
     def _forget(self) -> None:
         """The questions' lines, which the width, the theme or the cases in view have changed: all drawn again."""
         self._lines.clear()
+        self._cursor_line = None
         self._shown.clear()
 
     def watch_scroll_x(self, old: float, new: float) -> None:
@@ -347,11 +349,25 @@ class CaseGrid(ScrollView, can_focus=True):
             if line is None:
                 line = self._standard_lines[row] = self._standard_line(row, width)
             return line
+        line = self._shown[row] = self._line(row, width)
+        return line
+
+    def _line(self, row: int, width: int) -> Strip:
+        """A question's line as it reads now: made once for what it shows, with the cursor or without."""
+        if row == self.cursor[0]:
+            if self._cursor_line is None or self._cursor_line[0] != self.cursor:
+                self._cursor_line = (self.cursor, self._joined(*self._draw(row), width))
+            return self._cursor_line[1]
         line = self._lines.get(row)
         if line is None:
             line = self._lines[row] = self._joined(*self._draw(row), width)
-        self._shown[row] = line
         return line
+
+    def _changed_line(self, row: int) -> None:
+        """What a question's line shows has changed: made again when next asked for."""
+        self._lines.pop(row, None)
+        if self._cursor_line is not None and self._cursor_line[0][0] == row:
+            self._cursor_line = None
 
     def _joined(self, fixed: Strip, scrolled: Strip, width: int) -> Strip:
         """A line's fixed part and the cells in view, `width` wide."""
@@ -549,16 +565,15 @@ class CaseGrid(ScrollView, can_focus=True):
         return [(x, self._cell_width) for x in xs if self._fixed_width <= x < width]
 
     def _repaint(self, row: int, parts: list[tuple[int, int]]) -> None:
-        """Make a question's line again and repaint these parts of it ((x, width), each beginning at an
+        """Repaint these parts of a question's line as it reads now ((x, width), each beginning at an
         edge: `Edges`), each from its edge up to its last column that reads or looks different from
         what the screen shows: a toggle writes the answer and the figures that moved, not the line."""
-        self._lines.pop(row, None)
         width, height = self.scrollable_content_region.size
         y = row + 1 - round(self.scroll_y)
         if not 0 < y < height:
             return  # out of view: drawn afresh when scrolled to
         before = self._shown.get(row)
-        after = self._lines[row] = self._joined(*self._draw(row), width)
+        after = self._line(row, width)
         spans = ((x, differing(before.crop(x, x + part) if before else None, after.crop(x, x + part))) for x, part in parts)
         if regions := [Region(x, y, span[1], 1) for x, span in spans if span is not None]:
             self.refresh(*regions)
