@@ -132,6 +132,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self._standard_lines: dict[int, Strip] = {}  # row -> a standard's line as it reads now
         self._standard_made: dict[int, tuple[object, ...]] = {}  # row -> what its line was last made from
         self._styles: dict[str, Style] = {}
+        self._cells: dict[tuple[Answer | None, str, bool, bool, bool], list[Segment]] = {}  # a cell's look -> it
         self._label_width = 30
         self._count_width = 7  # "Yes/rel", or as wide as "2000/2000"
         self._cell_width = 5
@@ -162,6 +163,7 @@ class CaseGrid(ScrollView, can_focus=True):
         self.cases = sorted(cases, key=self._order_key) if self.order else cases
         self._column_of = {c.id: i for i, c in enumerate(self.cases)}
         self._cell_width = self._wanted_cell_width()
+        self._cells.clear()  # made as wide as the cells were
         self._short.clear()
         self._count_width = max(7, 2 * len(str(len(self.cases))) + 2)  # a space, and yes/relevant at its widest
         self._layout()
@@ -321,6 +323,7 @@ class CaseGrid(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._cells.clear()
         self._forget()
         self._standard_lines.clear()
 
@@ -498,15 +501,9 @@ class CaseGrid(ScrollView, can_focus=True):
         columns = self._columns
         for column in columns:
             case = self.cases[column]
-            answer = session.answers[case.id].get(entry.question)
-            changed = (case.id, entry.question) in session.changed
-            elsewhere = (case.id, entry.question) in self.elsewhere
-            style = self._style(STYLE_OF[answer])
-            if changed or elsewhere:
-                style += self._style("grid--changed")
-            if column == cursor_column:
-                style += self._style("grid--cursor")
             cell = (case.id, entry.question)
+            changed = cell in session.changed
+            elsewhere = cell in self.elsewhere
             mark = (
                 words.CHANGED_HERE
                 if changed
@@ -516,15 +513,29 @@ class CaseGrid(ScrollView, can_focus=True):
                 if cell in reviewed
                 else " "
             )
-            text = f"{words.SYMBOLS[answer]}{mark}".center(self._cell_width)
-            if entry.kind == KEY_QUESTION and entry.question in session.doubts(case.id):
-                # after the answer and its mark, where a space was: the answer stays where it stands in every cell
-                at = len(text) - len(text.lstrip()) + 2
-                doubt = style if column == cursor_column else style + self._style("grid--doubt")
-                cells += [Segment(text[:at], style), Segment(words.DOUBTFUL, doubt), Segment(text[at + 1 :], style)]
-            else:
-                cells.append(Segment(text, style))
+            doubt = entry.kind == KEY_QUESTION and entry.question in session.doubts(case.id)
+            look = (session.answers[case.id].get(entry.question), mark, changed or elsewhere, column == cursor_column, doubt)
+            made = self._cells.get(look)
+            if made is None:
+                made = self._cells[look] = self._cell(*look)
+            cells += made
         return Strip(fixed, self._fixed_width), Strip(cells, len(columns) * self._cell_width)
+
+    def _cell(self, answer: Answer | None, mark: str, changed: bool, cursor: bool, doubt: bool) -> list[Segment]:
+        """A cell's segments, as wide as a cell: made once for each look (kept until the theme or the
+        width of the cells changes), as most cells look like many others."""
+        style = self._style(STYLE_OF[answer])
+        if changed:
+            style += self._style("grid--changed")
+        if cursor:
+            style += self._style("grid--cursor")
+        text = f"{words.SYMBOLS[answer]}{mark}".center(self._cell_width)
+        if not doubt:
+            return [Segment(text, style)]
+        # after the answer and its mark, where a space was: the answer stays where it stands in every cell
+        at = len(text) - len(text.lstrip()) + 2
+        marked = style if cursor else style + self._style("grid--doubt")
+        return [Segment(text[:at], style), Segment(words.DOUBTFUL, marked), Segment(text[at + 1 :], style)]
 
     # ------------------------------------------------------------ moving
 
