@@ -303,7 +303,7 @@ def _cases(
         label, inspector = check.string(entry, "label", where), check.string(entry, "inspector", where)
         if oversight is not None and oversight not in ANSWERS:
             check.problem(f"{where}.oversight", f"{short(oversight)} is not yes, no or n/a")
-        seconds = (  # few cases have any: no call for each of 50,000 that has none
+        seconds = (  # few cases have any: no call for each case that has none
             _second_assessments(entry, where, sample, samples, questions, inspector, columns.get(sample), check)
             if "second_assessments" in entry
             else ()

@@ -71,8 +71,8 @@ class Checker:
         return value
 
     # A string, a table or a boolean where one is wanted, as nearly every value of a file is, or
-    # an optional key left out, is taken at once: these run several times for each of 50,000
-    # cases. Anything else is looked at by `value`, which says what is wrong.
+    # an optional key left out, is taken at once: these run several times for each case of
+    # a large file. Anything else is looked at by `value`, which says what is wrong.
 
     def string(self, table: Table, key: str, where: str, required: bool = False) -> str | None:
         found = table.get(key)

@@ -154,7 +154,7 @@ def _case_section(case: Case, order: _Order) -> Iterable[str]:
     """`_section("cases", _case(case, order), array=True)`, made at once for a case with none but
     its own keys, its answers and nothing under it (no moderation mark, no second assessment),
     as most of a large inspection's are: making and sorting out a dict for each was most of the
-    time a save of 50,000 cases took. Its lines are its id's, then those of the rest of its own
+    time a large save took. Its lines are its id's, then those of the rest of its own
     values, which most cases share with others (`_Order.shared_lines`)."""
     if case.moderated is not None or case.second_assessments or case.extra:
         return _section("cases", _case(case, order), array=True)
@@ -215,7 +215,7 @@ class _Order:
 
     def shared_lines(self, rest: tuple[str | bool | None, ...]) -> str:
         """The lines of a case's own values after its id (`_OWN`): made once for each sample,
-        label, assessor... that cases share, as 50,000 cases have a few dozen such; not kept
+        label, assessor... that cases share, as a large inspection's cases have few such; not kept
         for a case with notes, which are its own."""
         lines = self._shared.get(rest)
         if lines is None:
