@@ -318,7 +318,10 @@ class Inspection:
         return self._lookup("standards", lambda: {s.id: s for s in self.standards})[standard_id]
 
     def case(self, case_id: str) -> Case:
-        return self._lookup("cases", lambda: {c.id: c for c in self.cases})[case_id]
+        by_id = self._index.get("cases")  # built once: a large table looks up a case for each of its rows
+        if by_id is None:
+            by_id = self._lookup("cases", lambda: {c.id: c for c in self.cases})
+        return by_id[case_id]
 
     def cases_in(self, sample: str | None) -> tuple[Case, ...]:
         """The cases of a sample; none for a judgement standard's (None)."""
