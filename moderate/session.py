@@ -777,7 +777,11 @@ class Session:
         """The cases the user is assessing a second time and has not finished, in file order: the
         first answers, the figures and the flags are not for them to see until they finish."""
         return [
-            case.id for case in self._case.values() if (mine := case.second_by(self._user)) is not None and mine.finished is None
+            case.id
+            for case in self._case.values()
+            if case.second_assessments  # few cases have any: no call for each of the rest
+            and (mine := case.second_by(self._user)) is not None
+            and mine.finished is None
         ]
 
     def refuses_second(self, case_id: str) -> str | None:
