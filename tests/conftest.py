@@ -25,9 +25,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # modules' bytecode as an installed program does (pip compiles it): with
     # PYTHONDONTWRITEBYTECODE set, as here, every one compiled every module it imports again.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    # So does this process from here on, and pytest keeps its rewrite of each test module's
-    # asserts: without both, each worker of `pytest -n` spent about 3 s of CPU rewriting
-    # and compiling before its first test.
+    # This process too keeps, from here on, the bytecode it compiles and pytest's rewrite of
+    # each test module's asserts: without them, each worker of `pytest -n` spent about 3 s of
+    # CPU rewriting and compiling before its first test.
     sys.dont_write_bytecode = False
 
 
