@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields, replace
 from operator import attrgetter, itemgetter
 from typing import Mapping, TypeGuard
 
-from .model import CODES, Answer, Answers, Case, Inspection, ModerationEntry
+from .model import CODE_OF, Answer, Answers, Case, Inspection, ModerationEntry
 from .session import Imported, Move, moved, reason_required
 
 
@@ -103,10 +103,6 @@ def _all_first(given: Mapping[str, Answer | None], case: Case) -> TypeGuard[Answ
     )
 
 
-_CODE: dict[Answer | None, int] = {None: 0}  # an answer's byte in `Answers`; None, unanswered: 0
-_CODE.update((answer, code) for answer, code in CODES.items())
-
-
 def _answered(now: Mapping[str, Answer], moves: list[Move]) -> Mapping[str, Answer]:
     """A case's answers with these moves made: a byte a question, as the file's are read, where
     they are so (a dict of every answer was most of a large import's memory)."""
@@ -117,7 +113,7 @@ def _answered(now: Mapping[str, Answer], moves: list[Move]) -> Mapping[str, Answ
             pass
         else:
             codes = bytearray(now.codes)  # each byte set at C speed too: a deque that keeps none runs the map
-            deque(map(codes.__setitem__, columns, map(_CODE.__getitem__, map(itemgetter(3), moves))), maxlen=0)
+            deque(map(codes.__setitem__, columns, map(CODE_OF.__getitem__, map(itemgetter(3), moves))), maxlen=0)
             return Answers(now.questions, bytes(codes))
     answers = dict(now.items())
     for _, question, _, new in moves:

@@ -32,6 +32,8 @@ class Answer(str, Enum):
 
 
 CODES = {Answer.YES: 1, Answer.NO: 2, Answer.NA: 3}  # 0: unanswered
+CODE_OF: dict[Answer | None, int] = {None: 0}  # each answer's byte, unanswered (None) too
+CODE_OF.update(CODES.items())
 _BY_CODE = {code: answer for answer, code in CODES.items()}
 
 

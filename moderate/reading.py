@@ -34,7 +34,7 @@ from .limits import read_file as read_file
 from .model import Case, Inspection
 from .records import ANSWERS as ANSWERS
 from .records import from_document as from_document
-from .schema import Table
+from .schema import BARE_KEY, ESCAPED, Table
 
 
 @dataclass(frozen=True)
@@ -227,12 +227,12 @@ _ANSWER = re.compile(r'"([A-Za-z0-9._-]+)" = "(yes|no|n/a)"\n')
 
 # A case's part as a save writes most: its own values, each a string with nothing to escape
 # (no quote, backslash or control character but a tab) or a boolean, then its answers' table.
-_VALUE = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"|true|false'
+_VALUE = rf'"[^{ESCAPED}]*"|true|false'
 _USUAL_CASE = re.compile(
-    rf"\[\[cases\]\]\n((?:[A-Za-z0-9_-]+ = (?:{_VALUE})\n)*)"
+    rf"\[\[cases\]\]\n((?:{BARE_KEY} = (?:{_VALUE})\n)*)"
     r'\n\[cases\.answers\]\n((?:"[A-Za-z0-9._-]+" = "(?:yes|no|n/a)"\n)*)\n*\Z'
 )
-_OWN = re.compile(rf"([A-Za-z0-9_-]+) = ({_VALUE})\n")
+_OWN = re.compile(rf"({BARE_KEY}) = ({_VALUE})\n")
 
 
 def _usual_case(part: str) -> Table | None:

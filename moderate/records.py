@@ -56,6 +56,7 @@ from .schema import (
     question_id,
     short,
     type_name,
+    seen_id,
     unique_id,
 )
 from .shown import controls
@@ -268,9 +269,7 @@ def _cases(
     cases = []
     for i, entry in enumerate(entries):
         if isinstance(entry, Case):  # sound where it was read: only its id's place among these is new
-            if entry.id in seen:
-                check.problem(f"cases[{i}] ({entry.id}).id", f"duplicate case id {entry.id!r}")  # as `unique_id` says it
-            seen.add(entry.id)
+            seen_id(entry.id, f"cases[{i}] ({entry.id})", "case", seen, check)
             cases.append(entry)
             continue
         cid, where = unique_id(entry, "cases", i, "case", seen, check)

@@ -134,6 +134,12 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+# How a save writes a key and a string, which the reader's quick paths read back as they are:
+# a bare key, and a basic string holding nothing TOML escapes (a quote, a backslash, a control
+# character but a tab), given here as a character class's contents.
+BARE_KEY = r"[A-Za-z0-9_-]+"
+ESCAPED = r'\x00-\x08\x0a-\x1f\x7f"\\'
+
 # The keys each table knows: any other is kept as it is, in the record's `extra`.
 TOP_KEYS = frozenset(
     {
@@ -239,10 +245,15 @@ def unique_id(entry: Table, table: str, index: int, kind: str, seen: set[str], c
     _plain_id(found, where, check)
     if found is not None:
         where = f"{where} ({found})"
-        if found in seen:
-            check.problem(f"{where}.id", f"duplicate {kind} id {found!r}")
-        seen.add(found)
+        seen_id(found, where, kind, seen, check)
     return found, where
+
+
+def seen_id(found: str, where: str, kind: str, seen: set[str], check: Checker) -> None:
+    """An id noted as seen, and a problem if it was already."""
+    if found in seen:
+        check.problem(f"{where}.id", f"duplicate {kind} id {found!r}")
+    seen.add(found)
 
 
 def listed(names: Iterable[str]) -> str:

@@ -32,8 +32,9 @@ from .model import (
     SampleEntry,
     Standard,
 )
+from .schema import BARE_KEY, ESCAPED
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+_BARE_KEY = re.compile(BARE_KEY + r"\Z")
 
 
 class _Timestamp(dt.datetime):
@@ -99,7 +100,7 @@ def _section(name: str, table: Mapping[str, Any], array: bool = False) -> Iterab
 
 
 # What tomli-w escapes in a basic string: a string without any it writes as it is, in quotes.
-_ESCAPED = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')
+_ESCAPED = re.compile(f"[{ESCAPED}]")
 
 
 def _values(values: Mapping[str, Any]) -> str:
