@@ -14,8 +14,11 @@ to the app's own. Unpickling thus builds only what the merge changed.
 
 The child writes nothing, to any file: the lock, the journal's mark and the atomic write
 stay with the app. Killed at any moment, it leaves the file as it was and the save says so
-(`Stopped`); the app killed, the child finds its pipes closed, or its parent gone, and ends.
-Its pipes are the kernel's, unnamed: nothing for another user to open.
+(`Stopped`); the app killed, the kernel kills the child, and an idle child finds its pipe
+closed and ends. Its pipes are the kernel's, unnamed: nothing for another user to open.
+
+A child that answered waits for the next job (one is kept, `_Kept`): a save then does not
+wait for Python to start and import the merge, about a tenth of a second of CPU each time.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ import gc
 import io
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
 import threading
 import traceback
+from concurrent.futures import Future
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -101,74 +106,139 @@ def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: b
     `base`) ours' own, and its text last."""
     pieces = _in_pieces(base)
 
-    def frames() -> Iterator[bytes]:  # each pickled as it is written: the child starts meanwhile
+    def frames() -> Iterator[bytes]:  # each pickled as it is written, the child reading meanwhile
         yield pickle.dumps((job, name, len(pieces), *more))
         yield from (_dumps(piece, None) for piece in pieces)
         yield from (_dumps(ours, base), base_data, data)
 
-    answer = _run(frames(), _WHAT[job])
-    if len(answer) != 2:
-        raise Stopped(f"the {_WHAT[job]} ended without its answer")
-    kind, *rest = _loads(answer[0], ours)
+    child = _KEPT.take()
+    try:
+        answer = _run(child, frames(), _WHAT[job])
+        kind, *rest = _loads(answer[0], ours)
+    except BaseException:
+        child.end(kill=True)  # no one will read what it says next
+        raise
+    if kind == "failed":  # it ends after saying so
+        child.end()
+        raise Stopped(f"the {_WHAT[job]} failed: {rest[0]}")
+    _KEPT.give_back(child)
     if kind == "refused":
         raise InspectionError(*rest)
-    if kind == "failed":
-        raise Stopped(f"the {_WHAT[job]} failed: {rest[0]}")
     return [kind, *rest, answer[1]]
 
 
 _WHAT = {"merge": "merge", "parse": "reading of the file"}
 
 
-def _run(frames: Iterable[bytes], what: str) -> list[bytearray]:
-    """Start the child, hand it `frames`, wait for its answer's frames; `what` it does, in words."""
-    code = "import sys; sys.path.insert(0, sys.argv[1]); from moderate.apart import main; main()"
-    # -P: not the current directory first on the path, where anyone's `moderate/` might be found.
-    child = subprocess.Popen(
-        [sys.executable, "-P", "-c", code, _ROOT, str(os.getpid())],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        close_fds=True,  # never the file's lock, nor the journal
-    )
-    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
-    # What it says on stderr is read beside the rest, as it comes: left in its pipe, more than
-    # the pipe holds (a long traceback, an interpreter told to be verbose) would stop the child
-    # mid-word, and the save with it, holding the file's lock for good.
-    said: list[bytes] = []
-    listening = threading.Thread(target=_last_words, args=(child.stderr, said), daemon=True)
-    listening.start()
+def _run(child: _Child, frames: Iterable[bytes], what: str) -> list[bytearray]:
+    """Hand `child` the job's `frames`, wait for its answer's two; `what` it does, in words."""
     try:
-        try:
-            _write_frames(child.stdin, frames)
-            child.stdin.close()
-        except BrokenPipeError:
-            pass  # it died: said below
-        answer, whole = _read_frames(child.stdout)
-    except BaseException:
-        child.kill()  # no one will read its answer
-        raise
-    finally:
-        listening.join()
-        status = child.wait()
-        for stream in (child.stdin, child.stdout, child.stderr):
-            with contextlib.suppress(OSError):  # a pipe to a child that died: nothing left to flush
-                stream.close()
-    if status != 0:
-        why = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-        last = b"".join(said).decode("utf-8", "replace").strip().splitlines()[-1:]
-        raise Stopped(f"the {what} was stopped ({why}{': ' + last[0] if last else ''})")
-    if not whole:
+        _write_frames(child.stdin, frames)
+    except BrokenPipeError:
+        pass  # it died: said below
+    answer = _read_frames(child.stdout, 2)
+    if len(answer) == 2:
+        return answer
+    status, said = child.end()
+    if status == 0:
         raise Stopped(f"the {what} was cut short")
-    return answer
+    why = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+    last = said.decode("utf-8", "replace").strip().splitlines()[-1:]
+    raise Stopped(f"the {what} was stopped ({why}{': ' + last[0] if last else ''})")
+
+
+class _Child:
+    """A merge process, answering one job after another on its pipes until its stdin closes."""
+
+    def __init__(self) -> None:
+        code = "import sys; sys.path.insert(0, sys.argv[1]); from moderate.apart import main; main()"
+        # -P: not the current directory first on the path, where anyone's `moderate/` might be found.
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", "-c", code, _ROOT, str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            close_fds=True,  # never the file's lock, nor the journal
+        )
+        assert self.process.stdin and self.process.stdout and self.process.stderr
+        self.stdin, self.stdout, stderr = self.process.stdin, self.process.stdout, self.process.stderr
+        # What it says on stderr is read beside the rest, as it comes: left in its pipe, more than
+        # the pipe holds (a long traceback, an interpreter told to be verbose) would stop the child
+        # mid-word, and the save with it, holding the file's lock for good.
+        self._said = [b""]
+        self._listening = threading.Thread(target=_last_words, args=(stderr, self._said), daemon=True)
+        self._listening.start()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def end(self, kill: bool = False) -> tuple[int, bytes]:
+        """Let it go (its stdin closed, it ends), or kill it; its exit status and last words.
+        Again, it changes nothing."""
+        if kill:
+            self.process.kill()
+        with contextlib.suppress(OSError):  # a pipe to a child that died: nothing left to flush
+            self.stdin.close()
+        status = self.process.wait()
+        self._listening.join()
+        self.stdout.close()
+        return status, self._said[0]
+
+
+class _Kept:
+    """The child that answered last, waiting for the next job; any other ends after its job.
+    Each is started by one thread that lives as long as the app: the kernel kills a child when
+    the thread that started it ends (`_end_with_parent`), and a kept child outlives its save."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Child] = []
+        self._asks: queue.SimpleQueue[Future[_Child]] | None = None
+
+    def take(self) -> _Child:
+        with self._lock:
+            while self._idle:
+                child = self._idle.pop()
+                if child.alive():
+                    return child
+                child.end()  # it died waiting (killed, out of memory): another
+            if self._asks is None:
+                self._asks = queue.SimpleQueue()
+                threading.Thread(target=_starting, args=(self._asks,), name="merge children", daemon=True).start()
+            asked: Future[_Child] = Future()
+            self._asks.put(asked)
+        return asked.result()
+
+    def give_back(self, child: _Child) -> None:
+        with self._lock:
+            if not self._idle:
+                self._idle.append(child)
+                return
+        child.end()
+
+    def forget(self) -> None:
+        """In a forked copy of the app: its children and their starter are the parent's."""
+        self._lock, self._idle, self._asks = threading.Lock(), [], None
+
+
+def _starting(asks: queue.SimpleQueue[Future[_Child]]) -> None:
+    while True:
+        asked = asks.get()
+        try:
+            asked.set_result(_Child())
+        except BaseException as error:  # OSError: said by the save
+            asked.set_exception(error)
+
+
+_KEPT = _Kept()
+os.register_at_fork(after_in_child=_KEPT.forget)
 
 
 def _last_words(stream: IO[bytes], said: list[bytes]) -> None:
-    """Read the child's stderr to its end, keeping only its last few lines' worth."""
-    kept = b""
-    while chunk := stream.read(_SAID):
-        kept = (kept + chunk)[-_SAID:]
-    said.append(kept)
+    """Read the child's stderr to its end, keeping only its last few lines' worth in `said[0]`."""
+    while chunk := stream.read1(_SAID):  # type: ignore[attr-defined]
+        said[0] = (said[0] + chunk)[-_SAID:]
+    stream.close()
 
 
 def _write_frames(stream: IO[bytes], frames: Iterable[bytes]) -> None:
@@ -178,16 +248,16 @@ def _write_frames(stream: IO[bytes], frames: Iterable[bytes]) -> None:
     stream.flush()
 
 
-def _read_frames(stream: IO[bytes]) -> tuple[list[bytearray], bool]:
-    """The frames the child sends, each read straight into its own buffer (the app's thread
-    never holds the GIL for a copy of the whole); and whether they came whole."""
+def _read_frames(stream: IO[bytes], count: int) -> list[bytearray]:
+    """The `count` frames the child sends, each read straight into its own buffer (the app's
+    thread never holds the GIL for a copy of the whole); fewer if it ended first."""
     frames: list[bytearray] = []
-    while head := stream.read(_LENGTH):
-        frame = bytearray(int.from_bytes(head, "big")) if len(head) == _LENGTH else None
-        if frame is None or stream.readinto(frame) != len(frame):  # type: ignore[attr-defined]
-            return frames, False
+    while len(frames) < count and len(head := stream.read(_LENGTH)) == _LENGTH:
+        frame = bytearray(int.from_bytes(head, "big"))
+        if stream.readinto(frame) != len(frame):  # type: ignore[attr-defined]
+            break
         frames.append(frame)
-    return frames, True
+    return frames
 
 
 def _text(data: bytearray) -> str:
@@ -307,26 +377,37 @@ def _loads(data: bytes | bytearray, known: Inspection) -> Any:
 
 
 def main() -> None:
-    """The child: read the job, merge, answer; write nothing else anywhere."""
+    """The child: read a job, merge, answer, and again, until the app closes its stdin; write
+    nothing else anywhere."""
     _end_with_parent(int(sys.argv[2]))
-    gc.disable()  # a short life: reference counting frees what it must
-    try:
-        answer = _answer(_frames(sys.stdin.buffer))
-    except InspectionError as error:
-        answer = [pickle.dumps(("refused", error.source, error.problems)), b""]
-    except Exception as error:  # said to the user as the save's failure, the work kept
-        traceback.print_exc()
-        answer = [pickle.dumps(("failed", f"{type(error).__name__}: {error}")), b""]
-    try:
-        _write_frames(sys.stdout.buffer, answer)
-    except BrokenPipeError:
-        os._exit(1)  # the app has gone: no one to answer
+    gc.freeze()  # what was imported, never collected: each collection after a job looks at less
+    frames = _frames(sys.stdin.buffer)
+    while (job := next(frames, None)) is not None:
+        gc.disable()  # during a job, reference counting frees what it must
+        failed = False
+        try:
+            answer = _answer(job, frames)
+        except InspectionError as error:
+            answer = [pickle.dumps(("refused", error.source, error.problems)), b""]
+        except Exception as error:  # said to the user as the save's failure, the work kept
+            traceback.print_exc()
+            answer = [pickle.dumps(("failed", f"{type(error).__name__}: {error}")), b""]
+            failed = True
+        try:
+            _write_frames(sys.stdout.buffer, answer)
+        except BrokenPipeError:
+            os._exit(1)  # the app has gone: no one to answer
+        if failed:
+            return  # what is left of its job on stdin, if any, is no next job: the app lets it go
+        del answer
+        gc.enable()
+        gc.collect()  # while it waits: the job's cycles, if any, freed before the next
 
 
-def _answer(frames: Iterator[bytes]) -> list[bytes]:
-    kind, name, pieces, *more = pickle.loads(next(frames))
-    base = _whole(next(frames) for _ in range(pieces))
-    ours_pickled, base_data, data = frames
+def _answer(job: bytes, frames: Iterator[bytes]) -> list[bytes]:
+    kind, name, pieces, *more = pickle.loads(job)
+    base = _whole(next(frames) for _ in range(pieces))  # each piece as it comes
+    ours_pickled, base_data, data = next(frames), next(frames), next(frames)
     ours = _loads(ours_pickled, base)
     # Only the cases whose text differs from the base's are parsed: the rest are the base's.
     theirs = parse_bytes(data, name, since=(decoded(base_data, name), base))
@@ -367,8 +448,8 @@ def another_inspection(base: Inspection, theirs: Inspection) -> str | None:
 
 
 def _end_with_parent(parent: int) -> None:
-    """Killed as the app's thread that started it ends (Linux), and gone now if it already has:
-    a merge nobody waits for is not finished."""
+    """Killed as the app's thread that started it ends (Linux; `_Kept`'s, which lives as long
+    as the app), and gone now if it already has: a merge nobody waits for is not finished."""
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):

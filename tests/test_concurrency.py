@@ -91,7 +91,7 @@ def workers(tmp_path, path, jobs: dict[str, tuple[str, int]]) -> dict[str, dict]
 
 
 @pytest.mark.subprocess
-@pytest.mark.slow  # two hundred saves, each merging in a process of its own
+@pytest.mark.slow  # two hundred saves, half of them or more merging in a child process
 def test_two_processes_saving_the_same_file_lose_no_answer_and_no_log_entry(tmp_path, inspection):
     rounds = 100
     started = time.perf_counter()

@@ -4,6 +4,7 @@ the save says so, and the app's screen never waits on the compiled parser."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -175,6 +176,78 @@ def test_the_merge_ends_with_the_app_killed_during_it_and_the_file_is_as_it_was(
         assert time.monotonic() < deadline, "the merge went on without the app"
         time.sleep(0.01)
     assert inspection.read_bytes() == theirs
+
+
+SAVES = """
+import sys
+from moderate.model import Answer
+from moderate.reading import load
+from moderate.session import Session
+from moderate.storage import save_merging
+path = sys.argv[1]
+loaded = load(path)
+text, inspection = loaded.text, loaded.inspection
+print("read", flush=True)
+for case in sys.argv[2:]:
+    input()  # someone else has saved meanwhile
+    session = Session(inspection, loaded.framework, "jb")
+    session.set_answer(case, "2.1.1", Answer.NO)
+    result = save_merging(path, text, session.snapshot(), base=inspection)
+    assert result.saved and result.merged
+    text, inspection = result.text, result.inspection
+    print("saved", flush=True)
+input()
+"""
+
+
+def test_merging_saves_one_after_another_are_merged_by_one_process_that_ends_with_the_app(inspection):
+    # Python's start and the merge's imports cost about a tenth of a second of CPU: paid once,
+    # not by every merging save. A kept process killed while it waits costs a save nothing.
+    app = subprocess.Popen(
+        [sys.executable, "-c", SAVES, str(inspection), "C01", "C02", "C03"],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert app.stdin is not None and app.stdout is not None and app.stdout.readline() == "read\n"
+
+    def merged_after(case: str) -> list[int]:
+        their_save(inspection, "ak", case, "2.1.2", Answer.NO)
+        app.stdin.write("\n")
+        app.stdin.flush()
+        assert app.stdout.readline() == "saved\n"
+        return merging_children(app.pid)
+
+    first = merged_after("C02")
+    assert len(first) == 1  # kept, waiting
+    assert merged_after("C03") == first
+    os.kill(first[0], signal.SIGKILL)
+    third = merged_after("C05")
+    assert len(third) == 1 and third != first
+    app.stdin.write("\n")
+    app.stdin.close()
+    assert app.wait(timeout=30) == 0
+    app.stdout.close()
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{third[0]}").exists() and Path(f"/proc/{third[0]}/cmdline").read_bytes():
+        assert time.monotonic() < deadline, "the merge process outlived the app"
+        time.sleep(0.01)
+    saved = load(inspection).inspection
+    assert all(saved.case(case).answers["2.1.1"] == Answer.NO for case in ("C01", "C02", "C03"))
+    assert all(saved.case(case).answers["2.1.2"] == Answer.NO for case in ("C02", "C03", "C05"))
+
+
+def test_a_merge_process_handed_what_it_cannot_read_says_so_and_takes_nothing_after_it_as_a_job():
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from moderate.apart import main; main()"
+    frame = b"not a job"
+    sent = (len(frame).to_bytes(8, "big") + frame) * 2
+    done = subprocess.run([sys.executable, "-c", code, str(REPO), str(os.getpid())], input=sent, capture_output=True, timeout=60)
+    assert done.returncode == 0
+    length = int.from_bytes(done.stdout[:8], "big")
+    kind, why = pickle.loads(done.stdout[8 : 8 + length])
+    assert kind == "failed" and why.startswith("UnpicklingError")
+    assert len(done.stdout) == 8 + length + 8  # its answer's two frames (the second empty), once
 
 
 def test_a_merge_whose_process_says_much_on_stderr_still_saves(inspection, tmp_path):
