@@ -43,14 +43,30 @@ def merging_children(parent: int) -> list[int]:
     return found
 
 
+def dead(pid: int) -> bool:
+    """Gone, or a zombie: a waiting parent's next look finds it ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
 class Killer:
-    """Kills (SIGKILL) each merge process `parent` starts, as soon as it is seen, while armed."""
+    """Kills (SIGKILL) each merge process `parent` starts, as soon as it is seen, while armed.
+    Before it is armed, the one kept waiting, if any, is killed and seen dead: a save then
+    starts a process of its own, killed while Python starts and imports the merge."""
 
     def __init__(self, parent: int) -> None:
         self.parent, self.killed, self._stop = parent, 0, threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def __enter__(self) -> Killer:
+        for pid in merging_children(self.parent):
+            os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while not dead(pid):
+                assert time.monotonic() < deadline, "a merge process outlived SIGKILL"
+                time.sleep(0.002)
         self._thread.start()
         return self
 
