@@ -64,6 +64,8 @@ What each row measures:
   answer changed, after another process saved another answer: theirs read, parsed and
   merged in a child process, the merge written) vs a clean save (the same call, the file
   as ours was read), each in a thread as the app saves, alternately, at 10,000 cases (and 50,000 with --large): target ≤ 2×.
+  Then the resident memory of the merge process kept waiting for the next save, for
+  information, beside this process's.
   `Session.set_answer` on one answer then reading the overall score, per change, vs
   `rules.rate_inspection` from scratch (target < 50 µs at 2,000 cases, flat in cases).
 
@@ -901,7 +903,34 @@ def bench_merging(bench: Bench) -> list[Row]:
                 limit=2.0,
             )
         )
+        kept = [_vmrss(pid) for pid in _merge_children()]
+        rows.append(
+            Row(
+                f"  the merge process kept waiting after those saves, VmRSS, {n:,} cases (vs this process's)",
+                Stat(kept, "MiB") if kept else None,
+                Stat([_vmrss(os.getpid())], "MiB"),
+            )
+        )
     return rows
+
+
+def _merge_children() -> list[int]:
+    """The merge processes this one has, by their command line."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"moderate.apart" in (entry / "cmdline").read_bytes():
+                if int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == os.getpid():
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _vmrss(pid: int) -> float:
+    """Resident memory of process `pid`, in bytes."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return float(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
 
 
 def _pick_cell(session: Session) -> tuple[str, str]:

@@ -19,6 +19,10 @@ closed and ends. Its pipes are the kernel's, unnamed: nothing for another user t
 
 A child that answered waits for the next job (one is kept, `_Kept`): a save then does not
 wait for Python to start and import the merge, about a tenth of a second of CPU each time.
+It holds the base it was sent and what it made of the file (the merge written, the file
+read), with their texts: a next job whose base is one of them (the app goes on from what a
+merging save wrote, or from another's save it read) names it, instead of sending it again.
+It holds them only for a file of up to `_HOLD` bytes: about four times that, kept idle.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)  # where this copy of the pa
 _SHARED = ("standards", "cases", "moderation", "discretion", "dip_sample")
 _LENGTH = 8  # bytes of each frame's length
 _SAID = 4096  # bytes of what the child said on stderr kept, for its last line
+_HOLD = 16 << 20  # bytes of the file, at most, for the child to hold its base between jobs (`_holds`)
 
 
 class Stopped(Exception):
@@ -104,14 +109,15 @@ def parse_apart(base: Inspection, base_data: bytes, data: bytes, name: str) -> t
 def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: bytes, name: str, *more: Any) -> list[Any]:
     """Hand the child `job`; its answer, each record it shares with `ours` (which shares with
     `base`) ours' own, and its text last."""
-    pieces = _in_pieces(base)
+    child = _KEPT.take()
+    held = next((at for at, kept in enumerate(child.holds) if kept is base), None)
+    pieces = _in_pieces(base) if held is None else []
 
     def frames() -> Iterator[bytes]:  # each pickled as it is written, the child reading meanwhile
-        yield pickle.dumps((job, name, len(pieces), *more))
+        yield pickle.dumps((job, name, held, len(pieces), *more))
         yield from (_dumps(piece, None) for piece in pieces)
-        yield from (_dumps(ours, base), base_data, data)
+        yield from (_dumps(ours, base), base_data if held is None else b"", data)
 
-    child = _KEPT.take()
     try:
         answer = _run(child, frames(), _WHAT[job])
         kind, *rest = _loads(answer[0], ours)
@@ -121,6 +127,7 @@ def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: b
     if kind == "failed":  # it ends after saying so
         child.end()
         raise Stopped(f"the {_WHAT[job]} failed: {rest[0]}")
+    child.holds = _holds(kind, base, rest) if len(data) <= _HOLD else ()
     _KEPT.give_back(child)
     if kind == "refused":
         raise InspectionError(*rest)
@@ -128,6 +135,16 @@ def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: b
 
 
 _WHAT = {"merge": "merge", "parse": "reading of the file"}
+
+
+def _holds(kind: str, base: Inspection, answer: list[Any]) -> tuple[Inspection | None, ...]:
+    """What the child holds after answering `kind` (`_held`, as it says), as the app has it:
+    the base and what it made (the file read; the merge, if it is to be written)."""
+    if kind == "parsed":
+        return base, answer[0]
+    if kind == "merged":
+        return base, None if answer[1] else answer[0]
+    return (base,) if kind == "another" else ()
 
 
 def _run(child: _Child, frames: Iterable[bytes], what: str) -> list[bytearray]:
@@ -151,6 +168,7 @@ class _Child:
     """A merge process, answering one job after another on its pipes until its stdin closes."""
 
     def __init__(self) -> None:
+        self.holds: tuple[Inspection | None, ...] = ()  # the app's own of what it holds, by place
         code = "import sys; sys.path.insert(0, sys.argv[1]); from moderate.apart import main; main()"
         # -P: not the current directory first on the path, where anyone's `moderate/` might be found.
         self.process = subprocess.Popen(
@@ -382,13 +400,14 @@ def main() -> None:
     _end_with_parent(int(sys.argv[2]))
     gc.freeze()  # what was imported, never collected: each collection after a job looks at less
     frames = _frames(sys.stdin.buffer)
+    held: list[tuple[Inspection, str] | None] = []
     while (job := next(frames, None)) is not None:
         gc.disable()  # during a job, reference counting frees what it must
         failed = False
         try:
-            answer = _answer(job, frames)
+            answer, held = _answer(job, frames, held)
         except InspectionError as error:
-            answer = [pickle.dumps(("refused", error.source, error.problems)), b""]
+            answer, held = [pickle.dumps(("refused", error.source, error.problems)), b""], []
         except Exception as error:  # said to the user as the save's failure, the work kept
             traceback.print_exc()
             answer = [pickle.dumps(("failed", f"{type(error).__name__}: {error}")), b""]
@@ -402,25 +421,38 @@ def main() -> None:
         del answer
         gc.enable()
         gc.collect()  # while it waits: the job's cycles, if any, freed before the next
+        _give_back_memory()
 
 
-def _answer(job: bytes, frames: Iterator[bytes]) -> list[bytes]:
-    kind, name, pieces, *more = pickle.loads(job)
-    base = _whole(next(frames) for _ in range(pieces))  # each piece as it comes
+_Held = list[tuple[Inspection, str] | None]  # the base and what was made of it, with their texts (`_holds`)
+
+
+def _answer(job: bytes, frames: Iterator[bytes], held: _Held) -> tuple[list[bytes], _Held]:
+    """The answer to `job`, and what to hold after it (as `_holds` has it in the app)."""
+    kind, name, at, pieces, *more = pickle.loads(job)
+    sent = _whole(next(frames) for _ in range(pieces)) if at is None else None  # each piece as it comes
     ours_pickled, base_data, data = next(frames), next(frames), next(frames)
+    base, base_text = (sent, decoded(base_data, name)) if sent is not None else held[at] or _missing(at)
     ours = _loads(ours_pickled, base)
     # Only the cases whose text differs from the base's are parsed: the rest are the base's.
-    theirs = parse_bytes(data, name, since=(decoded(base_data, name), base))
+    theirs = parse_bytes(data, name, since=(base_text, base))
+    made: _Held
     if kind == "parse":
         inspection = _sharing(theirs.inspection, base)
-        return [_dumps(("parsed", inspection, theirs.framework), ours), b""]
-    choices, author = more
-    another = another_inspection(base, theirs.inspection)
-    if another:
-        return [pickle.dumps(("another", another)), b""]
-    merged = merge(base, ours, theirs.inspection, choices, author, saving=True)
-    text = theirs.text if merged.conflicts else merged.text
-    return [_dumps(("merged", merged.inspection, merged.conflicts), ours), text.encode("utf-8")]
+        answer, made = [_dumps(("parsed", inspection, theirs.framework), ours), b""], [(inspection, theirs.text)]
+    elif another := another_inspection(base, theirs.inspection):
+        answer, made = [pickle.dumps(("another", another)), b""], []
+    else:
+        choices, author = more
+        merged = merge(base, ours, theirs.inspection, choices, author, saving=True)
+        text = theirs.text if merged.conflicts else merged.text
+        answer = [_dumps(("merged", merged.inspection, merged.conflicts), ours), text.encode("utf-8")]
+        made = [None if merged.conflicts else (merged.inspection, merged.text)]
+    return answer, [(base, base_text), *made] if len(data) <= _HOLD else []
+
+
+def _missing(at: int) -> tuple[Inspection, str]:
+    raise ValueError(f"the app named a base held at {at}, and none is")
 
 
 def _sharing(inspection: Inspection, base: Inspection) -> Inspection:
@@ -445,6 +477,15 @@ def another_inspection(base: Inspection, theirs: Inspection) -> str | None:
     if {s.id for s in base.standards} != {s.id for s in theirs.standards}:
         return "its standard ids differ"
     return None
+
+
+def _give_back_memory() -> None:
+    """What the job freed, given back to the system (glibc keeps it for the process otherwise):
+    a kept child waits with what it holds and little more."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _end_with_parent(parent: int) -> None:

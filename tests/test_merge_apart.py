@@ -20,7 +20,7 @@ from helpers.files import REPO, SAMPLES
 from helpers.screen import Notified, until
 from moderate.merge import merge
 from moderate.model import Answer
-from moderate.reading import load, parse_text
+from moderate.reading import InspectionError, load, parse_text
 from moderate.session import Session
 from moderate.storage import MergeStopped, save_merging
 
@@ -156,6 +156,51 @@ async def test_the_app_says_a_killed_merge_did_not_save_and_keeps_the_work(inspe
         await until(pilot, lambda: not pilot.app.session.dirty)
     saved = load(inspection).inspection
     assert saved.case("C01").answers["2.1.1"] == Answer.NO and saved.case("C02").answers["2.1.2"] == Answer.NO
+
+
+def test_each_of_a_run_of_merging_saves_writes_what_the_merge_itself_makes(inspection):
+    # The process kept between saves holds the base it was sent and what it made of it; a
+    # save whose base is one of them names it instead of sending it. Whatever the save before
+    # did (a conflict, a broken file refused, a merge written), each writes what merging in
+    # this process makes.
+    loaded = load(inspection)
+    text, base = loaded.text, loaded.inspection
+
+    def saved_as_merged(ours: Session, choices: dict | None = None, author=None):
+        theirs = parse_text(inspection.read_text()).inspection
+        snapshot = ours.snapshot()
+        expected = merge(base, snapshot, theirs, choices, author, saving=True)
+        result = save_merging(inspection, text, snapshot, choices, base=base, author=author)
+        assert result.merged and result.conflicts == expected.conflicts
+        assert result.inspection == expected.inspection
+        if not expected.conflicts:
+            assert inspection.read_text() == result.text == expected.text
+        return result
+
+    ours = Session(base, loaded.framework, "jb")
+    ours.set_answer("C01", "2.1.1", Answer.NO)
+    their_save(inspection, "ak", "C01", "2.1.1", Answer.NA)
+    conflicted = saved_as_merged(ours)  # the base sent
+    assert [str(c) for c in conflicted.conflicts] == ["C01 2.1.1: base yes, ours no, theirs n/a"]
+    written = saved_as_merged(ours, {conflicted.conflicts[0]: "ours"}, ("jb", ours.clock()))  # the base named
+    text, base = written.text, written.inspection
+    for case in ("C02", "C03"):  # each on the merge the one before wrote, named
+        ours = Session(base, loaded.framework, "jb")
+        ours.set_answer(case, "2.1.1", Answer.NO)
+        their_save(inspection, "ak", case, "2.1.2", Answer.NO)
+        written = saved_as_merged(ours)
+        text, base = written.text, written.inspection
+    good = inspection.read_bytes()
+    inspection.write_text(inspection.read_text().replace("[inspection]", "[inspection", 1))
+    with pytest.raises(InspectionError):
+        save_merging(inspection, text, Session(base, loaded.framework, "jb").snapshot(), base=base)
+    inspection.write_bytes(good)
+    ours = Session(base, loaded.framework, "jb")
+    ours.set_answer("C04", "2.1.1", Answer.NO)
+    their_save(inspection, "ak", "C05", "2.1.2", Answer.NO)
+    saved_as_merged(ours)  # after a refusal: the base sent again
+    on_disk = load(inspection).inspection
+    assert [on_disk.case(c).answers["2.1.1"] for c in ("C01", "C02", "C03", "C04")] == [Answer.NO] * 4
 
 
 SAVER = """
