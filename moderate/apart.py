@@ -53,6 +53,7 @@ from . import model
 from .model import Inspection
 from .limits import decoded
 from .reading import InspectionError, parse_bytes
+from .writing import Made
 
 _ROOT = str(Path(__file__).resolve().parent.parent)  # where this copy of the package is imported from
 # The records of an inspection that a pickle may name by position instead of spelling out.
@@ -401,17 +402,20 @@ def main() -> None:
     gc.freeze()  # what was imported, never collected: each collection after a job looks at less
     frames = _frames(sys.stdin.buffer)
     held: list[tuple[Inspection, str] | None] = []
+    parts = Made()  # the cases' parts of the last merge written: most are the next one's too
     while (job := next(frames, None)) is not None:
         gc.disable()  # during a job, reference counting frees what it must
         failed = False
         try:
-            answer, held = _answer(job, frames, held)
+            answer, held = _answer(job, frames, held, parts)
         except InspectionError as error:
             answer, held = [pickle.dumps(("refused", error.source, error.problems)), b""], []
         except Exception as error:  # said to the user as the save's failure, the work kept
             traceback.print_exc()
             answer = [pickle.dumps(("failed", f"{type(error).__name__}: {error}")), b""]
             failed = True
+        if not held:  # and so none of its records: the parts would be no next merge's
+            parts = Made()
         try:
             _write_frames(sys.stdout.buffer, answer)
         except BrokenPipeError:
@@ -427,7 +431,7 @@ def main() -> None:
 _Held = list[tuple[Inspection, str] | None]  # the base and what was made of it, with their texts (`_holds`)
 
 
-def _answer(job: bytes, frames: Iterator[bytes], held: _Held) -> tuple[list[bytes], _Held]:
+def _answer(job: bytes, frames: Iterator[bytes], held: _Held, parts: Made) -> tuple[list[bytes], _Held]:
     """The answer to `job`, and what to hold after it (as `_holds` has it in the app)."""
     kind, name, at, pieces, *more = pickle.loads(job)
     sent = _whole(next(frames) for _ in range(pieces)) if at is None else None  # each piece as it comes
@@ -444,7 +448,7 @@ def _answer(job: bytes, frames: Iterator[bytes], held: _Held) -> tuple[list[byte
         answer, made = [pickle.dumps(("another", another)), b""], []
     else:
         choices, author = more
-        merged = merge(base, ours, theirs.inspection, choices, author, saving=True)
+        merged = merge(base, ours, theirs.inspection, choices, author, saving=True, made=parts)
         text = theirs.text if merged.conflicts else merged.text
         answer = [_dumps(("merged", merged.inspection, merged.conflicts), ours), text.encode("utf-8")]
         made = [None if merged.conflicts else (merged.inspection, merged.text)]

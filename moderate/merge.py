@@ -38,7 +38,7 @@ from .model import (
 )
 from .reading import MAX_BYTES, InspectionError, parse_text, prescan
 from .trail import breaks, held
-from .writing import dumps
+from .writing import Made, dumps
 
 Side = Literal["ours", "theirs"]
 Author = tuple[str, dt.datetime]  # who saves ours, and when
@@ -62,6 +62,7 @@ def merge(
     choices: Mapping[Conflict, Side] | None = None,
     author: Author | None = None,
     saving: bool = False,
+    made: Made | None = None,
 ) -> Merged:
     """Merge two inspections descended from `base`.
 
@@ -71,7 +72,8 @@ def merge(
     settled for that side and not reported again; one that differs in any value is a new
     conflict. Otherwise it is git's merge of two committed versions: every entry of both is
     kept as it is, and there is nothing to choose (conflicts are settled in the merged file,
-    where settling them is logged)."""
+    where settling them is logged). `made`: the cases' parts of a file written before, for
+    the text (`writing.Made`)."""
     if choices and not saving:
         raise ValueError("sides are chosen in a merging save only: git's merge leaves its conflicts in the file")
     m = _Merger(choices or {})
@@ -101,7 +103,7 @@ def merge(
         inspection = _log_conflicts(
             base, ours, theirs, replace(inspection, moderation=_appended(ours.moderation, theirs.moderation)), m
         )
-    text, refusals = _checked(inspection, shaped=_same_shape(base, ours) and _same_shape(ours, theirs))
+    text, refusals = _checked(inspection, _same_shape(base, ours) and _same_shape(ours, theirs), made)
     return Merged(inspection, (*m.conflicts, *refusals), text)
 
 
@@ -642,7 +644,7 @@ def _standing(decisions: tuple[Decision, ...], standard: str) -> str | None:
 # ---------------------------------------------------------------- the result
 
 
-def _checked(inspection: Inspection, shaped: bool) -> tuple[str, tuple[Conflict, ...]]:
+def _checked(inspection: Inspection, shaped: bool, made: Made | None) -> tuple[str, tuple[Conflict, ...]]:
     """The merged file's text, and each rule it would break (an answer to a question the other
     side removed, say): never write a file the program would then refuse to open.
 
@@ -650,7 +652,7 @@ def _checked(inspection: Inspection, shaped: bool) -> tuple[str, tuple[Conflict,
     change only answers, marks, ratings and the logs), each part of the merge comes from a side
     that was whole on that shape, and is as sound as it was there: the text is not parsed again
     (at 2,000 cases, the second full parse of a merging save), only looked over as a reader does first."""
-    text = dumps(inspection)
+    text = dumps(inspection, made)
     try:
         # An ASCII text's length is its size in UTF-8: not encoded whole only to be measured.
         if shaped and (len(text) if text.isascii() else len(text.encode("utf-8"))) <= MAX_BYTES:

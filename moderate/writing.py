@@ -302,21 +302,43 @@ def question_order(inspection: Inspection) -> dict[str, int]:
     return {question: i for i, question in enumerate(ids)}
 
 
-def dumps(inspection: Inspection) -> str:
-    """The whole file, canonical: loading it and writing it again gives the same text."""
-    return "".join(pieces(inspection))
+def dumps(inspection: Inspection, made: Made | None = None) -> str:
+    """The whole file, canonical: loading it and writing it again gives the same text. `made`:
+    each case's part of a file written before, to take where the case is the same record."""
+    return "".join(pieces(inspection, made))
 
 
-def pieces(inspection: Inspection) -> Iterator[str]:
+def pieces(inspection: Inspection, made: Made | None = None) -> Iterator[str]:
     """The text `dumps` gives, a section at a time, each made only as it is asked for: a save
     writes a large file as it is made, never holding the whole of it."""
-    for i, section in enumerate(_sections(inspection)):
+    for i, section in enumerate(_sections(inspection, made)):
         if i:
             yield "\n"
         yield "".join(section)
 
 
-def _sections(inspection: Inspection) -> Iterator[Iterable[str]]:
+class Made:
+    """Each case's part of the last file written with it, by the case record it was made from
+    (held, so that its id is its own): a file written again of the same questions takes the
+    part of each case that is the very same record instead of making it again, as a merging
+    save's process does, whose merge shares all but a few cases with the one before."""
+
+    def __init__(self) -> None:
+        self._of: dict[str, int] = {}  # the question order they were written in
+        self._parts: dict[int, tuple[Case, str]] = {}
+
+    def cases(self, cases: Iterable[Case], order: _Order) -> Iterator[Iterable[str]]:
+        """Each case's part, taken or made; kept for the next file, and only these."""
+        before, self._parts = (self._parts if order.of == self._of else {}), {}
+        self._of = order.of
+        for case in cases:
+            kept = before.get(id(case))
+            part = kept[1] if kept is not None else "".join(_case_section(case, order))
+            self._parts[id(case)] = (case, part)
+            yield (part,)
+
+
+def _sections(inspection: Inspection, made: Made | None) -> Iterator[Iterable[str]]:
     order = _Order(inspection)
     top_values = {k: v for k, v in inspection.extra.items() if not isinstance(v, Mapping) and not _is_table_array(v)}
     top_tables = {k: v for k, v in inspection.extra.items() if k not in top_values}
@@ -340,7 +362,7 @@ def _sections(inspection: Inspection) -> Iterator[Iterable[str]]:
     if inspection.wording:  # tomli-w's layout: no empty [wording.samples] above its samples' tables
         yield [tomli_w.dumps({"wording": inspection.wording})]
     yield from (_section("standards", _standard(s), array=True) for s in inspection.standards)
-    yield from (_case_section(c, order) for c in inspection.cases)
+    yield from (_case_section(c, order) for c in inspection.cases) if made is None else made.cases(inspection.cases, order)
     yield from (_section("moderation", _moderation(m), array=True) for m in inspection.moderation)
     yield from (_section("discretion", _decision(d), array=True) for d in inspection.discretion)
     yield from (_section("dip_sample", _sample_entry(e), array=True) for e in inspection.dip_sample)
