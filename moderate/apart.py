@@ -108,9 +108,23 @@ def parse_apart(base: Inspection, base_data: bytes, data: bytes, name: str) -> t
 
 
 def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: bytes, name: str, *more: Any) -> list[Any]:
-    """Hand the child `job`; its answer, each record it shares with `ours` (which shares with
+    """Hand a child `job`; its answer, each record it shares with `ours` (which shares with
     `base`) ours' own, and its text last."""
-    child = _KEPT.take()
+    child, kept = _KEPT.take()
+    try:
+        return _answer_of(child, job, base, base_data, ours, data, name, *more)
+    except _Ended:
+        if not kept:
+            raise
+    # The kept child ended as it was handed the job (killed while it waited, say): a child
+    # writes nothing, so the job is handed whole to a new one.
+    return _answer_of(_KEPT.start(), job, base, base_data, ours, data, name, *more)
+
+
+def _answer_of(
+    child: _Child, job: str, base: Inspection, base_data: bytes, ours: Inspection, data: bytes, name: str, *more: Any
+) -> list[Any]:
+    """`_ask`, of `child`: kept for the next job unless it failed this one."""
     held = next((at for at, kept in enumerate(child.holds) if kept is base), None)
     pieces = _in_pieces(base) if held is None else []
 
@@ -136,6 +150,11 @@ def _ask(job: str, base: Inspection, base_data: bytes, ours: Inspection, data: b
 
 
 _WHAT = {"merge": "merge", "parse": "reading of the file"}
+_LET_GO = 5.0  # seconds a child let go has to end (its stdin closed) before it is killed
+
+
+class _Ended(Stopped):
+    """The child ended before its answer was whole."""
 
 
 def _holds(kind: str, base: Inspection, answer: list[Any]) -> tuple[Inspection | None, ...]:
@@ -159,10 +178,10 @@ def _run(child: _Child, frames: Iterable[bytes], what: str) -> list[bytearray]:
         return answer
     status, said = child.end()
     if status == 0:
-        raise Stopped(f"the {what} was cut short")
+        raise _Ended(f"the {what} was cut short")
     why = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
     last = said.decode("utf-8", "replace").strip().splitlines()[-1:]
-    raise Stopped(f"the {what} was stopped ({why}{': ' + last[0] if last else ''})")
+    raise _Ended(f"the {what} was stopped ({why}{': ' + last[0] if last else ''})")
 
 
 class _Child:
@@ -198,7 +217,11 @@ class _Child:
             self.process.kill()
         with contextlib.suppress(OSError):  # a pipe to a child that died: nothing left to flush
             self.stdin.close()
-        status = self.process.wait()
+        try:
+            status = self.process.wait(timeout=None if kill else _LET_GO)
+        except subprocess.TimeoutExpired:  # its stdin open elsewhere still (a copy of the app forked)
+            self.process.kill()
+            status = self.process.wait()
         self._listening.join()
         self.stdout.close()
         return status, self._said[0]
@@ -214,13 +237,18 @@ class _Kept:
         self._idle: list[_Child] = []
         self._asks: queue.SimpleQueue[Future[_Child]] | None = None
 
-    def take(self) -> _Child:
+    def take(self) -> tuple[_Child, bool]:
+        """The kept child, if it is alive (True), or a new one."""
         with self._lock:
             while self._idle:
                 child = self._idle.pop()
                 if child.alive():
-                    return child
+                    return child, True
                 child.end()  # it died waiting (killed, out of memory): another
+        return self.start(), False
+
+    def start(self) -> _Child:
+        with self._lock:
             if self._asks is None:
                 self._asks = queue.SimpleQueue()
                 threading.Thread(target=_starting, args=(self._asks,), name="merge children", daemon=True).start()

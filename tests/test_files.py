@@ -19,7 +19,7 @@ from moderate.model import Answer
 from moderate.reading import load, parse_text
 from moderate.session import Session
 from moderate.storage import save
-from moderate.writing import comment_lines, dumps
+from moderate.writing import Made, comment_lines, dumps
 
 
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.toml")))
@@ -401,3 +401,19 @@ def test_a_cases_own_values_of_any_text_are_written_as_toml_writes_them_and_read
     written = tomli_w.dumps({key: value for key, value in own.items() if value is not None})
     assert f"\n[[cases]]\n{written}\n[cases.answers]\n" in text
     assert parse_text(text).inspection.cases[1] == case
+
+
+def test_a_case_written_before_and_freed_since_is_never_taken_for_a_new_one():
+    # A merging save's process takes a case's part of the file from its last merge by the
+    # record's id: a record freed since, its memory (and id) given to a new case, must not
+    # lend that case its text.
+    base = load(SAMPLES / "stockton-on-tees-2021.toml").inspection
+    made = Made()
+
+    def labelled(label: str):
+        return replace(base, cases=tuple(replace(case, label=f"{label} {case.id}") for case in base.cases))
+
+    for i in range(20):
+        dumps(labelled(f"written {i}"), made)  # its cases freed as soon as it is written
+        again = labelled(f"then {i}")
+        assert dumps(again, made) == dumps(again)

@@ -203,6 +203,24 @@ def test_each_of_a_run_of_merging_saves_writes_what_the_merge_itself_makes(inspe
     assert [on_disk.case(c).answers["2.1.1"] for c in ("C01", "C02", "C03", "C04")] == [Answer.NO] * 4
 
 
+def test_a_kept_merge_process_killed_as_a_save_begins_costs_that_save_nothing(inspection):
+    # Killed while it waits, the kept process may still look alive as the save hands it the
+    # job: the job then goes whole to a new one (a merge process writes nothing, anywhere).
+    loaded = load(inspection)
+    text, base = loaded.text, loaded.inspection
+    for case in ("C01", "C02", "C03", "C05", "C06"):
+        their_save(inspection, "ak", case, "2.1.2", Answer.NO)
+        for pid in merging_children(os.getpid()):
+            os.kill(pid, signal.SIGKILL)
+        ours = Session(base, loaded.framework, "jb")
+        ours.set_answer(case, "2.2.1", Answer.NO)
+        result = save_merging(inspection, text, ours.snapshot(), base=base)
+        assert result.saved and result.merged
+        text, base = result.text, result.inspection
+    saved = load(inspection).inspection
+    assert all(saved.case(c).answers["2.1.2"] == saved.case(c).answers["2.2.1"] == Answer.NO for c in ("C01", "C02", "C03"))
+
+
 SAVER = """
 import sys
 from moderate.model import Answer
@@ -240,7 +258,7 @@ def test_the_merge_ends_with_the_app_killed_during_it_and_the_file_is_as_it_was(
 
 
 SAVES = """
-import sys
+import sys, threading
 from moderate.model import Answer
 from moderate.reading import load
 from moderate.session import Session
@@ -253,7 +271,11 @@ for case in sys.argv[2:]:
     input()  # someone else has saved meanwhile
     session = Session(inspection, loaded.framework, "jb")
     session.set_answer(case, "2.1.1", Answer.NO)
-    result = save_merging(path, text, session.snapshot(), base=inspection)
+    done = []  # each save in a thread of its own that then ends, as the app's saves are
+    saving = threading.Thread(target=lambda: done.append(save_merging(path, text, session.snapshot(), base=inspection)))
+    saving.start()
+    saving.join()
+    result = done[0]
     assert result.saved and result.merged
     text, inspection = result.text, result.inspection
     print("saved", flush=True)
