@@ -158,7 +158,7 @@ class _Ended(Stopped):
 
 
 def _holds(kind: str, base: Inspection, answer: list[Any]) -> tuple[Inspection | None, ...]:
-    """What the child holds after answering `kind` (`_held`, as it says), as the app has it:
+    """What the child holds after answering `kind` (as its `_answer` says), as the app has it:
     the base and what it made (the file read; the merge, if it is to be written)."""
     if kind == "parsed":
         return base, answer[0]
@@ -248,6 +248,7 @@ class _Kept:
         return self.start(), False
 
     def start(self) -> _Child:
+        """A new child, started by the thread that lives as long as the app."""
         with self._lock:
             if self._asks is None:
                 self._asks = queue.SimpleQueue()
