@@ -132,11 +132,15 @@ async def test_two_moderators_saving_different_answers_both_keep_their_work(stoc
 async def test_the_same_answer_changed_by_two_moderators_is_asked_not_overwritten(stockton):
     first, second = open_app(stockton, "ak"), open_app(stockton, "jb")
     async with first.run_test(size=(80, 24)) as one, second.run_test(size=(80, 24)) as two:
+        # jb's change is made before ak saves, as in the test above: jb's app, still clean when
+        # it sees ak's save, would take it as a reload (at once, its merge process kept), and
+        # jb's change would then meet no conflict
+        await go_to(two, "2.1.1", "C01")
+        await two.press("a")
         await go_to(one, "2.1.1", "C01")
         await one.press("n", "ctrl+s")
         await until(one, lambda: not first.session.dirty)
-        await go_to(two, "2.1.1", "C01")
-        await two.press("a", "ctrl+s")
+        await two.press("ctrl+s")
         # the dialog up and painted (its first frame may come after the screen is pushed)
         await until(two, lambda: isinstance(second.screen, ResolveConflicts) and "keep yours" in screen_text(second))
         assert load(stockton).inspection.case("C01").answers["2.1.1"] == Answer.NO  # ak's, untouched
