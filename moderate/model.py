@@ -317,28 +317,35 @@ class Inspection:
     _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def standard(self, standard_id: str) -> Standard:
-        return self._lookup("standards", lambda: {s.id: s for s in self.standards})[standard_id]
+        return self._lookup("standards", _standards_by_id)[standard_id]
 
     def case(self, case_id: str) -> Case:
-        by_id = self._index.get("cases")  # built once: a large table looks up a case for each of its rows
-        if by_id is None:
-            by_id = self._lookup("cases", lambda: {c.id: c for c in self.cases})
-        return by_id[case_id]
+        return self._lookup("cases", _cases_by_id)[case_id]
 
     def cases_in(self, sample: str | None) -> tuple[Case, ...]:
         """The cases of a sample; none for a judgement standard's (None)."""
-        by_sample = self._lookup("samples", self._cases_by_sample)
+        by_sample = self._lookup("samples", _cases_by_sample)
         return by_sample.get(sample, ()) if sample is not None else ()
 
-    def _cases_by_sample(self) -> dict[str, tuple[Case, ...]]:
-        groups: dict[str, list[Case]] = {}
-        for case in self.cases:
-            groups.setdefault(case.sample, []).append(case)
-        return {sample: tuple(cases) for sample, cases in groups.items()}
-
-    def _lookup(self, name: str, build: Callable[[], _Index]) -> _Index:
-        # Lazily built indexes; the record itself never changes, so they never go stale.
-        if name not in self._index:
-            self._index[name] = build()
-        index: _Index = self._index[name]
+    def _lookup(self, name: str, build: Callable[[Inspection], _Index]) -> _Index:
+        """An index, built the first time it is asked for (a large table looks up a case for each of
+        its rows): the record itself never changes, so it never goes stale."""
+        index: _Index | None = self._index.get(name)
+        if index is None:
+            index = self._index[name] = build(self)
         return index
+
+
+def _standards_by_id(inspection: Inspection) -> dict[str, Standard]:
+    return {s.id: s for s in inspection.standards}
+
+
+def _cases_by_id(inspection: Inspection) -> dict[str, Case]:
+    return {c.id: c for c in inspection.cases}
+
+
+def _cases_by_sample(inspection: Inspection) -> dict[str, tuple[Case, ...]]:
+    groups: dict[str, list[Case]] = {}
+    for case in inspection.cases:
+        groups.setdefault(case.sample, []).append(case)
+    return {sample: tuple(cases) for sample, cases in groups.items()}
