@@ -34,6 +34,7 @@ from .limits import read_file as read_file
 from .model import Case, Inspection
 from .records import ANSWERS as ANSWERS
 from .records import from_document as from_document
+from .records import question_samples
 from .schema import BARE_KEY, ESCAPED, Table
 
 
@@ -102,8 +103,8 @@ def _parsed_since(text: str, name: str, before: str, read: Inspection) -> Loaded
 
 
 def _questions(inspection: Inspection) -> list[tuple[str, str | None]]:
-    """Each question, in order, with the sample whose cases answer it: what a case is read against."""
-    return [(q, s.sample) for s in inspection.standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))]
+    """What a case is read against: each question, in order, with its sample."""
+    return list(question_samples(inspection.standards).items())
 
 
 def _parsed(text: str, name: str, unchanged: Callable[[str], Case | None] | None = None) -> Loaded:
@@ -221,8 +222,10 @@ def _unchanged(text: str, before: str, read: Inspection) -> Callable[[str], Case
 
 
 _ANSWERS_HEADER = "\n[cases.answers]\n"
-_ANSWER_LINES = re.compile(r'(?:"[A-Za-z0-9._-]+" = "(?:yes|no|n/a)"\n)+')  # as a save writes them
-_ANSWER = re.compile(r'"([A-Za-z0-9._-]+)" = "(yes|no|n/a)"\n')
+# An answer's line as a save writes it, the question id and the answer each a group.
+_ANSWER_LINE = r'"([A-Za-z0-9._-]+)" = "(yes|no|n/a)"\n'
+_ANSWER = re.compile(_ANSWER_LINE)
+_ANSWER_LINES = re.compile(f"(?:{_ANSWER_LINE})+")
 
 
 # A case's part as a save writes most: its own values, each a string with nothing to escape
@@ -230,7 +233,7 @@ _ANSWER = re.compile(r'"([A-Za-z0-9._-]+)" = "(yes|no|n/a)"\n')
 _VALUE = rf'"[^{ESCAPED}]*"|true|false'
 _USUAL_CASE = re.compile(
     rf"\[\[cases\]\]\n((?:{BARE_KEY} = (?:{_VALUE})\n)*)"
-    r'\n\[cases\.answers\]\n((?:"[A-Za-z0-9._-]+" = "(?:yes|no|n/a)"\n)*)\n*\Z'
+    rf"\n\[cases\.answers\]\n((?:{_ANSWER_LINE})*)\n*\Z"
 )
 _OWN = re.compile(rf"({BARE_KEY}) = ({_VALUE})\n")
 

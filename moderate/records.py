@@ -122,10 +122,7 @@ def from_document(
     band_names = [b.rating for b in framework.bands] if framework else None
 
     standards = _standards(doc, samples, band_names, check)
-    # Each question's sample: an answer counts only in a case of that sample.
-    questions: dict[str, str | None] | None = {
-        q: s.sample for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))
-    }
+    questions: dict[str, str | None] | None = question_samples(standards)
     if not isinstance(doc.get("standards"), list) or not standards:
         questions = None  # already reported; calling every answer unknown would only bury that
     cases = _cases(check.tables(doc, "cases", "") if case_tables is None else case_tables, samples, questions, check)
@@ -255,6 +252,12 @@ def _key_questions(
             )
         )
     return result
+
+
+def question_samples(standards: Iterable[Standard]) -> dict[str, str | None]:
+    """Each question, in the file's order, and the sample whose cases answer it: an answer counts
+    only in a case of that sample (None: a judgement's, no case's)."""
+    return {q: s.sample for s in standards for kq in s.key_questions for q in (kq.id, *(p.id for p in kq.prompts))}
 
 
 def _cases(
