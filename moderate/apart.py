@@ -230,21 +230,23 @@ class _Child:
 class _Kept:
     """The child that answered last, waiting for the next job; any other ends after its job.
     Each is started by one thread that lives as long as the app: the kernel kills a child when
-    the thread that started it ends (`_end_with_parent`), and a kept child outlives its save."""
+    the thread that started it ends (`_end_with_parent`), and a kept child outlives its save.
+    A daemon thread of our own, not an executor's: that ends as the interpreter begins to exit,
+    and would kill a child that a last save in another thread still waits on."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._idle: list[_Child] = []
+        self._idle: _Child | None = None
         self._asks: queue.SimpleQueue[Future[_Child]] | None = None
 
     def take(self) -> tuple[_Child, bool]:
         """The kept child, if it is alive (True), or a new one."""
         with self._lock:
-            while self._idle:
-                child = self._idle.pop()
-                if child.alive():
-                    return child, True
-                child.end()  # it died waiting (killed, out of memory): another
+            child, self._idle = self._idle, None
+        if child is not None:
+            if child.alive():
+                return child, True
+            child.end()  # it died waiting (killed, out of memory): another
         return self.start(), False
 
     def start(self) -> _Child:
@@ -259,14 +261,14 @@ class _Kept:
 
     def give_back(self, child: _Child) -> None:
         with self._lock:
-            if not self._idle:
-                self._idle.append(child)
+            if self._idle is None:
+                self._idle = child
                 return
         child.end()
 
     def forget(self) -> None:
         """In a forked copy of the app: its children and their starter are the parent's."""
-        self._lock, self._idle, self._asks = threading.Lock(), [], None
+        self._lock, self._idle, self._asks = threading.Lock(), None, None
 
 
 def _starting(asks: queue.SimpleQueue[Future[_Child]]) -> None:
