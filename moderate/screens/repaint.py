@@ -126,6 +126,7 @@ class DrawnText(Widget):
         super().__init__(id=id)
         self._text = ""
         self._strips: list[Strip] = []  # what is drawn
+        self._looked: list[Strip | None] = []  # how each drawn line looks (`looks`), once asked
         self._steady = 0  # the cells at the text's beginning that most changes leave as they are
         self.edges = Edges()  # composed beneath the text by its screen
 
@@ -154,16 +155,20 @@ class DrawnText(Widget):
     def _paint(self, strips: list[Strip], everything: bool) -> None:
         width = self.size.width
         before, self._strips = self._strips, strips
+        looked, self._looked = self._looked, [None] * len(strips)
         blank = self.visual_style.rich_style  # beyond a line's end, as Textual fills it: blanks alike
         for y in range(max(len(before), len(strips))):
             if everything or y >= len(before) or y >= len(strips):
                 self.refresh(Region(0, y, width, 1))
             elif before[y] is strips[y]:
-                continue  # the same line, as made before
+                self._looked[y] = looked[y]  # the same line, as made before
+                continue
             # up to its last change, by how it looks (not where a click lands in the text): a shorter
             # line's blanks written only as far as the longer one went
-            elif span := differing(looks(before[y], width, blank), looks(strips[y], width, blank)):
-                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+            else:
+                now = self._looked[y] = looks(strips[y], width, blank)
+                if span := differing(looked[y] or looks(before[y], width, blank), now):
+                    self.refresh(Region(span[0], y, span[1] - span[0], 1))
 
     def render_line(self, y: int) -> Strip:
         if self.text_selection is not None:
