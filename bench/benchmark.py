@@ -139,6 +139,7 @@ import tomli_w  # noqa: E402
 import tabulate  # noqa: E402
 
 from generate_inspection import generate  # noqa: E402
+from processes import children, resident  # noqa: E402
 from pseudo_terminal import PseudoTerminal  # noqa: E402
 from moderate.model import Answer  # noqa: E402
 from moderate.reading import load  # noqa: E402
@@ -903,34 +904,15 @@ def bench_merging(bench: Bench) -> list[Row]:
                 limit=2.0,
             )
         )
-        kept = [_vmrss(pid) for pid in _merge_children()]
+        kept = [float(resident(pid)) for pid in children(os.getpid(), b"moderate.apart")]
         rows.append(
             Row(
                 f"  the merge process kept waiting after those saves, VmRSS, {n:,} cases (vs this process's)",
                 Stat(kept, "MiB") if kept else None,
-                Stat([_vmrss(os.getpid())], "MiB"),
+                Stat([float(resident(os.getpid()))], "MiB"),
             )
         )
     return rows
-
-
-def _merge_children() -> list[int]:
-    """The merge processes this one has, by their command line."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and b"moderate.apart" in (entry / "cmdline").read_bytes():
-                if int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == os.getpid():
-                    found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
-def _vmrss(pid: int) -> float:
-    """Resident memory of process `pid`, in bytes."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    return float(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
 
 
 def _pick_cell(session: Session) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers.app import go_to, open_app
+import processes
 from helpers.files import REPO, SAMPLES
 from helpers.screen import Notified, until
 from moderate.merge import merge
@@ -29,26 +30,12 @@ pytestmark = pytest.mark.subprocess
 
 def merging_children(parent: int) -> list[int]:
     """The merge processes `parent` has running now."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            command = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(stat.rpartition(")")[2].split()[1]) == parent and b"moderate.apart" in command:
-            found.append(int(entry))
-    return found
+    return processes.children(parent, b"moderate.apart")
 
 
 def dead(pid: int) -> bool:
     """Gone, or a zombie: a waiting parent's next look finds it ended."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] in ("Z", "X")
-    except OSError:
-        return True
+    return processes.state(pid) in (None, "Z", "X")
 
 
 class Killer:

@@ -22,6 +22,7 @@ from moderate.workspace import Opening, Workspace
 from helpers.files import REPO
 from helpers.screen import Notified, screen_text, until
 from helpers.terminal import app_in_a_terminal, until_journaled
+from processes import state
 
 
 def someone_else_saves(path) -> None:
@@ -214,8 +215,7 @@ save_merging(sys.argv[1], loaded.text, session.snapshot(), writing=lambda text: 
 
 
 def stopped(pid: int) -> bool:
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        return stat.read().rsplit(")", 1)[1].split()[0] == "T"
+    return state(pid) == "T"
 
 
 @pytest.mark.terminal
