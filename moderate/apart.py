@@ -47,7 +47,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
-from .merge import Author, Conflict, Side, merge
+from .merge import Author, Conflict, Side, merge, same
 from .frameworks import Framework
 from . import model
 from .model import Inspection
@@ -491,12 +491,13 @@ def _missing(at: int) -> tuple[Inspection, str]:
 
 
 def _sharing(inspection: Inspection, base: Inspection) -> Inspection:
-    """`inspection` with each record equal to `base`'s in the same place `base`'s own: sent
-    back as a reference, it costs the app nothing to take."""
+    """`inspection` with each record that is `base`'s in the same place (`same`: not merely
+    equal, as 1 and true are) `base`'s own: sent back as a reference, it costs the app nothing
+    to take."""
     return replace(
         inspection,
         **{
-            part: tuple(b if b == r else r for r, b in zip(records, own, strict=False)) + records[len(own) :]
+            part: tuple(b if same(b, r) else r for r, b in zip(records, own, strict=False)) + records[len(own) :]
             for part in _SHARED
             for records, own in [(getattr(inspection, part), getattr(base, part))]
         },

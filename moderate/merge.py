@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass, fields, replace
+from functools import cache
+from dataclasses import dataclass, fields, is_dataclass, replace
 from operator import attrgetter
-from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, TypeVar
 
 from .conflicts import KEY as CONFLICTS
 from .conflicts import Conflict as Conflict  # re-exported: merging makes them
@@ -181,16 +182,49 @@ class _Merger:
 
 
 def same(one: Any, other: Any) -> bool:
-    """Equal, counting a nan (which TOML allows in unknown keys) equal to a nan."""
-    if one == other:
+    """The same value as TOML has it. Python counts 1, 1.0 and true equal, 0.0 and -0.0, and
+    two offsets of one instant; TOML has each as a value of its own, which keys the program
+    does not know keep (`extra`): a change of one to another is a change. And a nan (which
+    TOML allows there) is a nan."""
+    if one is other:
         return True
-    if isinstance(one, float) and isinstance(other, float):
-        return math.isnan(one) and math.isnan(other)
-    if isinstance(one, dict) and isinstance(other, dict):
+    if is_dataclass(one) and type(one) is type(other):
+        if one == other:  # the same, unless a value kept as TOML read it differs in kind
+            return all(same(*pair) for pair in _as_read(one, other))
+        # unequal: still the same if only a nan (never equal to itself) tells them apart
+        return all(same(getattr(one, name), getattr(other, name)) for name in _names(one.__class__))
+    if isinstance(one, Mapping) and isinstance(other, Mapping):
         return one.keys() == other.keys() and all(same(one[k], other[k]) for k in one)
     if isinstance(one, (list, tuple)) and isinstance(other, (list, tuple)):
         return len(one) == len(other) and all(map(same, one, other))
-    return False
+    if type(one) is not type(other):
+        return False
+    if isinstance(one, float):
+        return one == other and math.copysign(1, one) == math.copysign(1, other) or math.isnan(one) and math.isnan(other)
+    if isinstance(one, (dt.datetime, dt.time)):
+        return bool(one == other) and one.utcoffset() == other.utcoffset()
+    return bool(one == other)
+
+
+def _as_read(one: Any, other: Any) -> Iterator[tuple[Any, Any]]:
+    """The fields of two records of one kind that may hold values as TOML read them: their
+    unknown keys, and the records they hold (a standard's key questions, a case's mark)."""
+    for name in _names(one.__class__):
+        mine, yours = getattr(one, name), getattr(other, name)
+        if mine is not yours and (name in _UNKNOWN_KEYS or _holds_records(mine)):
+            yield mine, yours
+
+
+_UNKNOWN_KEYS = ("extra", "inspection_extra")
+
+
+@cache
+def _names(record: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(record))
+
+
+def _holds_records(value: Any) -> bool:
+    return is_dataclass(value) or type(value) is tuple and bool(value) and is_dataclass(value[0])
 
 
 def _words(value: Any, side: str) -> str | None:
@@ -288,7 +322,7 @@ def _deleted_by_one(where: str, base: _Record, ours: _Record | None, theirs: _Re
     """Whether to keep a case (or a second assessment) one side deleted: not if the other side
     left it alone; if the other edited it, a conflict, and kept unless the deletion is chosen."""
     kept = ours if ours is not None else theirs
-    if kept is None or same(_fields(kept), _fields(base)):
+    if kept is None or same(kept, base):
         return False
     side = m.clash(Conflict(None, None, "present", _presence(ours), _presence(theirs), "structure", where))
     return side is None or (ours if side == "ours" else theirs) is not None
@@ -298,17 +332,13 @@ def _presence(record: _Record | None) -> str:
     return "deleted" if record is None else "edited"
 
 
-def _fields(record: _Record) -> tuple[Any, ...]:
-    return tuple(getattr(record, f.name) for f in fields(record))
-
-
 _CASE_FIELDS = ("sample", "label", "disposal", "inspector", "oversight", "interviewed", "notes")
 
 
 def _case(base: Case | None, ours: Case, theirs: Case, m: _Merger) -> Case:
-    if ours == theirs or theirs == base:
+    if same(ours, theirs) or same(theirs, base):
         return ours
-    if ours == base:
+    if same(ours, base):
         return theirs
     where = f"cases.{ours.id}"
     answers = _answers(
@@ -375,9 +405,9 @@ def _second_assessments(base: Case | None, ours: Case, theirs: Case, m: _Merger)
 def _second(
     base: SecondAssessment | None, ours: SecondAssessment, theirs: SecondAssessment, m: _Merger, where: str
 ) -> SecondAssessment:
-    if ours == theirs or theirs == base:
+    if same(ours, theirs) or same(theirs, base):
         return ours
-    if ours == base:
+    if same(ours, base):
         return theirs
     return replace(
         ours,
@@ -393,9 +423,9 @@ def _second(
 
 
 def _moderated(base: Moderated | None, ours: Moderated | None, theirs: Moderated | None) -> Moderated | None:
-    if ours == theirs or theirs == base:
+    if same(ours, theirs) or same(theirs, base):
         return ours
-    if ours == base:
+    if same(ours, base):
         return theirs
     # Both reviewed the case since: the mark says when it was last reviewed, so the later stands.
     return max((ours, theirs), key=_when)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from helpers.files import inspection_text
+from helpers.files import KINDS, inspection_text, kinds_of, with_unknown_keys
 from moderate.merge import Conflict, merge
 from moderate.model import Answer, Case
 from moderate.reading import parse_text
@@ -246,3 +246,25 @@ def test_a_merge_the_program_would_refuse_is_a_conflict_not_a_file(base):
     assert str(conflicts[0]) == (
         'the merged inspection would be refused: cases[2] (C03).answers."2.1.2": no such question in this file'
     )
+
+
+@pytest.mark.parametrize("key", list(KINDS))
+def test_a_value_whose_kind_alone_they_changed_is_their_change_merged_in(key):
+    was, now = KINDS[key]
+    base = parse_text(with_unknown_keys({key: was}, {key: was}))
+    theirs = parse_text(with_unknown_keys({key: now}, {key: now}))
+    ours = edit(base, "jb")
+    ours.set_answer("C01", "2.1.1", NO)  # in another case: the merge goes case by case too
+    merged = merge(base.inspection, ours.snapshot(), theirs.inspection)
+    assert merged.conflicts == ()
+    assert kinds_of(merged.inspection) == kinds_of(theirs.inspection)
+    assert merged.inspection.case("C01").answers["2.1.1"] == NO
+
+
+def test_a_case_one_side_deleted_and_the_other_left_as_it_was_is_deleted_though_it_holds_a_nan():
+    base = parse_text(with_unknown_keys({"ratio": "nan"}, {}))
+    theirs = parse_text(with_unknown_keys({"ratio": "nan"}, {}))  # read again: a nan of its own
+    ours = replace(base.inspection, cases=tuple(c for c in base.inspection.cases if c.id != "C02"))
+    merged = merge(base.inspection, ours, theirs.inspection)
+    assert merged.conflicts == ()
+    assert [c.id for c in merged.inspection.cases] == ["C01", "C03", "C04"]

@@ -17,13 +17,14 @@ import pytest
 
 from helpers.app import go_to, open_app
 import processes
-from helpers.files import REPO, SAMPLES
+from helpers.files import KINDS, REPO, SAMPLES, kinds_of, with_unknown_keys
 from helpers.screen import Notified, until
 from moderate.merge import merge
 from moderate.model import Answer
 from moderate.reading import InspectionError, load, parse_text
 from moderate.session import Session
 from moderate.storage import MergeStopped, save_merging
+from moderate.workspace import Workspace
 
 pytestmark = pytest.mark.subprocess
 
@@ -349,3 +350,26 @@ async def test_the_app_says_a_killed_reading_of_anothers_save_and_reloads_the_ne
         their_save(inspection, "ak", "C03", "2.1.2", Answer.NO)
         await until(pilot, lambda: pilot.app.session.answer("C03", "2.1.2") == Answer.NO)
         assert pilot.app.session.answer("C02", "2.1.2") == Answer.NO  # theirs, all of it, once read
+
+
+@pytest.mark.parametrize("key", list(KINDS))
+def test_anothers_save_that_changed_only_a_values_kind_is_read_and_merged_as_they_wrote_it(key, tmp_path):
+    was, now = KINDS[key]
+    path = tmp_path / "kinds.toml"
+    path.write_text(with_unknown_keys({key: was}, {key: was}))
+    theirs = with_unknown_keys({key: now}, {key: now})
+    as_they_wrote_it = kinds_of(parse_text(theirs).inspection)
+    # Read by an app with nothing unsaved, which goes on from their save.
+    workspace = Workspace.open(path, "jb")
+    path.write_text(theirs)
+    assert workspace.take(workspace.read_theirs(clean=True)) is not None
+    assert kinds_of(workspace.loaded.inspection) == as_they_wrote_it
+    workspace.close(keep_unsaved=False)
+    # Merged into a save of ours made on the file as it was before theirs.
+    path.write_text(with_unknown_keys({key: was}, {key: was}))
+    loaded = load(path)
+    ours = Session(loaded.inspection, loaded.framework, "jb")
+    ours.set_answer("C01", "2.1.1", Answer.NO)
+    path.write_text(theirs)
+    assert save_merging(path, loaded.text, ours.snapshot(), base=loaded.inspection).merged
+    assert kinds_of(load(path).inspection) == as_they_wrote_it

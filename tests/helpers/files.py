@@ -62,6 +62,31 @@ def inspection_text(
     return "\n".join(lines) + extra
 
 
+# TOML's 1, 1.0 and true are three values, as are two offsets of one instant; Python counts each
+# pair equal. Keys the program does not know are carried as TOML read them, so a change of kind
+# is a change like any other.
+KINDS = {
+    "flag": ("1", "true"),
+    "weight": ("1", "1.0"),
+    "zero": ("0.0", "-0.0"),
+    "seen": ("2026-11-23T09:00:00Z", "2026-11-23T10:00:00+01:00"),
+}
+
+
+def with_unknown_keys(case_keys: dict[str, str], inspection_keys: dict[str, str]) -> str:
+    """The small inspection with keys it does not know: in [inspection], and in case C02."""
+    text = inspection_text({"2.1.1": ["yes", "yes", "no", "yes"]})
+    text = text.replace('title = "Test"\n', 'title = "Test"\n' + "".join(f"{k} = {v}\n" for k, v in inspection_keys.items()))
+    return text.replace('id = "C02"\n', 'id = "C02"\n' + "".join(f"{k} = {v}\n" for k, v in case_keys.items()))
+
+
+def kinds_of(inspection) -> tuple[dict[str, str], dict[str, str]]:
+    """The unknown keys' values in [inspection] and in case C02, each as its repr, which tells
+    1, 1.0 and True apart, and an instant's offset."""
+    case = next(c for c in inspection.cases if c.id == "C02")
+    return {k: repr(v) for k, v in inspection.inspection_extra.items()}, {k: repr(v) for k, v in case.extra.items()}
+
+
 def with_people(path: Path, people: str = PEOPLE) -> Path:
     """A sample (a copy: written in place) given a [people] table: roles for ak, jb, mr, qa and lead."""
     text = path.read_text(encoding="utf-8")
