@@ -47,7 +47,8 @@ _CONTROL = re.compile("[" + re.escape("".join(sorted(_CONTROLS))) + "]")  # one 
 
 def shown(text: str) -> str:
     """`text` with every control character made visible (ESC as ␛, U+202E as <U+202E>)."""
-    return text.translate(_TABLE)
+    # Each of them is unprintable: a text that is all printable, as nearly every one is, holds none.
+    return text if text.isprintable() else text.translate(_TABLE)
 
 
 _KEEPING_LINES = {code: stand_in for code, stand_in in _TABLE.items() if code != ord("\n")}

@@ -37,6 +37,15 @@ def test_shown_makes_every_control_visible():
     assert shown("Referral order [amended] £ é 你") == "Referral order [amended] £ é 你"
 
 
+def test_every_control_inside_otherwise_printable_text_is_made_visible():
+    # C0, DEL, C1, the bidirectional controls and the line and paragraph separators
+    controls = [*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0)), "\u061c", "\u200e", "\u200f"]
+    controls += [*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)), "\u2028", "\u2029"]
+    for control in controls:
+        made = shown(f"C01 {control}x")
+        assert control not in made and made.startswith("C01 ") and made.endswith("x"), repr(control)
+
+
 def test_a_control_character_deep_in_a_file_is_warned_about_where_it_is():
     """`check` looks for control characters in all strings at once, and for their places only then:
     one in a case's label, a key or value of a case's own table, or a log entry is found there."""
