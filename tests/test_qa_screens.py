@@ -227,3 +227,12 @@ async def test_the_panel_counts_pivotal_cases_apart_from_their_answers(stockton)
         await pilot.pause()
         listed = pilot.app.screen.query_one(PivotalCases)
         assert listed.option_count == 12 and len({str(listed.get_option_at_index(i).prompt)[:3] for i in range(12)}) == 7
+
+
+async def test_a_case_in_the_dip_sample_and_marked_moderated_shows_its_id_and_both_marks(stockton):
+    sample(stockton, "C02")
+    async with open_app(stockton, user="qa").run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, "2.1.1", "C02")
+        await pilot.press("m")
+        await until(pilot, lambda: "C02◎✔" in line_with(screen_text(pilot.app), "Yes/rel"))
+        assert "C01 " in line_with(screen_text(pilot.app), "Yes/rel")

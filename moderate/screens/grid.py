@@ -11,6 +11,7 @@ questions scroll, and says which cases are in view of how many.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Callable
 
 from rich.segment import Segment
@@ -38,6 +39,7 @@ WIDEST_CELL = 14  # ids of up to 12 characters shown whole; longer ones abbrevia
 ANSWER_ORDER = (Answer.YES, Answer.NO, Answer.NA, None)  # cases ordered by their answer: yes first, unanswered last
 AFTER_COUNT = 14  # "?" (some unanswered), " 100%", "  ", "Outst ": the figures after yes/relevant
 BAND = 6  # "Outst ": a key question's band and the gap before the cells, the last of its figures
+_ID = attrgetter("id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +214,11 @@ class CaseGrid(ScrollView, can_focus=True):
 
     def _wanted_cell_width(self) -> int:
         """As wide as an id and its marks (or a space), and a gap: up to WIDEST_CELL."""
-        widest = max((len(shown(c.id)) + max(1, len(self._marks(c))) for c in self.cases), default=4)
-        return max(5, min(WIDEST_CELL, widest + 1))
+        # the ids' widths at C speed, the marks of the few marked apart: the width is made on every reload
+        sampled = self.session.sampled
+        ids = max(map(len, map(shown, map(_ID, self.cases))), default=3) + 1
+        marked = (len(shown(c.id)) + len(self._marks(c)) for c in self.cases if c.moderated or c.id in sampled)
+        return max(5, min(WIDEST_CELL, max(ids, max(marked, default=0)) + 1))
 
     @property
     def reviewed(self) -> frozenset[tuple[str, str]]:
