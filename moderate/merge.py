@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from functools import cache
 from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import cache
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, TypeVar
 
