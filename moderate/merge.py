@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cache
 from operator import attrgetter
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
 
 from .conflicts import KEY as CONFLICTS
 from .conflicts import Conflict as Conflict  # re-exported: merging makes them
@@ -189,10 +189,7 @@ def same(one: Any, other: Any) -> bool:
     if one is other:
         return True
     if is_dataclass(one) and type(one) is type(other):
-        if one == other:  # the same, unless a value kept as TOML read it differs in kind
-            return all(same(*pair) for pair in _as_read(one, other))
-        # unequal: still the same if only a nan (never equal to itself) tells them apart
-        return all(same(getattr(one, name), getattr(other, name)) for name in _names(one.__class__))
+        return all(_same_field(name, getattr(one, name), getattr(other, name)) for name in _names(one.__class__))
     if isinstance(one, Mapping) and isinstance(other, Mapping):
         return one.keys() == other.keys() and all(same(one[k], other[k]) for k in one)
     if isinstance(one, (list, tuple)) and isinstance(other, (list, tuple)):
@@ -206,13 +203,15 @@ def same(one: Any, other: Any) -> bool:
     return bool(one == other)
 
 
-def _as_read(one: Any, other: Any) -> Iterator[tuple[Any, Any]]:
-    """The fields of two records of one kind that may hold values as TOML read them: their
-    unknown keys, and the records they hold (a standard's key questions, a case's mark)."""
-    for name in _names(one.__class__):
-        mine, yours = getattr(one, name), getattr(other, name)
-        if mine is not yours and (name in _UNKNOWN_KEYS or _holds_records(mine)):
-            yield mine, yours
+def _same_field(name: str, mine: Any, yours: Any) -> bool:
+    """A record's own fields are of the kinds the program reads them as: equal is the same. Its
+    unknown keys, and the records it holds (a standard's key questions, a case's mark), are
+    compared as TOML has them."""
+    if mine is yours or name in _UNKNOWN_KEYS and not mine and not yours:
+        return True
+    if name in _UNKNOWN_KEYS or _holds_records(mine):
+        return same(mine, yours)
+    return bool(mine == yours)
 
 
 _UNKNOWN_KEYS = ("extra", "inspection_extra")

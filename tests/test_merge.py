@@ -9,7 +9,7 @@ import pytest
 
 from helpers.files import KINDS, inspection_text, kinds_of, with_unknown_keys
 from moderate.merge import Conflict, merge
-from moderate.model import Answer, Case
+from moderate.model import Answer, Case, Moderated, SecondAssessment
 from moderate.reading import parse_text
 from moderate.session import Session
 
@@ -268,3 +268,46 @@ def test_a_case_one_side_deleted_and_the_other_left_as_it_was_is_deleted_though_
     merged = merge(base.inspection, ours, theirs.inspection)
     assert merged.conflicts == ()
     assert [c.id for c in merged.inspection.cases] == ["C01", "C03", "C04"]
+
+
+AT = dt.datetime(2026, 11, 23, 9, tzinfo=dt.timezone.utc)
+
+
+def with_case(inspection, case_id: str, **fields):
+    return replace(inspection, cases=tuple(replace(c, **fields) if c.id == case_id else c for c in inspection.cases))
+
+
+def with_first_key_question(inspection, **fields):
+    standard = inspection.standards[1]
+    key_questions = (replace(standard.key_questions[0], **fields), *standard.key_questions[1:])
+    return replace(inspection, standards=(inspection.standards[0], replace(standard, key_questions=key_questions)))
+
+
+@pytest.mark.parametrize("where", ["key question", "moderated mark", "second assessment"])
+def test_a_kind_they_changed_in_a_record_a_case_or_standard_holds_is_their_change(base, where):
+    def made(flag):
+        if where == "key question":
+            return with_first_key_question(base.inspection, extra={"flag": flag})
+        if where == "moderated mark":
+            return with_case(base.inspection, "C01", moderated=Moderated("qa", AT, {"flag": flag}))
+        second = SecondAssessment("mr", AT, {"2.1.1": YES}, None, {"flag": flag})
+        return with_case(base.inspection, "C01", second_assessments=(second,))
+
+    def flag(inspection):
+        if where == "key question":
+            return inspection.standards[1].key_questions[0].extra["flag"]
+        case = inspection.case("C01")
+        return (case.moderated if where == "moderated mark" else case.second_assessments[0]).extra["flag"]
+
+    was = made(1)
+    ours = with_case(was, "C01", answers={"2.1.1": NO, "2.1.2": NO})  # the same case changed here too
+    merged = merge(was, ours, made(True))
+    assert merged.conflicts == ()
+    assert repr(flag(merged.inspection)) == "True"
+
+
+def test_a_case_we_deleted_in_which_they_changed_only_a_kind_is_a_conflict_not_gone(base):
+    was = with_case(base.inspection, "C01", extra={"flag": 1})
+    ours = replace(was, cases=was.cases[1:])
+    (conflict,) = merge(was, ours, with_case(was, "C01", extra={"flag": True})).conflicts
+    assert (conflict.field, conflict.ours, conflict.theirs) == ("cases.C01", "deleted", "edited")
