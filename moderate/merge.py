@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cache
 from operator import attrgetter
-from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Literal, Mapping, TypeVar, get_args, get_type_hints
 
 from .conflicts import KEY as CONFLICTS
 from .conflicts import Conflict as Conflict  # re-exported: merging makes them
@@ -189,7 +189,16 @@ def same(one: Any, other: Any) -> bool:
     if one is other:
         return True
     if is_dataclass(one) and type(one) is type(other):
-        return all(_same_field(name, getattr(one, name), getattr(other, name)) for name in _names(one.__class__))
+        as_read = _as_read(one.__class__)
+        if one == other:  # its own fields, of the kinds the program reads them as, are the same
+            return all(_same_field(name, getattr(one, name), getattr(other, name)) for name in as_read)
+        # unequal: the same still if only a nan (never equal to itself) tells them apart
+        return all(
+            _same_field(name, getattr(one, name), getattr(other, name))
+            if name in as_read
+            else getattr(one, name) == getattr(other, name)
+            for name in _names(one.__class__)
+        )
     if isinstance(one, Mapping) and isinstance(other, Mapping):
         return one.keys() == other.keys() and all(same(one[k], other[k]) for k in one)
     if isinstance(one, (list, tuple)) and isinstance(other, (list, tuple)):
@@ -204,26 +213,29 @@ def same(one: Any, other: Any) -> bool:
 
 
 def _same_field(name: str, mine: Any, yours: Any) -> bool:
-    """A record's own fields are of the kinds the program reads them as: equal is the same. Its
-    unknown keys, and the records it holds (a standard's key questions, a case's mark), are
-    compared as TOML has them."""
-    if mine is yours or name in _UNKNOWN_KEYS and not mine and not yours:
-        return True
-    if name in _UNKNOWN_KEYS or _holds_records(mine):
-        return same(mine, yours)
-    return bool(mine == yours)
+    """A field that holds values as TOML read them (`_as_read`) compared as TOML has them."""
+    return mine is yours or not mine and not yours and name in _UNKNOWN_KEYS or same(mine, yours)
 
 
 _UNKNOWN_KEYS = ("extra", "inspection_extra")
 
 
 @cache
+def _as_read(record: type) -> frozenset[str]:
+    """A record's fields that hold values as TOML read them: its unknown keys, and the records
+    it holds (a standard's key questions, a case's mark). Its other fields are of the kinds the
+    program reads them as: equal is the same there."""
+    hints = get_type_hints(record)
+    return frozenset(f.name for f in fields(record) if f.name in _UNKNOWN_KEYS or _names_a_record(hints[f.name]))
+
+
+def _names_a_record(hint: Any) -> bool:
+    return is_dataclass(hint) or any(map(_names_a_record, get_args(hint)))
+
+
+@cache
 def _names(record: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(record))
-
-
-def _holds_records(value: Any) -> bool:
-    return is_dataclass(value) or type(value) is tuple and bool(value) and is_dataclass(value[0])
 
 
 def _words(value: Any, side: str) -> str | None:
