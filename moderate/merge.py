@@ -191,10 +191,10 @@ def same(one: Any, other: Any) -> bool:
     if is_dataclass(one) and type(one) is type(other):
         as_read = _as_read(one.__class__)
         if one == other:  # its own fields, of the kinds the program reads them as, are the same
-            return all(_same_field(name, getattr(one, name), getattr(other, name)) for name in as_read)
+            return all(_same_field(getattr(one, name), getattr(other, name)) for name in as_read)
         # unequal: the same still if only a nan (never equal to itself) tells them apart
         return all(
-            _same_field(name, getattr(one, name), getattr(other, name))
+            _same_field(getattr(one, name), getattr(other, name))
             if name in as_read
             else getattr(one, name) == getattr(other, name)
             for name in _names(one.__class__)
@@ -212,9 +212,10 @@ def same(one: Any, other: Any) -> bool:
     return bool(one == other)
 
 
-def _same_field(name: str, mine: Any, yours: Any) -> bool:
-    """A field that holds values as TOML read them (`_as_read`) compared as TOML has them."""
-    return mine is yours or not mine and not yours and name in _UNKNOWN_KEYS or same(mine, yours)
+def _same_field(mine: Any, yours: Any) -> bool:
+    """A field that holds values as TOML read them (`_as_read`) compared as TOML has them: two
+    empty (most records' unknown keys) at once."""
+    return mine is yours or not mine and not yours or same(mine, yours)
 
 
 _UNKNOWN_KEYS = ("extra", "inspection_extra")
